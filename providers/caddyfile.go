@@ -1,0 +1,238 @@
+package providers
+
+import (
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/catalog"
+)
+
+// UnmarshalBlock parses a provider block:
+//
+//	provider <name> [<type>] {
+//	    base_url     <url>
+//	    api_key      <value> [not_after <time>]   # repeatable
+//	    organization <id>
+//	    models       <name>...                    # repeatable
+//	    model_map    <public> <upstream>
+//	    timeout      <duration>
+//	    max_retries  <n>
+//	    header       <name> <value>
+//	    weight       <n>
+//	    region       <region>
+//	    model_override <model> { context_window <n> max_output <n> vision|tools|json_mode|streaming|reasoning [true|false]
+//	                             input|cached_input|cache_write|output|reasoning_rate|per_image <usd> }
+//	}
+//
+// The dispenser stands on "provider"; the handler reads name and type.
+// extra handles the provider type's own subdirectives and reports whether it
+// knew the current one.
+func (c *Config) UnmarshalBlock(d *caddyfile.Dispenser, extra func(*caddyfile.Dispenser) (bool, error)) error {
+	d.Next()
+	d.RemainingArgs()
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		known, err := c.parseOption(d)
+		if err != nil {
+			return err
+		}
+		if known {
+			continue
+		}
+		if extra != nil {
+			known, err = extra(d)
+			if err != nil {
+				return err
+			}
+		}
+		if !known {
+			return d.Errf("unrecognized provider option %q", d.Val())
+		}
+	}
+	return nil
+}
+
+func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
+	switch d.Val() {
+	case "base_url":
+		return true, oneArg(d, &c.BaseURL)
+	case "organization":
+		return true, oneArg(d, &c.Organization)
+	case "region":
+		return true, oneArg(d, &c.Region)
+	case "api_key":
+		args := d.RemainingArgs()
+		switch {
+		case len(args) == 1:
+			c.APIKeys = append(c.APIKeys, APIKey{Value: args[0]})
+		case len(args) == 3 && args[1] == "not_after":
+			c.APIKeys = append(c.APIKeys, APIKey{Value: args[0], NotAfter: args[2]})
+		default:
+			return true, d.Errf("usage: api_key <value> [not_after <time>]")
+		}
+	case "models":
+		args := d.RemainingArgs()
+		if len(args) == 0 {
+			return true, d.ArgErr()
+		}
+		c.Models = append(c.Models, args...)
+	case "model_map":
+		args := d.RemainingArgs()
+		if len(args) != 2 {
+			return true, d.Errf("usage: model_map <public> <upstream>")
+		}
+		if c.ModelMap == nil {
+			c.ModelMap = map[string]string{}
+		}
+		c.ModelMap[args[0]] = args[1]
+	case "timeout":
+		var s string
+		if err := oneArg(d, &s); err != nil {
+			return true, err
+		}
+		dur, err := caddy.ParseDuration(s)
+		if err != nil {
+			return true, d.WrapErr(err)
+		}
+		c.Timeout = caddy.Duration(dur)
+	case "max_retries":
+		n, err := intArg(d)
+		if err != nil {
+			return true, err
+		}
+		c.MaxRetries = &n
+	case "weight":
+		n, err := intArg(d)
+		if err != nil {
+			return true, err
+		}
+		c.Weight = n
+	case "header":
+		args := d.RemainingArgs()
+		if len(args) != 2 {
+			return true, d.Errf("usage: header <name> <value>")
+		}
+		if c.Headers == nil {
+			c.Headers = map[string]string{}
+		}
+		c.Headers[args[0]] = args[1]
+	case "model_override":
+		return true, c.parseOverride(d)
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+func (c *Config) parseOverride(d *caddyfile.Dispenser) error {
+	var model string
+	if err := oneArg(d, &model); err != nil {
+		return err
+	}
+	var o catalog.Override
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		name := d.Val()
+		if p := overrideInt(&o, name); p != nil {
+			n, err := intArg(d)
+			if err != nil {
+				return err
+			}
+			*p = &n
+			continue
+		}
+		if p := overrideBool(&o, name); p != nil {
+			v := true
+			if d.NextArg() {
+				b, err := strconv.ParseBool(d.Val())
+				if err != nil {
+					return d.Errf("%s: %v", name, err)
+				}
+				v = b
+			}
+			*p = &v
+			continue
+		}
+		if p := overrideFloat(&o, name); p != nil {
+			var s string
+			if err := oneArg(d, &s); err != nil {
+				return err
+			}
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil || f < 0 {
+				return d.Errf("%s: want a non-negative number of USD, got %q", name, s)
+			}
+			*p = &f
+			continue
+		}
+		return d.Errf("unrecognized model_override option %q", name)
+	}
+	if c.ModelOverrides == nil {
+		c.ModelOverrides = map[string]catalog.Override{}
+	}
+	c.ModelOverrides[model] = o
+	return nil
+}
+
+func overrideInt(o *catalog.Override, name string) **int {
+	switch name {
+	case "context_window":
+		return &o.ContextWindow
+	case "max_output":
+		return &o.MaxOutput
+	}
+	return nil
+}
+
+func overrideBool(o *catalog.Override, name string) **bool {
+	switch name {
+	case "vision":
+		return &o.Vision
+	case "tools":
+		return &o.Tools
+	case "json_mode":
+		return &o.JSONMode
+	case "streaming":
+		return &o.Streaming
+	case "reasoning":
+		return &o.Reasoning
+	}
+	return nil
+}
+
+func overrideFloat(o *catalog.Override, name string) **float64 {
+	switch name {
+	case "input":
+		return &o.Input
+	case "cached_input":
+		return &o.CachedInput
+	case "cache_write":
+		return &o.CacheWrite
+	case "output":
+		return &o.Output
+	case "reasoning_rate":
+		return &o.ReasoningRate
+	case "per_image":
+		return &o.PerImage
+	}
+	return nil
+}
+
+func oneArg(d *caddyfile.Dispenser, dst *string) error {
+	if !d.AllArgs(dst) {
+		return d.ArgErr()
+	}
+	return nil
+}
+
+func intArg(d *caddyfile.Dispenser) (int, error) {
+	var s string
+	if err := oneArg(d, &s); err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, d.Errf("%s: want a non-negative integer, got %q", d.Val(), s)
+	}
+	return n, nil
+}

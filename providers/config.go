@@ -1,0 +1,207 @@
+package providers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+
+	"github.com/sira-ai/caddy-ai-backends/catalog"
+)
+
+// Config holds the settings every provider type shares. Provider modules
+// embed it, so in JSON these fields sit beside the provider's own.
+type Config struct {
+	// Name identifies the provider in model addresses ("name/model"),
+	// metrics and logs. Default: the provider type.
+	Name string `json:"name,omitempty"`
+	// BaseURL of the upstream API. Default: the provider type's public API.
+	BaseURL string `json:"base_url,omitempty"`
+	// APIKeys are the upstream credentials; several are spread by the
+	// balancer. Values should be {env.*} or {file.*} placeholders.
+	APIKeys []APIKey `json:"api_keys,omitempty"`
+	// Organization is sent as OpenAI-Organization (OpenAI only).
+	Organization string `json:"organization,omitempty"`
+	// Models are the public model names this provider serves.
+	Models []string `json:"models,omitempty"`
+	// ModelMap maps a public model name to the upstream's name for it.
+	ModelMap map[string]string `json:"model_map,omitempty"`
+	// Timeout for one attempt: until the response headers and, for a
+	// stream, between events. Default: 60s.
+	Timeout caddy.Duration `json:"timeout,omitempty"`
+	// MaxRetries of the same deployment on retryable errors. Default: 2.
+	MaxRetries *int `json:"max_retries,omitempty"`
+	// Headers are extra request headers (values may be placeholders).
+	Headers map[string]string `json:"headers,omitempty"`
+	// Weight for weighted balancing. Default: 1.
+	Weight int `json:"weight,omitempty"`
+	// Region of the deployments, for geographic routing (e.g. us-east).
+	Region string `json:"region,omitempty"`
+	// ModelOverrides replace built-in capabilities and prices per model.
+	ModelOverrides map[string]catalog.Override `json:"model_overrides,omitempty"`
+
+	providerType string
+	keys         []Key
+	headers      http.Header
+	client       *http.Client
+}
+
+// APIKey is one upstream credential as configured.
+type APIKey struct {
+	// Value is the key, normally a placeholder such as {env.OPENAI_API_KEY}.
+	Value string `json:"value,omitempty"`
+	// NotAfter retires the key after this time (RFC 3339 or 2006-01-02).
+	NotAfter string `json:"not_after,omitempty"`
+}
+
+// Key is a resolved credential. Secret never leaves the process: logs,
+// metrics and the admin API see only Fingerprint.
+type Key struct {
+	Secret      string
+	Fingerprint string
+	NotAfter    time.Time // zero: no expiry
+}
+
+// KeyFingerprint is a short, non-reversible identifier of a secret.
+func KeyFingerprint(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return "kfp_" + hex.EncodeToString(sum[:8])
+}
+
+// Defaults describe a provider type for Provision.
+type Defaults struct {
+	Type       string // module name, e.g. "openai"
+	BaseURL    string // "" = base_url is required
+	KeyNeeded  bool   // at least one api key is required
+	NoUpstream bool   // no HTTP upstream at all (the simulator)
+}
+
+// Provision resolves placeholders, applies defaults and builds the HTTP
+// client. Provider modules call it from their own Provision.
+func (c *Config) Provision(d Defaults) error {
+	c.providerType = d.Type
+	if c.Name == "" {
+		c.Name = d.Type
+	}
+	if strings.ContainsAny(c.Name, "/ \t") {
+		return fmt.Errorf("provider name %q must not contain '/' or spaces", c.Name)
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = caddy.Duration(60 * time.Second)
+	}
+	if c.MaxRetries == nil {
+		two := 2
+		c.MaxRetries = &two
+	}
+	if c.Weight <= 0 {
+		c.Weight = 1
+	}
+	if d.NoUpstream {
+		return nil
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = d.BaseURL
+	}
+	if c.BaseURL == "" {
+		return fmt.Errorf("provider %s: base_url is required", c.Name)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	repl := caddy.NewReplacer()
+	c.keys = c.keys[:0]
+	for i, k := range c.APIKeys {
+		secret, err := repl.ReplaceOrErr(k.Value, true, true)
+		if err != nil {
+			return fmt.Errorf("provider %s: api key %d: %v", c.Name, i+1, err)
+		}
+		if secret == "" {
+			return fmt.Errorf("provider %s: api key %d is empty", c.Name, i+1)
+		}
+		key := Key{Secret: secret, Fingerprint: KeyFingerprint(secret)}
+		if k.NotAfter != "" {
+			t, err := parseNotAfter(k.NotAfter)
+			if err != nil {
+				return fmt.Errorf("provider %s: api key %d: not_after: %v", c.Name, i+1, err)
+			}
+			key.NotAfter = t
+		}
+		c.keys = append(c.keys, key)
+	}
+	if d.KeyNeeded && len(c.keys) == 0 {
+		return fmt.Errorf("provider %s: api_key is required", c.Name)
+	}
+	c.headers = make(http.Header, len(c.Headers))
+	for name, v := range c.Headers {
+		val, err := repl.ReplaceOrErr(v, true, true)
+		if err != nil {
+			return fmt.Errorf("provider %s: header %s: %v", c.Name, name, err)
+		}
+		c.headers.Set(name, val)
+	}
+	c.client = &http.Client{Transport: NewTransport()}
+	return nil
+}
+
+func parseNotAfter(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.DateOnly, s)
+}
+
+// Type returns the provider module's type name.
+func (c *Config) Type() string { return c.providerType }
+
+// Keys returns the resolved credentials (possibly none).
+func (c *Config) Keys() []Key { return c.keys }
+
+// Client returns the provider's HTTP client (one tuned transport per upstream).
+func (c *Config) Client() *http.Client { return c.client }
+
+// ExtraHeaders returns the resolved extra headers.
+func (c *Config) ExtraHeaders() http.Header { return c.headers }
+
+// Retries returns the configured retry count.
+func (c *Config) Retries() int {
+	if c.MaxRetries == nil {
+		return 2
+	}
+	return *c.MaxRetries
+}
+
+// UpstreamModel maps a public model name through ModelMap.
+func (c *Config) UpstreamModel(public string) string {
+	if m, ok := c.ModelMap[public]; ok {
+		return m
+	}
+	return public
+}
+
+// Cleanup closes idle upstream connections.
+func (c *Config) Cleanup() {
+	if c.client != nil {
+		c.client.CloseIdleConnections()
+	}
+}
+
+// NewTransport returns the transport for one upstream: kept-alive
+// connections sized for many concurrent AI calls, HTTP/2 where offered.
+func NewTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   10 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}

@@ -1,0 +1,49 @@
+// Package providers holds the unified request/response schema, the Provider
+// interface every upstream implements, the classified Error, and the pieces
+// shared by provider modules (config, HTTP transport, SSE, retry advice).
+package providers
+
+import (
+	"context"
+)
+
+// Namespace is the Caddy module namespace of provider modules.
+const Namespace = "http.handlers.ai_backends.providers"
+
+// Provider is one configured upstream account. Operations it lacks return an
+// *Error of KindUnsupported.
+type Provider interface {
+	// Base returns the settings shared by all provider types.
+	Base() *Config
+	Chat(ctx context.Context, t Target, req *ChatRequest) (*ChatResponse, error)
+	ChatStream(ctx context.Context, t Target, req *ChatRequest) (ChatStream, error)
+	Embeddings(ctx context.Context, t Target, req *EmbeddingRequest) (*EmbeddingResponse, error)
+	Images(ctx context.Context, t Target, req *ImageRequest) (*ImageResponse, error)
+}
+
+// Target says where one attempt goes: the upstream model name (after the
+// provider's model_map) and the API key the key balancer chose. The
+// request's own Model field holds the public name the client asked for.
+type Target struct {
+	Model  string
+	APIKey string
+}
+
+// ChatStream is an open streamed completion.
+type ChatStream interface {
+	// Next returns the next chunk, or io.EOF after the last one. A failure
+	// mid-stream (an error event, a truncated body) is an *Error.
+	Next() (*ChatChunk, error)
+	// Close releases the upstream connection; safe to call more than once.
+	Close() error
+}
+
+// Unsupported is the error for an operation a provider lacks.
+func Unsupported(provider, providerType, op string) *Error {
+	return &Error{
+		Kind:     KindUnsupported,
+		Provider: provider,
+		Code:     "unsupported_operation",
+		Message:  op + " is not supported by provider type " + providerType,
+	}
+}

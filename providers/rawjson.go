@@ -1,0 +1,172 @@
+package providers
+
+import (
+	"bytes"
+	"errors"
+)
+
+// SetTopLevel returns obj (a JSON object) with its top-level key set to value
+// (raw JSON), replacing an existing member in place or appending a new one.
+// It scans only the top level, so a pass-through request is patched without
+// decoding and re-encoding fields the gateway does not know.
+func SetTopLevel(obj []byte, key string, value []byte) ([]byte, error) {
+	_, start, end, found, err := findMember(obj, key)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		out := make([]byte, 0, len(obj)-(end-start)+len(value))
+		out = append(out, obj[:start]...)
+		out = append(out, value...)
+		return append(out, obj[end:]...), nil
+	}
+	closing := bytes.LastIndexByte(obj, '}')
+	body := bytes.TrimSpace(obj[:closing])
+	out := make([]byte, 0, len(obj)+len(key)+len(value)+4)
+	out = append(out, body...)
+	if len(body) > 1 { // more than "{": separate from the previous member
+		out = append(out, ',')
+	}
+	out = append(out, '"')
+	out = append(out, key...)
+	out = append(out, '"', ':')
+	out = append(out, value...)
+	return append(out, '}'), nil
+}
+
+// DeleteTopLevel returns obj without its top-level key (unchanged if absent).
+func DeleteTopLevel(obj []byte, key string) ([]byte, error) {
+	keyStart, _, valEnd, found, err := findMember(obj, key)
+	if err != nil || !found {
+		return obj, err
+	}
+	// Remove the member and one adjacent comma.
+	i, j := keyStart, valEnd
+	if k := skipSpace(obj, j); k < len(obj) && obj[k] == ',' {
+		j = k + 1
+	} else {
+		for i > 0 && isSpace(obj[i-1]) {
+			i--
+		}
+		if i > 0 && obj[i-1] == ',' {
+			i--
+		}
+	}
+	out := make([]byte, 0, len(obj)-(j-i))
+	out = append(out, obj[:i]...)
+	return append(out, obj[j:]...), nil
+}
+
+// GetTopLevel returns the raw value of a top-level key, or nil.
+func GetTopLevel(obj []byte, key string) []byte {
+	_, start, end, found, err := findMember(obj, key)
+	if err != nil || !found {
+		return nil
+	}
+	return obj[start:end]
+}
+
+var errNotObject = errors.New("body is not a JSON object")
+
+// findMember locates a top-level member: where its key starts and where its
+// value starts and ends.
+func findMember(obj []byte, key string) (keyStart, valStart, valEnd int, found bool, err error) {
+	i := skipSpace(obj, 0)
+	if i >= len(obj) || obj[i] != '{' {
+		return 0, 0, 0, false, errNotObject
+	}
+	i++
+	for {
+		i = skipSpace(obj, i)
+		if i >= len(obj) {
+			return 0, 0, 0, false, errNotObject
+		}
+		switch obj[i] {
+		case '}':
+			return 0, 0, 0, false, nil
+		case ',':
+			i++
+			continue
+		case '"':
+		default:
+			return 0, 0, 0, false, errNotObject
+		}
+		ks := i
+		ke, ok := skipString(obj, i)
+		if !ok {
+			return 0, 0, 0, false, errNotObject
+		}
+		name := obj[ks+1 : ke-1]
+		i = skipSpace(obj, ke)
+		if i >= len(obj) || obj[i] != ':' {
+			return 0, 0, 0, false, errNotObject
+		}
+		vs := skipSpace(obj, i+1)
+		ve, ok := skipValue(obj, vs)
+		if !ok {
+			return 0, 0, 0, false, errNotObject
+		}
+		if string(name) == key {
+			return ks, vs, ve, true, nil
+		}
+		i = ve
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index just past the string starting at b[i] == '"'.
+func skipString(b []byte, i int) (int, bool) {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
+
+// skipValue returns the index just past the JSON value starting at b[i].
+// It trusts that the body was already validated by a full decode.
+func skipValue(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return 0, false
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				end, ok := skipString(b, i)
+				if !ok {
+					return 0, false
+				}
+				i = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1, true
+				}
+			}
+		}
+		return 0, false
+	}
+	for i < len(b) && !isSpace(b[i]) && b[i] != ',' && b[i] != '}' && b[i] != ']' {
+		i++
+	}
+	return i, true
+}

@@ -1,0 +1,108 @@
+package providers
+
+import "encoding/json"
+
+// ChatResponse is the unified, OpenAI-shaped chat completion.
+type ChatResponse struct {
+	ID                string   `json:"id"`
+	Object            string   `json:"object"`
+	Created           int64    `json:"created"`
+	Model             string   `json:"model"`
+	SystemFingerprint string   `json:"system_fingerprint,omitempty"`
+	Choices           []Choice `json:"choices"`
+	Usage             *Usage   `json:"usage,omitempty"`
+
+	// Raw is the upstream body when it already was an OpenAI chat completion;
+	// the handler sends it to OpenAI-format clients unchanged.
+	Raw []byte `json:"-"`
+}
+
+// Choice is one completion alternative.
+type Choice struct {
+	Index        int             `json:"index"`
+	Message      Message         `json:"message"`
+	FinishReason string          `json:"finish_reason"`
+	Logprobs     json.RawMessage `json:"logprobs"`
+}
+
+// ChatChunk is one streamed event ("chat.completion.chunk").
+type ChatChunk struct {
+	ID                string        `json:"id"`
+	Object            string        `json:"object"`
+	Created           int64         `json:"created"`
+	Model             string        `json:"model"`
+	SystemFingerprint string        `json:"system_fingerprint,omitempty"`
+	Choices           []ChunkChoice `json:"choices"`
+	Usage             *Usage        `json:"usage,omitempty"`
+
+	// Raw is the event's JSON as the upstream sent it, when the upstream
+	// spoke OpenAI's format; valid until the stream's next Next call.
+	Raw []byte `json:"-"`
+}
+
+// ChunkChoice is one choice's delta within a chunk.
+type ChunkChoice struct {
+	Index        int             `json:"index"`
+	Delta        Delta           `json:"delta"`
+	FinishReason *string         `json:"finish_reason"`
+	Logprobs     json.RawMessage `json:"logprobs,omitempty"`
+}
+
+// Delta is the incremental message content of a chunk.
+type Delta struct {
+	Role      string     `json:"role,omitempty"`
+	Content   *string    `json:"content,omitempty"`
+	ToolCalls []ToolCall `json:"tool_calls,omitempty"`
+	Refusal   *string    `json:"refusal,omitempty"`
+}
+
+// Finish reasons in OpenAI's vocabulary.
+const (
+	FinishStop          = "stop"
+	FinishLength        = "length"
+	FinishToolCalls     = "tool_calls"
+	FinishContentFilter = "content_filter"
+)
+
+// Usage follows OpenAI's convention: PromptTokens includes cached and
+// cache-write tokens; CompletionTokens includes reasoning tokens.
+type Usage struct {
+	PromptTokens            int                      `json:"prompt_tokens"`
+	CompletionTokens        int                      `json:"completion_tokens"`
+	TotalTokens             int                      `json:"total_tokens"`
+	PromptTokensDetails     *PromptTokensDetails     `json:"prompt_tokens_details,omitempty"`
+	CompletionTokensDetails *CompletionTokensDetails `json:"completion_tokens_details,omitempty"`
+
+	// CacheWriteTokens are prompt tokens written to the provider's prompt
+	// cache (Anthropic's cache_creation_input_tokens). They are part of
+	// PromptTokens, priced at the cache-write rate, and not on OpenAI's wire.
+	CacheWriteTokens int `json:"-"`
+}
+
+// PromptTokensDetails breaks down prompt tokens.
+type PromptTokensDetails struct {
+	CachedTokens int `json:"cached_tokens"`
+	AudioTokens  int `json:"audio_tokens,omitempty"`
+}
+
+// CompletionTokensDetails breaks down completion tokens.
+type CompletionTokensDetails struct {
+	ReasoningTokens int `json:"reasoning_tokens"`
+	AudioTokens     int `json:"audio_tokens,omitempty"`
+}
+
+// CachedTokens returns prompt tokens read from the provider's cache.
+func (u *Usage) CachedTokens() int {
+	if u == nil || u.PromptTokensDetails == nil {
+		return 0
+	}
+	return u.PromptTokensDetails.CachedTokens
+}
+
+// ReasoningTokens returns completion tokens spent on hidden reasoning.
+func (u *Usage) ReasoningTokens() int {
+	if u == nil || u.CompletionTokensDetails == nil {
+		return 0
+	}
+	return u.CompletionTokensDetails.ReasoningTokens
+}

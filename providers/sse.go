@@ -1,0 +1,117 @@
+package providers
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+)
+
+// SSEEvent is one server-sent event. Data is valid until the next Next call.
+type SSEEvent struct {
+	Name string // the "event:" field; empty for OpenAI and Gemini streams
+	Data []byte // "data:" lines joined by "\n"
+}
+
+// SSEReader reads server-sent events from an upstream body without
+// buffering more than one event.
+type SSEReader struct {
+	r    *bufio.Reader
+	data []byte
+	line []byte
+}
+
+// NewSSEReader reads events from r.
+func NewSSEReader(r io.Reader) *SSEReader {
+	return &SSEReader{r: bufio.NewReaderSize(r, 16<<10)}
+}
+
+// MaxSSEEventSize bounds one event, so a broken upstream cannot make the
+// gateway buffer without limit.
+const MaxSSEEventSize = 8 << 20
+
+// ErrSSETooLarge is returned for an event past MaxSSEEventSize.
+var ErrSSETooLarge = errors.New("upstream stream event too large")
+
+// Next returns the next event with data. At the end of the body it returns
+// io.EOF; a body that ends inside an event returns io.ErrUnexpectedEOF.
+func (s *SSEReader) Next() (SSEEvent, error) {
+	var ev SSEEvent
+	s.data = s.data[:0]
+	hasData := false
+	for {
+		line, err := s.readLine()
+		if err != nil {
+			if err == io.EOF && (hasData || ev.Name != "") {
+				return SSEEvent{}, io.ErrUnexpectedEOF
+			}
+			return SSEEvent{}, err
+		}
+		if len(line) == 0 { // blank line: dispatch
+			if hasData {
+				ev.Data = s.data
+				return ev, nil
+			}
+			ev.Name = ""
+			continue
+		}
+		if line[0] == ':' { // comment / keep-alive
+			continue
+		}
+		field, value := line, []byte(nil)
+		if i := bytes.IndexByte(line, ':'); i >= 0 {
+			field, value = line[:i], line[i+1:]
+			if len(value) > 0 && value[0] == ' ' {
+				value = value[1:]
+			}
+		}
+		switch string(field) {
+		case "event":
+			ev.Name = string(value)
+		case "data":
+			if hasData {
+				s.data = append(s.data, '\n')
+			}
+			s.data = append(s.data, value...)
+			hasData = true
+			if len(s.data) > MaxSSEEventSize {
+				return SSEEvent{}, ErrSSETooLarge
+			}
+		}
+	}
+}
+
+// readLine returns one line without its line ending.
+func (s *SSEReader) readLine() ([]byte, error) {
+	s.line = s.line[:0]
+	for {
+		chunk, err := s.r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			s.line = append(s.line, chunk...)
+			if len(s.line) > MaxSSEEventSize {
+				return nil, ErrSSETooLarge
+			}
+			continue
+		}
+		if err != nil {
+			if err == io.EOF && len(chunk)+len(s.line) > 0 {
+				// A final line without newline still counts; the next call sees EOF.
+				s.line = append(s.line, chunk...)
+				return bytes.TrimRight(s.line, "\r"), nil
+			}
+			return nil, err
+		}
+		var line []byte
+		if len(s.line) > 0 {
+			s.line = append(s.line, chunk...)
+			line = s.line
+		} else {
+			line = chunk
+		}
+		line = line[:len(line)-1]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		return line, nil
+	}
+}
