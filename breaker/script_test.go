@@ -11,14 +11,14 @@ import (
 // test at the first step whose expectation does not hold. It keeps the
 // state-machine tables readable: each row is a story told in steps.
 //
-//	+          Allow must admit
-//	-          Allow must refuse
-//	ok         Success
-//	fail       Failure
-//	rel        Release
-//	wait:DUR   advance the clock
-//	cool:DUR   CoolDown(DUR)
-//	=STATE     State() must be STATE (closed, open, half_open)
+//   - Allow must admit
+//   - Allow must refuse
+//     ok         Success
+//     fail       Failure
+//     rel        Release
+//     wait:DUR   advance the clock
+//     cool:DUR   CoolDown(DUR)
+//     =STATE     State() must be STATE (closed, open, half_open)
 func runScript(t *testing.T, b *Breaker, clock *fakeClock, script string) {
 	t.Helper()
 	for i, tok := range strings.Fields(script) {

@@ -20,10 +20,10 @@ func TestWindowRollsBucketByBucket(t *testing.T) {
 		{9 * time.Second, 4, 2},
 		{9*time.Second + 999*time.Millisecond, 4, 2},
 		{10 * time.Second, 2, 1}, // bucket [0s,1s) has left the window
-		{13 * time.Second, 2, 1},
-		{14 * time.Second, 1, 0}, // bucket [3s,4s) has left
-		{19 * time.Second, 1, 0},
-		{20 * time.Second, 0, 0},
+		{13*time.Second - 1, 2, 1},
+		{13 * time.Second, 1, 0}, // bucket [3s,4s) has left
+		{19*time.Second - 1, 1, 0},
+		{19 * time.Second, 0, 0},
 		{time.Hour, 0, 0},
 	}
 	for _, tt := range tests {
