@@ -52,11 +52,15 @@ func New(cfg Config, now func() time.Time) *Breaker {
 // is reported, so a true from Allow must always be followed by Success,
 // Failure or Release.
 func (b *Breaker) Allow() bool {
-	now := b.now()
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.state == Closed && b.cooldownUntil.IsZero() {
+		// The common case needs no clock: nothing time-driven can apply.
+		return true
+	}
+	now := b.now()
 	b.advance(now)
-	if now.Before(b.cooldownUntil) {
+	if b.coolingDown(now) {
 		return false
 	}
 	switch b.state {
@@ -82,7 +86,7 @@ func (b *Breaker) Ready() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.advance(now)
-	if now.Before(b.cooldownUntil) {
+	if b.coolingDown(now) {
 		return false
 	}
 	switch b.state {

@@ -26,7 +26,8 @@ type Config struct {
 
 	// FailureRatio opens the breaker when failures/requests within Window
 	// reaches it. It catches a backend that fails often but not in a row,
-	// which FailureThreshold alone misses. 0 disables the rule.
+	// which FailureThreshold alone misses. It is checked when a failure is
+	// recorded, since only a failure can raise the ratio. 0 disables it.
 	FailureRatio float64
 
 	// MinRequests is the number of requests Window must hold before

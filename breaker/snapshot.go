@@ -39,7 +39,7 @@ func (b *Breaker) Snapshot() Snapshot {
 	if b.state != Closed {
 		s.OpenedAt = b.openedAt
 	}
-	if now.Before(b.cooldownUntil) {
+	if b.coolingDown(now) {
 		s.CooldownUntil = b.cooldownUntil
 	}
 	return s

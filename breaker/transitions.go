@@ -69,3 +69,16 @@ func (b *Breaker) takeProbe() bool {
 	b.probesInFlight--
 	return true
 }
+
+// coolingDown reports whether a cooldown is in force at now. An expired
+// cooldown is cleared so that Allow can return to its clock-free fast path.
+func (b *Breaker) coolingDown(now time.Time) bool {
+	if b.cooldownUntil.IsZero() {
+		return false
+	}
+	if now.Before(b.cooldownUntil) {
+		return true
+	}
+	b.cooldownUntil = time.Time{}
+	return false
+}

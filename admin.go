@@ -1,0 +1,225 @@
+package aibackends
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+
+	"github.com/sira-ai/caddy-ai-backends/breaker"
+)
+
+func init() {
+	caddy.RegisterModule(Admin{})
+}
+
+// Admin serves the gateway's live status on Caddy's admin endpoint:
+// GET /ai_backends/status and POST /ai_backends/breakers/<deployment>/reset.
+// It reads the pooled state, so it sees every running ai_backends handler.
+type Admin struct{}
+
+// CaddyModule returns the Caddy module information.
+func (Admin) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  "admin.api.ai_backends",
+		New: func() caddy.Module { return new(Admin) },
+	}
+}
+
+// Routes returns the admin routes.
+func (a Admin) Routes() []caddy.AdminRoute {
+	return []caddy.AdminRoute{
+		{Pattern: "/ai_backends/status", Handler: caddy.AdminHandlerFunc(a.status)},
+		{Pattern: "/ai_backends/breakers/", Handler: caddy.AdminHandlerFunc(a.resetBreaker)},
+	}
+}
+
+// handlerState registers a running handler in the pool so the admin
+// module can describe it; key "handler:<address>" is unique per instance.
+type handlerState struct{ h *Handler }
+
+func (*handlerState) Destruct() error { return nil }
+
+func (h *Handler) registerForAdmin() error {
+	_, err := h.pool.load(fmt.Sprintf("handler:%p", h), func() (caddy.Destructor, error) {
+		return &handlerState{h: h}, nil
+	})
+	return err
+}
+
+func (a Admin) status(w http.ResponseWriter, r *http.Request) error {
+	if r.Method != http.MethodGet {
+		return caddy.APIError{HTTPStatus: http.StatusMethodNotAllowed, Err: fmt.Errorf("method not allowed")}
+	}
+	var out struct {
+		Handlers []handlerStatus `json:"handlers"`
+	}
+	out.Handlers = []handlerStatus{}
+	states.Range(func(key, value any) bool {
+		if hs, ok := value.(*handlerState); ok {
+			out.Handlers = append(out.Handlers, hs.h.status())
+		}
+		return true
+	})
+	sort.Slice(out.Handlers, func(i, j int) bool { return out.Handlers[i].Started.Before(out.Handlers[j].Started) })
+	w.Header().Set("Content-Type", "application/json")
+	return json.NewEncoder(w).Encode(out)
+}
+
+func (a Admin) resetBreaker(w http.ResponseWriter, r *http.Request) error {
+	if r.Method != http.MethodPost {
+		return caddy.APIError{HTTPStatus: http.StatusMethodNotAllowed, Err: fmt.Errorf("method not allowed")}
+	}
+	rest := strings.TrimPrefix(r.URL.Path, "/ai_backends/breakers/")
+	id, ok := strings.CutSuffix(rest, "/reset")
+	if !ok || id == "" {
+		return caddy.APIError{HTTPStatus: http.StatusNotFound, Err: fmt.Errorf("use POST /ai_backends/breakers/<provider>/<model>/reset")}
+	}
+	found := 0
+	states.Range(func(_, value any) bool {
+		if ds, ok := value.(*deploymentState); ok && ds.id == id {
+			ds.brk.Reset()
+			ds.unhealthy.Store(false)
+			found++
+		}
+		return true
+	})
+	if found == 0 {
+		return caddy.APIError{HTTPStatus: http.StatusNotFound, Err: fmt.Errorf("no deployment %q", id)}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	return json.NewEncoder(w).Encode(map[string]any{"reset": id, "breaker": "closed"})
+}
+
+type handlerStatus struct {
+	Started     time.Time           `json:"started"`
+	Routing     routingStatus       `json:"routing"`
+	Balancing   string              `json:"load_balancing"`
+	Providers   []providerStatus    `json:"providers"`
+	Deployments []deploymentStatus  `json:"deployments"`
+	Aliases     map[string][]string `json:"aliases,omitempty"`
+	ClientKeys  int                 `json:"client_keys"`
+	Cache       any                 `json:"cache,omitempty"`
+}
+
+type routingStatus struct {
+	Strategy      string   `json:"strategy"`
+	Fallback      []string `json:"fallback,omitempty"`
+	DecisionCache bool     `json:"decision_cache"`
+}
+
+type providerStatus struct {
+	Name    string      `json:"name"`
+	Type    string      `json:"type"`
+	BaseURL string      `json:"base_url,omitempty"`
+	Region  string      `json:"region,omitempty"`
+	Models  []string    `json:"models"`
+	Keys    []keyStatus `json:"keys"`
+}
+
+type keyStatus struct {
+	Fingerprint string     `json:"fingerprint"`
+	State       string     `json:"state"` // active, disabled, expired, cooling_down
+	NotAfter    *time.Time `json:"not_after,omitempty"`
+	Requests    int64      `json:"requests"`
+	Errors      int64      `json:"errors"`
+	LastUse     *time.Time `json:"last_use,omitempty"`
+}
+
+type deploymentStatus struct {
+	ID            string           `json:"id"`
+	Provider      string           `json:"provider"`
+	Model         string           `json:"model"`
+	UpstreamModel string           `json:"upstream_model"`
+	Region        string           `json:"region,omitempty"`
+	Weight        int              `json:"weight"`
+	Healthy       bool             `json:"healthy"`
+	InFlight      int64            `json:"in_flight"`
+	Breaker       breaker.Snapshot `json:"breaker"`
+	Stats         statsView        `json:"stats"`
+}
+
+func (h *Handler) status() handlerStatus {
+	now := h.now()
+	st := handlerStatus{
+		Started:   h.started,
+		Balancing: h.balancingPolicy(),
+		Routing: routingStatus{
+			Strategy: h.router.Name(), Fallback: h.Routing.Fallback, DecisionCache: h.decisions != nil,
+		},
+		Aliases: h.Aliases,
+	}
+	if h.keyring != nil {
+		st.ClientKeys = h.keyring.Len()
+	}
+	for _, up := range h.catalog.upstreams {
+		ps := providerStatus{
+			Name: up.name, Type: up.cfg.Type(), BaseURL: safeURL(up.cfg.BaseURL),
+			Region: up.cfg.Region, Models: append([]string{}, up.cfg.Models...), Keys: []keyStatus{},
+		}
+		for _, k := range up.keys {
+			ps.Keys = append(ps.Keys, keyStatusOf(k, now))
+		}
+		st.Providers = append(st.Providers, ps)
+	}
+	ids := make([]string, 0, len(h.catalog.byID))
+	for id := range h.catalog.byID {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		d := h.catalog.byID[id]
+		snap := d.state.brk.Snapshot()
+		st.Deployments = append(st.Deployments, deploymentStatus{
+			ID: d.id, Provider: d.up.name, Model: d.public, UpstreamModel: d.upstream,
+			Region: d.up.cfg.Region, Weight: d.up.cfg.Weight,
+			Healthy:  snap.State != breaker.Open && !d.state.unhealthy.Load(),
+			InFlight: d.state.endpoint.InFlight(), Breaker: snap, Stats: d.state.stats.view(),
+		})
+	}
+	st.Cache = h.cacheStatus()
+	return st
+}
+
+func keyStatusOf(k *upstreamKey, now time.Time) keyStatus {
+	ks := keyStatus{
+		Fingerprint: k.Fingerprint, State: "active",
+		Requests: k.state.requests.Load(), Errors: k.state.errors.Load(),
+	}
+	switch {
+	case k.state.disabled.Load():
+		ks.State = "disabled"
+	case !k.NotAfter.IsZero() && now.After(k.NotAfter):
+		ks.State = "expired"
+	case k.state.cooldown.Load() > now.UnixNano():
+		ks.State = "cooling_down"
+	}
+	if !k.NotAfter.IsZero() {
+		t := k.NotAfter
+		ks.NotAfter = &t
+	}
+	if n := k.state.lastUse.Load(); n > 0 {
+		t := time.Unix(0, n).UTC()
+		ks.LastUse = &t
+	}
+	return ks
+}
+
+// safeURL drops credentials and query strings from a URL for display.
+func safeURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	u.User = nil
+	u.RawQuery = ""
+	return u.String()
+}
+
+// Interface guards
+var _ caddy.AdminRouter = (*Admin)(nil)

@@ -1,0 +1,290 @@
+package aibackends
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"go.uber.org/zap"
+
+	"github.com/sira-ai/caddy-ai-backends/balance"
+	"github.com/sira-ai/caddy-ai-backends/breaker"
+	"github.com/sira-ai/caddy-ai-backends/metrics"
+	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/routing"
+	"github.com/sira-ai/caddy-ai-backends/security"
+)
+
+func init() {
+	caddy.RegisterModule(Handler{})
+}
+
+// Handler serves OpenAI-compatible (and Anthropic-compatible) AI endpoints
+// in front of the configured providers.
+type Handler struct {
+	// ProvidersRaw are the upstream accounts; each object's "type" names its
+	// provider module (openai, openai_compatible, anthropic, google, sim).
+	ProvidersRaw []json.RawMessage `json:"providers,omitempty" caddy:"namespace=http.handlers.ai_backends.providers inline_key=type"`
+	// Aliases name groups of deployments ("provider/model") across providers.
+	Aliases map[string][]string `json:"aliases,omitempty"`
+	// Routing orders the deployments of a request.
+	Routing *RoutingConfig `json:"routing,omitempty"`
+	// LoadBalancing spreads load among equivalent deployments and keys.
+	LoadBalancing *BalancingConfig `json:"load_balancing,omitempty"`
+	// CircuitBreaker settings, the same for every deployment.
+	CircuitBreaker *BreakerConfig `json:"circuit_breaker,omitempty"`
+	// Retry bounds backoff and the whole request's deadline.
+	Retry *RetryConfig `json:"retry,omitempty"`
+	// MaxBodySize of a request in bytes. Default: 10 MiB.
+	MaxBodySize int64 `json:"max_body_size,omitempty"`
+	// MaxMessages in one chat request. Default: 0 (no limit).
+	MaxMessages int `json:"max_messages,omitempty"`
+	// ClientKeys callers must present; none configured = open gateway.
+	ClientKeys []ClientKey `json:"client_keys,omitempty"`
+	// Cache answers identical requests from memory.
+	Cache *CacheConfig `json:"cache,omitempty"`
+	// Security sets input limits, sensitive-data filtering and anomaly blocking.
+	Security *SecurityConfig `json:"security,omitempty"`
+	// DegradeTo names a model or alias (a cheaper or local group) that
+	// serves a request after every provider of its own model failed.
+	DegradeTo string `json:"degrade_to,omitempty"`
+
+	providers     []providers.Provider
+	providerNames map[string]bool // Caddyfile parsing: names seen
+	catalog       *modelCatalog
+	router        routing.Strategy
+	decisions     *routing.Cache
+	fallback      []*upstream
+	pool          acquirer
+	logger        *zap.Logger
+	auditLog      *zap.Logger
+	now           func() time.Time
+	started       time.Time
+
+	deploymentPolicy balance.Policy
+	keyring          *security.Keyring
+	anomaly          *security.AnomalyDetector
+	filter           *security.Filter
+	filterPrompts    bool
+	cache            *cacheState
+}
+
+// CaddyModule returns the Caddy module information.
+func (Handler) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  "http.handlers.ai_backends",
+		New: func() caddy.Module { return new(Handler) },
+	}
+}
+
+// Provision loads the provider modules, builds the model catalog and takes
+// the pooled state that survives reloads.
+func (h *Handler) Provision(ctx caddy.Context) error {
+	h.logger = ctx.Logger()
+	h.auditLog = h.logger.Named("audit")
+	h.now = time.Now
+	h.started = h.now()
+	h.applyDefaults()
+	if err := metrics.Register(ctx.GetMetricsRegistry()); err != nil {
+		return fmt.Errorf("registering metrics: %v", err)
+	}
+	mods, err := ctx.LoadModule(h, "ProvidersRaw")
+	if err != nil {
+		return fmt.Errorf("loading providers: %v", err)
+	}
+	for _, m := range mods.([]any) {
+		h.providers = append(h.providers, m.(providers.Provider))
+	}
+	if len(h.providers) == 0 {
+		return fmt.Errorf("ai_backends needs at least one provider")
+	}
+	h.catalog, err = h.buildCatalog(h.providers, h.breakerConfig())
+	if err != nil {
+		return err
+	}
+	if err := h.provisionRouting(ctx); err != nil {
+		return err
+	}
+	if h.deploymentPolicy, err = h.acquirePolicy("deployments", h.balancingPolicy()); err != nil {
+		return err
+	}
+	if err := h.provisionClientKeys(); err != nil {
+		return err
+	}
+	if err := h.provisionSecurity(); err != nil {
+		return err
+	}
+	if err := h.provisionCache(); err != nil {
+		return err
+	}
+	if err := h.registerForAdmin(); err != nil {
+		return err
+	}
+	if every := timeDuration(h.LoadBalancing.HealthCheckInterval); every > 0 {
+		go h.healthLoop(ctx, every)
+	}
+	h.logger.Info("ai_backends ready",
+		zap.Int("providers", len(h.providers)),
+		zap.Strings("models", h.catalog.publicNames),
+		zap.String("routing", h.router.Name()))
+	return nil
+}
+
+func (h *Handler) applyDefaults() {
+	if h.MaxBodySize <= 0 {
+		h.MaxBodySize = defaultMaxBody
+	}
+	if h.Routing == nil {
+		h.Routing = &RoutingConfig{}
+	}
+	if h.Routing.Strategy == "" {
+		h.Routing.Strategy = "default"
+	}
+	if h.Routing.RegionHeader == "" {
+		h.Routing.RegionHeader = defaultRegionHeader
+	}
+	if h.LoadBalancing == nil {
+		h.LoadBalancing = &BalancingConfig{}
+	}
+	if h.Retry == nil {
+		h.Retry = &RetryConfig{}
+	}
+	if h.Retry.BaseBackoff <= 0 {
+		h.Retry.BaseBackoff = caddy.Duration(defaultBaseBackoff)
+	}
+	if h.Retry.MaxBackoff <= 0 {
+		h.Retry.MaxBackoff = caddy.Duration(defaultMaxBackoff)
+	}
+	if h.Retry.Deadline <= 0 {
+		h.Retry.Deadline = caddy.Duration(defaultDeadline)
+	}
+}
+
+func (h *Handler) balancingPolicy() string {
+	if h.LoadBalancing == nil || h.LoadBalancing.Policy == "" {
+		return "weighted_round_robin"
+	}
+	return h.LoadBalancing.Policy
+}
+
+func (h *Handler) breakerConfig() breaker.Config {
+	c := h.CircuitBreaker
+	if c == nil {
+		return breaker.Config{}.WithDefaults()
+	}
+	return breaker.Config{
+		FailureThreshold: c.FailureThreshold,
+		FailureRatio:     c.FailureRatio,
+		MinRequests:      c.MinRequests,
+		Window:           time.Duration(c.Window),
+		RecoveryTimeout:  time.Duration(c.RecoveryTimeout),
+		SuccessThreshold: c.SuccessThreshold,
+		HalfOpenProbes:   c.HalfOpenProbes,
+	}.WithDefaults()
+}
+
+// Validate checks the provisioned configuration; it has no side effects.
+func (h *Handler) Validate() error {
+	for _, f := range h.Routing.Fallback {
+		if _, ok := h.catalog.byProvider[f]; !ok {
+			return fmt.Errorf("routing fallback: unknown provider %q", f)
+		}
+	}
+	if h.DegradeTo != "" && len(h.catalog.resolve(h.DegradeTo)) == 0 {
+		return fmt.Errorf("degrade_to: %q is not a configured model or alias", h.DegradeTo)
+	}
+	if h.MaxMessages < 0 {
+		return fmt.Errorf("max_messages must not be negative")
+	}
+	return nil
+}
+
+// Cleanup releases the pooled state this config acquired.
+func (h *Handler) Cleanup() error {
+	h.pool.releaseAll()
+	for _, p := range h.providers {
+		if c, ok := p.(caddy.CleanerUpper); ok {
+			_ = c.Cleanup()
+		}
+	}
+	return nil
+}
+
+// ServeHTTP dispatches to the endpoint the path names. The endpoint is
+// matched by suffix, so the handler works under any path prefix
+// (handle_path /ai/* or a base URL of http://host/v1).
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, _ caddyhttp.Handler) error {
+	ep := endpointFor(r.URL.Path)
+	if ep == nil {
+		h.writeError(w, formatOpenAI, &providers.Error{
+			Kind: providers.KindNotFound, Code: "unknown_url",
+			Message: "unknown endpoint " + r.Method + " " + r.URL.Path +
+				"; this gateway serves /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/messages and /v1/models",
+		})
+		return nil
+	}
+	if r.Method != ep.method {
+		w.Header().Set("Allow", ep.method)
+		h.writeError(w, ep.format, &providers.Error{
+			Kind: providers.KindInvalidRequest, Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			Message: "method " + r.Method + " is not allowed on " + ep.name + "; use " + ep.method,
+		})
+		return nil
+	}
+	rec := h.newRecord(r, ep.name, ep.format)
+	if h.authenticate(w, r, rec) {
+		ep.serve(h, w, r, rec)
+	}
+	if ep.method == http.MethodPost || rec.errKind != "" {
+		h.finish(rec)
+	}
+	return nil
+}
+
+// endpoint is one API the gateway serves.
+type endpoint struct {
+	name   string
+	method string
+	format clientFormat
+	serve  func(h *Handler, w http.ResponseWriter, r *http.Request, rec *record)
+}
+
+var (
+	epChat       = &endpoint{"chat/completions", http.MethodPost, formatOpenAI, (*Handler).serveChat}
+	epEmbeddings = &endpoint{"embeddings", http.MethodPost, formatOpenAI, (*Handler).serveEmbeddings}
+	epImages     = &endpoint{"images/generations", http.MethodPost, formatOpenAI, (*Handler).serveImages}
+	epMessages   = &endpoint{"messages", http.MethodPost, formatAnthropic, (*Handler).serveMessages}
+	epModels     = &endpoint{"models", http.MethodGet, formatOpenAI, (*Handler).serveModels}
+	epModel      = &endpoint{"models/{id}", http.MethodGet, formatOpenAI, (*Handler).serveModel}
+)
+
+func endpointFor(path string) *endpoint {
+	path = strings.TrimRight(path, "/")
+	switch {
+	case strings.HasSuffix(path, "/chat/completions"):
+		return epChat
+	case strings.HasSuffix(path, "/embeddings"):
+		return epEmbeddings
+	case strings.HasSuffix(path, "/images/generations"):
+		return epImages
+	case strings.HasSuffix(path, "/messages"):
+		return epMessages
+	case strings.HasSuffix(path, "/models"):
+		return epModels
+	case strings.Contains(path, "/models/"):
+		return epModel
+	}
+	return nil
+}
+
+// Interface guards
+var (
+	_ caddy.Provisioner           = (*Handler)(nil)
+	_ caddy.Validator             = (*Handler)(nil)
+	_ caddy.CleanerUpper          = (*Handler)(nil)
+	_ caddyhttp.MiddlewareHandler = (*Handler)(nil)
+)

@@ -1,0 +1,427 @@
+package aibackends
+
+import (
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"github.com/dustin/go-humanize"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/routing"
+)
+
+func init() {
+	httpcaddyfile.RegisterHandlerDirective("ai_backends", parseCaddyfile)
+	httpcaddyfile.RegisterDirectiveOrder("ai_backends", httpcaddyfile.Before, "reverse_proxy")
+}
+
+func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
+	m := new(Handler)
+	err := m.UnmarshalCaddyfile(h.Dispenser)
+	return m, err
+}
+
+// UnmarshalCaddyfile parses the ai_backends directive; the README's
+// configuration reference lists every subdirective:
+//
+//	ai_backends {
+//	    provider <name> [<type>] { ... }
+//	    alias <name> <provider/model>...
+//	    routing <strategy> { ... }
+//	    load_balancing <policy> { ... }
+//	    circuit_breaker { ... }
+//	    retry { ... }
+//	    client_key <key> { ... }
+//	    max_body_size <size>
+//	    max_messages <n>
+//	}
+func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
+	d.Next() // directive name
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var err error
+		switch d.Val() {
+		case "provider":
+			err = h.parseProvider(d)
+		case "alias":
+			args := d.RemainingArgs()
+			if len(args) < 2 {
+				return d.Errf("usage: alias <name> <provider/model>...")
+			}
+			if h.Aliases == nil {
+				h.Aliases = map[string][]string{}
+			}
+			if _, dup := h.Aliases[args[0]]; dup {
+				return d.Errf("alias %q is defined twice", args[0])
+			}
+			h.Aliases[args[0]] = args[1:]
+		case "routing":
+			err = h.parseRouting(d)
+		case "load_balancing":
+			err = h.parseBalancing(d)
+		case "circuit_breaker":
+			err = h.parseBreaker(d)
+		case "retry":
+			err = h.parseRetry(d)
+		case "client_key":
+			err = h.parseClientKey(d)
+		case "max_body_size":
+			var s string
+			if !d.AllArgs(&s) {
+				return d.ArgErr()
+			}
+			size, perr := humanize.ParseBytes(s)
+			if perr != nil || size == 0 {
+				return d.Errf("max_body_size: invalid size %q", s)
+			}
+			h.MaxBodySize = int64(size)
+		case "max_messages":
+			h.MaxMessages, err = intArg(d)
+		default:
+			err = h.unmarshalMore(d)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseProvider reads `provider <name> [<type>] { ... }` and hands the
+// block to the provider module's own unmarshaler.
+func (h *Handler) parseProvider(d *caddyfile.Dispenser) error {
+	seg := d.NewFromNextSegment() // "provider" and its block; d moves past it
+	seg.Next()
+	args := seg.RemainingArgs()
+	if len(args) < 1 || len(args) > 2 {
+		return d.Errf("usage: provider <name> [<type>] { ... }")
+	}
+	name, typ := args[0], args[0]
+	if len(args) == 2 {
+		typ = args[1]
+	}
+	if h.providerNames == nil {
+		h.providerNames = map[string]bool{}
+	}
+	if h.providerNames[name] {
+		return d.Errf("provider %q is declared twice", name)
+	}
+	h.providerNames[name] = true
+	unm, err := unmarshalGuest(seg, providers.Namespace+"."+typ)
+	if err != nil {
+		return err
+	}
+	p, ok := unm.(providers.Provider)
+	if !ok {
+		return d.Errf("module %s is not an AI provider", typ)
+	}
+	p.Base().Name = name
+	h.ProvidersRaw = append(h.ProvidersRaw, caddyconfig.JSONModuleObject(unm, "type", typ, nil))
+	return nil
+}
+
+// unmarshalGuest builds the module id and lets it parse the whole segment
+// (its dispenser starts before the segment's first token).
+func unmarshalGuest(seg *caddyfile.Dispenser, id string) (caddyfile.Unmarshaler, error) {
+	mod, err := caddy.GetModule(id)
+	if err != nil {
+		return nil, seg.Errf("getting module named '%s': %v", id, err)
+	}
+	unm, ok := mod.New().(caddyfile.Unmarshaler)
+	if !ok {
+		return nil, seg.Errf("module %s is not a Caddyfile unmarshaler", id)
+	}
+	seg.Reset()
+	if err := unm.UnmarshalCaddyfile(seg); err != nil {
+		return nil, err
+	}
+	return unm, nil
+}
+
+func (h *Handler) parseRouting(d *caddyfile.Dispenser) error {
+	if h.Routing != nil {
+		return d.Err("routing is configured twice")
+	}
+	h.Routing = &RoutingConfig{}
+	seg := d.NewFromNextSegment()
+	d = seg
+	d.Next()
+	if !d.NextArg() {
+		return d.Errf("usage: routing <strategy> { ... }; strategies: %v", routing.Names())
+	}
+	strategy := d.Val()
+	if !isBuiltinStrategy(strategy) {
+		// A custom router module parses its own block.
+		unm, err := unmarshalGuest(seg, "http.handlers.ai_backends.routers."+strategy)
+		if err != nil {
+			return err
+		}
+		h.Routing.RouterRaw = caddyconfig.JSONModuleObject(unm, "name", strategy, nil)
+		return nil
+	}
+	h.Routing.Strategy = strategy
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	rc := h.Routing
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var err error
+		switch d.Val() {
+		case "cache_ttl":
+			err = durationArg(d, &rc.CacheTTL)
+		case "fallback":
+			rc.Fallback = append(rc.Fallback, d.RemainingArgs()...)
+			if len(rc.Fallback) == 0 {
+				return d.ArgErr()
+			}
+		case "weights":
+			args := d.RemainingArgs()
+			if len(args) != 3 {
+				return d.Errf("usage: weights <cost> <latency> <reliability>")
+			}
+			w := &RoutingWeights{}
+			for i, dst := range []*float64{&w.Cost, &w.Latency, &w.Reliability} {
+				f, perr := strconv.ParseFloat(args[i], 64)
+				if perr != nil || f < 0 {
+					return d.Errf("weights: %q is not a non-negative number", args[i])
+				}
+				*dst = f
+			}
+			rc.Weights = w
+		case "regions":
+			rc.Regions = d.RemainingArgs()
+			if len(rc.Regions) == 0 {
+				return d.ArgErr()
+			}
+		case "region_header":
+			if !d.AllArgs(&rc.RegionHeader) {
+				return d.ArgErr()
+			}
+		case "allow_override":
+			rc.AllowOverride = true
+		case "expected_output_tokens":
+			rc.ExpectedOutputTokens, err = intArg(d)
+		default:
+			return d.Errf("unrecognized routing option %q", d.Val())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func isBuiltinStrategy(name string) bool {
+	for _, n := range routing.Names() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Handler) parseBalancing(d *caddyfile.Dispenser) error {
+	if h.LoadBalancing != nil {
+		return d.Err("load_balancing is configured twice")
+	}
+	lb := &BalancingConfig{}
+	h.LoadBalancing = lb
+	if d.NextArg() {
+		lb.Policy = d.Val()
+	}
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var err error
+		switch d.Val() {
+		case "policy":
+			if !d.AllArgs(&lb.Policy) {
+				return d.ArgErr()
+			}
+		case "health_check_interval":
+			err = durationArg(d, &lb.HealthCheckInterval)
+		case "health_check_timeout":
+			err = durationArg(d, &lb.HealthCheckTimeout)
+		case "health_check_model":
+			if !d.AllArgs(&lb.HealthCheckModel) {
+				return d.ArgErr()
+			}
+		default:
+			return d.Errf("unrecognized load_balancing option %q", d.Val())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (h *Handler) parseBreaker(d *caddyfile.Dispenser) error {
+	if h.CircuitBreaker != nil {
+		return d.Err("circuit_breaker is configured twice")
+	}
+	b := &BreakerConfig{}
+	h.CircuitBreaker = b
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var err error
+		switch d.Val() {
+		case "failure_threshold":
+			b.FailureThreshold, err = intArg(d)
+		case "failure_ratio":
+			b.FailureRatio, err = floatArg(d)
+		case "min_requests":
+			b.MinRequests, err = intArg(d)
+		case "window":
+			err = durationArg(d, &b.Window)
+		case "recovery_timeout":
+			err = durationArg(d, &b.RecoveryTimeout)
+		case "success_threshold":
+			b.SuccessThreshold, err = intArg(d)
+		case "half_open_probes":
+			b.HalfOpenProbes, err = intArg(d)
+		default:
+			return d.Errf("unrecognized circuit_breaker option %q", d.Val())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (h *Handler) parseRetry(d *caddyfile.Dispenser) error {
+	if h.Retry != nil {
+		return d.Err("retry is configured twice")
+	}
+	rc := &RetryConfig{}
+	h.Retry = rc
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var err error
+		switch d.Val() {
+		case "base_backoff":
+			err = durationArg(d, &rc.BaseBackoff)
+		case "max_backoff":
+			err = durationArg(d, &rc.MaxBackoff)
+		case "deadline":
+			err = durationArg(d, &rc.Deadline)
+		default:
+			return d.Errf("unrecognized retry option %q", d.Val())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseClientKey reads:
+//
+//	client_key <key> {
+//	    label <label>
+//	    models <model>...
+//	    requests_per_minute <n>
+//	    tokens_per_minute <n>
+//	    budget <usd> [per <duration>]
+//	    max_tokens <n>
+//	}
+func (h *Handler) parseClientKey(d *caddyfile.Dispenser) error {
+	var k ClientKey
+	if !d.NextArg() {
+		return d.ArgErr()
+	}
+	k.Key = d.Val()
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var err error
+		switch d.Val() {
+		case "label":
+			if !d.AllArgs(&k.Label) {
+				return d.ArgErr()
+			}
+		case "models":
+			k.Models = append(k.Models, d.RemainingArgs()...)
+		case "requests_per_minute":
+			k.RequestsPerMinute, err = intArg(d)
+		case "tokens_per_minute":
+			k.TokensPerMinute, err = intArg(d)
+		case "max_tokens":
+			k.MaxTokens, err = intArg(d)
+		case "budget":
+			args := d.RemainingArgs()
+			if len(args) != 1 && !(len(args) == 3 && args[1] == "per") {
+				return d.Errf("usage: budget <usd> [per <duration>]")
+			}
+			f, perr := strconv.ParseFloat(args[0], 64)
+			if perr != nil || f < 0 {
+				return d.Errf("budget: %q is not a non-negative amount of USD", args[0])
+			}
+			k.BudgetUSD = f
+			if len(args) == 3 {
+				dur, derr := caddy.ParseDuration(args[2])
+				if derr != nil {
+					return d.WrapErr(derr)
+				}
+				k.BudgetPeriod = caddy.Duration(dur)
+			}
+		default:
+			return d.Errf("unrecognized client_key option %q", d.Val())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	h.ClientKeys = append(h.ClientKeys, k)
+	return nil
+}
+
+func durationArg(d *caddyfile.Dispenser, dst *caddy.Duration) error {
+	var s string
+	if !d.AllArgs(&s) {
+		return d.ArgErr()
+	}
+	dur, err := caddy.ParseDuration(s)
+	if err != nil {
+		return d.WrapErr(err)
+	}
+	*dst = caddy.Duration(dur)
+	return nil
+}
+
+func intArg(d *caddyfile.Dispenser) (int, error) {
+	var s string
+	if !d.AllArgs(&s) {
+		return 0, d.ArgErr()
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, d.Errf("%s: want a non-negative integer, got %q", d.Val(), s)
+	}
+	return n, nil
+}
+
+func floatArg(d *caddyfile.Dispenser) (float64, error) {
+	var s string
+	if !d.AllArgs(&s) {
+		return 0, d.ArgErr()
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 {
+		return 0, d.Errf("%s: want a non-negative number, got %q", d.Val(), s)
+	}
+	return f, nil
+}
+
+// Interface guard
+var _ caddyfile.Unmarshaler = (*Handler)(nil)

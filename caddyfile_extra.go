@@ -1,0 +1,137 @@
+package aibackends
+
+import (
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/dustin/go-humanize"
+)
+
+// unmarshalMore parses the subdirectives of the cache, security and
+// degraded-mode features.
+func (h *Handler) unmarshalMore(d *caddyfile.Dispenser) error {
+	switch d.Val() {
+	case "cache":
+		return h.parseCache(d)
+	case "security":
+		return h.parseSecurity(d)
+	case "degrade_to":
+		if !d.AllArgs(&h.DegradeTo) {
+			return d.ArgErr()
+		}
+		return nil
+	}
+	return d.Errf("unrecognized ai_backends subdirective %q", d.Val())
+}
+
+// parseCache reads:
+//
+//	cache {
+//	    ttl <duration>
+//	    max_size <size>
+//	    all_requests
+//	    stale_if_error <duration>
+//	}
+func (h *Handler) parseCache(d *caddyfile.Dispenser) error {
+	if h.Cache != nil {
+		return d.Err("cache is configured twice")
+	}
+	c := &CacheConfig{}
+	h.Cache = c
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var err error
+		switch d.Val() {
+		case "ttl":
+			err = durationArg(d, &c.TTL)
+		case "stale_if_error":
+			err = durationArg(d, &c.StaleIfError)
+		case "max_size":
+			var s string
+			if !d.AllArgs(&s) {
+				return d.ArgErr()
+			}
+			size, perr := humanize.ParseBytes(s)
+			if perr != nil || size == 0 {
+				return d.Errf("max_size: invalid size %q", s)
+			}
+			c.MaxSize = int64(size)
+		case "all_requests":
+			c.AllRequests = true
+		default:
+			return d.Errf("unrecognized cache option %q", d.Val())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseSecurity reads:
+//
+//	security {
+//	    max_depth <n>
+//	    filter redact|block [<detector>...]
+//	    redact_responses
+//	    anomaly {
+//	        factor <x>
+//	        min_rate <requests/s>
+//	        baseline <duration>
+//	        cool_down <duration>
+//	    }
+//	}
+func (h *Handler) parseSecurity(d *caddyfile.Dispenser) error {
+	if h.Security != nil {
+		return d.Err("security is configured twice")
+	}
+	s := &SecurityConfig{}
+	h.Security = s
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var err error
+		switch d.Val() {
+		case "max_depth":
+			s.MaxDepth, err = intArg(d)
+		case "filter":
+			args := d.RemainingArgs()
+			if len(args) == 0 || (args[0] != "redact" && args[0] != "block") {
+				return d.Errf("usage: filter redact|block [email|phone|card|secret...]")
+			}
+			s.FilterAction, s.Detectors = args[0], args[1:]
+		case "redact_responses":
+			s.RedactResponses = true
+		case "anomaly":
+			err = parseAnomaly(d, s)
+		default:
+			return d.Errf("unrecognized security option %q", d.Val())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func parseAnomaly(d *caddyfile.Dispenser, s *SecurityConfig) error {
+	a := &AnomalyConfig{}
+	s.Anomaly = a
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var err error
+		switch d.Val() {
+		case "factor":
+			a.Factor, err = floatArg(d)
+		case "min_rate":
+			a.MinRate, err = floatArg(d)
+		case "baseline":
+			err = durationArg(d, &a.Baseline)
+		case "cool_down":
+			err = durationArg(d, &a.CoolDown)
+		default:
+			return d.Errf("unrecognized anomaly option %q", d.Val())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

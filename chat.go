@@ -1,0 +1,236 @@
+package aibackends
+
+import (
+	"context"
+	"io"
+	"net/http"
+
+	"github.com/sira-ai/caddy-ai-backends/metrics"
+	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/routing"
+)
+
+// serveChat handles POST /v1/chat/completions.
+func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, rec *record) {
+	body, e := h.readBody(w, r)
+	if e == nil {
+		var req providers.ChatRequest
+		if e = h.decodeChecked(body, &req); e == nil {
+			if e = h.validateChat(&req); e == nil {
+				e = capMaxTokens(rec, &req)
+			}
+			if e == nil {
+				req.Raw = body
+				h.chat(w, r, rec, &req, openAIChatWriter{})
+				return
+			}
+		}
+	}
+	h.fail(w, rec, e)
+}
+
+// chatWriter writes a chat result in the client's dialect.
+type chatWriter interface {
+	format() clientFormat
+	response(w http.ResponseWriter, resp *providers.ChatResponse, req *providers.ChatRequest)
+	stream(w http.ResponseWriter, req *providers.ChatRequest) chunkSink
+}
+
+// chunkSink receives a committed stream's chunks and its end.
+type chunkSink interface {
+	chunk(c *providers.ChatChunk) error
+	end(err *providers.Error)
+}
+
+// chat admits, filters, answers from the cache or routes a validated chat
+// request, and falls back to degraded mode when every provider failed.
+func (h *Handler) chat(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter) {
+	rec.model = req.Model
+	ds := h.catalog.resolve(req.Model)
+	if len(ds) == 0 {
+		h.fail(w, rec, errNoDeployment(req.Model))
+		return
+	}
+	estimate := estimatePromptTokens(req)
+	if !h.admit(w, r, rec, req.Model, estimate+req.OutputLimit()) {
+		return
+	}
+	changed, e := h.filterRequest(rec, req)
+	if e != nil {
+		h.fail(w, rec, e)
+		return
+	}
+	if changed {
+		r = r.WithContext(withoutNativeBody(r.Context()))
+	}
+	key := h.chatCacheKey(r, rec, req)
+	if key != "" && h.serveCachedChat(w, r, rec, req, cw, key) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeDuration(h.Retry.Deadline))
+	defer cancel()
+	err := h.chatUpstream(ctx, w, r, rec, req, cw, ds, estimate, key)
+	if err != nil && !rec.committed && err.Fallback() {
+		if h.cache != nil && h.staleChat(w, rec, req, cw, key) {
+			return
+		}
+		if alias := h.DegradeTo; alias != "" && alias != req.Model {
+			if dds := h.catalog.resolve(alias); len(dds) > 0 {
+				rec.degraded = "alias"
+				metrics.IncDegraded("alias")
+				w.Header().Set("X-AI-Degraded", alias)
+				err = h.chatUpstream(ctx, w, r, rec, req, cw, dds, estimate, "")
+			}
+		}
+	}
+	if err != nil {
+		if rec.committed {
+			rec.setError(err)
+		} else {
+			h.fail(w, rec, err)
+		}
+	}
+}
+
+// chatUpstream routes the request over ds and writes the answer.
+func (h *Handler) chatUpstream(ctx context.Context, w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter, ds []*deployment, estimate int, key string) *providers.Error {
+	p := h.makePlan(r, ds, routing.Request{
+		Model: req.Model, PromptTokens: estimate, MaxTokens: req.OutputLimit(),
+		NeedsVision: needsVision(req), NeedsTools: len(req.Tools) > 0,
+		NeedsJSON: req.ResponseFormat.WantsJSON(), Stream: req.Stream,
+	})
+	rec.plan(p)
+	if len(p.order) == 0 {
+		return &providers.Error{Kind: providers.KindUnsupported, Code: "no_capable_deployment",
+			Message: "no deployment of " + req.Model + " can serve this request (" + lastOr(p.decision.Reasoning, "capability filter") + ")"}
+	}
+	if req.Stream {
+		var acc *streamAccumulator
+		if key != "" {
+			acc = &streamAccumulator{}
+			rec.cache = "miss"
+			metrics.IncCache("miss")
+		}
+		err := h.run(ctx, rec, p, func(a *attempt) (bool, error) { return h.streamAttempt(w, r, rec, req, cw, a, acc) })
+		if err == nil && acc != nil {
+			h.storeChat(key, rec, acc.response())
+		}
+		return err
+	}
+	call := func(ctx context.Context) (*providers.ChatResponse, *providers.Error) {
+		var resp *providers.ChatResponse
+		err := h.run(ctx, rec, p, func(a *attempt) (bool, error) {
+			var err error
+			resp, err = a.d.up.provider.Chat(a.ctx, a.target(), req)
+			return false, err
+		})
+		return resp, err
+	}
+	if key != "" {
+		entry, shared, err := h.collapsedChat(ctx, rec, key, call)
+		if err != nil {
+			return err
+		}
+		if shared {
+			h.replay(w, rec, req, cw, entry, "hit")
+			return nil
+		}
+		rec.cache = "miss"
+		metrics.IncCache("miss")
+		w.Header().Set("X-AI-Cache", "MISS")
+		resp, _ := decodeEntry(entry)
+		return h.writeChat(w, r, rec, req, cw, p, resp)
+	}
+	resp, err := call(ctx)
+	if err != nil {
+		return err
+	}
+	return h.writeChat(w, r, rec, req, cw, p, resp)
+}
+
+// writeChat sends a complete answer with the routing and cost headers.
+func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter, p plan, resp *providers.ChatResponse) *providers.Error {
+	if resp == nil {
+		return &providers.Error{Kind: providers.KindInternal, Message: "empty answer from the provider"}
+	}
+	rec.usage = resp.Usage
+	h.filterResponse(rec, resp)
+	h.decisionHeaders(w, r, rec, p)
+	h.costHeader(w, rec)
+	rec.committed = true
+	cw.response(w, resp, req)
+	return nil
+}
+
+// streamAttempt opens a stream and reads its first event before anything
+// reaches the client, so a failure up to then can still be retried; after
+// the first byte the stream is committed.
+func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter, a *attempt, acc *streamAccumulator) (bool, error) {
+	s, err := a.d.up.provider.ChatStream(a.ctx, a.target(), req)
+	if err != nil {
+		return false, err
+	}
+	defer s.Close()
+	first, err := s.Next()
+	if err != nil {
+		if err == io.EOF {
+			err = &providers.Error{Kind: providers.KindNetwork, Message: "upstream closed the stream before sending anything"}
+		}
+		return false, err
+	}
+	a.ttft = h.now().Sub(a.start)
+	rec.ttft = a.ttft
+	a.touch()
+	h.decisionHeaders(w, r, rec, plan{decision: rec.decision})
+	if acc != nil {
+		w.Header().Set("X-AI-Cache", "MISS")
+	}
+	rec.committed = true
+	sink := cw.stream(w, req)
+	for c := first; ; {
+		if c.Usage != nil {
+			rec.usage = c.Usage
+		}
+		if acc != nil {
+			acc.add(c)
+		}
+		h.filterChunk(rec, c)
+		if werr := sink.chunk(c); werr != nil {
+			// The client went away: returning cancels the upstream call.
+			return true, &providers.Error{Kind: providers.KindCanceled, Message: "client disconnected", Err: werr}
+		}
+		c, err = s.Next()
+		if err == io.EOF {
+			sink.end(nil)
+			return true, nil
+		}
+		if err != nil {
+			e := providers.Classify(err)
+			if a.ctx.Err() != nil && r.Context().Err() == nil {
+				e = &providers.Error{Kind: providers.KindTimeout, Provider: a.d.up.name, Code: "upstream_timeout",
+					Message: "the upstream stream stalled"}
+			}
+			if e.Kind != providers.KindCanceled {
+				sink.end(e)
+			}
+			return true, e
+		}
+		a.touch()
+	}
+}
+
+func needsVision(req *providers.ChatRequest) bool {
+	for _, m := range req.Messages {
+		if m.Content.HasImage() {
+			return true
+		}
+	}
+	return false
+}
+
+func lastOr(s []string, def string) string {
+	if len(s) > 0 {
+		return s[len(s)-1]
+	}
+	return def
+}

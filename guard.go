@@ -1,0 +1,160 @@
+package aibackends
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+	"go.uber.org/zap"
+
+	"github.com/sira-ai/caddy-ai-backends/metrics"
+	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/security"
+)
+
+// ClientKey is one key callers may present, with its limits.
+type ClientKey struct {
+	// Key is the secret, as a placeholder ({env.*} or {file.*}).
+	Key string `json:"key"`
+	// Label names the key in logs and metrics.
+	Label string `json:"label,omitempty"`
+	// Models the key may use; entries may end in '*'. Empty: all.
+	Models []string `json:"models,omitempty"`
+	// RequestsPerMinute and TokensPerMinute are token-bucket limits; 0 = none.
+	RequestsPerMinute int `json:"requests_per_minute,omitempty"`
+	TokensPerMinute   int `json:"tokens_per_minute,omitempty"`
+	// BudgetUSD caps spending per BudgetPeriod (0 = no budget).
+	BudgetUSD    float64        `json:"budget_usd,omitempty"`
+	BudgetPeriod caddy.Duration `json:"budget_period,omitempty"`
+	// MaxTokens is the highest max_tokens a request may ask for.
+	MaxTokens int `json:"max_tokens,omitempty"`
+}
+
+// keyringState pools the client keyring (with its limiter and budget
+// state) across reloads that leave the client keys unchanged.
+type keyringState struct{ ring *security.Keyring }
+
+func (*keyringState) Destruct() error { return nil }
+
+// provisionClientKeys resolves the client keys and takes the pooled keyring.
+func (h *Handler) provisionClientKeys() error {
+	if len(h.ClientKeys) == 0 {
+		h.logger.Warn("no client_key configured: the gateway is open to every caller")
+		return nil
+	}
+	repl := caddy.NewReplacer()
+	cfgs := make([]security.ClientKeyConfig, len(h.ClientKeys))
+	id := sha256.New()
+	for i, k := range h.ClientKeys {
+		secret, err := repl.ReplaceOrErr(k.Key, true, true)
+		if err != nil {
+			return fmt.Errorf("client_key %d: %v", i+1, err)
+		}
+		cfgs[i] = security.ClientKeyConfig{
+			Label: k.Label, Key: secret, AllowedModels: k.Models,
+			RequestsPerMinute: k.RequestsPerMinute, TokensPerMinute: k.TokensPerMinute,
+			BudgetUSD: k.BudgetUSD, BudgetPeriod: time.Duration(k.BudgetPeriod), MaxTokens: k.MaxTokens,
+		}
+		fmt.Fprintf(id, "%s|%s|%s|%d|%d|%g|%d|%d\n", security.Fingerprint(secret), k.Label,
+			strings.Join(sorted(k.Models), ","), k.RequestsPerMinute, k.TokensPerMinute,
+			k.BudgetUSD, k.BudgetPeriod, k.MaxTokens)
+	}
+	v, err := h.pool.load("clientkeys:"+hex.EncodeToString(id.Sum(nil)), func() (caddy.Destructor, error) {
+		ring, err := security.NewKeyring(cfgs, nil)
+		if err != nil {
+			return nil, fmt.Errorf("client keys: %v", err)
+		}
+		return &keyringState{ring: ring}, nil
+	})
+	if err != nil {
+		return err
+	}
+	h.keyring = v.(*keyringState).ring
+	h.logger.Info("client keys required", zap.Int("keys", h.keyring.Len()))
+	return nil
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
+
+// authenticate checks the caller's key before the body is read.
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rec *record) bool {
+	if h.keyring == nil {
+		return true
+	}
+	k := h.keyring.Lookup(security.KeyFromRequest(r.Header))
+	if k == nil {
+		h.deny(w, rec, security.InvalidKeyDenial())
+		return false
+	}
+	rec.clientKey = k
+	rec.client, rec.clientLabel = k.Fingerprint(), k.Label()
+	if h.anomaly != nil {
+		if blocked, until, justBlocked := h.anomaly.Observe(rec.client); blocked {
+			if justBlocked {
+				metrics.IncSecurityEvent("anomaly_blocked")
+				h.logger.Warn("client blocked for anomalous request rate",
+					zap.String("client_key", rec.client), zap.String("label", rec.clientLabel), zap.Time("until", until))
+			}
+			h.deny(w, rec, security.AnomalyDenial(until.Sub(h.now())))
+			return false
+		}
+	}
+	return true
+}
+
+// admit applies the caller's model permission, rate limits and budget to a
+// request whose model and token estimate are known.
+func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rec *record, model string, tokens int) bool {
+	k := rec.clientKey
+	if k == nil {
+		return true
+	}
+	if !k.ModelAllowed(model) {
+		h.deny(w, rec, security.ModelDenial(model))
+		return false
+	}
+	if d := k.Admit(tokens); d != nil {
+		h.deny(w, rec, d)
+		return false
+	}
+	rec.charge = func(actual int, cost float64) { k.Settle(tokens, actual, cost) }
+	return true
+}
+
+// deny answers a refused request in the client's format.
+func (h *Handler) deny(w http.ResponseWriter, rec *record, d *security.Denial) {
+	kind := providers.KindRateLimited
+	switch d.Status {
+	case http.StatusUnauthorized:
+		kind = providers.KindAuth
+	case http.StatusForbidden:
+		kind = providers.KindPermission
+	}
+	if d.Type == security.DenialBudgetExceeded {
+		kind = providers.KindQuota
+	}
+	metrics.IncSecurityEvent("denied_" + d.Type)
+	h.fail(w, rec, &providers.Error{Kind: kind, Status: d.Status, Code: d.Code, Message: d.Message, RetryAfter: d.RetryAfter})
+}
+
+// capMaxTokens enforces the client key's max_tokens ceiling.
+func capMaxTokens(rec *record, req *providers.ChatRequest) *providers.Error {
+	if rec.clientKey == nil || rec.clientKey.MaxTokens() == 0 {
+		return nil
+	}
+	limit := rec.clientKey.MaxTokens()
+	if n := req.OutputLimit(); n > limit {
+		return invalid("max_tokens", "max_tokens %s exceeds this key's limit of %d", strconv.Itoa(n), limit)
+	}
+	return nil
+}

@@ -1,0 +1,25 @@
+package integration
+
+import (
+	"os"
+	"testing"
+)
+
+// TestMain keeps Caddy's autosave and certificates out of the user's home
+// when the test command did not already point them at temporary folders.
+func TestMain(m *testing.M) {
+	var made []string
+	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME"} {
+		if os.Getenv(v) == "" {
+			if dir, err := os.MkdirTemp("", "aibackends-"+v); err == nil {
+				os.Setenv(v, dir)
+				made = append(made, dir)
+			}
+		}
+	}
+	code := m.Run()
+	for _, dir := range made {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}

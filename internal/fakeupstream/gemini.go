@@ -1,0 +1,590 @@
+package fakeupstream
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+)
+
+// GeminiOptions shape what the Gemini fake answers. The zero value answers
+// "Hello from Gemini." with STOP to any key.
+type GeminiOptions struct {
+	// APIKey is the only key accepted in x-goog-api-key; "" accepts any
+	// key. A request without a key fails either way, as at Google.
+	APIKey string
+	// ModelVersion and ResponseID fill those answer fields. Defaults: the
+	// model named in the URL, and "fake-response-1".
+	ModelVersion string
+	ResponseID   string
+	// Text is the answer; a stream sends it as Chunks when they are set.
+	Text   string
+	Chunks []string
+	// Thought, when set, is sent first as a thought:true part.
+	Thought string
+	// FunctionCalls follow the text, all in one part list (one stream event).
+	FunctionCalls []GeminiFunctionCall
+	// FinishReason of every candidate. Default STOP.
+	FinishReason string
+	// SeparateFinish sends the finishReason in a last stream event of its
+	// own, holding only an empty text part, as Gemini often does.
+	SeparateFinish bool
+	// BlockReason answers with promptFeedback.blockReason and no candidates.
+	BlockReason string
+	// Usage is reported in usageMetadata; a stream repeats it on every
+	// event with cumulative candidate counts.
+	Usage GeminiUsage
+	// CRLF ends stream lines with \r\n, as Google's servers do.
+	CRLF bool
+	// TruncateAfter ends a stream after that many events, before any
+	// finishReason. 0 never truncates.
+	TruncateAfter int
+	// StreamError is sent as a {"error":{...}} event after the first event.
+	StreamError *GeminiError
+	// Fail answers every request with this error.
+	Fail *GeminiError
+	// Delay holds every answer that long (less if the client goes away).
+	Delay time.Duration
+	// StallAfter holds a stream after that many events until the client
+	// goes away. 0 never stalls.
+	StallAfter int
+	// OnRequest, when set, is called for each request once it is recorded
+	// (e.g. to cancel the caller's context at a known point).
+	OnRequest func(*http.Request)
+	// EmbeddingDims is the vector size when outputDimensionality is unset.
+	// Default 8.
+	EmbeddingDims int
+	// EmbeddingUsage adds usageMetadata.promptTokenCount to embedding answers.
+	EmbeddingUsage int
+}
+
+// GeminiFunctionCall is a functionCall part the fake returns.
+type GeminiFunctionCall struct {
+	ID               string // functionCall.id; "" omits it
+	Name             string
+	Args             string // a JSON object; "" sends {}
+	ThoughtSignature string // sent on the part; "" omits it
+}
+
+// GeminiUsage are the usageMetadata counts. Prompt defaults to 10 and
+// Candidates to 5.
+type GeminiUsage struct {
+	Prompt, Candidates, Thoughts, Cached, ToolUse int
+}
+
+// GeminiError is an error answer: status, headers and body. Body defaults
+// to the google.rpc.Status body GeminiErrorBody builds from Code, Status
+// and Message.
+type GeminiError struct {
+	Code    int
+	Status  string // e.g. RESOURCE_EXHAUSTED
+	Message string
+	Details []any
+	Header  http.Header
+	Body    string
+}
+
+// GeminiErrorBody renders {"error":{"code","message","status","details"}}.
+func GeminiErrorBody(code int, status, message string, details ...any) string {
+	e := map[string]any{"code": code, "message": message, "status": status}
+	if len(details) > 0 {
+		e["details"] = details
+	}
+	b, _ := json.Marshal(map[string]any{"error": e})
+	return string(b)
+}
+
+// NewGemini starts a fake of the Gemini API at <URL>/v1beta: the methods
+// generateContent, streamGenerateContent (alt=sse, else a JSON array),
+// embedContent and batchEmbedContents under models/{model}. It checks the
+// key and the request body the way Google does (400 INVALID_ARGUMENT with
+// Google's wording for the common mistakes) and records every request.
+func NewGemini(opts GeminiOptions) (*httptest.Server, *Recorder) {
+	rec := &Recorder{}
+	g := &gemini{opts: opts}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := rec.Record(r)
+		if opts.OnRequest != nil {
+			opts.OnRequest(r)
+		}
+		g.serve(w, r, body)
+	}))
+	return srv, rec
+}
+
+type gemini struct{ opts GeminiOptions }
+
+func (g *gemini) serve(w http.ResponseWriter, r *http.Request, body []byte) {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/v1beta/")
+	colon := strings.LastIndexByte(rest, ':')
+	if !ok || colon < 0 || r.Method != http.MethodPost {
+		geminiFail(w, &GeminiError{Code: 404, Status: "NOT_FOUND", Message: "Requested entity was not found."})
+		return
+	}
+	resource, method := rest[:colon], rest[colon+1:]
+	key := r.Header.Get("x-goog-api-key")
+	switch {
+	case key == "":
+		geminiFail(w, &GeminiError{Code: 403, Status: "PERMISSION_DENIED", Message: "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."})
+		return
+	case g.opts.APIKey != "" && key != g.opts.APIKey:
+		geminiFail(w, &GeminiError{Code: 400, Status: "INVALID_ARGUMENT", Message: "API key not valid. Please pass a valid API key.", Details: []any{
+			map[string]any{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com",
+				"metadata": map[string]string{"service": "generativelanguage.googleapis.com"}},
+		}})
+		return
+	}
+	if g.opts.Delay > 0 {
+		t := time.NewTimer(g.opts.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if g.opts.Fail != nil {
+		geminiFail(w, g.opts.Fail)
+		return
+	}
+	var req map[string]any
+	if err := json.Unmarshal(body, &req); err != nil {
+		geminiInvalid(w, "Invalid JSON payload received. "+err.Error())
+		return
+	}
+	model := strings.TrimPrefix(resource, "models/")
+	switch method {
+	case "generateContent", "streamGenerateContent":
+		if msg := validateGenerate(req); msg != "" {
+			geminiInvalid(w, msg)
+			return
+		}
+		events := g.events(model, candidateCount(req), method == "streamGenerateContent")
+		if method == "generateContent" {
+			writeJSON(w, events[0])
+			return
+		}
+		g.stream(w, r, events)
+	case "embedContent", "batchEmbedContents":
+		g.embed(w, resource, method, req)
+	default:
+		geminiFail(w, &GeminiError{Code: 404, Status: "NOT_FOUND", Message: "Requested entity was not found."})
+	}
+}
+
+// events builds the answer: one whole response, or the stream's events.
+func (g *gemini) events(model string, n int, stream bool) []map[string]any {
+	o := g.opts
+	usage := func(share float64) map[string]any {
+		prompt, cands := orDefault(o.Usage.Prompt, 10), orDefault(o.Usage.Candidates, 5)
+		c := int(math.Round(float64(cands) * share))
+		u := map[string]any{"promptTokenCount": prompt, "candidatesTokenCount": c,
+			"totalTokenCount": prompt + c + o.Usage.Thoughts + o.Usage.ToolUse,
+			"promptTokensDetails": []any{map[string]any{"modality": "TEXT", "tokenCount": prompt}}}
+		if o.Usage.Cached > 0 {
+			u["cachedContentTokenCount"] = o.Usage.Cached
+		}
+		if o.Usage.Thoughts > 0 {
+			u["thoughtsTokenCount"] = o.Usage.Thoughts
+		}
+		if o.Usage.ToolUse > 0 {
+			u["toolUsePromptTokenCount"] = o.Usage.ToolUse
+		}
+		return u
+	}
+	frame := func(cands []any, share float64) map[string]any {
+		ev := map[string]any{"usageMetadata": usage(share), "modelVersion": firstSet(o.ModelVersion, model), "responseId": firstSet(o.ResponseID, "fake-response-1")}
+		if cands != nil {
+			ev["candidates"] = cands
+		}
+		return ev
+	}
+	if o.BlockReason != "" {
+		ev := frame(nil, 0)
+		ev["promptFeedback"] = map[string]any{"blockReason": o.BlockReason}
+		return []map[string]any{ev}
+	}
+	pieces := [][]any{} // per event, the parts of every candidate
+	text := o.Text
+	if text == "" && len(o.Chunks) == 0 && len(o.FunctionCalls) == 0 {
+		text = "Hello from Gemini."
+	}
+	if !stream {
+		var parts []any
+		if o.Thought != "" {
+			parts = append(parts, map[string]any{"text": o.Thought, "thought": true})
+		}
+		if text += strings.Join(o.Chunks, ""); text != "" {
+			parts = append(parts, map[string]any{"text": text})
+		}
+		pieces = append(pieces, append(parts, callParts(o.FunctionCalls)...))
+	} else {
+		chunks := o.Chunks
+		if len(chunks) == 0 && text != "" {
+			chunks = []string{text}
+		}
+		for i, c := range chunks {
+			parts := []any{map[string]any{"text": c}}
+			if i == 0 && o.Thought != "" {
+				parts = append([]any{map[string]any{"text": o.Thought, "thought": true}}, parts...)
+			}
+			pieces = append(pieces, parts)
+		}
+		if len(o.FunctionCalls) > 0 {
+			pieces = append(pieces, callParts(o.FunctionCalls))
+		}
+		if o.SeparateFinish {
+			pieces = append(pieces, []any{map[string]any{"text": ""}})
+		}
+	}
+	finish := firstSet(o.FinishReason, "STOP")
+	events := make([]map[string]any, len(pieces))
+	for e, parts := range pieces {
+		cands := make([]any, n)
+		for i := range cands {
+			c := map[string]any{"content": map[string]any{"role": "model", "parts": parts}, "index": i}
+			if e == len(pieces)-1 {
+				c["finishReason"] = finish
+			}
+			cands[i] = c
+		}
+		events[e] = frame(cands, float64(e+1)/float64(len(pieces)))
+	}
+	return events
+}
+
+func callParts(calls []GeminiFunctionCall) []any {
+	var parts []any
+	for _, fc := range calls {
+		call := map[string]any{"name": fc.Name, "args": json.RawMessage(firstSet(fc.Args, "{}"))}
+		if fc.ID != "" {
+			call["id"] = fc.ID
+		}
+		p := map[string]any{"functionCall": call}
+		if fc.ThoughtSignature != "" {
+			p["thoughtSignature"] = fc.ThoughtSignature
+		}
+		parts = append(parts, p)
+	}
+	return parts
+}
+
+// stream writes events as SSE (data: lines only, no end marker) or, without
+// alt=sse, as one JSON array.
+func (g *gemini) stream(w http.ResponseWriter, r *http.Request, events []map[string]any) {
+	nl := "\n"
+	if g.opts.CRLF {
+		nl = "\r\n"
+	}
+	if r.URL.Query().Get("alt") != "sse" {
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		writeJSONStatus(w, http.StatusOK, events)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	flusher, _ := w.(http.Flusher)
+	for i, ev := range events {
+		if g.opts.TruncateAfter > 0 && i >= g.opts.TruncateAfter {
+			return
+		}
+		if g.opts.StallAfter > 0 && i >= g.opts.StallAfter {
+			<-r.Context().Done()
+			return
+		}
+		if g.opts.TruncateAfter > 0 { // a truncated stream never finishes
+			cands, _ := ev["candidates"].([]any)
+			for _, c := range cands {
+				delete(c.(map[string]any), "finishReason")
+			}
+		}
+		b, _ := json.Marshal(ev)
+		fmt.Fprintf(w, "data: %s%s%s", b, nl, nl)
+		if flusher != nil {
+			flusher.Flush()
+		}
+		if i == 0 && g.opts.StreamError != nil {
+			e := g.opts.StreamError
+			fmt.Fprintf(w, "data: %s%s%s", firstSet(e.Body, GeminiErrorBody(e.Code, e.Status, e.Message, e.Details...)), nl, nl)
+			return
+		}
+	}
+}
+
+// embed answers embedContent and batchEmbedContents with GeminiVector values.
+func (g *gemini) embed(w http.ResponseWriter, resource, method string, req map[string]any) {
+	requests := []any{req}
+	if method == "batchEmbedContents" {
+		list, _ := req["requests"].([]any)
+		if len(list) == 0 {
+			geminiInvalid(w, "* BatchEmbedContentsRequest.requests: requests is not specified")
+			return
+		}
+		requests = list
+	}
+	var vectors []any
+	for i, item := range requests {
+		r, _ := item.(map[string]any)
+		if m, ok := r["model"].(string); method == "batchEmbedContents" && (!ok || m != resource) {
+			geminiInvalid(w, fmt.Sprintf("* BatchEmbedContentsRequest.requests[%d].model: the model in the request (%v) must match the model in the URL (%s)", i, r["model"], resource))
+			return
+		}
+		c, _ := r["content"].(map[string]any)
+		parts, _ := c["parts"].([]any)
+		var text strings.Builder
+		for _, p := range parts {
+			pm, _ := p.(map[string]any)
+			s, _ := pm["text"].(string)
+			text.WriteString(s)
+		}
+		if len(parts) == 0 {
+			geminiInvalid(w, "* EmbedContentRequest.content.parts: contents.parts must not be empty.")
+			return
+		}
+		dims := orDefault(g.opts.EmbeddingDims, 8)
+		if d, ok := r["outputDimensionality"].(float64); ok {
+			dims = int(d)
+		}
+		vectors = append(vectors, map[string]any{"values": GeminiVector(text.String(), dims)})
+	}
+	out := map[string]any{}
+	if method == "embedContent" {
+		out["embedding"] = vectors[0]
+	} else {
+		out["embeddings"] = vectors
+	}
+	if g.opts.EmbeddingUsage > 0 {
+		out["usageMetadata"] = map[string]any{"promptTokenCount": g.opts.EmbeddingUsage, "totalTokenCount": g.opts.EmbeddingUsage}
+	}
+	writeJSON(w, out)
+}
+
+// GeminiVector is the vector the fake returns for text: deterministic,
+// values in [-1, 1).
+func GeminiVector(text string, dims int) []float32 {
+	v := make([]float32, dims)
+	for i := range v {
+		h := fnv.New32a()
+		fmt.Fprintf(h, "%d:%s", i, text)
+		v[i] = float32(h.Sum32()%2000)/1000 - 1
+	}
+	return v
+}
+
+func candidateCount(req map[string]any) int {
+	if gc, ok := req["generationConfig"].(map[string]any); ok {
+		if n, ok := gc["candidateCount"].(float64); ok && n > 1 {
+			return int(n)
+		}
+	}
+	return 1
+}
+
+func geminiInvalid(w http.ResponseWriter, msg string) {
+	geminiFail(w, &GeminiError{Code: 400, Status: "INVALID_ARGUMENT", Message: msg})
+}
+
+func geminiFail(w http.ResponseWriter, e *GeminiError) {
+	for k, v := range e.Header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(e.Code)
+	fmt.Fprint(w, firstSet(e.Body, GeminiErrorBody(e.Code, e.Status, e.Message, e.Details...)))
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	writeJSONStatus(w, http.StatusOK, v)
+}
+
+func writeJSONStatus(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func firstSet(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func orDefault(n, def int) int {
+	if n != 0 {
+		return n
+	}
+	return def
+}
+
+// validateGenerate checks a generateContent body the way Google's frontend
+// does for the mistakes a translator can make, returning Google's message,
+// or "" when the body is acceptable.
+func validateGenerate(req map[string]any) string {
+	if msg := unknownField(req, "", "contents", "systemInstruction", "tools", "toolConfig", "safetySettings", "generationConfig", "cachedContent"); msg != "" {
+		return msg
+	}
+	contents, _ := req["contents"].([]any)
+	if len(contents) == 0 {
+		return "* GenerateContentRequest.contents: contents is not specified"
+	}
+	for i, c := range contents {
+		cm, _ := c.(map[string]any)
+		if role, _ := cm["role"].(string); role != "user" && role != "model" {
+			return "Please use a valid role: user, model."
+		}
+		if msg := validateParts(cm["parts"], fmt.Sprintf("contents[%d]", i)); msg != "" {
+			return msg
+		}
+	}
+	if si, ok := req["systemInstruction"].(map[string]any); ok {
+		if msg := validateParts(si["parts"], "system_instruction"); msg != "" {
+			return msg
+		}
+	}
+	tools, _ := req["tools"].([]any)
+	for i, t := range tools {
+		tm, _ := t.(map[string]any)
+		decls, _ := tm["functionDeclarations"].([]any)
+		for j, d := range decls {
+			dm, _ := d.(map[string]any)
+			where := fmt.Sprintf("tools[%d].function_declarations[%d]", i, j)
+			if msg := unknownField(dm, where, "name", "description", "parameters", "parametersJsonSchema", "response", "responseJsonSchema", "behavior"); msg != "" {
+				return msg
+			}
+			if name, _ := dm["name"].(string); name == "" {
+				return "* GenerateContentRequest." + where + ".name: Invalid function name."
+			}
+			if dm["parameters"] != nil && dm["parametersJsonSchema"] != nil {
+				return "* GenerateContentRequest." + where + ": parameters and parameters_json_schema are mutually exclusive"
+			}
+			if msg := validateSchema(dm["parameters"], where+".parameters"); msg != "" {
+				return msg
+			}
+		}
+	}
+	if tc, ok := req["toolConfig"].(map[string]any); ok {
+		fc, _ := tc["functionCallingConfig"].(map[string]any)
+		switch mode, _ := fc["mode"].(string); mode {
+		case "AUTO", "NONE", "ANY", "VALIDATED":
+			if fc["allowedFunctionNames"] != nil && mode != "ANY" && mode != "VALIDATED" {
+				return "* GenerateContentRequest.tool_config.function_calling_config.allowed_function_names: only allowed with mode ANY"
+			}
+		default:
+			return fmt.Sprintf("Invalid value at 'tool_config.function_calling_config.mode' (%v)", fc["mode"])
+		}
+	}
+	if gc, ok := req["generationConfig"].(map[string]any); ok {
+		if msg := unknownField(gc, "generation_config", "stopSequences", "responseMimeType", "responseSchema", "responseJsonSchema",
+			"candidateCount", "maxOutputTokens", "temperature", "topP", "topK", "seed", "presencePenalty", "frequencyPenalty",
+			"responseLogprobs", "logprobs", "thinkingConfig", "responseModalities"); msg != "" {
+			return msg
+		}
+		if gc["responseSchema"] != nil && gc["responseJsonSchema"] != nil {
+			return "* GenerateContentRequest.generation_config: response_schema and response_json_schema are mutually exclusive"
+		}
+		if (gc["responseSchema"] != nil || gc["responseJsonSchema"] != nil) && gc["responseMimeType"] != "application/json" {
+			return "* GenerateContentRequest.generation_config.response_mime_type: a response schema needs response_mime_type application/json"
+		}
+		if msg := validateSchema(gc["responseSchema"], "generation_config.response_schema"); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+// validateParts checks a Content's parts: present, each holding one datum.
+func validateParts(v any, where string) string {
+	parts, _ := v.([]any)
+	if len(parts) == 0 {
+		return "* GenerateContentRequest." + where + ".parts: contents.parts must not be empty."
+	}
+	for i, p := range parts {
+		pm, _ := p.(map[string]any)
+		at := fmt.Sprintf("%s.parts[%d]", where, i)
+		if msg := unknownField(pm, at, "text", "thought", "thoughtSignature", "inlineData", "fileData", "functionCall", "functionResponse"); msg != "" {
+			return msg
+		}
+		data := 0
+		for _, k := range []string{"text", "inlineData", "fileData", "functionCall", "functionResponse"} {
+			if _, ok := pm[k]; ok {
+				data++
+			}
+		}
+		if data != 1 {
+			return "* GenerateContentRequest." + at + ".data: required oneof field 'data' must have one initialized field"
+		}
+		if fc, ok := pm["functionCall"].(map[string]any); ok {
+			if _, isObj := fc["args"].(map[string]any); fc["args"] != nil && !isObj {
+				return "Invalid JSON payload received. Invalid value at '" + at + ".function_call.args' (type.googleapis.com/google.protobuf.Struct)"
+			}
+		}
+		if fr, ok := pm["functionResponse"].(map[string]any); ok {
+			if _, isObj := fr["response"].(map[string]any); !isObj {
+				return "Invalid JSON payload received. Invalid value at '" + at + ".function_response.response' (type.googleapis.com/google.protobuf.Struct)"
+			}
+		}
+	}
+	return ""
+}
+
+// validateSchema checks a Schema (the OpenAPI subset) for fields it lacks.
+func validateSchema(v any, where string) string {
+	s, ok := v.(map[string]any)
+	if v == nil {
+		return ""
+	}
+	if !ok {
+		return "Invalid JSON payload received. Invalid value at '" + where + "'"
+	}
+	if msg := unknownField(s, where, "type", "format", "title", "description", "nullable", "enum", "maxItems", "minItems",
+		"properties", "required", "minProperties", "maxProperties", "minLength", "maxLength", "pattern", "example",
+		"anyOf", "propertyOrdering", "default", "items", "minimum", "maximum"); msg != "" {
+		return msg
+	}
+	if t, _ := s["type"].(string); strings.EqualFold(t, "object") {
+		if props, _ := s["properties"].(map[string]any); len(props) == 0 {
+			return "* GenerateContentRequest." + where + ".properties: should be non-empty for OBJECT type"
+		}
+	}
+	props, _ := s["properties"].(map[string]any)
+	for name, p := range props {
+		if msg := validateSchema(p, where+".properties["+name+"].value"); msg != "" {
+			return msg
+		}
+	}
+	if msg := validateSchema(s["items"], where+".items"); msg != "" {
+		return msg
+	}
+	alts, _ := s["anyOf"].([]any)
+	for i, a := range alts {
+		if msg := validateSchema(a, fmt.Sprintf("%s.any_of[%d]", where, i)); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+// unknownField returns Google's message for the first key of m not in
+// known, or "".
+func unknownField(m map[string]any, where string, known ...string) string {
+	for k := range m {
+		found := false
+		for _, n := range known {
+			found = found || k == n
+		}
+		if !found {
+			at := ""
+			if where != "" {
+				at = " at '" + where + "'"
+			}
+			return fmt.Sprintf("Invalid JSON payload received. Unknown name %q%s: Cannot find field.", k, at)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,36 @@
+package metrics
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Register adds every collector to reg, the registry Caddy gives the
+// current config (ctx.GetMetricsRegistry()). Call it in each Provision: a
+// reload brings a fresh registry, and registering the same package-level
+// collectors there carries their values over. AlreadyRegisteredError is
+// expected when several handlers share one config, and is not an error.
+func Register(reg prometheus.Registerer) error {
+	for _, c := range all {
+		var dup prometheus.AlreadyRegisteredError
+		if err := reg.Register(c); err != nil && !errors.As(err, &dup) {
+			return err
+		}
+	}
+	return nil
+}
+
+// ResetConfigGauges clears gauges that mirror the configuration (breaker
+// states), so deployments removed by a reload disappear from /metrics. Call
+// it in Provision before setting the current states. Counters, histograms
+// and the in-flight gauge are never reset: they describe traffic, not config.
+func ResetConfigGauges() {
+	breakerState.Reset()
+}
+
+// Names returns every metric name this package exports.
+func Names() []string {
+	return slices.Clone(names)
+}

@@ -1,0 +1,230 @@
+package anthropic
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// maxResponseSize bounds a non-streaming answer (the API's own request limit
+// is 32 MB; answers are far smaller).
+const maxResponseSize = 32 << 20
+
+// Chat sends one non-streaming Messages request.
+func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.ChatRequest) (*providers.ChatResponse, error) {
+	body, err := p.requestBody(ctx, t, req, false)
+	if err != nil {
+		return nil, p.tag(err)
+	}
+	a := p.newAttempt(ctx)
+	defer a.end()
+	resp, err := p.post(a, t, body)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize+1))
+	if err != nil {
+		return nil, p.transportError(a, err)
+	}
+	if len(raw) > maxResponseSize {
+		return nil, p.tag(providers.Errorf(providers.KindUpstream, "upstream response larger than %d bytes", maxResponseSize))
+	}
+	out, err := FromAnthropic(raw, time.Now().Unix())
+	if err != nil {
+		return nil, p.tag(err)
+	}
+	if n := NativeRequestFrom(ctx); n != nil {
+		n.setResponse(raw)
+	}
+	return out, nil
+}
+
+// ChatStream sends one streaming Messages request. A non-2xx answer is
+// returned here, before any chunk; the stream reads one event per Next.
+func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
+	body, err := p.requestBody(ctx, t, req, true)
+	if err != nil {
+		return nil, p.tag(err)
+	}
+	a := p.newAttempt(ctx)
+	resp, err := p.post(a, t, body)
+	if err != nil {
+		a.end()
+		return nil, err
+	}
+	a.pause() // from here the timeout applies between events
+	return &chatStream{p: p, a: a, body: resp.Body, sse: providers.NewSSEReader(resp.Body),
+		tr: NewStreamTranslator(time.Now().Unix())}, nil
+}
+
+// Embeddings are not offered by Anthropic.
+func (p *Provider) Embeddings(context.Context, providers.Target, *providers.EmbeddingRequest) (*providers.EmbeddingResponse, error) {
+	return nil, providers.Unsupported(p.Name, "anthropic", "embeddings")
+}
+
+// Images (generation) are not offered by Anthropic.
+func (p *Provider) Images(context.Context, providers.Target, *providers.ImageRequest) (*providers.ImageResponse, error) {
+	return nil, providers.Unsupported(p.Name, "anthropic", "image generation")
+}
+
+// requestBody is the translated request, or the client's own Anthropic body
+// (see NativeRequest) with model and stream set.
+func (p *Provider) requestBody(ctx context.Context, t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
+	n := NativeRequestFrom(ctx)
+	if n == nil || len(n.Body) == 0 {
+		return ToAnthropic(req, Options{Model: t.Model, DefaultMaxTokens: p.DefaultMaxTokens, Stream: stream})
+	}
+	body := n.Body
+	var err error
+	if t.Model != "" {
+		model, _ := marshal(t.Model)
+		if body, err = providers.SetTopLevel(body, "model", model); err != nil {
+			return nil, invalid("", "request body must be a JSON object")
+		}
+	}
+	switch current := string(providers.GetTopLevel(body, "stream")); {
+	case stream && current != "true":
+		body, err = providers.SetTopLevel(body, "stream", []byte("true"))
+	case !stream && current != "" && current != "false":
+		body, err = providers.DeleteTopLevel(body, "stream")
+	}
+	if err != nil {
+		return nil, invalid("", "request body must be a JSON object")
+	}
+	return body, nil
+}
+
+// post makes the one upstream attempt and classifies a non-2xx answer.
+func (p *Provider) post(a *attempt, t providers.Target, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(a.ctx, http.MethodPost, p.messagesURL(), bytes.NewReader(body))
+	if err != nil {
+		return nil, p.tag(&providers.Error{Kind: providers.KindInternal, Message: "building upstream request failed", Err: err})
+	}
+	p.setHeaders(req.Header, t, NativeRequestFrom(a.parent))
+	client := p.Client()
+	if client == nil {
+		client = http.DefaultClient // an unprovisioned provider, in tests
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, p.transportError(a, err)
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	errBody, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	return nil, upstreamError(p.Name, resp.StatusCode, resp.Header, errBody)
+}
+
+// setHeaders writes the Messages API headers; configured extra headers
+// come last, so an operator can override any of them.
+func (p *Provider) setHeaders(h http.Header, t providers.Target, n *NativeRequest) {
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/json")
+	if t.APIKey != "" {
+		h.Set("X-Api-Key", t.APIKey)
+	}
+	version := p.Version
+	if version == "" {
+		version = DefaultVersion
+	}
+	h.Set("Anthropic-Version", version)
+	beta := p.Beta
+	if n != nil && len(n.Beta) > 0 {
+		beta = append(append([]string(nil), beta...), n.Beta...)
+	}
+	if len(beta) > 0 {
+		h.Set("Anthropic-Beta", strings.Join(beta, ","))
+	}
+	for name, values := range p.ExtraHeaders() {
+		h[name] = append([]string(nil), values...)
+	}
+}
+
+func (p *Provider) messagesURL() string {
+	if p.endpoint != "" {
+		return p.endpoint
+	}
+	base := p.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	return MessagesURL(base)
+}
+
+// transportError classifies a failure to reach the upstream or to read its
+// answer; a timeout of this provider's own timer is KindTimeout.
+func (p *Provider) transportError(a *attempt, err error) *providers.Error {
+	var e *providers.Error
+	switch {
+	case a.timedOut():
+		e = &providers.Error{Kind: providers.KindTimeout, Message: "upstream did not answer within " + a.timeout.String(), Err: err}
+	case a.parent.Err() != nil:
+		e = providers.Classify(a.parent.Err())
+	default:
+		e = providers.Classify(err)
+	}
+	return p.tag(e)
+}
+
+// tag names this provider in a classified error.
+func (p *Provider) tag(err error) *providers.Error {
+	e := providers.Classify(err)
+	if e.Provider == "" {
+		e.Provider = p.Name
+	}
+	return e
+}
+
+// errAttemptTimeout is the cancel cause when Config.Timeout expires.
+var errAttemptTimeout = errors.New("upstream attempt timed out")
+
+// attempt is the context of one upstream call with the provider's timeout:
+// it runs until the response headers (and the body, for a non-streaming
+// call) and, for a stream, between two events.
+type attempt struct {
+	parent  context.Context
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
+	timeout time.Duration
+	timer   *time.Timer
+}
+
+func (p *Provider) newAttempt(parent context.Context) *attempt {
+	ctx, cancel := context.WithCancelCause(parent)
+	a := &attempt{parent: parent, ctx: ctx, cancel: cancel, timeout: time.Duration(p.Timeout)}
+	if a.timeout > 0 {
+		a.timer = time.AfterFunc(a.timeout, func() { cancel(errAttemptTimeout) })
+	}
+	return a
+}
+
+func (a *attempt) pause() {
+	if a.timer != nil {
+		a.timer.Stop()
+	}
+}
+
+func (a *attempt) resume() {
+	if a.timer != nil {
+		a.timer.Reset(a.timeout)
+	}
+}
+
+func (a *attempt) timedOut() bool {
+	return errors.Is(context.Cause(a.ctx), errAttemptTimeout)
+}
+
+// end releases the attempt; it aborts the upstream request if still running.
+func (a *attempt) end() {
+	a.pause()
+	a.cancel(context.Canceled)
+}

@@ -1,0 +1,150 @@
+package anthropic
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// appendInbound appends the unified messages for one Anthropic turn.
+func appendInbound(msgs []providers.Message, m inMessage, i int) ([]providers.Message, error) {
+	blocks, err := parseContent(m.Content, i)
+	if err != nil {
+		return nil, err
+	}
+	switch m.Role {
+	case "user":
+		var parts []providers.ContentPart
+		for _, b := range blocks {
+			switch b.Type {
+			case "text":
+				if b.Text != "" {
+					parts = append(parts, providers.ContentPart{Type: "text", Text: b.Text})
+				}
+			case "image":
+				if url, ok := imageURL(b.Source); ok {
+					parts = append(parts, providers.ContentPart{Type: "image_url", ImageURL: &providers.ImageURL{URL: url}})
+				}
+			case "tool_result":
+				// OpenAI wants tool results right after the assistant's
+				// calls, so they go before the user's own text.
+				msgs = append(msgs, providers.Message{Role: "tool", ToolCallID: b.ToolUseID, Content: toolResultContent(b.Content)})
+			}
+		}
+		if c := partsContent(parts); !c.IsEmpty() {
+			msgs = append(msgs, providers.Message{Role: "user", Content: c})
+		}
+	case "assistant":
+		var parts []providers.ContentPart
+		var calls []providers.ToolCall
+		for _, b := range blocks {
+			switch b.Type {
+			case "text":
+				if b.Text != "" {
+					parts = append(parts, providers.ContentPart{Type: "text", Text: b.Text})
+				}
+			case "tool_use":
+				calls = append(calls, providers.ToolCall{ID: b.ID, Type: "function",
+					Function: providers.FunctionCall{Name: b.Name, Arguments: argumentsJSON(b.Input)}})
+			}
+		}
+		if len(parts) > 0 || len(calls) > 0 {
+			msgs = append(msgs, providers.Message{Role: "assistant", Content: partsContent(parts), ToolCalls: calls})
+		}
+	default:
+		field := "messages." + strconv.Itoa(i) + ".role"
+		return nil, invalid(field, "%s: must be \"user\" or \"assistant\", got %q", field, m.Role)
+	}
+	return msgs, nil
+}
+
+// partsContent is plain text for a single text part, parts otherwise.
+func partsContent(parts []providers.ContentPart) providers.Content {
+	switch {
+	case len(parts) == 0:
+		return providers.Content{}
+	case len(parts) == 1 && parts[0].Type == "text":
+		return providers.TextContent(parts[0].Text)
+	}
+	return providers.Content{Parts: parts}
+}
+
+// imageURL renders an image source as an OpenAI image URL.
+func imageURL(src *wireSource) (string, bool) {
+	switch {
+	case src == nil:
+		return "", false
+	case src.Type == "base64" && src.Data != "":
+		return dataURL(src.MediaType, src.Data), true
+	case src.Type == "url" && src.URL != "":
+		return src.URL, true
+	}
+	return "", false // Files API sources cannot be expressed
+}
+
+// toolResultContent reads a tool_result's content: a string or text blocks.
+func toolResultContent(raw json.RawMessage) providers.Content {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return providers.Content{}
+	}
+	if raw[0] == '"' {
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		return providers.TextContent(s)
+	}
+	var blocks []wireBlock
+	if json.Unmarshal(raw, &blocks) != nil {
+		return providers.Content{}
+	}
+	return textParts(blocks)
+}
+
+// inboundTools keeps client tools; Anthropic's server tools (web search,
+// code execution, …: a versioned type) have no unified form.
+func inboundTools(tools []wireTool) []providers.Tool {
+	var out []providers.Tool
+	for _, t := range tools {
+		if t.Type != "" && t.Type != "custom" {
+			continue
+		}
+		out = append(out, providers.Tool{Type: "function", Function: providers.FunctionDef{
+			Name: t.Name, Description: t.Description, Parameters: t.InputSchema}})
+	}
+	return out
+}
+
+// inboundToolChoice maps tool_choice; it is set only when tools remain, as
+// OpenAI rejects a tool_choice without tools.
+func inboundToolChoice(req *providers.ChatRequest, tc *wireToolChoice) error {
+	if tc == nil {
+		return nil
+	}
+	var choice providers.ToolChoice
+	switch tc.Type {
+	case "auto":
+		choice.Mode = "auto"
+	case "any":
+		choice.Mode = "required"
+	case "none":
+		choice.Mode = "none"
+	case "tool":
+		if tc.Name == "" {
+			return invalid("tool_choice.name", "tool_choice.name: field required")
+		}
+		choice.Function = tc.Name
+	default:
+		return invalid("tool_choice.type", "tool_choice.type: must be one of auto, any, tool, none")
+	}
+	if len(req.Tools) == 0 {
+		return nil
+	}
+	req.ToolChoice = &choice
+	if tc.DisableParallelToolUse && choice.Mode != "none" {
+		no := false
+		req.ParallelToolCalls = &no
+	}
+	return nil
+}

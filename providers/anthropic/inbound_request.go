@@ -1,0 +1,160 @@
+package anthropic
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// inRequest is a Messages API request as a client (the official SDK) sends it.
+type inRequest struct {
+	Model         *string         `json:"model"`
+	MaxTokens     *int            `json:"max_tokens"`
+	Messages      *[]inMessage    `json:"messages"`
+	System        json.RawMessage `json:"system"`
+	StopSequences []string        `json:"stop_sequences"`
+	Temperature   *float64        `json:"temperature"`
+	TopP          *float64        `json:"top_p"`
+	TopK          *int            `json:"top_k"`
+	Metadata      *wireMetadata   `json:"metadata"`
+	Tools         []wireTool      `json:"tools"`
+	ToolChoice    *wireToolChoice `json:"tool_choice"`
+	Stream        bool            `json:"stream"`
+}
+
+type inMessage struct {
+	Role    string          `json:"role"`
+	Content json.RawMessage `json:"content"`
+}
+
+// ParseMessagesRequest translates an Anthropic Messages request (the
+// gateway's POST /v1/messages) into the unified request, so any provider can
+// serve it:
+//
+//	system (string or text blocks)  → a leading system message
+//	user text / image blocks        → a user message (images as data: or https URLs)
+//	user tool_result blocks         → tool messages (tool_call_id), in order, before the user's text
+//	assistant text / tool_use       → an assistant message with tool_calls (input as a JSON string)
+//	max_tokens → max_tokens; stop_sequences → stop; temperature, top_p, top_k; metadata.user_id → user
+//	tools (input_schema → parameters); tool_choice auto/any/tool/none → auto/required/named/none;
+//	disable_parallel_tool_use → parallel_tool_calls false; stream (with usage requested)
+//
+// What the unified format cannot carry is left out here (thinking and
+// redacted_thinking blocks, documents, server tools, cache_control, images
+// inside tool results); WithNativeBody keeps it for an Anthropic upstream.
+// Errors are *providers.Error of KindInvalidRequest naming the field.
+func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
+	var in inRequest
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, &providers.Error{Kind: providers.KindInvalidRequest, Message: "invalid JSON body: " + err.Error(), Err: err}
+	}
+	switch {
+	case in.Model == nil || *in.Model == "":
+		return nil, invalid("model", "model: field required")
+	case in.MaxTokens == nil:
+		return nil, invalid("max_tokens", "max_tokens: field required")
+	case *in.MaxTokens < 0:
+		return nil, invalid("max_tokens", "max_tokens: must be greater than or equal to 0")
+	case in.Messages == nil:
+		return nil, invalid("messages", "messages: field required")
+	case len(*in.Messages) == 0:
+		return nil, invalid("messages", "messages: at least one message is required")
+	}
+	req := &providers.ChatRequest{
+		Model:       *in.Model,
+		MaxTokens:   in.MaxTokens,
+		Temperature: in.Temperature,
+		TopP:        in.TopP,
+		TopK:        in.TopK,
+		Stream:      in.Stream,
+	}
+	if len(in.StopSequences) > 0 {
+		req.Stop = providers.StringList(in.StopSequences)
+	}
+	if in.Metadata != nil {
+		req.User = in.Metadata.UserID
+	}
+	if in.Stream {
+		req.StreamOptions = &providers.StreamOptions{IncludeUsage: true} // message_delta reports usage
+	}
+	system, err := parseSystem(in.System)
+	if err != nil {
+		return nil, err
+	}
+	if !system.IsEmpty() {
+		req.Messages = append(req.Messages, providers.Message{Role: "system", Content: system})
+	}
+	for i, m := range *in.Messages {
+		if req.Messages, err = appendInbound(req.Messages, m, i); err != nil {
+			return nil, err
+		}
+	}
+	req.Tools = inboundTools(in.Tools)
+	if len(req.Tools) > 0 || in.ToolChoice != nil {
+		if err := inboundToolChoice(req, in.ToolChoice); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
+}
+
+// parseSystem reads system as a string or an array of text blocks.
+func parseSystem(raw json.RawMessage) (providers.Content, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return providers.Content{}, nil
+	}
+	var blocks []wireBlock
+	if raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return providers.Content{}, invalid("system", "system: %v", err)
+		}
+		return providers.TextContent(s), nil
+	}
+	if err := json.Unmarshal(raw, &blocks); err != nil {
+		return providers.Content{}, invalid("system", "system: must be a string or an array of text blocks")
+	}
+	return textParts(blocks), nil
+}
+
+// textParts keeps the text blocks: one becomes plain text, several become
+// text parts (no separator is invented between them).
+func textParts(blocks []wireBlock) providers.Content {
+	var parts []providers.ContentPart
+	for _, b := range blocks {
+		if b.Type == "text" && b.Text != "" {
+			parts = append(parts, providers.ContentPart{Type: "text", Text: b.Text})
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return providers.Content{}
+	case 1:
+		return providers.TextContent(parts[0].Text)
+	}
+	return providers.Content{Parts: parts}
+}
+
+// parseContent reads a message's content: a string or an array of blocks.
+func parseContent(raw json.RawMessage, i int) ([]wireBlock, error) {
+	raw = bytes.TrimSpace(raw)
+	field := "messages." + strconv.Itoa(i) + ".content"
+	switch {
+	case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
+		return nil, invalid(field, "%s: field required", field)
+	case raw[0] == '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, invalid(field, "%s: %v", field, err)
+		}
+		return []wireBlock{{Type: "text", Text: s}}, nil
+	}
+	var blocks []wireBlock
+	if err := json.Unmarshal(raw, &blocks); err != nil {
+		return nil, invalid(field, "%s: must be a string or an array of content blocks", field)
+	}
+	return blocks, nil
+}

@@ -1,0 +1,150 @@
+package anthropic
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// outMessage is a Message object as the gateway writes it to Anthropic
+// clients; the field order follows the API reference.
+type outMessage struct {
+	ID           string     `json:"id"`
+	Type         string     `json:"type"`
+	Role         string     `json:"role"`
+	Model        string     `json:"model"`
+	Content      []outBlock `json:"content"`
+	StopReason   *string    `json:"stop_reason"`
+	StopSequence *string    `json:"stop_sequence"`
+	Usage        outUsage   `json:"usage"`
+}
+
+// outBlock is a text or tool_use block; Text is a pointer so that the empty
+// text of content_block_start is written.
+type outBlock struct {
+	Type  string          `json:"type"`
+	Text  *string         `json:"text,omitempty"`
+	ID    string          `json:"id,omitempty"`
+	Name  string          `json:"name,omitempty"`
+	Input json.RawMessage `json:"input,omitempty"`
+}
+
+type outUsage struct {
+	InputTokens              int `json:"input_tokens"`
+	CacheCreationInputTokens int `json:"cache_creation_input_tokens"`
+	CacheReadInputTokens     int `json:"cache_read_input_tokens"`
+	OutputTokens             int `json:"output_tokens"`
+}
+
+// EncodeMessagesResponse renders a unified completion as an Anthropic
+// Message for a /v1/messages client. model is the public model name the
+// client asked for. The first choice is used:
+//
+//	content text        → a text block; tool_calls → tool_use blocks (arguments parsed into input)
+//	finish_reason       → stop_reason: stop → end_turn, length → max_tokens,
+//	                      tool_calls → tool_use, content_filter → refusal
+//	usage               → input_tokens = prompt − cached − cache write,
+//	                      cache_read_input_tokens, cache_creation_input_tokens, output_tokens
+//
+// stop_sequence is always null: the unified format does not say which
+// sequence matched.
+func EncodeMessagesResponse(resp *providers.ChatResponse, model string) []byte {
+	out := outMessage{Type: "message", Role: "assistant", Model: model, Content: []outBlock{}}
+	finish := ""
+	if resp != nil {
+		out.ID = messageID(resp.ID)
+		out.Usage = anthropicUsage(resp.Usage)
+		if len(resp.Choices) > 0 {
+			ch := resp.Choices[0]
+			finish = ch.FinishReason
+			text := ch.Message.Content.String()
+			if text == "" {
+				text = ch.Message.Refusal
+			}
+			if text != "" {
+				out.Content = append(out.Content, outBlock{Type: "text", Text: &text})
+			}
+			for _, tc := range ch.Message.ToolCalls {
+				out.Content = append(out.Content, outBlock{Type: "tool_use", ID: toolUseID(tc.ID),
+					Name: tc.Function.Name, Input: toolInput(tc.Function.Arguments)})
+			}
+		}
+	} else {
+		out.ID = messageID("")
+	}
+	stop := stopReason(finish, len(out.Content) > 0 && out.Content[len(out.Content)-1].Type == "tool_use")
+	out.StopReason = &stop
+	b, _ := marshal(out)
+	return b
+}
+
+// stopReason maps OpenAI's finish_reason to Anthropic's stop_reason. A
+// response that ends in tool calls is tool_use whatever the finish reason
+// said (Gemini reports STOP for calls).
+func stopReason(finish string, endsInToolUse bool) string {
+	switch finish {
+	case providers.FinishLength:
+		return "max_tokens"
+	case providers.FinishContentFilter:
+		return "refusal"
+	case providers.FinishToolCalls, "function_call":
+		return "tool_use"
+	}
+	if endsInToolUse {
+		return "tool_use"
+	}
+	return "end_turn"
+}
+
+// anthropicUsage converts OpenAI-convention usage back: Anthropic's
+// input_tokens excludes cache reads and writes.
+func anthropicUsage(u *providers.Usage) outUsage {
+	if u == nil {
+		return outUsage{}
+	}
+	cached := u.CachedTokens()
+	return outUsage{
+		InputTokens:              max(u.PromptTokens-cached-u.CacheWriteTokens, 0),
+		CacheCreationInputTokens: u.CacheWriteTokens,
+		CacheReadInputTokens:     cached,
+		OutputTokens:             u.CompletionTokens,
+	}
+}
+
+// messageID keeps an Anthropic id, prefixes any other with msg_, and makes
+// one up when there is none.
+func messageID(id string) string {
+	switch {
+	case strings.HasPrefix(id, "msg_"):
+		return id
+	case id == "":
+		return "msg_" + randomHex(12)
+	}
+	return "msg_" + id
+}
+
+// toolUseID keeps a tool call's id, or makes one up when it has none.
+func toolUseID(id string) string {
+	if id == "" {
+		return "toolu_" + randomHex(12)
+	}
+	return id
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// EncodeError renders a classified error in Anthropic's error envelope, for
+// /v1/messages clients (the status is e.HTTPStatus()).
+func EncodeError(e *providers.Error) []byte {
+	if e == nil {
+		e = providers.Errorf(providers.KindInternal, "unknown error")
+	}
+	return e.AnthropicBody()
+}

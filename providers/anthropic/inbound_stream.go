@@ -1,0 +1,220 @@
+package anthropic
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// StreamEncoder turns unified chunks into Anthropic's server-sent events for
+// a /v1/messages client, in the official order
+// (https://docs.anthropic.com/en/api/messages-streaming):
+//
+//	message_start (empty content; usage so far) and one ping
+//	per block: content_block_start, content_block_delta…, content_block_stop
+//	  text → a text block (text_delta); each tool call → a tool_use block
+//	  (id, name, input {}) with input_json_delta fragments; block indexes rise
+//	  from 0 and a block is closed before the next one opens
+//	message_delta (stop_reason, stop_sequence null, cumulative usage)
+//	message_stop
+//
+// There is no [DONE]. message_delta waits for Finish, so the usage chunk that
+// follows the finish chunk is folded into it. A failure is an error event in
+// Anthropic's envelope. Not safe for concurrent use.
+type StreamEncoder struct {
+	model   string
+	started bool
+	closed  bool
+	open    int    // index of the open block, -1 when none
+	kind    string // its type
+	next    int    // index of the next block
+	tools   map[int]int
+	finish  string
+	lastUse bool // the last block opened is a tool_use
+	usage   *providers.Usage
+	buf     bytes.Buffer
+}
+
+// NewStreamEncoder starts an encoder; model is the public model name.
+func NewStreamEncoder(model string) *StreamEncoder {
+	return &StreamEncoder{model: model, open: -1, tools: map[int]int{}}
+}
+
+// Encode writes the events for one chunk (possibly none) to w.
+func (e *StreamEncoder) Encode(c *providers.ChatChunk, w io.Writer) error {
+	if e.closed || c == nil {
+		return nil
+	}
+	e.buf.Reset()
+	if !e.started {
+		e.start(c.ID, c.Usage)
+	}
+	if c.Usage != nil {
+		e.usage = c.Usage
+	}
+	for _, ch := range c.Choices {
+		if ch.Index != 0 {
+			continue // Anthropic messages have one answer
+		}
+		if d := ch.Delta; d.Content != nil && *d.Content != "" {
+			e.text(*d.Content)
+		}
+		if d := ch.Delta; d.Refusal != nil && *d.Refusal != "" {
+			e.text(*d.Refusal)
+		}
+		for _, tc := range ch.Delta.ToolCalls {
+			e.toolCall(tc)
+		}
+		if ch.FinishReason != nil && *ch.FinishReason != "" {
+			e.finish = *ch.FinishReason
+			e.closeBlock()
+		}
+	}
+	return e.flush(w)
+}
+
+// Finish ends the stream: message_delta and message_stop, or, when err is
+// not nil, an error event. Later calls do nothing.
+func (e *StreamEncoder) Finish(w io.Writer, err error) error {
+	if e.closed {
+		return nil
+	}
+	e.closed = true
+	e.buf.Reset()
+	if err != nil {
+		body := EncodeError(providers.Classify(err))
+		e.event("error", body)
+		return e.flush(w)
+	}
+	if !e.started {
+		e.start("", nil)
+	}
+	e.closeBlock()
+	type delta struct {
+		StopReason   string  `json:"stop_reason"`
+		StopSequence *string `json:"stop_sequence"`
+	}
+	stop := stopReason(e.finish, e.lastUse)
+	if e.usage == nil {
+		e.write("message_delta", struct {
+			Type  string `json:"type"`
+			Delta delta  `json:"delta"`
+			Usage struct {
+				OutputTokens int `json:"output_tokens"`
+			} `json:"usage"`
+		}{Type: "message_delta", Delta: delta{StopReason: stop}})
+	} else {
+		e.write("message_delta", struct {
+			Type  string   `json:"type"`
+			Delta delta    `json:"delta"`
+			Usage outUsage `json:"usage"`
+		}{"message_delta", delta{StopReason: stop}, anthropicUsage(e.usage)})
+	}
+	e.event("message_stop", []byte(`{"type":"message_stop"}`))
+	return e.flush(w)
+}
+
+// start writes message_start and a ping. Input usage is known here only if
+// the first chunk carried it; the final message_delta always has it.
+func (e *StreamEncoder) start(id string, u *providers.Usage) {
+	e.started = true
+	msg := outMessage{ID: messageID(id), Type: "message", Role: "assistant", Model: e.model,
+		Content: []outBlock{}, Usage: anthropicUsage(u)}
+	msg.Usage.OutputTokens = 0
+	e.write("message_start", struct {
+		Type    string     `json:"type"`
+		Message outMessage `json:"message"`
+	}{"message_start", msg})
+	e.event("ping", []byte(`{"type":"ping"}`))
+}
+
+func (e *StreamEncoder) text(s string) {
+	if e.kind != "text" {
+		empty := ""
+		e.openBlock(outBlock{Type: "text", Text: &empty})
+	}
+	e.write("content_block_delta", blockDelta{Type: "content_block_delta", Index: e.open,
+		Delta: deltaBody{Type: "text_delta", Text: &s}})
+}
+
+// toolCall opens a tool_use block for a new tool index and streams its
+// argument fragments. A fragment for a tool whose block was already closed
+// (tool calls interleaved by the upstream) is still delivered to that
+// block's index rather than dropped.
+func (e *StreamEncoder) toolCall(tc providers.ToolCall) {
+	idx := 0
+	if tc.Index != nil {
+		idx = *tc.Index
+	}
+	block, ok := e.tools[idx]
+	if !ok {
+		block = e.openBlock(outBlock{Type: "tool_use", ID: toolUseID(tc.ID), Name: tc.Function.Name, Input: []byte("{}")})
+		e.tools[idx] = block
+	}
+	if args := tc.Function.Arguments; args != "" {
+		e.write("content_block_delta", blockDelta{Type: "content_block_delta", Index: block,
+			Delta: deltaBody{Type: "input_json_delta", PartialJSON: &args}})
+	}
+}
+
+func (e *StreamEncoder) openBlock(b outBlock) int {
+	e.closeBlock()
+	e.open, e.kind = e.next, b.Type
+	e.lastUse = b.Type == "tool_use"
+	e.next++
+	e.write("content_block_start", struct {
+		Type         string   `json:"type"`
+		Index        int      `json:"index"`
+		ContentBlock outBlock `json:"content_block"`
+	}{"content_block_start", e.open, b})
+	return e.open
+}
+
+func (e *StreamEncoder) closeBlock() {
+	if e.open < 0 {
+		return
+	}
+	e.write("content_block_stop", struct {
+		Type  string `json:"type"`
+		Index int    `json:"index"`
+	}{"content_block_stop", e.open})
+	e.open, e.kind = -1, ""
+}
+
+type blockDelta struct {
+	Type  string    `json:"type"`
+	Index int       `json:"index"`
+	Delta deltaBody `json:"delta"`
+}
+
+type deltaBody struct {
+	Type        string  `json:"type"`
+	Text        *string `json:"text,omitempty"`
+	PartialJSON *string `json:"partial_json,omitempty"`
+}
+
+func (e *StreamEncoder) write(name string, v any) {
+	data, err := marshal(v)
+	if err != nil { // cannot happen for these types; never send a broken event
+		return
+	}
+	e.event(name, data)
+}
+
+// event appends one SSE event: "event: <name>\ndata: <json>\n\n".
+func (e *StreamEncoder) event(name string, data []byte) {
+	e.buf.WriteString("event: ")
+	e.buf.WriteString(name)
+	e.buf.WriteString("\ndata: ")
+	e.buf.Write(data)
+	e.buf.WriteString("\n\n")
+}
+
+func (e *StreamEncoder) flush(w io.Writer) error {
+	if e.buf.Len() == 0 {
+		return nil
+	}
+	_, err := w.Write(e.buf.Bytes())
+	return err
+}

@@ -1,0 +1,131 @@
+package anthropic
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+func init() {
+	caddy.RegisterModule(Provider{})
+}
+
+// DefaultBaseURL is Anthropic's public API.
+const DefaultBaseURL = "https://api.anthropic.com"
+
+// DefaultVersion is the anthropic-version header sent by default.
+const DefaultVersion = "2023-06-01"
+
+// Provider is an Anthropic account, spoken to through the Messages API
+// (POST {base_url}/v1/messages). Chat requests in the unified (OpenAI)
+// format are translated both ways; embeddings and image generation are not
+// offered by Anthropic and fail with a clear "unsupported" error.
+type Provider struct {
+	providers.Config
+
+	// Version is sent as the anthropic-version header. Default: 2023-06-01.
+	Version string `json:"version,omitempty"`
+	// Beta values are sent, comma-separated, as the anthropic-beta header.
+	Beta []string `json:"beta,omitempty"`
+	// DefaultMaxTokens is max_tokens for requests that set no output limit
+	// (Anthropic requires one). Default: the model's output limit from a
+	// built-in table (4096 for models it does not know).
+	DefaultMaxTokens int `json:"default_max_tokens,omitempty"`
+
+	endpoint string
+}
+
+// CaddyModule returns the Caddy module information.
+func (Provider) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  providers.Namespace + ".anthropic",
+		New: func() caddy.Module { return new(Provider) },
+	}
+}
+
+// Provision applies defaults and builds the HTTP client.
+func (p *Provider) Provision(ctx caddy.Context) error {
+	if err := p.Config.Provision(providers.Defaults{Type: "anthropic", BaseURL: DefaultBaseURL, KeyNeeded: true}); err != nil {
+		return err
+	}
+	if p.Version == "" {
+		p.Version = DefaultVersion
+	}
+	if p.DefaultMaxTokens < 0 {
+		return fmt.Errorf("provider %s: default_max_tokens must be positive", p.Name)
+	}
+	p.endpoint = MessagesURL(p.BaseURL)
+	return nil
+}
+
+// MessagesURL is the Messages endpoint under a base URL, which may or may
+// not already end in /v1.
+func MessagesURL(base string) string {
+	base = strings.TrimRight(base, "/")
+	if strings.HasSuffix(base, "/v1") {
+		return base + "/messages"
+	}
+	return base + "/v1/messages"
+}
+
+// Base returns the settings shared by all provider types.
+func (p *Provider) Base() *providers.Config { return &p.Config }
+
+// Cleanup closes idle upstream connections.
+func (p *Provider) Cleanup() error {
+	p.Config.Cleanup()
+	return nil
+}
+
+// UnmarshalCaddyfile parses the provider block; besides the shared options:
+//
+//	provider <name> anthropic {
+//	    version            <anthropic-version>   # default 2023-06-01
+//	    beta               <value>...            # anthropic-beta; repeatable
+//	    default_max_tokens <n>                   # default: per-model table
+//	}
+func (p *Provider) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
+	return p.Config.UnmarshalBlock(d, p.unmarshalOption)
+}
+
+func (p *Provider) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
+	switch d.Val() {
+	case "version":
+		if !d.AllArgs(&p.Version) {
+			return true, d.ArgErr()
+		}
+	case "beta":
+		args := d.RemainingArgs()
+		if len(args) == 0 {
+			return true, d.ArgErr()
+		}
+		p.Beta = append(p.Beta, args...)
+	case "default_max_tokens":
+		var s string
+		if !d.AllArgs(&s) {
+			return true, d.ArgErr()
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return true, d.Errf("default_max_tokens: want a positive integer, got %q", s)
+		}
+		p.DefaultMaxTokens = n
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// Interface guards
+var (
+	_ caddy.Module          = (*Provider)(nil)
+	_ caddy.Provisioner     = (*Provider)(nil)
+	_ caddy.CleanerUpper    = (*Provider)(nil)
+	_ caddyfile.Unmarshaler = (*Provider)(nil)
+	_ providers.Provider    = (*Provider)(nil)
+)

@@ -1,0 +1,177 @@
+package anthropic
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// Options say how to build one upstream request.
+type Options struct {
+	// Model is the upstream model name (providers.Target.Model).
+	Model string
+	// DefaultMaxTokens is max_tokens when the client set no limit;
+	// 0 means the per-model table (DefaultMaxTokens).
+	DefaultMaxTokens int
+	// Stream asks for server-sent events.
+	Stream bool
+}
+
+// ToAnthropic translates a unified (OpenAI-shaped) chat request into a
+// Messages API body. It is pure: the same input gives the same bytes. A
+// request Anthropic cannot express is an *providers.Error of kind
+// InvalidRequest or Unsupported naming the field.
+func ToAnthropic(req *providers.ChatRequest, o Options) ([]byte, error) {
+	w, err := buildRequest(req, o)
+	if err != nil {
+		return nil, err
+	}
+	return marshal(w)
+}
+
+func buildRequest(req *providers.ChatRequest, o Options) (*wireRequest, error) {
+	if req == nil {
+		return nil, providers.Errorf(providers.KindInvalidRequest, "empty request")
+	}
+	if req.N != nil && *req.N > 1 {
+		return nil, &providers.Error{Kind: providers.KindUnsupported, Param: "n", Code: "unsupported_parameter",
+			Message: "n > 1 is not supported by provider type anthropic"}
+	}
+	system, turns, err := convertMessages(req.Messages)
+	if err != nil {
+		return nil, err
+	}
+	if len(turns) == 0 {
+		return nil, invalid("messages", "messages: at least one user, assistant or tool message is required")
+	}
+	if req.ResponseFormat.WantsJSON() {
+		system = append(system, wireBlock{Type: "text", Text: jsonInstruction(req.ResponseFormat)})
+	}
+	w := &wireRequest{
+		Model:         o.Model,
+		MaxTokens:     maxTokens(req, o),
+		System:        system,
+		Messages:      turns,
+		StopSequences: stopSequences(req.Stop),
+		Stream:        o.Stream,
+		Temperature:   clampTemperature(req.Temperature),
+		TopK:          req.TopK,
+		TopP:          req.TopP,
+	}
+	if req.User != "" {
+		w.Metadata = &wireMetadata{UserID: req.User}
+	}
+	w.Tools = convertTools(req.Tools)
+	if len(w.Tools) > 0 { // tool_choice without tools is an error upstream
+		w.ToolChoice, err = convertToolChoice(req.ToolChoice, req.ParallelToolCalls)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// maxTokens prefers the client's limit (max_completion_tokens, then
+// max_tokens), then the provider's configured default, then the model table.
+func maxTokens(req *providers.ChatRequest, o Options) int {
+	if n := req.OutputLimit(); n > 0 {
+		return n
+	}
+	if o.DefaultMaxTokens > 0 {
+		return o.DefaultMaxTokens
+	}
+	return DefaultMaxTokens(o.Model)
+}
+
+// clampTemperature maps OpenAI's 0..2 range into Anthropic's 0..1: a value
+// above 1 is sent as 1 rather than failing the request upstream.
+func clampTemperature(t *float64) *float64 {
+	if t == nil {
+		return nil
+	}
+	v := min(max(*t, 0), 1)
+	return &v
+}
+
+// stopSequences drops blank entries, which Anthropic rejects.
+func stopSequences(stop providers.StringList) []string {
+	var out []string
+	for _, s := range stop {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// jsonInstruction is how JSON mode is asked for: the Messages API has no
+// response_format, so an instruction is appended to the system prompt (and
+// the JSON schema, when the client gave one).
+func jsonInstruction(rf *providers.ResponseFormat) string {
+	const base = "Respond only with a single valid JSON object, with no text, explanation or code fences before or after it."
+	if rf.Type != "json_schema" || len(rf.JSONSchema) == 0 {
+		return base
+	}
+	var spec struct {
+		Schema json.RawMessage `json:"schema"`
+	}
+	if json.Unmarshal(rf.JSONSchema, &spec) != nil || len(spec.Schema) == 0 {
+		return base
+	}
+	return base + " The object must conform to this JSON Schema: " + string(spec.Schema)
+}
+
+// emptyObjectSchema is input_schema for a function declared without parameters.
+var emptyObjectSchema = json.RawMessage(`{"type":"object","properties":{}}`)
+
+func convertTools(tools []providers.Tool) []wireTool {
+	if len(tools) == 0 {
+		return nil
+	}
+	out := make([]wireTool, 0, len(tools))
+	for _, t := range tools {
+		if t.Type != "" && t.Type != "function" {
+			continue // OpenAI's non-function tools have no Anthropic counterpart
+		}
+		schema := t.Function.Parameters
+		if s := strings.TrimSpace(string(schema)); s == "" || s == "null" || s == "{}" {
+			schema = emptyObjectSchema
+		}
+		out = append(out, wireTool{Name: t.Function.Name, Description: t.Function.Description, InputSchema: schema})
+	}
+	return out
+}
+
+// convertToolChoice maps OpenAI's tool_choice and parallel_tool_calls.
+// parallel_tool_calls=false becomes disable_parallel_tool_use, which lives on
+// the tool_choice object (auto when the client named no choice).
+func convertToolChoice(tc *providers.ToolChoice, parallel *bool) (*wireToolChoice, error) {
+	var out wireToolChoice
+	switch {
+	case tc == nil:
+		if parallel == nil || *parallel {
+			return nil, nil
+		}
+		out.Type = "auto"
+	case tc.Function != "":
+		out = wireToolChoice{Type: "tool", Name: tc.Function}
+	case tc.Mode == "auto":
+		out.Type = "auto"
+	case tc.Mode == "required":
+		out.Type = "any"
+	case tc.Mode == "none":
+		return &wireToolChoice{Type: "none"}, nil
+	default:
+		return nil, invalid("tool_choice", "tool_choice: unsupported value %q", tc.Mode)
+	}
+	out.DisableParallelToolUse = parallel != nil && !*parallel
+	return &out, nil
+}
+
+// invalid builds a client error naming the offending field.
+func invalid(param, format string, args ...any) *providers.Error {
+	e := providers.Errorf(providers.KindInvalidRequest, format, args...)
+	e.Param = param
+	return e
+}

@@ -1,0 +1,132 @@
+package anthropic
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// FromAnthropic translates a Messages API response body into a unified chat
+// completion. created stamps the completion (the API sends no timestamp).
+//
+//   - text blocks are joined, in order, into the message content;
+//   - tool_use blocks become tool_calls: the id is kept, arguments are the
+//     input object as a compact JSON string;
+//   - thinking, redacted_thinking and server-tool blocks are dropped: the
+//     Chat Completions format has no place for them;
+//   - the id (msg_…) is kept as the completion id.
+func FromAnthropic(body []byte, created int64) (*providers.ChatResponse, error) {
+	var w wireResponse
+	if err := json.Unmarshal(body, &w); err != nil {
+		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed message", Err: err}
+	}
+	if w.Type == "error" {
+		var e wireErrorBody
+		_ = json.Unmarshal(body, &e)
+		return nil, streamError(e.Error)
+	}
+	msg := providers.Message{Role: "assistant"}
+	var text strings.Builder
+	for _, b := range w.Content {
+		switch b.Type {
+		case "text":
+			text.WriteString(b.Text)
+		case "tool_use":
+			msg.ToolCalls = append(msg.ToolCalls, providers.ToolCall{
+				ID:       b.ID,
+				Type:     "function",
+				Function: providers.FunctionCall{Name: b.Name, Arguments: argumentsJSON(b.Input)},
+			})
+		}
+	}
+	msg.Content = providers.TextContent(text.String())
+	var totals usageTotals
+	totals.apply(w.Usage)
+	return &providers.ChatResponse{
+		ID:      w.ID,
+		Object:  "chat.completion",
+		Created: created,
+		Model:   w.Model,
+		Choices: []providers.Choice{{Index: 0, Message: msg, FinishReason: finishReason(w.StopReason)}},
+		Usage:   totals.unified(),
+	}, nil
+}
+
+// argumentsJSON renders a tool_use input as OpenAI's arguments string.
+func argumentsJSON(input json.RawMessage) string {
+	s := bytes.TrimSpace(input)
+	if len(s) == 0 || bytes.Equal(s, []byte("null")) {
+		return "{}"
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, s) != nil {
+		return string(s)
+	}
+	return buf.String()
+}
+
+// finishReason maps Anthropic's stop_reason to OpenAI's finish_reason.
+// pause_turn (a server tool paused a long turn) has no OpenAI counterpart
+// and ends the answer as "stop".
+func finishReason(stop string) string {
+	switch stop {
+	case "max_tokens", "model_context_window_exceeded":
+		return providers.FinishLength
+	case "tool_use":
+		return providers.FinishToolCalls
+	case "refusal":
+		return providers.FinishContentFilter
+	}
+	return providers.FinishStop // end_turn, stop_sequence, pause_turn, unknown
+}
+
+// usageTotals accumulates Anthropic's token counts. Every count the API
+// sends is a running total for the whole message, so a later value replaces
+// an earlier one; nothing is ever added up.
+type usageTotals struct {
+	known      bool
+	input      int
+	cacheRead  int
+	cacheWrite int
+	output     int
+	thinking   int
+}
+
+func (t *usageTotals) apply(u *wireUsage) {
+	if u == nil {
+		return
+	}
+	set := func(dst *int, v *int) {
+		if v != nil {
+			*dst = max(*v, 0)
+			t.known = true
+		}
+	}
+	set(&t.input, u.InputTokens)
+	set(&t.cacheRead, u.CacheReadInputTokens)
+	set(&t.cacheWrite, u.CacheCreationInputTokens)
+	set(&t.output, u.OutputTokens)
+	if u.OutputTokensDetails != nil {
+		t.thinking = max(u.OutputTokensDetails.ThinkingTokens, 0)
+	}
+}
+
+// unified converts to OpenAI's convention: prompt tokens include cache reads
+// and cache writes (Anthropic's input_tokens excludes both); cached_tokens
+// are the cache reads; cache writes are kept apart for pricing.
+func (t *usageTotals) unified() *providers.Usage {
+	if !t.known {
+		return nil
+	}
+	prompt := t.input + t.cacheRead + t.cacheWrite
+	return &providers.Usage{
+		PromptTokens:            prompt,
+		CompletionTokens:        t.output,
+		TotalTokens:             prompt + t.output,
+		PromptTokensDetails:     &providers.PromptTokensDetails{CachedTokens: t.cacheRead},
+		CompletionTokensDetails: &providers.CompletionTokensDetails{ReasoningTokens: min(t.thinking, t.output)},
+		CacheWriteTokens:        t.cacheWrite,
+	}
+}

@@ -1,0 +1,212 @@
+package anthropic
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// StreamTranslator turns Anthropic's streaming events into unified chunks,
+// one event at a time, without buffering the answer. It is pure (no I/O),
+// so the exact sequence can be tested from a recorded stream.
+//
+//	message_start         → first chunk: role assistant, content ""
+//	content_block_start   → text: nothing (or its text); tool_use: a tool-call delta with
+//	                        index (counting tool blocks only, from 0), id, type, name, arguments ""
+//	content_block_delta   → text_delta: content; input_json_delta: an argument fragment, in order
+//	content_block_stop    → nothing (a tool block that streamed no input gets arguments "{}")
+//	message_delta         → the finish chunk (finish_reason from stop_reason); usage updated
+//	message_stop          → the usage chunk (choices [] and usage); then the stream is done
+//	ping, thinking and signature deltas, unknown events → nothing
+//	error                 → a classified *providers.Error
+//
+// Usage counts are running totals: each value replaces the previous one.
+// All chunks share the id and model of message_start and one created time.
+type StreamTranslator struct {
+	created  int64
+	id       string
+	model    string
+	roleSent bool
+	finished bool // the finish chunk was emitted
+	done     bool // message_stop was seen
+	usage    usageTotals
+	blocks   map[int]*blockState
+	tools    int // tool blocks seen so far: the next OpenAI tool index
+}
+
+// blockState remembers what an open content block is.
+type blockState struct {
+	kind     string // text, tool_use, thinking, …
+	tool     int    // OpenAI tool index, for tool_use
+	sentArgs bool   // a non-empty argument fragment was emitted
+}
+
+// NewStreamTranslator starts a translation; created stamps every chunk.
+func NewStreamTranslator(created int64) *StreamTranslator {
+	return &StreamTranslator{created: created, blocks: map[int]*blockState{}}
+}
+
+// Done reports whether message_stop was seen: nothing more will come.
+func (s *StreamTranslator) Done() bool { return s.done }
+
+// Usage returns the usage counted so far (nil before any usage arrived).
+func (s *StreamTranslator) Usage() *providers.Usage { return s.usage.unified() }
+
+// Translate consumes one event (its SSE event name and data) and returns the
+// chunks it produces, often none. The event's own "type" field decides; the
+// SSE name is the fallback.
+func (s *StreamTranslator) Translate(name string, data []byte) ([]*providers.ChatChunk, error) {
+	if s.done {
+		return nil, nil
+	}
+	var ev wireEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed stream event", Err: err}
+	}
+	if ev.Type == "" || name == "error" {
+		ev.Type = name
+	}
+	switch ev.Type {
+	case "message_start":
+		return s.messageStart(ev.Message), nil
+	case "content_block_start":
+		return s.blockStart(ev.Index, ev.ContentBlock), nil
+	case "content_block_delta":
+		return s.blockDelta(ev.Index, ev.Delta), nil
+	case "content_block_stop":
+		return s.blockStop(ev.Index), nil
+	case "message_delta":
+		s.usage.apply(ev.Usage)
+		if ev.Delta == nil || ev.Delta.StopReason == "" {
+			return nil, nil
+		}
+		return s.finish(finishReason(ev.Delta.StopReason)), nil
+	case "message_stop":
+		s.done = true
+		out := s.finish(providers.FinishStop) // only if message_delta never came
+		if u := s.usage.unified(); u != nil {
+			c := s.chunk()
+			c.Choices = []providers.ChunkChoice{}
+			c.Usage = u
+			out = append(out, c)
+		}
+		return out, nil
+	case "error":
+		if ev.Error == nil { // tolerate a bare error object as the data
+			var w wireError
+			if json.Unmarshal(data, &w) == nil && w.Type != "" && w.Type != "error" {
+				ev.Error = &w
+			}
+		}
+		return nil, streamError(ev.Error)
+	}
+	return nil, nil // ping and event types added after this was written
+}
+
+func (s *StreamTranslator) messageStart(m *wireResponse) []*providers.ChatChunk {
+	if m != nil {
+		if s.id == "" {
+			s.id, s.model = m.ID, m.Model
+		}
+		s.usage.apply(m.Usage)
+	}
+	if s.roleSent {
+		return nil
+	}
+	empty := ""
+	return []*providers.ChatChunk{s.delta(providers.Delta{Content: &empty}, nil)}
+}
+
+func (s *StreamTranslator) blockStart(index int, b *wireBlock) []*providers.ChatChunk {
+	if b == nil {
+		return nil
+	}
+	st := &blockState{kind: b.Type}
+	s.blocks[index] = st
+	switch b.Type {
+	case "text":
+		if b.Text == "" {
+			return nil
+		}
+		text := b.Text
+		return []*providers.ChatChunk{s.delta(providers.Delta{Content: &text}, nil)}
+	case "tool_use":
+		st.tool = s.tools
+		s.tools++
+		call := providers.ToolCall{Index: intPtr(st.tool), ID: b.ID, Type: "function",
+			Function: providers.FunctionCall{Name: b.Name}}
+		out := []*providers.ChatChunk{s.delta(providers.Delta{ToolCalls: []providers.ToolCall{call}}, nil)}
+		// A start that already carries the whole input (not streamed) still
+		// delivers it, as one fragment.
+		if in := bytes.TrimSpace(b.Input); len(in) > 0 && !bytes.Equal(in, []byte("{}")) && !bytes.Equal(in, []byte("null")) {
+			out = append(out, s.argsChunk(st, argumentsJSON(in)))
+		}
+		return out
+	}
+	return nil
+}
+
+func (s *StreamTranslator) blockDelta(index int, d *wireDelta) []*providers.ChatChunk {
+	if d == nil {
+		return nil
+	}
+	switch d.Type {
+	case "text_delta":
+		if d.Text == "" {
+			return nil
+		}
+		text := d.Text
+		return []*providers.ChatChunk{s.delta(providers.Delta{Content: &text}, nil)}
+	case "input_json_delta":
+		st := s.blocks[index]
+		if st == nil || st.kind != "tool_use" || d.PartialJSON == "" {
+			return nil
+		}
+		return []*providers.ChatChunk{s.argsChunk(st, d.PartialJSON)}
+	}
+	return nil // thinking_delta, signature_delta, citations_delta
+}
+
+// blockStop completes a tool call that streamed no input with "{}", so the
+// client's accumulated arguments are always valid JSON.
+func (s *StreamTranslator) blockStop(index int) []*providers.ChatChunk {
+	st := s.blocks[index]
+	delete(s.blocks, index)
+	if st == nil || st.kind != "tool_use" || st.sentArgs {
+		return nil
+	}
+	return []*providers.ChatChunk{s.argsChunk(st, "{}")}
+}
+
+func (s *StreamTranslator) argsChunk(st *blockState, fragment string) *providers.ChatChunk {
+	st.sentArgs = true
+	call := providers.ToolCall{Index: intPtr(st.tool), Function: providers.FunctionCall{Arguments: fragment}}
+	return s.delta(providers.Delta{ToolCalls: []providers.ToolCall{call}}, nil)
+}
+
+// finish emits the finish chunk once.
+func (s *StreamTranslator) finish(reason string) []*providers.ChatChunk {
+	if s.finished {
+		return nil
+	}
+	s.finished = true
+	return []*providers.ChatChunk{s.delta(providers.Delta{}, &reason)}
+}
+
+// delta builds a one-choice chunk; the first one carries the role.
+func (s *StreamTranslator) delta(d providers.Delta, finish *string) *providers.ChatChunk {
+	if !s.roleSent {
+		d.Role = "assistant"
+		s.roleSent = true
+	}
+	c := s.chunk()
+	c.Choices = []providers.ChunkChoice{{Index: 0, Delta: d, FinishReason: finish}}
+	return c
+}
+
+func (s *StreamTranslator) chunk() *providers.ChatChunk {
+	return &providers.ChatChunk{ID: s.id, Object: "chat.completion.chunk", Created: s.created, Model: s.model}
+}
+
+func intPtr(i int) *int { return &i }

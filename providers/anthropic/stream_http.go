@@ -1,0 +1,82 @@
+package anthropic
+
+import (
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// chatStream reads the upstream event stream one event per Next call and
+// hands each event to the StreamTranslator.
+type chatStream struct {
+	p     *Provider
+	a     *attempt
+	body  io.ReadCloser
+	sse   *providers.SSEReader
+	tr    *StreamTranslator
+	queue []*providers.ChatChunk
+	err   error // sticky: once set, every Next returns it
+	once  sync.Once
+}
+
+// Next returns the next chunk, io.EOF after message_stop, or a classified
+// error: a mid-stream error event, a body that ends before message_stop
+// (KindNetwork), a timeout between events, or the client going away.
+func (s *chatStream) Next() (*providers.ChatChunk, error) {
+	for {
+		if len(s.queue) > 0 {
+			c := s.queue[0]
+			s.queue[0] = nil
+			s.queue = s.queue[1:]
+			return c, nil
+		}
+		if s.err != nil {
+			return nil, s.err
+		}
+		if s.tr.Done() {
+			s.err = io.EOF
+			s.Close()
+			return nil, io.EOF
+		}
+		s.a.resume()
+		ev, err := s.sse.Next()
+		s.a.pause()
+		if err != nil {
+			s.err = s.readError(err)
+			s.Close()
+			return nil, s.err
+		}
+		chunks, err := s.tr.Translate(ev.Name, ev.Data)
+		if err != nil {
+			s.err = s.p.tag(err)
+			s.Close()
+			return nil, s.err
+		}
+		s.queue = append(s.queue[:0], chunks...)
+	}
+}
+
+func (s *chatStream) readError(err error) error {
+	switch {
+	case s.a.timedOut() || s.a.parent.Err() != nil:
+		return s.p.transportError(s.a, err)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return s.p.tag(&providers.Error{Kind: providers.KindNetwork, Message: "upstream stream ended early", Err: err})
+	case errors.Is(err, providers.ErrSSETooLarge):
+		return s.p.tag(&providers.Error{Kind: providers.KindUpstream, Message: err.Error(), Err: err})
+	}
+	return s.p.transportError(s.a, err)
+}
+
+// Close releases the upstream connection; safe to call more than once.
+func (s *chatStream) Close() error {
+	s.once.Do(func() {
+		s.body.Close()
+		s.a.end()
+	})
+	return nil
+}
+
+var _ providers.ChatStream = (*chatStream)(nil)

@@ -1,0 +1,171 @@
+package anthropic
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// The Messages API wire format (https://docs.anthropic.com/en/api/messages),
+// limited to the fields the gateway reads or writes. The same block type is
+// used in both directions: decoding ignores what it does not know, encoding
+// omits what is empty.
+
+// wireRequest is the body of POST /v1/messages.
+type wireRequest struct {
+	Model         string          `json:"model"`
+	MaxTokens     int             `json:"max_tokens"`
+	System        wireSystem      `json:"system,omitempty"`
+	Messages      []wireMessage   `json:"messages"`
+	Metadata      *wireMetadata   `json:"metadata,omitempty"`
+	StopSequences []string        `json:"stop_sequences,omitempty"`
+	Stream        bool            `json:"stream,omitempty"`
+	Temperature   *float64        `json:"temperature,omitempty"`
+	TopK          *int            `json:"top_k,omitempty"`
+	TopP          *float64        `json:"top_p,omitempty"`
+	Tools         []wireTool      `json:"tools,omitempty"`
+	ToolChoice    *wireToolChoice `json:"tool_choice,omitempty"`
+}
+
+type wireMetadata struct {
+	UserID string `json:"user_id,omitempty"`
+}
+
+// wireSystem is the top-level system prompt: sent as a plain string when it
+// is one text block, as an array of text blocks otherwise, so that no
+// separator has to be invented between the client's system messages.
+type wireSystem []wireBlock
+
+func (s wireSystem) MarshalJSON() ([]byte, error) {
+	if len(s) == 1 && s[0].Type == "text" {
+		return marshal(s[0].Text)
+	}
+	return marshal([]wireBlock(s))
+}
+
+// wireMessage is one turn. Its content is written as a string when it is a
+// single text block (the API's shorthand), as blocks otherwise.
+type wireMessage struct {
+	Role    string      `json:"role"`
+	Content []wireBlock `json:"content"`
+}
+
+func (m wireMessage) MarshalJSON() ([]byte, error) {
+	type turn struct {
+		Role    string `json:"role"`
+		Content any    `json:"content"`
+	}
+	if len(m.Content) == 1 && m.Content[0].Type == "text" {
+		return marshal(turn{m.Role, m.Content[0].Text})
+	}
+	return marshal(turn{m.Role, m.Content})
+}
+
+// wireBlock is a content block: text, image, tool_use, tool_result, or a
+// kind the gateway passes over (thinking, server tools, documents).
+type wireBlock struct {
+	Type      string          `json:"type"`
+	Text      string          `json:"text,omitempty"`
+	Source    *wireSource     `json:"source,omitempty"`
+	ID        string          `json:"id,omitempty"`
+	Name      string          `json:"name,omitempty"`
+	Input     json.RawMessage `json:"input,omitempty"`
+	ToolUseID string          `json:"tool_use_id,omitempty"`
+	Content   json.RawMessage `json:"content,omitempty"` // tool_result: a string or blocks
+	IsError   bool            `json:"is_error,omitempty"`
+}
+
+// wireSource is an image source: base64 data or a URL.
+type wireSource struct {
+	Type      string `json:"type"`
+	MediaType string `json:"media_type,omitempty"`
+	Data      string `json:"data,omitempty"`
+	URL       string `json:"url,omitempty"`
+}
+
+// wireTool is a client tool definition. Type is empty (or "custom") for
+// client tools and names the tool version for Anthropic's server tools.
+type wireTool struct {
+	Type        string          `json:"type,omitempty"`
+	Name        string          `json:"name"`
+	Description string          `json:"description,omitempty"`
+	InputSchema json.RawMessage `json:"input_schema,omitempty"`
+}
+
+type wireToolChoice struct {
+	Type                   string `json:"type"`
+	Name                   string `json:"name,omitempty"`
+	DisableParallelToolUse bool   `json:"disable_parallel_tool_use,omitempty"`
+}
+
+// wireResponse is a Message object: the non-streaming answer, and the
+// message inside a message_start event.
+type wireResponse struct {
+	ID           string      `json:"id"`
+	Type         string      `json:"type"`
+	Role         string      `json:"role"`
+	Model        string      `json:"model"`
+	Content      []wireBlock `json:"content"`
+	StopReason   string      `json:"stop_reason"`
+	StopSequence *string     `json:"stop_sequence"`
+	Usage        *wireUsage  `json:"usage"`
+}
+
+// wireUsage holds token counts. Pointers tell "absent or null" apart from
+// zero: message_delta carries only the counts it updates.
+type wireUsage struct {
+	InputTokens              *int `json:"input_tokens"`
+	CacheCreationInputTokens *int `json:"cache_creation_input_tokens"`
+	CacheReadInputTokens     *int `json:"cache_read_input_tokens"`
+	OutputTokens             *int `json:"output_tokens"`
+	OutputTokensDetails      *struct {
+		ThinkingTokens int `json:"thinking_tokens"`
+	} `json:"output_tokens_details"`
+}
+
+// wireEvent is the data of one streaming event; which fields are set
+// depends on Type (https://docs.anthropic.com/en/api/messages-streaming).
+type wireEvent struct {
+	Type         string        `json:"type"`
+	Message      *wireResponse `json:"message"`
+	Index        int           `json:"index"`
+	ContentBlock *wireBlock    `json:"content_block"`
+	Delta        *wireDelta    `json:"delta"`
+	Usage        *wireUsage    `json:"usage"`
+	Error        *wireError    `json:"error"`
+}
+
+// wireDelta is a content_block_delta's delta or a message_delta's delta.
+type wireDelta struct {
+	Type        string `json:"type"`
+	Text        string `json:"text"`
+	PartialJSON string `json:"partial_json"`
+	StopReason  string `json:"stop_reason"`
+}
+
+// wireErrorBody is Anthropic's error envelope:
+// {"type":"error","error":{"type","message"},"request_id"}.
+type wireErrorBody struct {
+	Type      string     `json:"type"`
+	Error     *wireError `json:"error"`
+	RequestID string     `json:"request_id"`
+}
+
+type wireError struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+	Details *struct {
+		ErrorCode string `json:"error_code"`
+	} `json:"details"`
+}
+
+// marshal encodes v without HTML escaping, as the API itself writes JSON,
+// so text such as "<b>" stays readable on the wire.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}

@@ -1,0 +1,149 @@
+package google
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// Chat sends one generateContent request.
+func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.ChatRequest) (*providers.ChatResponse, error) {
+	body, err := toGemini(req, p.SafetySettings)
+	if err != nil {
+		return nil, p.withProvider(err)
+	}
+	raw, err := p.call(ctx, t, p.methodURL(t.Model, "generateContent"), body)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := fromGemini(raw, t.Model, time.Now().Unix())
+	if err != nil {
+		var e *providers.Error
+		if errors.As(err, &e) {
+			return nil, p.withProvider(e)
+		}
+		return nil, p.badUpstream(err)
+	}
+	return resp, nil
+}
+
+// ChatStream starts a streamGenerateContent?alt=sse request. A non-2xx
+// answer is returned as an error before any chunk. The stream always ends
+// with a usage chunk (no choices); the handler hides it from clients that
+// did not ask for it.
+func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
+	body, err := toGemini(req, p.SafetySettings)
+	if err != nil {
+		return nil, p.withProvider(err)
+	}
+	resp, err := p.post(ctx, t, p.methodURL(t.Model, "streamGenerateContent")+"?alt=sse", body)
+	if err != nil {
+		return nil, err
+	}
+	return &chatStream{
+		body:     resp.Body,
+		events:   providers.NewSSEReader(resp.Body),
+		conv:     newStreamConverter(t.Model, time.Now().Unix()),
+		provider: p.Name,
+		apiKey:   t.APIKey,
+	}, nil
+}
+
+// chatStream reads one upstream event per Next call when no converted
+// chunk is pending; it never buffers the response.
+type chatStream struct {
+	body      io.ReadCloser
+	events    *providers.SSEReader
+	conv      *streamConverter
+	pending   []*providers.ChatChunk
+	provider  string
+	apiKey    string // only to scrub it from error messages
+	ended     bool   // the usage chunk was returned
+	err       error  // sticky: once failed or ended, the stream stays so
+	closeOnce sync.Once
+}
+
+// Next returns the next chunk, or io.EOF after the usage chunk.
+func (s *chatStream) Next() (*providers.ChatChunk, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	for len(s.pending) == 0 {
+		if s.ended {
+			s.err = io.EOF
+			return nil, io.EOF
+		}
+		if err := s.read(); err != nil {
+			s.err = err
+			return nil, err
+		}
+	}
+	chunk := s.pending[0]
+	s.pending[0] = nil
+	s.pending = s.pending[1:]
+	return chunk, nil
+}
+
+// read converts the next event into pending chunks.
+func (s *chatStream) read() error {
+	ev, err := s.events.Next()
+	if err == io.EOF {
+		chunk, err := s.conv.end()
+		if err != nil {
+			return s.stamp(err)
+		}
+		s.ended = true
+		s.pending = append(s.pending, chunk)
+		return nil
+	}
+	if err != nil {
+		return s.readError(err)
+	}
+	data := bytes.TrimSpace(ev.Data)
+	if len(data) == 0 {
+		return nil
+	}
+	chunks, err := s.conv.feed(data)
+	if err != nil {
+		return s.stamp(err)
+	}
+	s.pending = append(s.pending, chunks...)
+	return nil
+}
+
+// readError classifies a failure to read the next event.
+func (s *chatStream) readError(err error) error {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &providers.Error{Kind: providers.KindNetwork, Provider: s.provider, Message: "stream ended early: upstream closed it inside an event", Err: err}
+	case errors.Is(err, providers.ErrSSETooLarge):
+		return &providers.Error{Kind: providers.KindUpstream, Provider: s.provider, Message: err.Error(), Err: err}
+	}
+	return s.stamp(err)
+}
+
+// stamp classifies err and marks it as this provider's.
+func (s *chatStream) stamp(err error) error {
+	e := providers.Classify(err)
+	if e.Provider == "" {
+		e.Provider = s.provider
+	}
+	e.Message = scrub(e.Message, s.apiKey)
+	return e
+}
+
+// Close releases the upstream connection; safe to call more than once and
+// from another goroutine than Next's.
+func (s *chatStream) Close() error {
+	var err error
+	s.closeOnce.Do(func() { err = s.body.Close() })
+	return err
+}
+
+// Interface guard.
+var _ providers.ChatStream = (*chatStream)(nil)

@@ -1,0 +1,113 @@
+package google
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// Embeddings sends one input to :embedContent and several to
+// :batchEmbedContents (one upstream call either way; Gemini limits how many
+// a batch may hold and says so in its 400). dimensions becomes
+// outputDimensionality. Vectors come back in input order, rendered as the
+// client's encoding_format asks.
+//
+// Gemini embeds text only: token-array inputs are an invalid request. When
+// the answer carries no usageMetadata, prompt_tokens is estimated at four
+// characters per token, Google's own rule of thumb for Gemini tokenizers.
+func (p *Provider) Embeddings(ctx context.Context, t providers.Target, req *providers.EmbeddingRequest) (*providers.EmbeddingResponse, error) {
+	body, method, err := embeddingBody(t.Model, req)
+	if err != nil {
+		return nil, p.withProvider(err)
+	}
+	raw, err := p.call(ctx, t, p.methodURL(t.Model, method), body)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := fromGeminiEmbeddings(raw, t.Model, req)
+	if err != nil {
+		return nil, p.badUpstream(err)
+	}
+	return resp, nil
+}
+
+// embeddingBody builds the request body and names the method to call.
+func embeddingBody(model string, req *providers.EmbeddingRequest) (any, string, error) {
+	if req.Input.Tokens != nil {
+		return nil, "", invalid("input: Gemini embeds text; token arrays are not supported")
+	}
+	if len(req.Input.Texts) == 0 {
+		return nil, "", invalid("input must not be empty")
+	}
+	switch req.EncodingFormat {
+	case "", "float", "base64":
+	default:
+		return nil, "", invalid("encoding_format %q is not one of float, base64", req.EncodingFormat)
+	}
+	if req.Dimensions != nil && *req.Dimensions < 1 {
+		return nil, "", invalid("dimensions must be at least 1")
+	}
+	name := resourceName(model)
+	one := func(text string) embedRequest {
+		return embedRequest{
+			Model:                name,
+			Content:              content{Parts: []part{{Text: text}}},
+			OutputDimensionality: req.Dimensions,
+		}
+	}
+	if len(req.Input.Texts) == 1 {
+		return one(req.Input.Texts[0]), "embedContent", nil
+	}
+	batch := batchEmbedRequest{Requests: make([]embedRequest, len(req.Input.Texts))}
+	for i, text := range req.Input.Texts {
+		batch.Requests[i] = one(text)
+	}
+	return batch, "batchEmbedContents", nil
+}
+
+// fromGeminiEmbeddings translates either answer into OpenAI's list.
+func fromGeminiEmbeddings(body []byte, model string, req *providers.EmbeddingRequest) (*providers.EmbeddingResponse, error) {
+	var g embedResponse
+	if err := json.Unmarshal(body, &g); err != nil {
+		return nil, err
+	}
+	vectors := g.Embeddings
+	if g.Embedding != nil {
+		vectors = []contentEmbedding{*g.Embedding}
+	}
+	if len(vectors) != len(req.Input.Texts) {
+		return nil, fmt.Errorf("upstream returned %d embeddings for %d inputs", len(vectors), len(req.Input.Texts))
+	}
+	resp := &providers.EmbeddingResponse{
+		Object: "list",
+		Data:   make([]providers.Embedding, len(vectors)),
+		Model:  model,
+	}
+	for i, v := range vectors {
+		resp.Data[i] = providers.Embedding{Object: "embedding", Index: i, Embedding: providers.EncodeVector(v.Values, req.EncodingFormat)}
+	}
+	tokens := 0
+	if g.UsageMetadata != nil {
+		tokens = g.UsageMetadata.PromptTokenCount
+	}
+	if tokens == 0 {
+		tokens = estimateTokens(req.Input.Texts)
+	}
+	resp.Usage = providers.EmbeddingUsage{PromptTokens: tokens, TotalTokens: tokens}
+	return resp, nil
+}
+
+// estimateTokens counts about one token per four characters, at least one
+// per non-empty input.
+func estimateTokens(texts []string) int {
+	n := 0
+	for _, t := range texts {
+		if c := utf8.RuneCountInString(t); c > 0 {
+			n += (c + 3) / 4
+		}
+	}
+	return n
+}

@@ -1,0 +1,120 @@
+package google
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// maxResponseSize bounds a non-streamed upstream body, so a broken upstream
+// cannot make the gateway buffer without limit.
+const maxResponseSize = 64 << 20
+
+// maxErrorBodySize bounds how much of an error body is read for its message.
+const maxErrorBodySize = 1 << 20
+
+// methodURL is {base}/models/{model}:{method}. A model given with its
+// resource prefix ("models/x", "tunedModels/y") keeps it; each path segment
+// is escaped so a model name cannot add path or query.
+func (p *Provider) methodURL(model, method string) string {
+	if !strings.Contains(model, "/") {
+		model = "models/" + model
+	}
+	segs := strings.Split(model, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return p.BaseURL + "/" + strings.Join(segs, "/") + ":" + method
+}
+
+// resourceName is the model's resource name as request bodies want it.
+func resourceName(model string) string {
+	if strings.Contains(model, "/") {
+		return model
+	}
+	return "models/" + model
+}
+
+// post sends one request and returns the response when the upstream
+// answered 2xx. Any other answer, and any transport failure, is a classified
+// *providers.Error; the body is then already closed.
+func (p *Provider) post(ctx context.Context, t providers.Target, url string, body any) (*http.Response, error) {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return nil, &providers.Error{Kind: providers.KindInternal, Provider: p.Name, Message: "could not encode the upstream request", Err: err}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
+	if err != nil {
+		return nil, &providers.Error{Kind: providers.KindInternal, Provider: p.Name, Message: "could not build the upstream request", Err: err}
+	}
+	p.setHeaders(req.Header, t.APIKey)
+	resp, err := p.Client().Do(req)
+	if err != nil {
+		return nil, p.transportError(err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		errBody, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodySize))
+		return nil, upstreamError(p.Name, resp.StatusCode, resp.Header, errBody, t.APIKey)
+	}
+	return resp, nil
+}
+
+// setHeaders writes the upstream request headers; configured extra headers
+// come last, so an operator can override any default.
+func (p *Provider) setHeaders(h http.Header, apiKey string) {
+	h.Set("Content-Type", "application/json")
+	if apiKey != "" {
+		h.Set("x-goog-api-key", apiKey)
+	}
+	for name, values := range p.ExtraHeaders() {
+		h[name] = values
+	}
+}
+
+// call posts body and decodes nothing: it returns the whole successful body,
+// at most maxResponseSize bytes.
+func (p *Provider) call(ctx context.Context, t providers.Target, url string, body any) ([]byte, error) {
+	resp, err := p.post(ctx, t, url, body)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize+1))
+	if err != nil {
+		return nil, p.transportError(err)
+	}
+	if len(raw) > maxResponseSize {
+		return nil, &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream response is larger than 64 MiB"}
+	}
+	return raw, nil
+}
+
+// transportError classifies a failure to get (or read) a response.
+func (p *Provider) transportError(err error) *providers.Error {
+	e := providers.Classify(err)
+	if e.Provider == "" {
+		e.Provider = p.Name
+	}
+	return e
+}
+
+// badUpstream reports a 2xx body that is not what Gemini sends.
+func (p *Provider) badUpstream(err error) *providers.Error {
+	return &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream answered with an invalid body", Err: err}
+}
+
+// withProvider stamps the provider name on a classified error.
+func (p *Provider) withProvider(err error) error {
+	e := providers.Classify(err)
+	if e.Provider == "" {
+		e.Provider = p.Name
+	}
+	return e
+}

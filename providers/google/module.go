@@ -1,0 +1,99 @@
+package google
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+func init() {
+	caddy.RegisterModule(Provider{})
+}
+
+// DefaultBaseURL is the Gemini API (Google AI Studio keys).
+const DefaultBaseURL = "https://generativelanguage.googleapis.com/v1beta"
+
+// Provider is the provider module for Google's Gemini API: chat (plain and
+// streamed) through generateContent, and embeddings through embedContent /
+// batchEmbedContents. Image generation is not supported.
+//
+// The API key goes in the x-goog-api-key header, never in the URL (URLs end
+// up in logs). It is required with the default base_url and optional with
+// another one (a proxy that adds its own credentials).
+type Provider struct {
+	providers.Config
+
+	// SafetySettings are sent as safetySettings with every chat request,
+	// e.g. [{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_ONLY_HIGH"}].
+	// Default: none (Gemini's own defaults apply).
+	SafetySettings []SafetySetting `json:"safety_settings,omitempty"`
+}
+
+// CaddyModule returns the Caddy module information.
+func (Provider) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  providers.Namespace + ".google",
+		New: func() caddy.Module { return new(Provider) },
+	}
+}
+
+// Provision applies Gemini's defaults and builds the HTTP client.
+func (p *Provider) Provision(caddy.Context) error {
+	base := strings.TrimRight(p.BaseURL, "/")
+	keyNeeded := base == "" || base == DefaultBaseURL
+	if err := p.Config.Provision(providers.Defaults{Type: "google", BaseURL: DefaultBaseURL, KeyNeeded: keyNeeded}); err != nil {
+		return err
+	}
+	for i, s := range p.SafetySettings {
+		if s.Category == "" || s.Threshold == "" {
+			return fmt.Errorf("provider %s: safety setting %d needs a category and a threshold", p.Name, i+1)
+		}
+	}
+	return nil
+}
+
+// UnmarshalCaddyfile parses a provider block; besides the common options
+// (see providers.Config.UnmarshalBlock) it takes:
+//
+//	safety <category> <threshold>   # repeatable, e.g. safety HARM_CATEGORY_HARASSMENT BLOCK_NONE
+func (p *Provider) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
+	return p.Config.UnmarshalBlock(d, func(d *caddyfile.Dispenser) (bool, error) {
+		if d.Val() != "safety" {
+			return false, nil
+		}
+		args := d.RemainingArgs()
+		if len(args) != 2 {
+			return true, d.Errf("usage: safety <category> <threshold>")
+		}
+		p.SafetySettings = append(p.SafetySettings, SafetySetting{Category: args[0], Threshold: args[1]})
+		return true, nil
+	})
+}
+
+// Cleanup closes idle upstream connections.
+func (p *Provider) Cleanup() error {
+	p.Config.Cleanup()
+	return nil
+}
+
+// Base returns the settings shared by all provider types.
+func (p *Provider) Base() *providers.Config { return &p.Config }
+
+// Images is not offered by this provider type.
+func (p *Provider) Images(_ context.Context, _ providers.Target, _ *providers.ImageRequest) (*providers.ImageResponse, error) {
+	return nil, providers.Unsupported(p.Name, "google", "image generation")
+}
+
+// Interface guards.
+var (
+	_ caddy.Module          = (*Provider)(nil)
+	_ caddy.Provisioner     = (*Provider)(nil)
+	_ caddy.CleanerUpper    = (*Provider)(nil)
+	_ caddyfile.Unmarshaler = (*Provider)(nil)
+	_ providers.Provider    = (*Provider)(nil)
+)

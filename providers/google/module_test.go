@@ -1,0 +1,87 @@
+package google
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+func TestModuleRegistered(t *testing.T) {
+	info, err := caddy.GetModule("http.handlers.ai_backends.providers.google")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := info.New().(*Provider); !ok {
+		t.Errorf("New() = %T", info.New())
+	}
+}
+
+func TestUnmarshalCaddyfile(t *testing.T) {
+	d := caddyfile.NewTestDispenser(`provider gemini google {
+		api_key {env.GEMINI_API_KEY}
+		models gemini-2.5-flash gemini-embedding-001
+		safety HARM_CATEGORY_HARASSMENT BLOCK_ONLY_HIGH
+		safety HARM_CATEGORY_DANGEROUS_CONTENT BLOCK_NONE
+		timeout 30s
+	}`)
+	var p Provider
+	if err := p.UnmarshalCaddyfile(d); err != nil {
+		t.Fatal(err)
+	}
+	want := []SafetySetting{{"HARM_CATEGORY_HARASSMENT", "BLOCK_ONLY_HIGH"}, {"HARM_CATEGORY_DANGEROUS_CONTENT", "BLOCK_NONE"}}
+	if len(p.SafetySettings) != 2 || p.SafetySettings[0] != want[0] || p.SafetySettings[1] != want[1] {
+		t.Errorf("safety = %+v", p.SafetySettings)
+	}
+	if len(p.APIKeys) != 1 || len(p.Models) != 2 {
+		t.Errorf("common options not parsed: %+v", p.Config)
+	}
+	// The JSON config is the same structure.
+	b, _ := json.Marshal(&p)
+	if !strings.Contains(string(b), `"safety_settings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_ONLY_HIGH"}`) {
+		t.Errorf("JSON = %s", b)
+	}
+}
+
+func TestUnmarshalCaddyfileErrors(t *testing.T) {
+	for _, src := range []string{
+		"provider g google {\n safety HARM_CATEGORY_HARASSMENT\n}",
+		"provider g google {\n safety a b c\n}",
+		"provider g google {\n bogus 1\n}",
+	} {
+		var p Provider
+		if err := p.UnmarshalCaddyfile(caddyfile.NewTestDispenser(src)); err == nil {
+			t.Errorf("accepted %q", src)
+		}
+	}
+}
+
+func TestProvision(t *testing.T) {
+	t.Setenv("TEST_GEMINI_KEY", "AIza-test")
+	p := &Provider{Config: providers.Config{APIKeys: []providers.APIKey{{Value: "{env.TEST_GEMINI_KEY}"}}}}
+	if err := p.Provision(caddy.Context{}); err != nil {
+		t.Fatal(err)
+	}
+	if p.BaseURL != DefaultBaseURL || p.Name != "google" || p.Type() != "google" || p.Keys()[0].Secret != "AIza-test" || p.Client() == nil {
+		t.Errorf("provisioned = %+v", p.Config)
+	}
+	if p.Base() != &p.Config {
+		t.Error("Base does not return the shared config")
+	}
+
+	if err := (&Provider{}).Provision(caddy.Context{}); err == nil {
+		t.Error("the public API without a key was accepted")
+	}
+	proxy := &Provider{Config: providers.Config{BaseURL: "http://127.0.0.1:9/v1beta/"}}
+	if err := proxy.Provision(caddy.Context{}); err != nil {
+		t.Errorf("a keyless proxy was refused: %v", err)
+	}
+	bad := &Provider{Config: providers.Config{BaseURL: "http://x"}, SafetySettings: []SafetySetting{{Category: "HARM_CATEGORY_HARASSMENT"}}}
+	if err := bad.Provision(caddy.Context{}); err == nil {
+		t.Error("a safety setting without threshold was accepted")
+	}
+}

@@ -1,0 +1,169 @@
+package google
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// fromGemini translates a generateContent answer into a unified chat
+// completion. model is used when the answer names no modelVersion; created
+// is the completion's Unix time (Gemini's answer has none).
+//
+// Each candidate becomes a choice: its non-thought text parts joined as the
+// content, its functionCall parts as tool_calls (arguments as a JSON string,
+// ids per toolid.go). Parts marked thought:true are the model's reasoning and
+// are not part of the answer. When the prompt itself was blocked
+// (promptFeedback.blockReason, no candidates) the answer is what OpenAI
+// gives for filtered output: 200 with one empty choice whose finish_reason
+// is content_filter.
+func fromGemini(body []byte, model string, created int64) (*providers.ChatResponse, error) {
+	var g generateResponse
+	if err := json.Unmarshal(body, &g); err != nil {
+		return nil, err
+	}
+	if g.Error != nil {
+		return nil, statusError("", g.Error.Code, nil, g.Error)
+	}
+	resp := &providers.ChatResponse{
+		ID:      responseID(g.ResponseID, body),
+		Object:  "chat.completion",
+		Created: created,
+		Model:   firstNonEmpty(g.ModelVersion, model),
+		Choices: make([]providers.Choice, 0, len(g.Candidates)),
+		Usage:   usageFrom(g.UsageMetadata),
+	}
+	for i, c := range g.Candidates {
+		idx := candidateIndex(c, i)
+		text, calls := candidateParts(g.ResponseID, idx, c.Content, 0)
+		msg := providers.Message{Role: "assistant", Content: providers.TextContent(text), ToolCalls: calls}
+		resp.Choices = append(resp.Choices, providers.Choice{
+			Index:        idx,
+			Message:      msg,
+			FinishReason: finishReason(c.FinishReason, len(calls) > 0),
+		})
+	}
+	if len(resp.Choices) == 0 {
+		// Blocked prompt, or (rarely) an answer without candidates.
+		reason := providers.FinishStop
+		if g.PromptFeedback != nil && g.PromptFeedback.BlockReason != "" {
+			reason = providers.FinishContentFilter
+		}
+		resp.Choices = append(resp.Choices, providers.Choice{
+			Message:      providers.Message{Role: "assistant"},
+			FinishReason: reason,
+		})
+	}
+	return resp, nil
+}
+
+// candidateParts splits a candidate's content into answer text and tool
+// calls. firstOrdinal numbers the calls (a stream continues its count).
+func candidateParts(responseID string, candidate int, c *content, firstOrdinal int) (string, []providers.ToolCall) {
+	if c == nil {
+		return "", nil
+	}
+	var text strings.Builder
+	var calls []providers.ToolCall
+	for _, p := range c.Parts {
+		switch {
+		case p.FunctionCall != nil:
+			calls = append(calls, toolCall(responseID, candidate, firstOrdinal+len(calls), p))
+		case p.Thought:
+			// reasoning, not answer text
+		default:
+			text.WriteString(p.Text)
+		}
+	}
+	return text.String(), calls
+}
+
+// toolCall renders one functionCall part as an OpenAI tool call.
+func toolCall(responseID string, candidate, ordinal int, p part) providers.ToolCall {
+	fc := p.FunctionCall
+	args := []byte(compactJSON(fc.Args))
+	if len(args) == 0 || string(args) == "null" {
+		args = []byte("{}")
+	}
+	base := fc.ID
+	if base == "" {
+		base = syntheticCallID(responseID, candidate, ordinal, fc.Name, args)
+	}
+	return providers.ToolCall{
+		ID:       encodeToolCallID(base, p.ThoughtSignature),
+		Type:     "function",
+		Function: providers.FunctionCall{Name: fc.Name, Arguments: string(args)},
+	}
+}
+
+// finishReason maps Gemini's finishReason to OpenAI's. A candidate that
+// called a function finishes with tool_calls whatever Gemini said (it says
+// STOP). Safety-type stops are content_filter. MAX_TOKENS is length.
+// MALFORMED_FUNCTION_CALL, OTHER, LANGUAGE and any reason not listed are
+// stop: OpenAI has no closer value, and the client still gets what was
+// generated.
+func finishReason(reason string, calledTool bool) string {
+	if calledTool {
+		return providers.FinishToolCalls
+	}
+	switch reason {
+	case "MAX_TOKENS":
+		return providers.FinishLength
+	case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII",
+		"IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION":
+		return providers.FinishContentFilter
+	}
+	return providers.FinishStop
+}
+
+// usageFrom maps usageMetadata to OpenAI's usage: prompt_tokens is
+// promptTokenCount (which already includes the cached tokens) plus tool-use
+// prompt tokens; completion_tokens is candidatesTokenCount plus
+// thoughtsTokenCount, since Gemini counts thoughts separately while OpenAI's
+// completion tokens include reasoning.
+func usageFrom(u *usageMetadata) *providers.Usage {
+	if u == nil {
+		return nil
+	}
+	prompt := u.PromptTokenCount + u.ToolUsePromptTokenCount
+	completion := u.CandidatesTokenCount + u.ThoughtsTokenCount
+	total := u.TotalTokenCount
+	if total == 0 {
+		total = prompt + completion
+	}
+	return &providers.Usage{
+		PromptTokens:            prompt,
+		CompletionTokens:        completion,
+		TotalTokens:             total,
+		PromptTokensDetails:     &providers.PromptTokensDetails{CachedTokens: u.CachedContentTokenCount},
+		CompletionTokensDetails: &providers.CompletionTokensDetails{ReasoningTokens: u.ThoughtsTokenCount},
+	}
+}
+
+// responseID returns Gemini's responseId, or a stable id derived from the
+// body when there is none.
+func responseID(id string, body []byte) string {
+	if id != "" {
+		return id
+	}
+	sum := sha256.Sum256(body)
+	return "chatcmpl-" + hex.EncodeToString(sum[:12])
+}
+
+// candidateIndex is the candidate's index field, or its position.
+func candidateIndex(c candidate, position int) int {
+	if c.Index != nil && *c.Index >= 0 {
+		return *c.Index
+	}
+	return position
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

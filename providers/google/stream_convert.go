@@ -1,0 +1,139 @@
+package google
+
+import (
+	"encoding/json"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// streamConverter turns streamGenerateContent events into OpenAI chunks.
+// Every event is a whole GenerateContentResponse holding only what is new;
+// there is no end marker. Per candidate the chunks are:
+//
+//	{role:"assistant", content:""}                       once, first
+//	{content:"<text>"}                                    per event with answer text
+//	{tool_calls:[{index, id, type, function{name, arguments}}]}
+//	                                                      per functionCall part: Gemini
+//	                                                      sends each call whole, so the
+//	                                                      arguments come in one fragment
+//	{} + finish_reason                                    at the candidate's finishReason
+//
+// finish_reason is tool_calls when the candidate called any function in the
+// stream, even when its STOP comes in a later event without one. Usage is
+// taken from the last usageMetadata seen (Gemini repeats cumulative counts;
+// summing would overcount) and sent by end() in a final chunk with no
+// choices. A stream that ends before any finishReason was cut short.
+type streamConverter struct {
+	model   string // used until an event names its modelVersion
+	created int64
+
+	id       string
+	started  map[int]bool
+	calls    map[int]int // tool calls emitted so far, per candidate
+	finished map[int]bool
+	anyEnd   bool
+	usage    *providers.Usage
+}
+
+func newStreamConverter(model string, created int64) *streamConverter {
+	return &streamConverter{
+		model:    model,
+		created:  created,
+		started:  map[int]bool{},
+		calls:    map[int]int{},
+		finished: map[int]bool{},
+	}
+}
+
+// feed converts one event's JSON into zero or more chunks. An error event
+// ({"error":{...}}) is returned as a classified error; so is an event that
+// is not JSON.
+func (c *streamConverter) feed(data []byte) ([]*providers.ChatChunk, error) {
+	var g generateResponse
+	if err := json.Unmarshal(data, &g); err != nil {
+		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent an invalid stream event", Err: err}
+	}
+	if g.Error != nil {
+		return nil, statusError("", 0, nil, g.Error)
+	}
+	if c.id == "" {
+		c.id = responseID(g.ResponseID, data)
+	}
+	if g.ModelVersion != "" {
+		c.model = g.ModelVersion
+	}
+	if g.UsageMetadata != nil {
+		c.usage = usageFrom(g.UsageMetadata)
+	}
+	var out []*providers.ChatChunk
+	for i, cand := range g.Candidates {
+		idx := candidateIndex(cand, i)
+		out = c.start(out, idx)
+		text, calls := candidateParts(g.ResponseID, idx, cand.Content, c.calls[idx])
+		if text != "" {
+			out = append(out, c.chunk(idx, providers.Delta{Content: &text}, nil))
+		}
+		for _, call := range calls {
+			n := c.calls[idx]
+			call.Index = &n
+			c.calls[idx]++
+			out = append(out, c.chunk(idx, providers.Delta{ToolCalls: []providers.ToolCall{call}}, nil))
+		}
+		if cand.FinishReason != "" {
+			out = c.finish(out, idx, finishReason(cand.FinishReason, c.calls[idx] > 0))
+		}
+	}
+	if len(g.Candidates) == 0 && g.PromptFeedback != nil && g.PromptFeedback.BlockReason != "" {
+		out = c.start(out, 0)
+		out = c.finish(out, 0, providers.FinishContentFilter)
+	}
+	return out, nil
+}
+
+// end is called at the end of the body: it returns the usage chunk, or the
+// error for a stream that never finished.
+func (c *streamConverter) end() (*providers.ChatChunk, error) {
+	if !c.anyEnd {
+		return nil, &providers.Error{Kind: providers.KindNetwork, Message: "stream ended early: upstream closed it before a finishReason"}
+	}
+	usage := c.usage
+	if usage == nil {
+		usage = usageFrom(&usageMetadata{})
+	}
+	return &providers.ChatChunk{
+		ID:      c.id,
+		Object:  "chat.completion.chunk",
+		Created: c.created,
+		Model:   c.model,
+		Choices: []providers.ChunkChoice{},
+		Usage:   usage,
+	}, nil
+}
+
+func (c *streamConverter) start(out []*providers.ChatChunk, idx int) []*providers.ChatChunk {
+	if c.started[idx] {
+		return out
+	}
+	c.started[idx] = true
+	empty := ""
+	return append(out, c.chunk(idx, providers.Delta{Role: "assistant", Content: &empty}, nil))
+}
+
+func (c *streamConverter) finish(out []*providers.ChatChunk, idx int, reason string) []*providers.ChatChunk {
+	if c.finished[idx] {
+		return out
+	}
+	c.finished[idx] = true
+	c.anyEnd = true
+	return append(out, c.chunk(idx, providers.Delta{}, &reason))
+}
+
+func (c *streamConverter) chunk(idx int, delta providers.Delta, finish *string) *providers.ChatChunk {
+	return &providers.ChatChunk{
+		ID:      c.id,
+		Object:  "chat.completion.chunk",
+		Created: c.created,
+		Model:   c.model,
+		Choices: []providers.ChunkChoice{{Index: idx, Delta: delta, FinishReason: finish}},
+	}
+}

@@ -1,0 +1,148 @@
+package openai
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// isReasoningModel reports whether model is one of OpenAI's reasoning models,
+// which refuse max_tokens and want max_completion_tokens instead.
+func isReasoningModel(model string) bool {
+	for _, prefix := range [...]string{"o1", "o3", "o4", "gpt-5"} {
+		if strings.HasPrefix(model, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	jsonTrue         = []byte("true")
+	includeUsageOnly = []byte(`{"include_usage":true}`)
+)
+
+// chatBody returns the upstream chat request body. A request the client sent
+// in OpenAI's format is patched in place, so fields the gateway does not know
+// reach the upstream byte for byte; a translated request is encoded anew.
+func (p *Provider) chatBody(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
+	if req.Raw == nil {
+		return p.encodeChat(t, req, stream)
+	}
+	body, err := patchModel(req.Raw, t.Model)
+	if err != nil {
+		return nil, err
+	}
+	if stream {
+		body, err = forceStreamUsage(body)
+	} else {
+		body, err = withoutStream(body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if isReasoningModel(t.Model) {
+		body, err = renameMaxTokens(body)
+	}
+	return body, err
+}
+
+// encodeChat encodes a request built from another format (no Raw).
+func (p *Provider) encodeChat(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
+	out := *req // shallow copy: the handler's request stays as it was
+	if t.Model != "" {
+		out.Model = t.Model
+	}
+	out.Stream = stream
+	out.StreamOptions = nil
+	if stream {
+		out.StreamOptions = &providers.StreamOptions{IncludeUsage: true}
+	}
+	if isReasoningModel(out.Model) && out.MaxTokens != nil && out.MaxCompletionTokens == nil {
+		out.MaxCompletionTokens, out.MaxTokens = out.MaxTokens, nil
+	}
+	if p.official {
+		out.TopK = nil // not an OpenAI parameter; OpenAI rejects unknown ones
+	}
+	return json.Marshal(&out)
+}
+
+// passThroughBody is the body for embeddings and images: the client's own
+// bytes with the upstream model name, or the typed request encoded.
+func passThroughBody(raw []byte, typed any, model string) ([]byte, error) {
+	if raw != nil {
+		return patchModel(raw, model)
+	}
+	return json.Marshal(typed)
+}
+
+// patchModel sets the top-level "model" to model unless it already says so.
+func patchModel(body []byte, model string) ([]byte, error) {
+	if model == "" {
+		return body, nil
+	}
+	if cur := providers.GetTopLevel(body, "model"); cur != nil {
+		var s string
+		if json.Unmarshal(cur, &s) == nil && s == model {
+			return body, nil
+		}
+	}
+	value, err := json.Marshal(model)
+	if err != nil {
+		return nil, err
+	}
+	return providers.SetTopLevel(body, "model", value)
+}
+
+// forceStreamUsage makes the body ask for a stream that ends with a usage
+// chunk: the gateway needs usage for metrics and cost even when the client
+// did not ask (the handler then hides that chunk from it). Other members of
+// stream_options are kept.
+func forceStreamUsage(body []byte) ([]byte, error) {
+	var err error
+	if !bytes.Equal(providers.GetTopLevel(body, "stream"), jsonTrue) {
+		if body, err = providers.SetTopLevel(body, "stream", jsonTrue); err != nil {
+			return nil, err
+		}
+	}
+	opts := providers.GetTopLevel(body, "stream_options")
+	if len(opts) == 0 || opts[0] != '{' {
+		return providers.SetTopLevel(body, "stream_options", includeUsageOnly)
+	}
+	if bytes.Equal(providers.GetTopLevel(opts, "include_usage"), jsonTrue) {
+		return body, nil
+	}
+	if opts, err = providers.SetTopLevel(opts, "include_usage", jsonTrue); err != nil {
+		return nil, err
+	}
+	return providers.SetTopLevel(body, "stream_options", opts)
+}
+
+// withoutStream removes "stream": true (and the stream_options OpenAI only
+// accepts with it) when the gateway wants a single JSON answer.
+func withoutStream(body []byte) ([]byte, error) {
+	if !bytes.Equal(providers.GetTopLevel(body, "stream"), jsonTrue) {
+		return body, nil
+	}
+	body, err := providers.DeleteTopLevel(body, "stream")
+	if err != nil {
+		return nil, err
+	}
+	return providers.DeleteTopLevel(body, "stream_options")
+}
+
+// renameMaxTokens moves max_tokens to max_completion_tokens when the client
+// sent only the former.
+func renameMaxTokens(body []byte) ([]byte, error) {
+	value := providers.GetTopLevel(body, "max_tokens")
+	if value == nil || providers.GetTopLevel(body, "max_completion_tokens") != nil {
+		return body, nil
+	}
+	body, err := providers.DeleteTopLevel(body, "max_tokens")
+	if err != nil {
+		return nil, err
+	}
+	return providers.SetTopLevel(body, "max_completion_tokens", value)
+}

@@ -1,0 +1,113 @@
+package openai
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// MaxResponseSize bounds a non-streamed upstream body, so a broken upstream
+// cannot make the gateway buffer without limit.
+const MaxResponseSize = 64 << 20
+
+// responseLimit is MaxResponseSize; tests lower it.
+var responseLimit int64 = MaxResponseSize
+
+// maxErrorBodySize bounds how much of an error body is read for its message.
+const maxErrorBodySize = 1 << 20
+
+// post sends one request to path (e.g. "/chat/completions") and returns the
+// response when the upstream answered 2xx. Any other answer, and any
+// transport failure, is returned as a classified *providers.Error; the body
+// is then already closed.
+func (p *Provider) post(ctx context.Context, t providers.Target, path string, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.BaseURL+path+p.query, bytes.NewReader(body))
+	if err != nil {
+		return nil, &providers.Error{Kind: providers.KindInternal, Provider: p.Name, Message: "could not build the upstream request", Err: err}
+	}
+	p.setHeaders(req.Header, t.APIKey)
+	resp, err := p.Client().Do(req)
+	if err != nil {
+		return nil, p.transportError(err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		errBody, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodySize))
+		return nil, upstreamError(p.Name, resp.StatusCode, resp.Header, errBody, t.APIKey)
+	}
+	return resp, nil
+}
+
+// setHeaders writes the upstream request headers. Configured extra headers
+// come last, so an operator can override any default.
+func (p *Provider) setHeaders(h http.Header, apiKey string) {
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/json")
+	if apiKey != "" {
+		if p.AuthHeader != "" {
+			h.Set(p.AuthHeader, apiKey)
+		} else {
+			h.Set("Authorization", "Bearer "+apiKey)
+		}
+	}
+	if p.Organization != "" {
+		h.Set("OpenAI-Organization", p.Organization)
+	}
+	for name, values := range p.ExtraHeaders() {
+		h[name] = values
+	}
+}
+
+// transportError classifies a failure to get a response at all.
+func (p *Provider) transportError(err error) *providers.Error {
+	e := providers.Classify(err)
+	if e.Provider == "" {
+		e.Provider = p.Name
+	}
+	return e
+}
+
+// readBody reads a whole successful body, at most MaxResponseSize bytes.
+func (p *Provider) readBody(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, responseLimit+1))
+	if err != nil {
+		return nil, p.transportError(err)
+	}
+	if int64(len(body)) > responseLimit {
+		return nil, &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream response is larger than the limit of " + strconv.FormatInt(responseLimit>>20, 10) + " MiB"}
+	}
+	return body, nil
+}
+
+// call posts body to path and decodes the successful answer into out,
+// returning the body as received.
+func (p *Provider) call(ctx context.Context, t providers.Target, path string, body []byte, out any) ([]byte, error) {
+	resp, err := p.post(ctx, t, path, body)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := p.readBody(resp)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return nil, &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream answered with invalid JSON", Err: err}
+	}
+	return raw, nil
+}
+
+// requestError reports a request body the provider could not build.
+func (p *Provider) requestError(err error) *providers.Error {
+	var e *providers.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &providers.Error{Kind: providers.KindInvalidRequest, Provider: p.Name, Message: "request body must be a JSON object", Err: err}
+}

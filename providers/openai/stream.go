@@ -1,0 +1,126 @@
+package openai
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// ChatStream starts a streamed chat completion. A non-2xx answer is returned
+// as an error before any chunk. The request always asks for the final usage
+// chunk; the handler hides it from clients that did not ask for it.
+func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
+	body, err := p.chatBody(t, req, true)
+	if err != nil {
+		return nil, p.requestError(err)
+	}
+	resp, err := p.post(ctx, t, "/chat/completions", body)
+	if err != nil {
+		return nil, err
+	}
+	return newChunkStream(resp.Body, p.Name, t.APIKey), nil
+}
+
+// chunkStream reads chat.completion.chunk events one at a time from an
+// upstream SSE body.
+type chunkStream struct {
+	body      io.ReadCloser
+	events    *providers.SSEReader
+	provider  string
+	apiKey    string // only to scrub it from error events
+	err       error  // sticky: once the stream failed or ended, it stays so
+	closeOnce sync.Once
+}
+
+func newChunkStream(body io.ReadCloser, provider, apiKey string) *chunkStream {
+	return &chunkStream{body: body, events: providers.NewSSEReader(body), provider: provider, apiKey: apiKey}
+}
+
+// chunkEvent decodes one stream event in a single pass: a chunk, OpenAI's
+// {"error":{...}} event, or vLLM's {"object":"error","message":...}.
+type chunkEvent struct {
+	providers.ChatChunk
+	Error   json.RawMessage `json:"error"`
+	Message string          `json:"message"`
+	Type    string          `json:"type"`
+	Code    json.RawMessage `json:"code"`
+	Param   json.RawMessage `json:"param"`
+}
+
+var doneMarker = []byte("[DONE]")
+
+// Next returns the next chunk; io.EOF after "data: [DONE]". Chunk.Raw holds
+// the event's JSON as the upstream sent it until the next call.
+func (s *chunkStream) Next() (*providers.ChatChunk, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	chunk, err := s.next()
+	if err != nil {
+		s.err = err
+		return nil, err
+	}
+	return chunk, nil
+}
+
+func (s *chunkStream) next() (*providers.ChatChunk, error) {
+	ev, err := s.events.Next()
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	data := bytes.TrimSpace(ev.Data)
+	if bytes.Equal(data, doneMarker) {
+		return nil, io.EOF
+	}
+	event := new(chunkEvent)
+	if err := json.Unmarshal(data, event); err != nil {
+		return nil, &providers.Error{Kind: providers.KindUpstream, Provider: s.provider, Message: "upstream sent an invalid stream event", Err: err}
+	}
+	if e := s.errorEvent(ev.Name, event); e != nil {
+		return nil, e
+	}
+	event.Raw = data
+	return &event.ChatChunk, nil
+}
+
+// errorEvent returns the classified error when the event reports one.
+func (s *chunkStream) errorEvent(name string, event *chunkEvent) *providers.Error {
+	isError := name == "error" || event.Object == "error" || (len(event.Error) > 0 && event.Error[0] == '{')
+	if !isError {
+		return nil
+	}
+	env := errorEnvelope{Error: event.Error, Message: event.Message, Type: event.Type, Code: event.Code, Param: event.Param}
+	info, _ := env.info()
+	return eventError(s.provider, info, s.apiKey)
+}
+
+// readError classifies a failure to read the next event.
+func (s *chunkStream) readError(err error) error {
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &providers.Error{Kind: providers.KindNetwork, Provider: s.provider, Message: "stream ended early: upstream closed it before [DONE]", Err: err}
+	case errors.Is(err, providers.ErrSSETooLarge):
+		return &providers.Error{Kind: providers.KindUpstream, Provider: s.provider, Message: err.Error(), Err: err}
+	}
+	e := providers.Classify(err)
+	if e.Provider == "" {
+		e.Provider = s.provider
+	}
+	return e
+}
+
+// Close releases the upstream connection; safe to call more than once and
+// from another goroutine than Next's.
+func (s *chunkStream) Close() error {
+	var err error
+	s.closeOnce.Do(func() { err = s.body.Close() })
+	return err
+}
+
+// Interface guard.
+var _ providers.ChatStream = (*chunkStream)(nil)

@@ -1,0 +1,196 @@
+package aibackends
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/sira-ai/caddy-ai-backends/catalog"
+	"github.com/sira-ai/caddy-ai-backends/metrics"
+	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/routing"
+	"github.com/sira-ai/caddy-ai-backends/security"
+)
+
+// record follows one request from arrival to the audit log and metrics.
+type record struct {
+	id             string
+	start          time.Time
+	endpoint       string
+	format         clientFormat
+	model          string // public model asked for
+	client         string // client key fingerprint, "" when the gateway is open
+	clientLabel    string
+	clientKey      *security.ClientKey
+	deployment     *deployment
+	keyFingerprint string
+	decision       routing.Decision
+	status         int
+	errKind        string
+	usage          *providers.Usage
+	images         int
+	cost           float64
+	ttft           time.Duration
+	retries        int
+	fallbacks      int
+	cache          string // hit, miss, bypass, stale or ""
+	degraded       string
+	committed      bool // bytes reached the client
+	charge         func(tokens int, cost float64)
+}
+
+func (h *Handler) newRecord(r *http.Request, endpoint string, f clientFormat) *record {
+	id := r.Header.Get("X-Request-Id")
+	if id == "" || len(id) > 128 {
+		id = strconv.FormatUint(rand.Uint64(), 36)
+	}
+	return &record{id: id, start: h.now(), endpoint: endpoint, format: f, status: http.StatusOK}
+}
+
+func (rec *record) plan(p plan) { rec.decision = p.decision }
+
+func (rec *record) setError(e *providers.Error) {
+	rec.errKind = e.Kind.String()
+	if !rec.committed {
+		rec.status = e.HTTPStatus()
+	}
+}
+
+// fail writes e to the client and records it.
+func (h *Handler) fail(w http.ResponseWriter, rec *record, e *providers.Error) {
+	rec.setError(e)
+	h.writeError(w, rec.format, e)
+}
+
+// decisionHeaders tell the client which provider answered and why: the
+// provider and strategy always, the reasoning when it asks with X-AI-Debug.
+func (h *Handler) decisionHeaders(w http.ResponseWriter, r *http.Request, rec *record, p plan) {
+	hdr := w.Header()
+	if rec.deployment != nil {
+		hdr.Set("X-AI-Provider", rec.deployment.up.name)
+		hdr.Set("X-AI-Deployment", rec.deployment.id)
+	}
+	if p.decision.Strategy != "" {
+		hdr.Set("X-AI-Strategy", p.decision.Strategy)
+	}
+	hdr.Set("X-Request-Id", rec.id)
+	if r.Header.Get("X-AI-Debug") != "" {
+		hdr.Set("X-AI-Confidence", strconv.FormatFloat(p.decision.Confidence, 'f', 2, 64))
+		hdr.Set("X-AI-Reasoning", strings.Join(p.decision.Reasoning, "; "))
+		hdr.Set("X-AI-Alternatives", strings.Join(p.decision.Alternatives, ", "))
+		if rec.retries > 0 || rec.fallbacks > 0 {
+			hdr.Set("X-AI-Attempts", strconv.Itoa(1+rec.retries+rec.fallbacks))
+		}
+	}
+}
+
+// computeCost prices the recorded usage with the deployment's prices.
+func (rec *record) computeCost() {
+	if rec.deployment == nil || (rec.usage == nil && rec.images == 0) {
+		return
+	}
+	t := rec.usage.Tokens()
+	t.Images = rec.images
+	rec.cost = catalog.Cost(t, rec.deployment.spec.Prices)
+}
+
+// costHeader announces the request's cost; call before writing the body.
+func (h *Handler) costHeader(w http.ResponseWriter, rec *record) {
+	rec.computeCost()
+	w.Header().Set("X-AI-Cost-USD", strconv.FormatFloat(rec.cost, 'f', 8, 64))
+}
+
+// metricModel keeps metric labels bounded: configured names only.
+func (h *Handler) metricModel(model string) string {
+	if _, ok := h.catalog.byModel[model]; ok {
+		return model
+	}
+	if _, ok := h.catalog.byID[model]; ok {
+		return model
+	}
+	return "other"
+}
+
+// finish records metrics, charges the client key and writes the audit entry.
+func (h *Handler) finish(rec *record) {
+	dur := h.now().Sub(rec.start)
+	if rec.cost == 0 {
+		rec.computeCost()
+	}
+	provider := "none"
+	if rec.deployment != nil {
+		provider = rec.deployment.up.name
+	}
+	labels := metrics.Labels{Provider: provider, Model: h.metricModel(rec.model)}
+	metrics.ObserveRequest(labels, rec.status, dur)
+	if rec.errKind != "" {
+		metrics.IncError(rec.errKind)
+	}
+	if rec.cache != "hit" && rec.cache != "stale" {
+		if rec.usage != nil {
+			metrics.AddTokens(labels, rec.usage.Tokens())
+		}
+		if rec.cost > 0 {
+			metrics.AddCost(labels, rec.cost)
+		}
+		if rec.ttft > 0 {
+			metrics.ObserveTTFT(labels, rec.ttft)
+		}
+	}
+	if rec.charge != nil {
+		tokens := 0
+		if rec.usage != nil {
+			tokens = rec.usage.PromptTokens + rec.usage.CompletionTokens
+		}
+		cost := rec.cost
+		if rec.cache == "hit" || rec.cache == "stale" {
+			cost = 0
+		}
+		rec.charge(tokens, cost)
+	}
+	h.audit(rec, provider, dur)
+}
+
+// audit writes one structured entry per request. Prompts and keys never
+// appear: only fingerprints and counts.
+func (h *Handler) audit(rec *record, provider string, dur time.Duration) {
+	ce := h.auditLog.Check(zap.InfoLevel, "request")
+	if ce == nil {
+		return
+	}
+	deployment := ""
+	if rec.deployment != nil {
+		deployment = rec.deployment.id
+	}
+	var prompt, completion, cached int
+	if rec.usage != nil {
+		prompt, completion, cached = rec.usage.PromptTokens, rec.usage.CompletionTokens, rec.usage.CachedTokens()
+	}
+	ce.Write(
+		zap.String("request_id", rec.id),
+		zap.String("client_key", rec.client),
+		zap.String("client_label", rec.clientLabel),
+		zap.String("endpoint", rec.endpoint),
+		zap.String("model", rec.model),
+		zap.String("provider", provider),
+		zap.String("deployment", deployment),
+		zap.String("upstream_key", rec.keyFingerprint),
+		zap.String("strategy", rec.decision.Strategy),
+		zap.Int("status", rec.status),
+		zap.String("error_type", rec.errKind),
+		zap.Int("prompt_tokens", prompt),
+		zap.Int("completion_tokens", completion),
+		zap.Int("cached_tokens", cached),
+		zap.Float64("cost_usd", rec.cost),
+		zap.Duration("latency", dur),
+		zap.Duration("ttft", rec.ttft),
+		zap.String("cache", rec.cache),
+		zap.Int("retries", rec.retries),
+		zap.Int("fallbacks", rec.fallbacks),
+		zap.String("degraded", rec.degraded),
+	)
+}

@@ -1,0 +1,139 @@
+package aibackends
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// readBody reads the request body within the size limit, after checking
+// that it claims to be JSON. The body is kept whole: it may be replayed to
+// several deployments and passed through unchanged.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *providers.Error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return nil, &providers.Error{
+				Kind: providers.KindInvalidRequest, Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+				Message: "Content-Type must be application/json, got " + ct,
+			}
+		}
+	}
+	if r.ContentLength > h.MaxBodySize {
+		return nil, tooLarge(h.MaxBodySize)
+	}
+	size := r.ContentLength
+	if size <= 0 || size > 1<<20 {
+		size = 4096
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+1))
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, h.MaxBodySize))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge(h.MaxBodySize)
+		}
+		return nil, &providers.Error{Kind: providers.KindInvalidRequest, Code: "body_read_failed",
+			Message: "could not read the request body: " + err.Error()}
+	}
+	if buf.Len() == 0 {
+		return nil, invalid("", "the request body is empty; send a JSON object")
+	}
+	return buf.Bytes(), nil
+}
+
+func tooLarge(limit int64) *providers.Error {
+	return &providers.Error{
+		Kind: providers.KindInvalidRequest, Status: http.StatusRequestEntityTooLarge, Code: "request_too_large",
+		Message: fmt.Sprintf("the request body is larger than the limit of %d bytes", limit),
+	}
+}
+
+// decodeJSON decodes body into v, turning decoder errors into a 400 that
+// says what is wrong and where.
+func decodeJSON(body []byte, v any) *providers.Error {
+	err := json.Unmarshal(body, v)
+	if err == nil {
+		return nil
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return invalid("", "the request body is not valid JSON: %v (at byte %d)", syn, syn.Offset)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return invalid("", "the request body must be a JSON object")
+		}
+		return invalid(field, "invalid type for '%s': expected %s, got %s", field, typ.Type, typ.Value)
+	}
+	return invalid("", "invalid request body: %v", err)
+}
+
+var validRoles = map[string]bool{"system": true, "developer": true, "user": true, "assistant": true, "tool": true, "function": true}
+
+// validateChat checks what every provider needs, so that nothing invalid
+// reaches an upstream.
+func (h *Handler) validateChat(req *providers.ChatRequest) *providers.Error {
+	if req.Model == "" {
+		return invalid("model", "you must provide a model parameter")
+	}
+	if len(req.Messages) == 0 {
+		return invalid("messages", "'messages' is a required property and must not be empty")
+	}
+	if h.MaxMessages > 0 && len(req.Messages) > h.MaxMessages {
+		return invalid("messages", "too many messages: %d, the limit is %d", len(req.Messages), h.MaxMessages)
+	}
+	for i, m := range req.Messages {
+		if !validRoles[m.Role] {
+			return invalid(fmt.Sprintf("messages[%d].role", i), "invalid role %q in messages[%d]", m.Role, i)
+		}
+		if m.Role == "tool" && m.ToolCallID == "" {
+			return invalid(fmt.Sprintf("messages[%d].tool_call_id", i), "messages[%d] has role 'tool' but no tool_call_id", i)
+		}
+	}
+	if n := req.OutputLimit(); n < 0 {
+		return invalid("max_tokens", "max_tokens must not be negative")
+	}
+	if req.N != nil && (*req.N < 1 || *req.N > 128) {
+		return invalid("n", "n must be between 1 and 128")
+	}
+	if req.Temperature != nil && (*req.Temperature < 0 || *req.Temperature > 2) {
+		return invalid("temperature", "temperature must be between 0 and 2")
+	}
+	for i, t := range req.Tools {
+		if t.Function.Name == "" {
+			return invalid(fmt.Sprintf("tools[%d].function.name", i), "tools[%d] needs a function name", i)
+		}
+	}
+	return nil
+}
+
+// estimatePromptTokens is a cheap estimate (about four characters a token)
+// for routing, limits and cost estimates before the provider counts.
+func estimatePromptTokens(req *providers.ChatRequest) int {
+	n := 0
+	for _, m := range req.Messages {
+		n += 4 + len(m.Content.Text)/4
+		for _, p := range m.Content.Parts {
+			n += len(p.Text) / 4
+			if p.ImageURL != nil {
+				n += 765 // a high-detail image tile set, OpenAI's rule of thumb
+			}
+		}
+		for _, tc := range m.ToolCalls {
+			n += len(tc.Function.Arguments) / 4
+		}
+	}
+	for _, t := range req.Tools {
+		n += (len(t.Function.Name) + len(t.Function.Description) + len(t.Function.Parameters)) / 4
+	}
+	return n
+}

@@ -1,0 +1,68 @@
+package routing
+
+// performanceStrategy tries the capable deployments fastest first: lowest
+// time to first token for streams (when measured), lowest full-response
+// latency EWMA otherwise.
+//
+// Deployments never measured come first. A strategy that only trusts what
+// it has measured never learns about a new deployment, and one request is
+// enough to give it a latency; after that the EWMA decides. (The handler's
+// decision cache can hold such an exploring decision for its TTL, so the
+// handler should bump its cache generation when a deployment gets its
+// first latency sample.)
+type performanceStrategy struct{}
+
+func (performanceStrategy) Name() string { return StrategyPerformance }
+
+// tierMeasured puts measured candidates after the unmeasured ones.
+const tierMeasured = 1
+
+func (performanceStrategy) Route(req *Request, cands []Candidate) Decision {
+	if req == nil {
+		req = &noRequest
+	}
+	sc := getScratch()
+	defer sc.put()
+	r, n := &sc.r, &sc.n
+	r.collect(req, cands, true)
+	for i := range r.slots {
+		sl := &r.slots[i]
+		if lat := latencyOf(req, &cands[sl.idx]); lat > 0 {
+			sl.tier += tierMeasured
+			sl.key = float64(lat)
+		}
+	}
+	r.sort()
+
+	confidence := 0.85 // the original design's value, when there is nothing to compare
+	if len(r.slots) > 0 {
+		first := &r.slots[0]
+		c := &cands[first.idx]
+		n.add("performance: ").add(c.ID)
+		if first.tier&tierMeasured == 0 {
+			n.add(" not measured yet; trying it first to learn its latency").end()
+			confidence = 0.3
+		} else {
+			lat := latencyOf(req, c)
+			n.add(" ").add(latencyName(req, c)).add(" ").ms(lat).add(" fastest of ").int(len(r.slots))
+			if len(r.slots) > 1 {
+				next := &cands[r.slots[1].idx]
+				nextLat := latencyOf(req, next)
+				n.add("; next ").add(next.ID).add(" ").ms(nextLat)
+				if nextLat > 0 {
+					confidence = gapConfidence(float64(nextLat-lat) / float64(nextLat))
+				}
+			}
+			n.end()
+		}
+	}
+	return r.finish(StrategyPerformance, cands, confidence, n)
+}
+
+// latencyName names the measure latencyOf used for a candidate.
+func latencyName(req *Request, c *Candidate) string {
+	if req.Stream && c.TTFT > 0 {
+		return "time to first token"
+	}
+	return "latency"
+}

@@ -1,0 +1,75 @@
+package security
+
+import (
+	"crypto/sha256"
+	"sync"
+	"time"
+)
+
+// ClientKey is one configured API key with its limits and live usage state.
+// It holds the SHA-256 of the secret, never the secret. All methods are safe
+// for concurrent use.
+type ClientKey struct {
+	label       string
+	fingerprint string
+	hash        [sha256.Size]byte
+	models      modelMatcher
+	maxTokens   int
+	budgetUSD   float64
+	now         func() time.Time
+
+	// mu guards the live state below; one short critical section per request.
+	mu       sync.Mutex
+	requests tokenBucket
+	tokens   tokenBucket
+	budget   budgetWindow
+}
+
+// newClientKey builds a key from a validated config. The caller passes the
+// digest it already computed so the secret is hashed only once.
+func newClientKey(cfg ClientKeyConfig, hash [sha256.Size]byte, now func() time.Time) (*ClientKey, error) {
+	models, err := newModelMatcher(cfg.AllowedModels)
+	if err != nil {
+		return nil, err
+	}
+	start := now()
+	k := &ClientKey{
+		label:       cfg.Label,
+		fingerprint: fingerprintOf(hash),
+		hash:        hash,
+		models:      models,
+		maxTokens:   cfg.MaxTokens,
+		budgetUSD:   cfg.BudgetUSD,
+		now:         now,
+		requests:    newTokenBucket(cfg.RequestsPerMinute, start),
+		tokens:      newTokenBucket(cfg.TokensPerMinute, start),
+		budget:      newBudgetWindow(cfg.BudgetPeriod, start),
+	}
+	if k.label == "" {
+		k.label = k.fingerprint
+	}
+	return k, nil
+}
+
+// Label is the operator-chosen name of the key, for logs and metrics.
+func (k *ClientKey) Label() string { return k.label }
+
+// Fingerprint identifies the key in logs and audit records without revealing
+// it; see the package-level Fingerprint.
+func (k *ClientKey) Fingerprint() string { return k.fingerprint }
+
+// MaxTokens is the ceiling for a request's max_tokens; 0 means none.
+func (k *ClientKey) MaxTokens() int { return k.maxTokens }
+
+// CapMaxTokens applies the key's ceiling to the max_tokens a request asked
+// for (requested <= 0 meaning "not set"): the result is what should be sent
+// upstream, and 0 means "leave it unset".
+func (k *ClientKey) CapMaxTokens(requested int) int {
+	if k.maxTokens > 0 && (requested <= 0 || requested > k.maxTokens) {
+		return k.maxTokens
+	}
+	return max(requested, 0)
+}
+
+// ModelAllowed reports whether this key may use model.
+func (k *ClientKey) ModelAllowed(model string) bool { return k.models.allows(model) }

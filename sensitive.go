@@ -1,0 +1,198 @@
+package aibackends
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+	"go.uber.org/zap"
+
+	"github.com/sira-ai/caddy-ai-backends/metrics"
+	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/providers/anthropic"
+	"github.com/sira-ai/caddy-ai-backends/security"
+)
+
+// SecurityConfig configures input limits, sensitive-data filtering and
+// anomaly blocking.
+type SecurityConfig struct {
+	// MaxDepth of JSON nesting in a request body. Default: 64.
+	MaxDepth int `json:"max_depth,omitempty"`
+	// Detectors to run on prompts: email, phone, card, secret. Empty with
+	// a FilterAction set: all of them.
+	Detectors []string `json:"detectors,omitempty"`
+	// FilterAction is redact or block; empty disables prompt filtering.
+	FilterAction string `json:"filter_action,omitempty"`
+	// RedactResponses removes credentials a model echoes in its answers.
+	RedactResponses bool `json:"redact_responses,omitempty"`
+	// Anomaly blocks a client whose request rate jumps far above its own
+	// baseline (client keys only).
+	Anomaly *AnomalyConfig `json:"anomaly,omitempty"`
+}
+
+// AnomalyConfig tunes anomaly blocking.
+type AnomalyConfig struct {
+	Factor   float64        `json:"factor,omitempty"`    // default 10
+	MinRate  float64        `json:"min_rate,omitempty"`  // requests/s; default 5
+	Baseline caddy.Duration `json:"baseline,omitempty"`  // default 10m
+	CoolDown caddy.Duration `json:"cool_down,omitempty"` // default 5m
+}
+
+// anomalyState pools the detector so a reload keeps baselines and blocks.
+type anomalyState struct{ d *security.AnomalyDetector }
+
+func (*anomalyState) Destruct() error { return nil }
+
+func (h *Handler) provisionSecurity() error {
+	sc := h.Security
+	if sc == nil {
+		return nil
+	}
+	if sc.FilterAction != "" || sc.RedactResponses {
+		cfg := security.FilterConfig{Action: security.Action(sc.FilterAction), RedactResponses: sc.RedactResponses}
+		for _, d := range sc.Detectors {
+			cfg.Detectors = append(cfg.Detectors, security.Detector(d))
+		}
+		f, err := security.NewFilter(cfg)
+		if err != nil {
+			return err
+		}
+		h.filter = f
+		h.filterPrompts = sc.FilterAction != ""
+	}
+	if a := sc.Anomaly; a != nil {
+		cfg := security.AnomalyConfig{Factor: a.Factor, MinRate: a.MinRate,
+			Baseline: time.Duration(a.Baseline), CoolDown: time.Duration(a.CoolDown)}
+		v, err := h.pool.load("anomaly", func() (caddy.Destructor, error) {
+			return &anomalyState{d: security.NewAnomalyDetector(cfg, nil)}, nil
+		})
+		if err != nil {
+			return err
+		}
+		h.anomaly = v.(*anomalyState).d
+	}
+	return nil
+}
+
+// decodeChecked rejects invalid UTF-8 and deep nesting before decoding.
+func (h *Handler) decodeChecked(body []byte, v any) *providers.Error {
+	if err := security.CheckUTF8(body); err != nil {
+		return invalid("", "%v", err)
+	}
+	depth := 0
+	if h.Security != nil {
+		depth = h.Security.MaxDepth
+	}
+	if err := security.CheckJSONDepth(body, depth); err != nil {
+		return invalid("", "%v", err)
+	}
+	return decodeJSON(body, v)
+}
+
+// filterRequest redacts or blocks sensitive data in the prompt. It reports
+// whether the messages changed (the pass-through body is patched too).
+func (h *Handler) filterRequest(rec *record, req *providers.ChatRequest) (bool, *providers.Error) {
+	if h.filter == nil || !h.filterPrompts {
+		return false, nil
+	}
+	found := map[security.Detector]int{}
+	block := h.filter.Action() == security.ActionBlock
+	apply := func(text string) string {
+		if block {
+			for _, f := range h.filter.Scan(text) {
+				found[f.Detector]++
+			}
+			return text
+		}
+		out, fs := h.filter.Redact(text)
+		for _, f := range fs {
+			found[f.Detector]++
+		}
+		return out
+	}
+	for i := range req.Messages {
+		c := &req.Messages[i].Content
+		if c.Parts == nil {
+			c.Text = apply(c.Text)
+			continue
+		}
+		for j := range c.Parts {
+			if c.Parts[j].Type == "text" {
+				c.Parts[j].Text = apply(c.Parts[j].Text)
+			}
+		}
+	}
+	if len(found) == 0 {
+		return false, nil
+	}
+	kinds := make([]string, 0, len(found))
+	for d := range found {
+		kinds = append(kinds, string(d))
+	}
+	sort.Strings(kinds)
+	event := "redacted"
+	if block {
+		event = "blocked"
+	}
+	metrics.IncSecurityEvent(event)
+	h.logger.Info("sensitive data in a prompt", zap.String("action", event),
+		zap.Strings("detectors", kinds), zap.String("request_id", rec.id), zap.String("client_key", rec.client))
+	if block {
+		return false, &providers.Error{Kind: providers.KindInvalidRequest, Code: "sensitive_data_blocked",
+			Message: "the request was blocked because it contains sensitive data (" + strings.Join(kinds, ", ") + ")"}
+	}
+	if req.Raw != nil {
+		msgs, err := json.Marshal(req.Messages)
+		if err == nil {
+			if patched, err := providers.SetTopLevel(req.Raw, "messages", msgs); err == nil {
+				req.Raw = patched
+			}
+		}
+	}
+	return true, nil
+}
+
+// filterResponse removes credentials a model echoed in a complete answer.
+func (h *Handler) filterResponse(rec *record, resp *providers.ChatResponse) {
+	if h.filter == nil || !h.filter.RedactsResponses() {
+		return
+	}
+	n := 0
+	for i := range resp.Choices {
+		m := &resp.Choices[i].Message
+		var k int
+		m.Content.Text, k = h.filter.RedactSecrets(m.Content.Text)
+		n += k
+	}
+	if n > 0 {
+		resp.Raw = nil // the upstream bytes hold the secret: re-encode
+		metrics.IncSecurityEvent("response_redacted")
+		h.logger.Info("secret redacted from a model answer", zap.Int("findings", n), zap.String("request_id", rec.id))
+	}
+}
+
+// filterChunk redacts secrets within one stream delta. A secret split
+// across two deltas is not seen: the README says so.
+func (h *Handler) filterChunk(rec *record, c *providers.ChatChunk) {
+	if h.filter == nil || !h.filter.RedactsResponses() {
+		return
+	}
+	for i := range c.Choices {
+		if p := c.Choices[i].Delta.Content; p != nil && *p != "" {
+			if out, n := h.filter.RedactSecrets(*p); n > 0 {
+				c.Choices[i].Delta.Content = &out
+				c.Raw = nil
+				metrics.IncSecurityEvent("response_redacted")
+			}
+		}
+	}
+}
+
+// withoutNativeBody stops an Anthropic upstream from receiving the
+// client's original body after the gateway changed the messages.
+func withoutNativeBody(ctx context.Context) context.Context {
+	return anthropic.WithNativeBody(ctx, nil)
+}
