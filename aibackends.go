@@ -106,6 +106,10 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
+	metrics.ResetConfigGauges()
+	for _, d := range h.catalog.byID {
+		metrics.SetBreakerState(d.up.name, d.id, metrics.BreakerValue(d.state.brk.State().String()))
+	}
 	if err := h.provisionRouting(ctx); err != nil {
 		return err
 	}

@@ -174,6 +174,7 @@ func (h *Handler) callOnce(ctx context.Context, d *deployment, key *upstreamKey,
 		e = providers.Classify(err)
 	}
 	h.keyOutcome(d.up, key, e, now)
+	defer metrics.SetBreakerState(d.up.name, d.id, metrics.BreakerValue(st.brk.State().String()))
 	switch {
 	case e == nil:
 		st.brk.Success()

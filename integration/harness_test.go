@@ -175,3 +175,18 @@ func mustJSON(t testing.TB, body []byte, v any) {
 		t.Fatalf("decoding %s: %v", body, err)
 	}
 }
+
+// get2999 and post2999 talk to Caddy's admin endpoint.
+func (g *gateway) get2999(path string) (*http.Response, string) {
+	g.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "http://localhost:2999"+path, nil)
+	resp, body := g.do(req)
+	return resp, string(body)
+}
+
+func (g *gateway) post2999(path string) (*http.Response, string) {
+	g.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, "http://localhost:2999"+path, nil)
+	resp, body := g.do(req)
+	return resp, string(body)
+}

@@ -127,6 +127,10 @@ func TestPerformanceStrategy(t *testing.T) {
 	if want := gapConfidence(2.0 / 3); d.Confidence != want {
 		t.Errorf("confidence %v, want %v", d.Confidence, want)
 	}
+	d = mustNew(t, StrategyPerformance, Options{}).Route(&Request{Stream: true}, []Candidate{totalFast, ttftFast, a})
+	if !reasoningHas(d, "tf/gpt-4o-mini time to first token 100ms fastest of 3") {
+		t.Errorf("stream reasoning %q", d.Reasoning)
+	}
 	d = mustNew(t, StrategyPerformance, Options{}).Route(&Request{}, []Candidate{fresh, a})
 	if d.Confidence != 0.3 || !reasoningHas(d, "not measured yet") {
 		t.Errorf("exploring decision: confidence %v reasoning %q", d.Confidence, d.Reasoning)

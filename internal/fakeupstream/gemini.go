@@ -38,8 +38,9 @@ type GeminiOptions struct {
 	// Usage is reported in usageMetadata; a stream repeats it on every
 	// event with cumulative candidate counts.
 	Usage GeminiUsage
-	// CRLF ends stream lines with \r\n, as Google's servers do.
-	CRLF bool
+	// LF ends stream lines with \n alone; by default they end with \r\n,
+	// as Google's servers do.
+	LF bool
 	// TruncateAfter ends a stream after that many events, before any
 	// finishReason. 0 never truncates.
 	TruncateAfter int
@@ -183,7 +184,7 @@ func (g *gemini) events(model string, n int, stream bool) []map[string]any {
 		prompt, cands := orDefault(o.Usage.Prompt, 10), orDefault(o.Usage.Candidates, 5)
 		c := int(math.Round(float64(cands) * share))
 		u := map[string]any{"promptTokenCount": prompt, "candidatesTokenCount": c,
-			"totalTokenCount": prompt + c + o.Usage.Thoughts + o.Usage.ToolUse,
+			"totalTokenCount":     prompt + c + o.Usage.Thoughts + o.Usage.ToolUse,
 			"promptTokensDetails": []any{map[string]any{"modality": "TEXT", "tokenCount": prompt}}}
 		if o.Usage.Cached > 0 {
 			u["cachedContentTokenCount"] = o.Usage.Cached
@@ -276,9 +277,9 @@ func callParts(calls []GeminiFunctionCall) []any {
 // stream writes events as SSE (data: lines only, no end marker) or, without
 // alt=sse, as one JSON array.
 func (g *gemini) stream(w http.ResponseWriter, r *http.Request, events []map[string]any) {
-	nl := "\n"
-	if g.opts.CRLF {
-		nl = "\r\n"
+	nl := "\r\n"
+	if g.opts.LF {
+		nl = "\n"
 	}
 	if r.URL.Query().Get("alt") != "sse" {
 		w.Header().Set("Content-Type", "application/json; charset=UTF-8")

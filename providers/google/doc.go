@@ -24,6 +24,9 @@
 //   - Thought text (parts with thought:true) is never shown; thoughtsTokenCount
 //     is reported as completion_tokens_details.reasoning_tokens and counted in
 //     completion_tokens.
+//   - Thought signatures ride in tool-call ids (toolid.go). Signatures Gemini
+//     puts on text parts are dropped: OpenAI content has nowhere to keep them,
+//     and Gemini checks signatures only on function calls.
 //   - reasoning_effort, parallel_tool_calls, logprobs and user have no mapping
 //     and are ignored.
 //   - A stream with no finishReason before the body ends is an error

@@ -3,7 +3,7 @@ package google
 import (
 	"context"
 	"fmt"
-	"strings"
+	"net/url"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
@@ -16,15 +16,17 @@ func init() {
 }
 
 // DefaultBaseURL is the Gemini API (Google AI Studio keys).
-const DefaultBaseURL = "https://generativelanguage.googleapis.com/v1beta"
+const DefaultBaseURL = "https://" + defaultHost + "/v1beta"
+
+const defaultHost = "generativelanguage.googleapis.com"
 
 // Provider is the provider module for Google's Gemini API: chat (plain and
 // streamed) through generateContent, and embeddings through embedContent /
 // batchEmbedContents. Image generation is not supported.
 //
 // The API key goes in the x-goog-api-key header, never in the URL (URLs end
-// up in logs). It is required with the default base_url and optional with
-// another one (a proxy that adds its own credentials).
+// up in logs). It is required for Google's own host and optional for any
+// other base_url (e.g. a proxy that adds its own credentials).
 type Provider struct {
 	providers.Config
 
@@ -44,8 +46,10 @@ func (Provider) CaddyModule() caddy.ModuleInfo {
 
 // Provision applies Gemini's defaults and builds the HTTP client.
 func (p *Provider) Provision(caddy.Context) error {
-	base := strings.TrimRight(p.BaseURL, "/")
-	keyNeeded := base == "" || base == DefaultBaseURL
+	keyNeeded := p.BaseURL == ""
+	if u, err := url.Parse(p.BaseURL); err == nil && u.Host == defaultHost {
+		keyNeeded = true
+	}
 	if err := p.Config.Provision(providers.Defaults{Type: "google", BaseURL: DefaultBaseURL, KeyNeeded: keyNeeded}); err != nil {
 		return err
 	}

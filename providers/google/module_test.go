@@ -76,6 +76,9 @@ func TestProvision(t *testing.T) {
 	if err := (&Provider{}).Provision(caddy.Context{}); err == nil {
 		t.Error("the public API without a key was accepted")
 	}
+	if err := (&Provider{Config: providers.Config{BaseURL: "https://generativelanguage.googleapis.com/v1"}}).Provision(caddy.Context{}); err == nil {
+		t.Error("Google's host without a key was accepted")
+	}
 	proxy := &Provider{Config: providers.Config{BaseURL: "http://127.0.0.1:9/v1beta/"}}
 	if err := proxy.Provision(caddy.Context{}); err != nil {
 		t.Errorf("a keyless proxy was refused: %v", err)

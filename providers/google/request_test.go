@@ -204,12 +204,12 @@ func TestToGeminiGolden(t *testing.T) {
 
 func TestToolResponse(t *testing.T) {
 	tests := map[string]string{
-		`{"a": 1}`:   `{"a":1}`,
+		`{"a": 1}`:    `{"a":1}`,
 		` {"a":[1]} `: `{"a":[1]}`,
-		`plain`:      `{"result":"plain"}`,
-		`[1,2]`:      `{"result":"[1,2]"}`,
-		`{broken`:    `{"result":"{broken"}`,
-		``:           `{"result":""}`,
+		`plain`:       `{"result":"plain"}`,
+		`[1,2]`:       `{"result":"[1,2]"}`,
+		`{broken`:     `{"result":"{broken"}`,
+		``:            `{"result":""}`,
 	}
 	for in, want := range tests {
 		if got := string(toolResponse(in)); got != want {

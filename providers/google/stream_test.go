@@ -79,8 +79,8 @@ func chunk(choices, usage string) string {
 }
 
 func TestStreamText(t *testing.T) {
-	for _, crlf := range []bool{false, true} {
-		p, rec := newTestProvider(t, fakeupstream.GeminiOptions{Chunks: []string{"Hel", "lo"}, Thought: "hmm", CRLF: crlf,
+	for _, lf := range []bool{false, true} {
+		p, rec := newTestProvider(t, fakeupstream.GeminiOptions{Chunks: []string{"Hel", "lo"}, Thought: "hmm", LF: lf,
 			Usage: fakeupstream.GeminiUsage{Prompt: 10, Candidates: 4, Thoughts: 3, Cached: 2}})
 		s, err := p.ChatStream(context.Background(), target, chatRequest(t, simpleRequest))
 		if err != nil {

@@ -46,12 +46,12 @@ func TestToolCallIDRoundTrip(t *testing.T) {
 
 func TestDecodeToolCallIDForeign(t *testing.T) {
 	tests := map[string][2]string{
-		"call_abc":            {"call_abc", ""},
-		"toolu_01A":           {"toolu_01A", ""},
-		"x__ts__":             {"x__ts__", ""},   // empty suffix: not a signature
-		"x__ts__!!!":          {"x__ts__!!!", ""}, // invalid base64url
-		"x__tsr__":            {"x__tsr__", ""},
-		"":                    {"", ""},
+		"call_abc":   {"call_abc", ""},
+		"toolu_01A":  {"toolu_01A", ""},
+		"x__ts__":    {"x__ts__", ""},    // empty suffix: not a signature
+		"x__ts__!!!": {"x__ts__!!!", ""}, // invalid base64url
+		"x__tsr__":   {"x__tsr__", ""},
+		"":           {"", ""},
 	}
 	for id, want := range tests {
 		base, sig := decodeToolCallID(id)

@@ -42,6 +42,10 @@ func (p *Provider) compose(t providers.Target, req *providers.ChatRequest, keepC
 	b := answerBuilder{keepCuts: keepCuts}
 	r := reply{finish: providers.FinishStop, prompt: EstimateTokens(req.Messages)}
 
+	var schema json.RawMessage
+	if req.ResponseFormat != nil && req.ResponseFormat.Type == "json_schema" {
+		schema = schemaOf(req.ResponseFormat)
+	}
 	switch {
 	case tool != nil:
 		b.reserve(8)
@@ -49,39 +53,50 @@ func (p *Provider) compose(t providers.Target, req *providers.ChatRequest, keepC
 		r.finish = providers.FinishToolCalls
 		r.toolName = tool.Function.Name
 		r.toolID = toolCallID(seed)
-	case req.ResponseFormat != nil && req.ResponseFormat.Type == "json_schema" && schemaOf(req.ResponseFormat) != nil:
+	case schema != nil:
 		b.reserve(32)
-		b.instance(schemaOf(req.ResponseFormat), &seq, 0)
+		b.instance(schema, &seq, 0)
 	default:
-		n, complete := p.MaxOutput, true
-		if limit := req.OutputLimit(); limit > 0 && limit < n {
-			n, complete = limit, false
-			r.finish = providers.FinishLength
-		}
-		b.reserve(n)
-		var echo [maxEchoWords]string
-		last := &req.Messages[len(req.Messages)-1]
-		lead, count, more := userLead, 0, false
-		if last.Role == "tool" {
-			lead = toolLead
-			count, more = echoWords(&last.Content, &echo)
-		} else if u := lastUser(req.Messages); u != nil {
-			count, more = echoWords(&u.Content, &echo)
-		}
-		jsonMode := req.ResponseFormat.WantsJSON()
-		if jsonMode {
-			b.raw(`{"answer":"`)
-			b.escape = true
-		}
-		b.prose(&seq, lead, echo[:count], more, n, complete)
-		if jsonMode {
-			b.escape = false
-			b.raw(`"}`)
-		}
+		r.finish = p.prose(&b, req, &seq)
 	}
 	r.content = b.text()
 	r.cuts, r.tokens = b.cuts, b.tokens
 	return r, nil
+}
+
+// prose writes a text answer (a JSON object holding it in JSON mode) of
+// max_output words, or fewer when the client's limit cuts it, and returns
+// the finish reason. It quotes the last user message, or the tool result
+// the conversation ends with.
+func (p *Provider) prose(b *answerBuilder, req *providers.ChatRequest, seq *sequence) (finish string) {
+	n, complete := p.MaxOutput, true
+	if limit := req.OutputLimit(); limit > 0 && limit < n {
+		n, complete = limit, false
+	}
+	b.reserve(n)
+	var echo [maxEchoWords]string
+	last := &req.Messages[len(req.Messages)-1]
+	lead, count, more := userLead, 0, false
+	if last.Role == "tool" {
+		lead = toolLead
+		count, more = echoWords(&last.Content, &echo)
+	} else if u := lastUser(req.Messages); u != nil {
+		count, more = echoWords(&u.Content, &echo)
+	}
+	jsonMode := req.ResponseFormat.WantsJSON()
+	if jsonMode {
+		b.raw(`{"answer":"`)
+		b.escape = true
+	}
+	b.prose(seq, lead, echo[:count], more, n, complete)
+	if jsonMode {
+		b.escape = false
+		b.raw(`"}`)
+	}
+	if !complete {
+		return providers.FinishLength
+	}
+	return providers.FinishStop
 }
 
 // pickTool returns the tool the answer calls, or nil for a text answer. A

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -24,10 +23,6 @@ func checkChat(t *testing.T, p *Provider, req *providers.ChatRequest) {
 	}
 	choice := resp.Choices[0]
 	content := choice.Message.Content.Text
-	if !utf8.ValidString(content) && !strings.Contains(content, "\ufffd") {
-		// Invalid UTF-8 may only come from the client's own words.
-		t.Logf("content carries the client's invalid UTF-8: %q", content)
-	}
 	u := resp.Usage
 	if u.CompletionTokens < 1 || u.PromptTokens < len(req.Messages) || u.TotalTokens != u.PromptTokens+u.CompletionTokens {
 		t.Fatalf("usage %+v", u)
