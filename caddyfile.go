@@ -149,16 +149,16 @@ func (h *Handler) parseRouting(d *caddyfile.Dispenser) error {
 		return d.Err("routing is configured twice")
 	}
 	h.Routing = &RoutingConfig{}
-	seg := d.NewFromNextSegment()
-	d = seg
+	tokens := d.NextSegment()
+	d = caddyfile.NewDispenser(tokens)
 	d.Next()
 	if !d.NextArg() {
 		return d.Errf("usage: routing <strategy> { ... }; strategies: %v", routing.Names())
 	}
 	strategy := d.Val()
 	if !isBuiltinStrategy(strategy) {
-		// A custom router module parses its own block.
-		unm, err := unmarshalGuest(seg, "http.handlers.ai_backends.routers."+strategy)
+		// A custom router module parses its own block, starting at its name.
+		unm, err := unmarshalGuest(caddyfile.NewDispenser(tokens[1:]), "http.handlers.ai_backends.routers."+strategy)
 		if err != nil {
 			return err
 		}

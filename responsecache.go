@@ -155,6 +155,10 @@ func (h *Handler) storeChat(key string, rec *record, resp *providers.ChatRespons
 		e.Provider = rec.deployment.up.name
 	}
 	h.cache.c.Set(key, e, timeDuration(h.Cache.TTL), timeDuration(h.Cache.StaleIfError))
+	// Ristretto applies writes asynchronously; waiting (microseconds, on a
+	// path that just paid for an upstream call) makes the entry visible to
+	// the very next request.
+	h.cache.c.Wait()
 }
 
 // collapsedChat performs a non-streaming upstream call through the

@@ -33,7 +33,9 @@ var capReasonText = [...]string{
 // prompt plus max_tokens must fit the context window, and max_tokens must
 // not exceed the model's output limit. A zero window or output limit means
 // unknown and is not checked. The prompt size is an estimate, so a request
-// within a few percent of a window may still be refused upstream.
+// within a few percent of a window may still be refused upstream. An
+// embedding model's window limits each input, not the batch the prompt
+// estimate counts, so it is not checked either.
 func Capable(req *Request, spec catalog.Spec) (ok bool, why string) {
 	if req == nil {
 		return true, ""
@@ -52,7 +54,7 @@ func check(req *Request, s *catalog.Spec) capReason {
 		return capJSON
 	case req.Stream && !s.Streaming:
 		return capStream
-	case s.ContextWindow > 0 && promptTokens(req)+maxTokens(req) > s.ContextWindow:
+	case s.ContextWindow > 0 && !s.Embeddings && promptTokens(req)+maxTokens(req) > s.ContextWindow:
 		return capContext
 	case s.MaxOutput > 0 && maxTokens(req) > s.MaxOutput:
 		return capMaxOutput

@@ -32,6 +32,7 @@ func TestCapable(t *testing.T) {
 			"max_tokens above the model's output limit"},
 		{"unknown limits are not checked", Request{PromptTokens: 1 << 30, MaxTokens: 1 << 20}, without(func(s *catalog.Spec) { s.ContextWindow, s.MaxOutput = 0, 0 }), ""},
 		{"not needed, not required", Request{}, catalog.Spec{}, ""},
+		{"embedding window limits each input, not the batch", Request{PromptTokens: 50_000}, catalog.Spec{Embeddings: true, ContextWindow: 8192}, ""},
 		{"negative estimates are zero", Request{PromptTokens: -5, MaxTokens: -5}, full, ""},
 	}
 	for _, tt := range tests {

@@ -49,7 +49,7 @@ func (s geographicStrategy) Route(req *Request, cands []Candidate) Decision {
 				n.add("…")
 				break
 			}
-			n.add(p)
+			n.add(clip(p, maxKeyRegion)) // a request's region comes from a client header
 		}
 		n.add(" (").add(source).add(")").end()
 		d1 := int(r.slots[0].key) / len(prefs)

@@ -88,3 +88,12 @@ func (n *notes) lines() []string {
 	}
 	return out
 }
+
+// clip shortens s to at most n bytes, for client-supplied strings in
+// reasoning lines.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}

@@ -75,7 +75,7 @@ func (r *Keyring) Len() int { return len(r.keys) }
 // An empty presented value needs no special case: empty keys are refused at
 // configuration time, so its digest matches nothing.
 func (r *Keyring) Lookup(presented string) *ClientKey {
-	digest := sha256.Sum256([]byte(presented))
+	digest := hashPresented(presented)
 	found := -1
 	for i := range r.hashes {
 		match := subtle.ConstantTimeCompare(digest[:], r.hashes[i][:])
@@ -85,4 +85,20 @@ func (r *Keyring) Lookup(presented string) *ClientKey {
 		return nil
 	}
 	return r.keys[found]
+}
+
+// maxStackKey is the longest presented key hashed without a heap allocation.
+// Real API keys are well under it; longer values still work, just allocate.
+const maxStackKey = 256
+
+// hashPresented is sha256.Sum256([]byte(s)) without the allocation that the
+// conversion costs for values over 32 bytes, keeping the hot path
+// allocation-free.
+func hashPresented(s string) [sha256.Size]byte {
+	if len(s) > maxStackKey {
+		return sha256.Sum256([]byte(s))
+	}
+	var buf [maxStackKey]byte
+	n := copy(buf[:], s)
+	return sha256.Sum256(buf[:n])
 }

@@ -63,7 +63,9 @@ func CheckJSONDepth(body []byte, maxDepth int) error {
 				return fmt.Errorf("%w: more than %d levels of nesting (at byte offset %d)", ErrJSONTooDeep, maxDepth, i)
 			}
 		case b == '}' || b == ']':
-			depth-- // unbalanced input is left for the decoder to reject
+			// Never below zero: stray closers must not buy room for deeper
+			// nesting later. Unbalanced input is left for the decoder to reject.
+			depth = max(depth-1, 0)
 		}
 	}
 	return nil

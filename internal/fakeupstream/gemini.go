@@ -21,7 +21,8 @@ type GeminiOptions struct {
 	// model named in the URL, and "fake-response-1".
 	ModelVersion string
 	ResponseID   string
-	// Text is the answer; a stream sends it as Chunks when they are set.
+	// Text is the answer. Chunks, when set, are a stream's text events;
+	// a plain answer appends them to Text.
 	Text   string
 	Chunks []string
 	// Thought, when set, is sent first as a thought:true part.
@@ -390,12 +391,16 @@ func geminiInvalid(w http.ResponseWriter, msg string) {
 }
 
 func geminiFail(w http.ResponseWriter, e *GeminiError) {
+	code := e.Code
+	if code < 100 || code > 999 {
+		code = http.StatusInternalServerError
+	}
 	for k, v := range e.Header {
 		w.Header()[k] = v
 	}
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	w.WriteHeader(e.Code)
-	fmt.Fprint(w, firstSet(e.Body, GeminiErrorBody(e.Code, e.Status, e.Message, e.Details...)))
+	w.WriteHeader(code)
+	fmt.Fprint(w, firstSet(e.Body, GeminiErrorBody(code, e.Status, e.Message, e.Details...)))
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -60,11 +60,14 @@ func (s *StreamTranslator) Translate(name string, data []byte) ([]*providers.Cha
 	if s.done {
 		return nil, nil
 	}
+	if name == "error" {
+		return nil, errorEvent(data)
+	}
 	var ev wireEvent
 	if err := json.Unmarshal(data, &ev); err != nil {
 		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed stream event", Err: err}
 	}
-	if ev.Type == "" || name == "error" {
+	if ev.Type == "" {
 		ev.Type = name
 	}
 	switch ev.Type {
@@ -93,15 +96,23 @@ func (s *StreamTranslator) Translate(name string, data []byte) ([]*providers.Cha
 		}
 		return out, nil
 	case "error":
-		if ev.Error == nil { // tolerate a bare error object as the data
-			var w wireError
-			if json.Unmarshal(data, &w) == nil && w.Type != "" && w.Type != "error" {
-				ev.Error = &w
-			}
-		}
-		return nil, streamError(ev.Error)
+		return nil, errorEvent(data)
 	}
 	return nil, nil // ping and event types added after this was written
+}
+
+// errorEvent classifies an error event's data: Anthropic's envelope, or
+// (tolerated) a bare error object.
+func errorEvent(data []byte) error {
+	var body wireErrorBody
+	if json.Unmarshal(data, &body) == nil && body.Error != nil {
+		return streamError(body.Error)
+	}
+	var bare wireError
+	if json.Unmarshal(data, &bare) == nil && bare.Type != "" && bare.Type != "error" {
+		return streamError(&bare)
+	}
+	return streamError(nil)
 }
 
 func (s *StreamTranslator) messageStart(m *wireResponse) []*providers.ChatChunk {

@@ -131,7 +131,6 @@ type wireEvent struct {
 	ContentBlock *wireBlock    `json:"content_block"`
 	Delta        *wireDelta    `json:"delta"`
 	Usage        *wireUsage    `json:"usage"`
-	Error        *wireError    `json:"error"`
 }
 
 // wireDelta is a content_block_delta's delta or a message_delta's delta.

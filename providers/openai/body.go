@@ -44,9 +44,11 @@ func (p *Provider) chatBody(t providers.Target, req *providers.ChatRequest, stre
 		return nil, err
 	}
 	if isReasoningModel(t.Model) {
-		body, err = renameMaxTokens(body)
+		if body, err = renameMaxTokens(body); err != nil {
+			return nil, err
+		}
 	}
-	return body, err
+	return body, ensureUnique(body, chatKeys)
 }
 
 // encodeChat encodes a request built from another format (no Raw).
@@ -73,7 +75,11 @@ func (p *Provider) encodeChat(t providers.Target, req *providers.ChatRequest, st
 // bytes with the upstream model name, or the typed request encoded.
 func passThroughBody(raw []byte, typed any, model string) ([]byte, error) {
 	if raw != nil {
-		return patchModel(raw, model)
+		body, err := patchModel(raw, model)
+		if err != nil {
+			return nil, err
+		}
+		return body, ensureUnique(body, modelKey)
 	}
 	return json.Marshal(typed)
 }

@@ -145,3 +145,33 @@ func TestPassThroughBody(t *testing.T) {
 		t.Errorf("typed: %s %v", got, err)
 	}
 }
+
+// TestChatBodyRepeatedMembers: a member the gateway patches must not hide a
+// second copy the upstream might obey instead.
+func TestChatBodyRepeatedMembers(t *testing.T) {
+	p := &Provider{}
+	for _, raw := range []string{
+		`{"model":"allowed","model":"expensive"}`,
+		`{"model":"gpt-4o","messages":[],"model":"gpt-4o"}`,
+		`{"mod\u0065l":"expensive","messages":[]}`,
+		`{"model":"m","stream_options":{},"stream_options":null}`,
+		`{"model":"m","max_tokens":1,"max_tokens":100000}`,
+	} {
+		_, err := p.chatBody(providers.Target{Model: "mapped"}, &providers.ChatRequest{Raw: []byte(raw)}, false)
+		if e := asError(t, p.requestError(err)); err == nil || e.Kind != providers.KindInvalidRequest {
+			t.Errorf("%s: err = %v", raw, err)
+		}
+	}
+	// The names appearing as values, or escapes elsewhere, are fine.
+	for _, raw := range []string{
+		`{"model":"m","messages":[{"role":"user","content":"model"}],"metadata":{"model":"x"}}`,
+		`{"model":"m","messages":[{"role":"user","content":"caf\u00e9 \"model\""}]}`,
+	} {
+		if _, err := p.chatBody(providers.Target{Model: "mapped"}, &providers.ChatRequest{Raw: []byte(raw)}, false); err != nil {
+			t.Errorf("%s: %v", raw, err)
+		}
+	}
+	if _, err := passThroughBody([]byte(`{"input":"a","model":"x","model":"y"}`), nil, "emb"); err == nil {
+		t.Error("embeddings body with two models accepted")
+	}
+}

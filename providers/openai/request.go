@@ -107,6 +107,9 @@ func (p *Provider) call(ctx context.Context, t providers.Target, path string, bo
 func (p *Provider) requestError(err error) *providers.Error {
 	var e *providers.Error
 	if errors.As(err, &e) {
+		if e.Provider == "" {
+			e.Provider = p.Name
+		}
 		return e
 	}
 	return &providers.Error{Kind: providers.KindInvalidRequest, Provider: p.Name, Message: "request body must be a JSON object", Err: err}
