@@ -190,4 +190,3 @@ func (g *gateway) post2999(path string) (*http.Response, string) {
 	resp, body := g.do(req)
 	return resp, string(body)
 }
-

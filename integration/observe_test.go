@@ -113,7 +113,7 @@ func TestMetricsCostStatusAndAudit(t *testing.T) {
 			Deployments []struct {
 				ID      string
 				Healthy bool
-				Breaker struct{ State string } `json:"breaker"`
+				Breaker struct{ State string }   `json:"breaker"`
 				Stats   struct{ Requests int64 } `json:"stats"`
 			} `json:"deployments"`
 		} `json:"handlers"`
