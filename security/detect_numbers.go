@@ -25,6 +25,12 @@ const maxParenDigits = 4
 func appendNumbers(out []Finding, text string, offset int, enabled detectorSet) []Finding {
 	var buf [16]numGroup // runs are short; longer ones spill to the heap
 	for i := 0; i < len(text); {
+		for i < len(text) && !mayStartRun[text[i]] {
+			i++ // the common case, kept to a table lookup per byte
+		}
+		if i == len(text) {
+			break
+		}
 		if !runStartsAt(text, i) {
 			i++
 			continue
@@ -35,6 +41,9 @@ func appendNumbers(out []Finding, text string, offset int, enabled detectorSet) 
 	}
 	return out
 }
+
+// mayStartRun marks the bytes a number run can start with.
+var mayStartRun = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true, '+': true, '(': true}
 
 // runStartsAt says whether a number run starts at i. A bare digit must not
 // continue a word ("abc123", "x4111..."), while "+" and "(" are boundaries

@@ -83,21 +83,54 @@ func appendSecrets(out []Finding, text string) []Finding {
 
 func (s *tokenShape) appendMatches(out []Finding, text string) []Finding {
 	for _, anchor := range s.anchors {
-		for from := 0; ; {
-			i := strings.Index(text[from:], anchor)
+		pivot := pivotOf(anchor)
+		for from := pivot; from < len(text); {
+			i := strings.IndexByte(text[from:], anchor[pivot])
 			if i < 0 {
 				break
 			}
-			start := from + i
+			start := from + i - pivot
+			if !strings.HasPrefix(text[start:], anchor) {
+				from += i + 1
+				continue
+			}
 			if end := s.matchAt(text, start, start+len(anchor)); end > 0 {
 				out = append(out, Finding{Detector: DetectSecret, Start: start, End: end})
-				from = end
+				from = end + pivot
 			} else {
-				from = start + 1
+				from += i + 1
 			}
 		}
 	}
 	return out
+}
+
+// pivotOf picks the byte of an anchor to search for: the one least common in
+// prose and code, so that IndexByte (vectorised) skips most of the text and
+// few candidates need a closer look. "sk-" is searched by its "-", "eyJ" by
+// its "J", "AIza" by its "z".
+func pivotOf(anchor string) int {
+	best, bestRank := 0, -1
+	for i := 0; i < len(anchor); i++ {
+		if r := rarity(anchor[i]); r > bestRank {
+			best, bestRank = i, r
+		}
+	}
+	return best
+}
+
+func rarity(b byte) int {
+	switch {
+	case !isLetter(b):
+		return 4
+	case 'A' <= b && b <= 'Z' && !strings.ContainsRune("AEIOST", rune(b)):
+		return 3
+	case 'a' <= b && b <= 'z' && !strings.ContainsRune("etaoinshrdlcu", rune(b)):
+		return 2
+	case 'A' <= b && b <= 'Z':
+		return 1
+	}
+	return 0
 }
 
 // matchAt returns the end of a match whose anchor spans [start, pos), or -1.

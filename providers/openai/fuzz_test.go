@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -125,6 +126,47 @@ func FuzzParseErrorBody(f *testing.F) {
 		e := upstreamError("fuzz", 500, nil, body, fuzzKey)
 		if e == nil || e.Message == "" || strings.Contains(e.Error(), fuzzKey) {
 			t.Fatalf("error %+v", e)
+		}
+	})
+}
+
+// FuzzChunkParser holds the fast chunk parser to encoding/json: whatever it
+// accepts must decode to exactly what encoding/json makes of it, on a fresh
+// parser and on one that has seen another chunk.
+func FuzzChunkParser(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"c","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o","service_tier":"default","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}`,
+		`{"id":"c","choices":[{"index":0,"delta":{"content":" wörd"},"logprobs":null,"finish_reason":null}],"obfuscation":"abc"}`,
+		`{"id":"c","choices":[{"index":1,"delta":{},"finish_reason":"stop"}]}`,
+		`{"id":"c","choices":[],"usage":{"prompt_tokens":1}}`,
+		`{"choices":null,"created":-0}`,
+		` { "id" : "x" , "created" : 12 } `,
+		`{"id":"a","id":"b"}`,
+		`{"created":1e3}`,
+		`{"id":"\n"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	warm := `{"id":"c","object":"chat.completion.chunk","model":"gpt-4o","system_fingerprint":"fp_1","choices":[]}`
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fresh chunkParser
+		got, ok := fresh.parse(data)
+		if !ok {
+			return
+		}
+		var want providers.ChatChunk
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatalf("fast parser accepted what encoding/json rejects (%v): %s", err, data)
+		}
+		if !reflect.DeepEqual(got, &want) {
+			t.Fatalf("fast %+v\njson %+v\nfrom %s", got, &want, data)
+		}
+		var warmed chunkParser
+		if _, ok := warmed.parse([]byte(warm)); !ok {
+			t.Fatal("warm-up chunk declined")
+		}
+		if again, _ := warmed.parse(data); !reflect.DeepEqual(again, &want) {
+			t.Fatalf("warmed parser: %+v", again)
 		}
 	})
 }

@@ -34,6 +34,7 @@ type chunkStream struct {
 	provider  string
 	apiKey    string // only to scrub it from error events
 	err       error  // sticky: once the stream failed or ended, it stays so
+	parser    chunkParser
 	closeOnce sync.Once
 }
 
@@ -41,8 +42,9 @@ func newChunkStream(body io.ReadCloser, provider, apiKey string) *chunkStream {
 	return &chunkStream{body: body, events: providers.NewSSEReader(body), provider: provider, apiKey: apiKey}
 }
 
-// chunkEvent decodes one stream event in a single pass: a chunk, OpenAI's
-// {"error":{...}} event, or vLLM's {"object":"error","message":...}.
+// chunkEvent decodes, in a single pass, an event the fast chunkParser
+// declined: a chunk, OpenAI's {"error":{...}} event, or vLLM's
+// {"object":"error","message":...}.
 type chunkEvent struct {
 	providers.ChatChunk
 	Error   json.RawMessage `json:"error"`
@@ -76,6 +78,10 @@ func (s *chunkStream) next() (*providers.ChatChunk, error) {
 	data := bytes.TrimSpace(ev.Data)
 	if bytes.Equal(data, doneMarker) {
 		return nil, io.EOF
+	}
+	if chunk, ok := s.parser.parse(data); ok {
+		chunk.Raw = data
+		return chunk, nil
 	}
 	event := new(chunkEvent)
 	if err := json.Unmarshal(data, event); err != nil {
