@@ -91,9 +91,10 @@ func (kr *Keyring) Encrypt(plaintext string) (string, error) {
 }
 
 // Decrypt opens an encrypted key. The master key whose id the text names
-// is tried first, then the others (ids are short and could collide). The
-// returned string is the only copy of the plaintext this package keeps
-// no reference to; its working buffer is zeroed.
+// is tried first, then the others (ids are short and could collide).
+// The decryption buffer is zeroed once copied into the returned string;
+// Go strings cannot be wiped, so callers should hold the result only as
+// long as they need it.
 func (kr *Keyring) Decrypt(encrypted string) (string, error) {
 	env, err := parseEnvelope(encrypted)
 	if err != nil {
