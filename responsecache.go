@@ -89,7 +89,9 @@ func (h *Handler) chatCacheKey(r *http.Request, rec *record, req *providers.Chat
 		metrics.IncCache("bypass")
 		return ""
 	}
-	return cache.ChatKey(req)
+	// Scoped per client key: a shared cache would let one client learn
+	// from a HIT what another client asked.
+	return rec.client + "|" + cache.ChatKey(req)
 }
 
 // serveCachedChat answers from a fresh cache entry; false on a miss.

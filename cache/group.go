@@ -19,6 +19,10 @@ import (
 // the last waiting caller has gone, the call's context is cancelled, so an
 // answer nobody waits for is not paid for, and a later caller starts a new
 // call instead of joining the abandoned one.
+//
+// fn should store its answer in the Cache before returning: the call is
+// forgotten as soon as fn returns, and callers arriving after that look in
+// the cache first.
 type Group struct {
 	// Timeout bounds each call when positive. The call has no deadline of
 	// its own otherwise: the provider timeouts inside fn bound it.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math"
+	"strings"
 	"sync"
 )
 
@@ -59,10 +60,13 @@ func putKeyWriter(w *keyWriter) {
 // sum returns prefix + the hex SHA-256 of everything written.
 func (w *keyWriter) sum(prefix string) string {
 	digest := sha256.Sum256(w.buf)
-	out := make([]byte, len(prefix)+hex.EncodedLen(len(digest)))
-	copy(out, prefix)
-	hex.Encode(out[len(prefix):], digest[:])
-	return string(out)
+	var hexDigest [2 * sha256.Size]byte
+	hex.Encode(hexDigest[:], digest[:])
+	var out strings.Builder
+	out.Grow(len(prefix) + len(hexDigest))
+	out.WriteString(prefix)
+	out.Write(hexDigest[:])
+	return out.String()
 }
 
 func (w *keyWriter) tag(t byte) { w.buf = append(w.buf, t) }

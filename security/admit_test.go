@@ -128,6 +128,16 @@ func TestSettleCorrectsTheEstimate(t *testing.T) {
 	mustDeny(t, k, 1, 429, CodeRateLimited, 60*time.Millisecond)
 }
 
+func TestClockSteppingBackwards(t *testing.T) {
+	k, clock := newTestKey(t, ClientKeyConfig{RequestsPerMinute: 1, BudgetUSD: 1, BudgetPeriod: time.Hour})
+	mustAdmit(t, k, 0)
+	k.Charge(0, 1)
+	clock.Advance(-3 * time.Hour) // no refill, and no earlier budget period reopens
+	mustDeny(t, k, 0, 429, CodeInsufficientQuota, 4*time.Hour)
+	clock.Advance(4 * time.Hour) // a new period, and a full minute since the bucket was last seen
+	mustAdmit(t, k, 0)
+}
+
 func TestBothLimitsReportTheLongerWait(t *testing.T) {
 	k, _ := newTestKey(t, ClientKeyConfig{RequestsPerMinute: 60, TokensPerMinute: 600})
 	mustAdmit(t, k, 600)

@@ -102,7 +102,7 @@ var selfHosted = catalog.Spec{
 func defaultFleet() []deployment {
 	return []deployment{
 		{Provider: "vertex", Model: "gemini-2.5-flash-lite", Region: "us-central1", Weight: 1,
-			Spec: builtinSpec("gemini-2.5-flash-lite"),
+			Spec:   builtinSpec("gemini-2.5-flash-lite"),
 			Behave: behaviour{TTFT: lognormal{ms(150), ms(600)}, TokensPerSecond: 250, Broken: true}},
 		{Provider: "azure", Model: "gpt-4o-mini", Region: "eastus2", Weight: 1,
 			Spec: builtinSpec("gpt-4o-mini"),

@@ -3,7 +3,6 @@ package main
 import (
 	"slices"
 
-	"github.com/sira-ai/caddy-ai-backends/catalog"
 	"github.com/sira-ai/caddy-ai-backends/routing"
 )
 
@@ -25,7 +24,7 @@ func oracleRouter(fleet []deployment) router {
 			if ok, _ := routing.Capable(&r.Shape, d.Spec); !ok || d.Behave.Broken {
 				continue
 			}
-			cost[i] = catalog.Cost(catalog.Tokens{Input: r.Shape.PromptTokens, Output: r.OutputTokens}, d.Spec.Prices)
+			cost[i] = d.cost(r)
 			order = append(order, i)
 		}
 		slices.SortStableFunc(order, func(a, b int) int {

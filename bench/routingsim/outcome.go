@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/sira-ai/caddy-ai-backends/catalog"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/routing"
 )
@@ -51,7 +52,7 @@ func (d *deployment) answer(r *simRequest, timeout time.Duration, rng *rand.Rand
 	if rng.Float64() < b.FailRate {
 		return failedAttempt(b.Failures, first, timeout, rng)
 	}
-	total := first + time.Duration(float64(r.OutputTokens)/b.TokensPerSecond*float64(time.Second))
+	total := first + time.Duration(float64(d.outputTokens(r))/b.TokensPerSecond*float64(time.Second))
 	switch {
 	case first > timeout, !r.Shape.Stream && total > timeout:
 		return attemptResult{latency: timeout,
@@ -84,4 +85,18 @@ func failedAttempt(modes []failureMode, first, timeout time.Duration, rng *rand.
 	}
 	return attemptResult{latency: first / 2,
 		err: &providers.Error{Kind: m.Kind, RetryAfter: m.RetryAfter, Message: m.Kind.String()}}
+}
+
+// outputTokens is the length of d's answer to r: the request's natural
+// answer length, cut at the model's output limit.
+func (d *deployment) outputTokens(r *simRequest) int {
+	if d.Spec.MaxOutput > 0 {
+		return min(r.OutputTokens, d.Spec.MaxOutput)
+	}
+	return r.OutputTokens
+}
+
+// cost is what d bills for answering r.
+func (d *deployment) cost(r *simRequest) float64 {
+	return catalog.Cost(catalog.Tokens{Input: r.Shape.PromptTokens, Output: d.outputTokens(r)}, d.Spec.Prices)
 }

@@ -92,3 +92,26 @@ func relative(v, base float64) string {
 func roundLatency(d time.Duration) string {
 	return fmt.Sprintf("%.2f s", d.Seconds())
 }
+
+// writeFailures lists, per row, why the failed requests failed.
+func writeFailures(w io.Writer, rows []summary) {
+	for _, r := range rows {
+		if len(r.Failures) == 0 {
+			continue
+		}
+		reasons := make([]string, 0, len(r.Failures))
+		for why := range r.Failures {
+			reasons = append(reasons, why)
+		}
+		slices.Sort(reasons)
+		fmt.Fprintf(w, "- %s:", r.Name)
+		for i, why := range reasons {
+			sep := ","
+			if i == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(w, "%s %d %s", sep, r.Failures[why], why)
+		}
+		fmt.Fprintln(w)
+	}
+}

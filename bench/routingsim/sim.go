@@ -6,7 +6,6 @@ import (
 
 	"github.com/sira-ai/caddy-ai-backends/balance"
 	"github.com/sira-ai/caddy-ai-backends/breaker"
-	"github.com/sira-ai/caddy-ai-backends/catalog"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/routing"
 )
@@ -20,13 +19,16 @@ type settings struct {
 	AttemptTimeout time.Duration // provider timeout
 	Deadline       time.Duration // whole request
 	Breaker        breaker.Config
+	// SuccessAlpha smooths the success-rate EWMA; the handler uses
+	// statsAlpha. Other values are what-if runs for a proposed change.
+	SuccessAlpha float64
 }
 
 func gatewayDefaults() settings {
 	return settings{
 		Retries: 2, BaseBackoff: 250 * time.Millisecond, MaxBackoff: 10 * time.Second,
 		AttemptTimeout: 60 * time.Second, Deadline: 5 * time.Minute,
-		Breaker: breaker.Config{}.WithDefaults(),
+		Breaker: breaker.Config{}.WithDefaults(), SuccessAlpha: statsAlpha,
 	}
 }
 
@@ -68,7 +70,8 @@ func newSimulation(fleet []deployment, set settings, seed uint64) *simulation {
 		states: make([]depState, len(fleet)), cands: make([]routing.Candidate, len(fleet))}
 	clock := func() time.Time { return s.now }
 	for i := range fleet {
-		s.states[i] = depState{brk: breaker.New(set.Breaker, clock), ep: balance.NewEndpoint(fleet[i].Weight)}
+		s.states[i] = depState{brk: breaker.New(set.Breaker, clock), ep: balance.NewEndpoint(fleet[i].Weight),
+			stats: outcomeStats{successAlpha: set.SuccessAlpha}}
 	}
 	// The handler's default balancer; deterministic, unlike the random ones.
 	s.policy, _ = balance.New(balance.WeightedRoundRobin)
@@ -169,8 +172,7 @@ func (s *simulation) run(n int, r *simRequest, order []int) requestOutcome {
 			}
 			if res.err == nil {
 				out.ok, out.failure = true, ""
-				out.cost = catalog.Cost(catalog.Tokens{Input: r.Shape.PromptTokens, Output: r.OutputTokens},
-					s.fleet[di].Spec.Prices)
+				out.cost = s.fleet[di].cost(r)
 				return out
 			}
 			out.failure = res.err.Kind.String()

@@ -8,19 +8,24 @@ import "time"
 // on success only. It is a copy rather than an import because the root
 // package is the Caddy module; keep the two in step.
 type outcomeStats struct {
-	success float64 // EWMA of 1 (success) / 0 (failure)
-	latency float64 // EWMA, seconds
-	ttft    float64 // EWMA, seconds (streams)
-	samples int64
+	// successAlpha is the smoothing of the success EWMA: statsAlpha as in
+	// the handler, unless a what-if run (-success-alpha) changes it.
+	successAlpha float64
+	success      float64 // EWMA of 1 (success) / 0 (failure)
+	latency      float64 // EWMA, seconds
+	ttft         float64 // EWMA, seconds (streams)
+	samples      int64
 }
 
 const statsAlpha = 0.1
 
-func ewma(old, v float64, first bool) float64 {
+func ewma(old, v float64, first bool) float64 { return ewmaWith(statsAlpha, old, v, first) }
+
+func ewmaWith(alpha, old, v float64, first bool) float64 {
 	if first {
 		return v
 	}
-	return old + statsAlpha*(v-old)
+	return old + alpha*(v-old)
 }
 
 func (s *outcomeStats) record(ok bool, latency, ttft time.Duration) {
@@ -29,7 +34,7 @@ func (s *outcomeStats) record(ok bool, latency, ttft time.Duration) {
 	if !ok {
 		v = 0
 	}
-	s.success = ewma(s.success, v, first)
+	s.success = ewmaWith(s.successAlpha, s.success, v, first)
 	if ok {
 		s.latency = ewma(s.latency, latency.Seconds(), s.latency == 0)
 		if ttft > 0 {

@@ -42,7 +42,8 @@ type OpenAIConfig struct {
 	StreamError      *OpenAIError
 	StreamErrorAfter int
 
-	// Delay waits this long before answering (cut short if the client leaves).
+	// Delay waits this long before answering, failures included (cut short
+	// if the client leaves).
 	Delay time.Duration
 	// Hold, when set, blocks each request until it is closed or the client
 	// leaves: before the response for JSON answers, after HoldAfter chunks
@@ -107,11 +108,11 @@ func (f *fakeOpenAI) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		oaiWriteError(w, e)
 		return
 	}
-	if n := f.requests.Add(1); f.cfg.Fail != nil && (f.cfg.FailFirst == 0 || n <= int64(f.cfg.FailFirst)) {
-		oaiWriteError(w, f.cfg.Fail)
+	if !f.wait(r, f.cfg.Delay) {
 		return
 	}
-	if !f.wait(r, f.cfg.Delay) {
+	if n := f.requests.Add(1); f.cfg.Fail != nil && (f.cfg.FailFirst == 0 || n <= int64(f.cfg.FailFirst)) {
+		oaiWriteError(w, f.cfg.Fail)
 		return
 	}
 	path := r.URL.Path

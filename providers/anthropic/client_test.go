@@ -303,6 +303,7 @@ func TestStreamFailures(t *testing.T) {
 func blockingServer(t *testing.T, before func(w http.ResponseWriter)) (srv *httptest.Server, arrived, gone chan struct{}) {
 	arrived, gone = make(chan struct{}), make(chan struct{})
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // lets the server notice the client leaving
 		if before != nil {
 			before(w)
 		}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -23,7 +25,29 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 	if err != nil {
 		return nil, err
 	}
+	if mediaType(resp.Header.Get("Content-Type")) == "application/json" {
+		return nil, p.jsonInsteadOfStream(resp, t.APIKey)
+	}
 	return newChunkStream(resp.Body, p.Name, t.APIKey), nil
+}
+
+// jsonInsteadOfStream handles a server that answered a stream request with
+// one JSON body (some compatible servers report errors so, with status 200).
+func (p *Provider) jsonInsteadOfStream(resp *http.Response, apiKey string) *providers.Error {
+	body, err := p.readBody(resp)
+	if err != nil {
+		return providers.Classify(err)
+	}
+	if info, ok := parseErrorBody(body); ok {
+		return eventError(p.Name, info, apiKey)
+	}
+	return &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream answered a stream request with a JSON body instead of events"}
+}
+
+// mediaType is a Content-Type without its parameters, in lower case.
+func mediaType(contentType string) string {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
 }
 
 // chunkStream reads chat.completion.chunk events one at a time from an

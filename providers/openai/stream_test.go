@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -271,5 +272,44 @@ func TestChunkParserCoverage(t *testing.T) {
 		if _, ok := p.parse([]byte(data)); ok {
 			t.Errorf("accepted %s", data)
 		}
+	}
+}
+
+// TestStreamJSONAnswer: a 200 JSON body where events were expected is an
+// error, with the message when the body carried one.
+func TestStreamJSONAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		if r.URL.Query().Has("err") {
+			_, _ = w.Write([]byte(`{"error":{"message":"model is loading","type":"server_error","code":"503"}}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"id":"chatcmpl-1","object":"chat.completion","choices":[]}`))
+	}))
+	t.Cleanup(srv.Close)
+	_, err := newCompatible(t, srv, func(p *Provider) { p.Query = map[string]string{"err": "1"} }).ChatStream(context.Background(), target, chatRequest(t, streamReq))
+	if e := asError(t, err); e.Kind != providers.KindOverloaded || e.Message != "model is loading" {
+		t.Errorf("error body: %+v", e)
+	}
+	_, err = newCompatible(t, srv).ChatStream(context.Background(), target, chatRequest(t, streamReq))
+	if e := asError(t, err); e.Kind != providers.KindUpstream {
+		t.Errorf("completion body: %+v", e)
+	}
+}
+
+// TestStreamFraming: comments, keep-alives, CRLF line ends, event names and
+// multi-line data are read as SSE says.
+func TestStreamFraming(t *testing.T) {
+	body := ": keep-alive\r\n\r\n" +
+		"event: message\r\ndata: {\"id\":\"a\",\"choices\":[{\"index\":0,\r\ndata: \"delta\":{\"content\":\"x\"}}]}\r\n\r\n" +
+		": ping\n\n" +
+		"data: [DONE]\n\n"
+	s := newChunkStream(io.NopCloser(strings.NewReader(body)), "p", "")
+	c, err := s.Next()
+	if err != nil || c.ID != "a" || *c.Choices[0].Delta.Content != "x" {
+		t.Fatalf("chunk %+v, %v", c, err)
+	}
+	if _, err := s.Next(); err != io.EOF {
+		t.Errorf("want io.EOF, got %v", err)
 	}
 }

@@ -1,0 +1,89 @@
+package fastfake
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/anthropics/anthropic-sdk-go"
+	aoption "github.com/anthropics/anthropic-sdk-go/option"
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+)
+
+// The official SDKs must read everything the fake sends: a benchmark
+// against a fake that real clients would reject would measure nothing.
+
+func TestOpenAISDKReadsJSONAndStream(t *testing.T) {
+	srv := httptest.NewServer(New(Knobs{}))
+	defer srv.Close()
+	client := openai.NewClient(option.WithBaseURL(srv.URL+"/k/chunks=5,words=7/v1/"), option.WithAPIKey("k"), option.WithMaxRetries(0))
+	params := openai.ChatCompletionNewParams{
+		Model:    `m"1`,
+		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")},
+	}
+	chat, err := client.Chat.Completions.New(context.Background(), params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chat.Model != `m"1` || len(strings.Fields(chat.Choices[0].Message.Content)) != 7 || chat.Usage.TotalTokens != 19 {
+		t.Fatalf("chat: %+v", chat)
+	}
+	params.StreamOptions = openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
+	stream := client.Chat.Completions.NewStreaming(context.Background(), params)
+	var acc openai.ChatCompletionAccumulator
+	n := 0
+	for stream.Next() {
+		acc.AddChunk(stream.Current())
+		n++
+	}
+	if err := stream.Err(); err != nil {
+		t.Fatal(err)
+	}
+	// role + 5 pieces + finish + usage
+	if n != 8 || acc.Choices[0].Message.Content != "word1 word2 word3 word4 word5" ||
+		acc.Usage.CompletionTokens != 5 || acc.Choices[0].FinishReason != "stop" {
+		t.Fatalf("%d chunks: %+v", n, acc.ChatCompletion)
+	}
+}
+
+func TestAnthropicSDKReadsJSONAndStream(t *testing.T) {
+	srv := httptest.NewServer(New(Knobs{Chunks: 4, Words: 3}))
+	defer srv.Close()
+	client := anthropic.NewClient(aoption.WithBaseURL(srv.URL), aoption.WithAPIKey("k"), aoption.WithMaxRetries(0))
+	params := anthropic.MessageNewParams{
+		Model: "claude-bench", MaxTokens: 100,
+		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hi"))},
+	}
+	msg, err := client.Messages.New(context.Background(), params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.Content[0].Text != "word1 word2 word3" || msg.Usage.OutputTokens != 3 || msg.StopReason != "end_turn" {
+		t.Fatalf("message: %+v", msg)
+	}
+	stream := client.Messages.NewStreaming(context.Background(), params)
+	var acc anthropic.Message
+	for stream.Next() {
+		if err := acc.Accumulate(stream.Current()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := stream.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if acc.Content[0].Text != "word1 word2 word3 word4" || acc.Usage.OutputTokens != 4 || acc.Model != "claude-bench" {
+		t.Fatalf("stream: %+v", acc)
+	}
+}
+
+func TestParseKnobs(t *testing.T) {
+	k, err := ParseKnobs("delay=50ms,chunks=3,interval=5ms,words=2", Knobs{})
+	if err != nil || k.Delay.Milliseconds() != 50 || k.Chunks != 3 || k.Interval.Milliseconds() != 5 || k.Words != 2 {
+		t.Fatalf("%+v %v", k, err)
+	}
+	if _, err := ParseKnobs("speed=9", Knobs{}); err == nil {
+		t.Fatal("unknown knob accepted")
+	}
+}

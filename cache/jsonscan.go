@@ -1,0 +1,183 @@
+package cache
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+)
+
+// Scanning helpers for the key encoders. They check JSON's structure
+// (brackets, commas, colons, quotes) without building any value: the
+// canonical writer in canonjson.go decides what each token means.
+
+// sortMembers orders members by key; duplicates keep their relative order,
+// since the last one is the one decoders use.
+func sortMembers(ms []member) { slices.SortStableFunc(ms, compareKeys) }
+
+func compareKeys(a, b member) int { return bytes.Compare(a.key, b.key) }
+
+// collectMembers appends the members of the object at b[i] to w.members and
+// returns the index just past the object. Values are validated (skipped)
+// but not written: this serves the top level of a request, whose members
+// are then treated one by one.
+func (w *keyWriter) collectMembers(b []byte, i, depth int) (int, error) {
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return 0, errBadJSON
+		}
+		keyEnd, escaped, ok := scanString(b, i)
+		if !ok {
+			return 0, errBadJSON
+		}
+		key, err := stringValue(b[i:keyEnd], escaped)
+		if err != nil {
+			return 0, err
+		}
+		i = skipSpace(b, keyEnd)
+		if i >= len(b) || b[i] != ':' {
+			return 0, errBadJSON
+		}
+		valStart := skipSpace(b, i+1)
+		valEnd, err := skipValue(b, valStart, depth)
+		if err != nil {
+			return 0, err
+		}
+		w.members = append(w.members, member{key: key, val: b[valStart:valEnd]})
+		i = skipSpace(b, valEnd)
+		if i >= len(b) {
+			return 0, errBadJSON
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return i + 1, nil
+		default:
+			return 0, errBadJSON
+		}
+	}
+}
+
+// skipValue validates the value at b[i] and returns the index just past it.
+func skipValue(b []byte, i, depth int) (int, error) {
+	if i >= len(b) {
+		return 0, errBadJSON
+	}
+	switch c := b[i]; {
+	case c == '"':
+		end, _, ok := scanString(b, i)
+		if !ok {
+			return 0, errBadJSON
+		}
+		return end, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		return scanNumber(b, i), nil
+	case c == '{' || c == '[':
+		if depth >= maxJSONDepth {
+			return 0, errBadJSON
+		}
+		return skipContainer(b, i, depth+1)
+	}
+	for _, lit := range [...]string{"true", "false", "null"} {
+		if bytes.HasPrefix(b[i:], []byte(lit)) {
+			return i + len(lit), nil
+		}
+	}
+	return 0, errBadJSON
+}
+
+// skipContainer skips an object or array, checking its punctuation.
+func skipContainer(b []byte, i, depth int) (int, error) {
+	closing := byte(']')
+	if b[i] == '{' {
+		closing = '}'
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == closing {
+		return i + 1, nil
+	}
+	for {
+		if closing == '}' {
+			if i >= len(b) || b[i] != '"' {
+				return 0, errBadJSON
+			}
+			end, _, ok := scanString(b, i)
+			if !ok {
+				return 0, errBadJSON
+			}
+			i = skipSpace(b, end)
+			if i >= len(b) || b[i] != ':' {
+				return 0, errBadJSON
+			}
+			i = skipSpace(b, i+1)
+		}
+		end, err := skipValue(b, i, depth)
+		if err != nil {
+			return 0, err
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			return 0, errBadJSON
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case closing:
+			return i + 1, nil
+		default:
+			return 0, errBadJSON
+		}
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// scanString returns the index just past the string starting at b[i] == '"'
+// and whether it contains escapes.
+func scanString(b []byte, i int) (end int, escaped, ok bool) {
+	// Fast path: the closing quote with no backslash before it.
+	if q := bytes.IndexByte(b[i+1:], '"'); q >= 0 && bytes.IndexByte(b[i+1:i+1+q], '\\') < 0 {
+		return i + 2 + q, false, true
+	}
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			escaped = true
+			i++
+		case '"':
+			return i + 1, escaped, true
+		}
+	}
+	return 0, false, false
+}
+
+// stringValue returns the text of a quoted JSON string: the bytes between
+// the quotes when there is no escape (no copy), else the decoded text.
+func stringValue(quoted []byte, escaped bool) ([]byte, error) {
+	if !escaped {
+		return quoted[1 : len(quoted)-1], nil
+	}
+	var s string
+	if err := json.Unmarshal(quoted, &s); err != nil {
+		return nil, errBadJSON
+	}
+	return []byte(s), nil
+}
+
+func scanNumber(b []byte, i int) int {
+	for i < len(b) && (b[i] == '-' || b[i] == '+' || b[i] == '.' || b[i] == 'e' || b[i] == 'E' || (b[i] >= '0' && b[i] <= '9')) {
+		i++
+	}
+	return i
+}

@@ -1,0 +1,72 @@
+package anthropic
+
+import (
+	"bytes"
+	"io"
+	"testing"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// BenchmarkToAnthropic translates a typical agent request (system, images,
+// a tool loop, tools). Target: well under 50µs.
+func BenchmarkToAnthropic(b *testing.B) {
+	req := unified(b, string(readTestdata(b, "to_anthropic/agent_loop.json")))
+	o := Options{Model: "claude-sonnet-4-5", Stream: true}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ToAnthropic(req, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStreamTranslate translates a recorded stream of 22 events
+// (SSE parsing included).
+func BenchmarkStreamTranslate(b *testing.B) {
+	stream := readTestdata(b, "stream/tool_use.sse")
+	b.SetBytes(int64(len(stream)))
+	b.ReportAllocs()
+	for b.Loop() {
+		tr := NewStreamTranslator(1)
+		r := providers.NewSSEReader(bytes.NewReader(stream))
+		events := 0
+		for !tr.Done() {
+			ev, err := r.Next()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tr.Translate(ev.Name, ev.Data); err != nil {
+				b.Fatal(err)
+			}
+			events++
+		}
+		if events != 22 {
+			b.Fatalf("%d events", events)
+		}
+	}
+}
+
+// BenchmarkStreamEncoder encodes a typical OpenAI stream as Anthropic events.
+func BenchmarkStreamEncoder(b *testing.B) {
+	chunks := openAIChunks(&testing.T{})
+	b.ReportAllocs()
+	for b.Loop() {
+		enc := NewStreamEncoder("m")
+		for _, c := range chunks {
+			_ = enc.Encode(c, io.Discard)
+		}
+		_ = enc.Finish(io.Discard, nil)
+	}
+}
+
+// BenchmarkParseMessagesRequest parses a typical SDK request.
+func BenchmarkParseMessagesRequest(b *testing.B) {
+	body := readTestdata(b, "inbound_request/sdk_agent_loop.json")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseMessagesRequest(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package anthropic
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// seedFiles adds every testdata file under dir as a fuzz seed.
+func seedFiles(f *testing.F, pattern string) {
+	files, _ := filepath.Glob(filepath.Join("testdata", pattern))
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+}
+
+// FuzzParseMessagesRequest: any body is parsed or rejected with a
+// classified error, never a panic; what parses also translates back.
+func FuzzParseMessagesRequest(f *testing.F) {
+	seedFiles(f, "inbound_request/*.json")
+	f.Add([]byte(`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"x"}]}]}]}`))
+	f.Add([]byte(`{"model":"m","max_tokens":0,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":null}]}],"system":[]}`))
+	f.Add([]byte(`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":"f"}}]}],"tool_choice":{"type":"none"}}`))
+	f.Add([]byte(`{"model":1}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req, err := ParseMessagesRequest(body)
+		if err != nil {
+			if _, ok := err.(*providers.Error); !ok {
+				t.Fatalf("unclassified error %T", err)
+			}
+			return
+		}
+		out, err := ToAnthropic(req, Options{Model: "claude-x"})
+		if err == nil && !json.Valid(out) {
+			t.Fatalf("invalid JSON: %s", out)
+		}
+		if _, err := json.Marshal(req); err != nil {
+			t.Fatalf("unified request does not marshal: %v", err)
+		}
+	})
+}
+
+// FuzzStreamTranslate: arbitrary bytes as an upstream event stream never
+// panic, and every chunk keeps the stream's id, model and created time.
+func FuzzStreamTranslate(f *testing.F) {
+	seedFiles(f, "stream/*.sse")
+	f.Add([]byte("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":-1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"x\"}}\n\n"))
+	f.Add([]byte("event: error\ndata: {\"type\":\"error\",\"error\":null}\n\n"))
+	f.Add([]byte("data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":-5,\"input_tokens\":null}}\n\ndata: {\"type\":\"message_stop\"}\n\n"))
+	f.Add([]byte("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"content\":5}}\n\n"))
+	f.Add([]byte(":\n\nevent:\ndata\n\n"))
+	f.Fuzz(func(t *testing.T, stream []byte) {
+		tr := NewStreamTranslator(42)
+		r := providers.NewSSEReader(bytes.NewReader(stream))
+		var id, model string
+		first := true
+		for i := 0; i < 10000 && !tr.Done(); i++ {
+			ev, err := r.Next()
+			if err != nil {
+				return
+			}
+			chunks, err := tr.Translate(ev.Name, ev.Data)
+			if err != nil {
+				if _, ok := err.(*providers.Error); !ok {
+					t.Fatalf("unclassified error %T", err)
+				}
+				return
+			}
+			for _, c := range chunks {
+				if first {
+					id, model, first = c.ID, c.Model, false
+				}
+				if c.ID != id || c.Model != model || c.Created != 42 || c.Object != "chat.completion.chunk" {
+					t.Fatalf("inconsistent chunk envelope %+v", c)
+				}
+				if u := c.Usage; u != nil && (u.PromptTokens < 0 || u.CompletionTokens < 0 || u.TotalTokens != u.PromptTokens+u.CompletionTokens) {
+					t.Fatalf("bad usage %+v", u)
+				}
+			}
+			// The inbound encoder must take whatever the translator makes.
+			for _, c := range chunks {
+				if err := NewStreamEncoder("m").Encode(c, io.Discard); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
+// FuzzToAnthropic: any OpenAI-format request translates to valid JSON or a
+// classified error, never a panic.
+func FuzzToAnthropic(f *testing.F) {
+	seedFiles(f, "to_anthropic/*.json")
+	f.Add([]byte(`{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"a b","function":{"name":"f","arguments":"[1"}}]}]}`))
+	f.Add([]byte(`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:;base64,"}}]}]}`))
+	f.Add([]byte(`{"model":"m","messages":[{"role":"tool","content":[{"type":"text","text":" "}]}],"temperature":-3,"n":1}`))
+	f.Add([]byte(`{"model":"m","messages":[{"role":"system","content":""},{"role":"assistant","content":"\t"}],"response_format":{"type":"json_schema","json_schema":5}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var req providers.ChatRequest
+		if json.Unmarshal(body, &req) != nil {
+			return
+		}
+		out, err := ToAnthropic(&req, Options{Model: "claude-3-5-sonnet", Stream: true})
+		if err != nil {
+			if _, ok := err.(*providers.Error); !ok {
+				t.Fatalf("unclassified error %T", err)
+			}
+			return
+		}
+		var w struct {
+			MaxTokens int               `json:"max_tokens"`
+			Messages  []json.RawMessage `json:"messages"`
+		}
+		if err := json.Unmarshal(out, &w); err != nil {
+			t.Fatalf("invalid JSON %v: %s", err, out)
+		}
+		if len(w.Messages) == 0 || w.MaxTokens < 1 {
+			t.Fatalf("unsendable request: %s", out)
+		}
+		if bytes.Contains(out, []byte(`"text":""`)) {
+			t.Fatalf("empty text block sent: %s", out)
+		}
+	})
+}
+
+// FuzzFromAnthropic: any response body translates or fails classified.
+func FuzzFromAnthropic(f *testing.F) {
+	seedFiles(f, "from_anthropic/*.json")
+	f.Add([]byte(`{"type":"error","error":{"type":"overloaded_error"}}`))
+	f.Add([]byte(`{"content":[{"type":"tool_use","input":"x"}],"usage":{"output_tokens_details":{"thinking_tokens":99}}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		resp, err := FromAnthropic(body, 1)
+		if err != nil {
+			if _, ok := err.(*providers.Error); !ok {
+				t.Fatalf("unclassified error %T", err)
+			}
+			return
+		}
+		if len(resp.Choices) != 1 {
+			t.Fatal("want one choice")
+		}
+		if !json.Valid(EncodeMessagesResponse(resp, "m")) {
+			t.Fatal("re-encoded response is not JSON")
+		}
+	})
+}

@@ -1,0 +1,136 @@
+package anthropic
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+func TestModuleInfo(t *testing.T) {
+	info := Provider{}.CaddyModule()
+	if info.ID != "http.handlers.ai_backends.providers.anthropic" {
+		t.Errorf("ID %s", info.ID)
+	}
+	if _, ok := info.New().(*Provider); !ok {
+		t.Error("New does not return *Provider")
+	}
+}
+
+func TestCaddyfile(t *testing.T) {
+	d := caddyfile.NewTestDispenser(`provider claude anthropic {
+		api_key sk-ant-1
+		version 2024-10-22
+		beta prompt-caching-2024-07-31 token-efficient-tools-2025-02-19
+		beta output-128k-2025-02-19
+		default_max_tokens 2048
+		models claude-sonnet-4-5
+		timeout 30s
+	}`)
+	var p Provider
+	if err := p.UnmarshalCaddyfile(d); err != nil {
+		t.Fatal(err)
+	}
+	if p.Version != "2024-10-22" || p.DefaultMaxTokens != 2048 || len(p.Models) != 1 ||
+		strings.Join(p.Beta, ",") != "prompt-caching-2024-07-31,token-efficient-tools-2025-02-19,output-128k-2025-02-19" {
+		t.Errorf("parsed %+v", p)
+	}
+	for _, bad := range []string{
+		"provider c anthropic {\nversion\n}",
+		"provider c anthropic {\nversion a b\n}",
+		"provider c anthropic {\nbeta\n}",
+		"provider c anthropic {\ndefault_max_tokens 0\n}",
+		"provider c anthropic {\ndefault_max_tokens lots\n}",
+		"provider c anthropic {\nthinking on\n}",
+	} {
+		var p Provider
+		if err := p.UnmarshalCaddyfile(caddyfile.NewTestDispenser(bad)); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+}
+
+func TestJSONConfigAndProvision(t *testing.T) {
+	dec := json.NewDecoder(bytes.NewReader([]byte(`{"name":"claude","api_keys":[{"value":"k"}],"version":"2023-06-01",
+		"beta":["b1"],"default_max_tokens":1000,"model_map":{"smart":"claude-sonnet-4-5"}}`)))
+	dec.DisallowUnknownFields()
+	var p Provider
+	if err := dec.Decode(&p); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+	defer cancel()
+	if err := p.Provision(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p.BaseURL != DefaultBaseURL || p.messagesURL() != "https://api.anthropic.com/v1/messages" || p.Base().Type() != "anthropic" ||
+		p.Client() == nil || p.UpstreamModel("smart") != "claude-sonnet-4-5" {
+		t.Errorf("provisioned %+v", p)
+	}
+	var noKey Provider
+	if err := noKey.Provision(ctx); err == nil {
+		t.Error("a provider without api key was accepted")
+	}
+	defaults := Provider{Config: providers.Config{APIKeys: []providers.APIKey{{Value: "k"}}}}
+	if err := defaults.Provision(ctx); err != nil || defaults.Version != DefaultVersion || defaults.Name != "anthropic" {
+		t.Errorf("defaults: %v %+v", err, defaults)
+	}
+}
+
+// TestNativeBodyPassThrough: a /v1/messages request bound for Anthropic is
+// sent as the client wrote it, with only model (and stream) changed.
+func TestNativeBodyPassThrough(t *testing.T) {
+	srv, rec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{Thinking: "t"})
+	defer srv.Close()
+	p := newProvider(t, srv.URL, func(p *Provider) { p.Beta = []string{"own-beta"} })
+	body := `{"model":"public-name","max_tokens":100,"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],` +
+		`"messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled","budget_tokens":2000},"future_field":[1],"stream":true}`
+	req, err := ParseMessagesRequest([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &NativeRequest{Body: []byte(body), Beta: []string{"interleaved-thinking-2025-05-14"}}
+	ctx := WithNativeRequest(context.Background(), n)
+
+	resp, err := p.Chat(ctx, target, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"model":"claude-3-5-sonnet-20241022","max_tokens":100,"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],` +
+		`"messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled","budget_tokens":2000},"future_field":[1]}`
+	if got := string(rec.Last().Body); got != want {
+		t.Errorf("non-stream body\n%s\nwant\n%s", got, want)
+	}
+	if h := rec.Last().Header.Get("Anthropic-Beta"); h != "own-beta,interleaved-thinking-2025-05-14" {
+		t.Errorf("anthropic-beta %q", h)
+	}
+	raw := n.UpstreamResponse()
+	if !bytes.Contains(raw, []byte(`"type":"thinking"`)) || resp.Choices[0].Message.Content.String() != fakeupstream.DefaultAnthropicText {
+		t.Errorf("upstream response not kept: %s", raw)
+	}
+
+	st, err := p.ChatStream(WithNativeBody(context.Background(), []byte(strings.Replace(body, `"stream":true`, `"stream":false`, 1))), target, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got := string(rec.Last().Body); !strings.HasSuffix(got, `"future_field":[1],"stream":true}`) || !strings.HasPrefix(got, `{"model":"claude-3-5-sonnet-20241022"`) {
+		t.Errorf("stream body %s", got)
+	}
+	if c, err := st.Next(); err != nil || c.Choices[0].Delta.Role != "assistant" {
+		t.Errorf("stream still parsed into chunks: %v %v", c, err)
+	}
+	if NativeRequestFrom(context.Background()) != nil || (*NativeRequest)(nil).UpstreamResponse() != nil {
+		t.Error("no native request expected")
+	}
+	if _, err := p.Chat(WithNativeBody(context.Background(), []byte(`[1]`)), target, req); asKind(t, err) != providers.KindInvalidRequest {
+		t.Errorf("non-object native body: %v", err)
+	}
+}
