@@ -35,6 +35,9 @@ func TestEncryptKeyErrors(t *testing.T) {
 	t.Setenv("AI_MASTER", masterKey)
 	t.Setenv("BAD_MASTER", "not-a-key-"+apiKey)
 	t.Setenv("EMPTY_MASTER", "")
+	// A variable whose name happens to parse as a key is still a name.
+	const keyLikeName = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	t.Setenv(keyLikeName, "not-a-key")
 	keyFile := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(keyFile, []byte("garbage "+apiKey), 0o600); err != nil {
 		t.Fatal(err)
@@ -51,6 +54,7 @@ func TestEncryptKeyErrors(t *testing.T) {
 		{"key as env name", apiKey, "not shown", []string{"--master-key-env", masterKey}},
 		{"invalid env name", apiKey, "not shown", []string{"--master-key-env", "sk-" + apiKey}},
 		{"key as file path", apiKey, "not shown", []string{"--master-key-file", masterKey}},
+		{"key-like but set variable", apiKey, "invalid master key", []string{"--master-key-env", keyLikeName}},
 		{"missing file", apiKey, "no such file", []string{"--master-key-file", filepath.Join(t.TempDir(), "missing")}},
 		{"env and file", apiKey, "not both", []string{"--master-key-env", "AI_MASTER", "--master-key-file", keyFile}},
 		{"empty stdin", "", "no API key on standard input", []string{"--master-key-env", "AI_MASTER"}},

@@ -56,11 +56,11 @@ func loadKeyring(fl caddycmd.Flags, required bool) (*keystore.Keyring, error) {
 		return nil, err
 	}
 	for _, name := range envs {
-		if !validEnvName(name) || looksLikeKey(name) {
+		value, set := os.LookupEnv(name)
+		if !validEnvName(name) || !set && looksLikeKey(name) {
 			return fail(errors.New("--master-key-env takes the NAME of an environment variable; " +
 				"the value given is not one (not shown, in case it is the key itself)"))
 		}
-		value := os.Getenv(name)
 		if value == "" {
 			return fail(fmt.Errorf("environment variable %s is not set or empty", name))
 		}
@@ -71,7 +71,7 @@ func loadKeyring(fl caddycmd.Flags, required bool) (*keystore.Keyring, error) {
 		keys = append(keys, k)
 	}
 	for _, path := range files {
-		if looksLikeKey(path) {
+		if _, err := os.Stat(path); err != nil && looksLikeKey(path) {
 			return fail(errors.New("--master-key-file takes the PATH of a file; the value given looks like " +
 				"a master key itself (not shown)"))
 		}
@@ -96,8 +96,9 @@ func validEnvName(name string) bool {
 	return true
 }
 
-// looksLikeKey catches a master key typed where its name or path belongs,
-// so the error that follows does not print it.
+// looksLikeKey catches a master key typed where its name or path belongs
+// (no such variable or file exists), so the error that follows does not
+// print it.
 func looksLikeKey(s string) bool {
 	k, err := keystore.ParseMasterKey(s)
 	k.Wipe()

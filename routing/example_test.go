@@ -32,8 +32,8 @@ func ExampleNew() {
 	}
 	// Output:
 	// gemini [anthropic/claude-haiku-4-5 openai/gpt-4o]
-	// intelligent: weights cost 0.50, latency 0.30, reliability 0.20; lowest score first
-	// 1. gemini/gemini-2.5-flash 0.400: cost $0.00109 (0.17), latency 700ms (0.78), success 96.0% (0.40)
-	// 2. anthropic/claude-haiku-4-5 0.442: cost $0.00278 (0.44), latency 600ms (0.67), success 98.9% (0.11)
-	// 3. openai/gpt-4o 0.812: cost $0.00631 (1.00), latency 900ms (1.00), success 99.4% (0.06)
+	// intelligent: weights cost 0.90, latency 0.05, reliability 0.05; lowest score first
+	// 1. gemini/gemini-2.5-flash 0.215: cost $0.00109 (0.17), latency 700ms (0.78), success 96.0% (0.40)
+	// 2. anthropic/claude-haiku-4-5 0.435: cost $0.00278 (0.44), latency 600ms (0.67), success 98.9% (0.11)
+	// 3. openai/gpt-4o 0.953: cost $0.00631 (1.00), latency 900ms (1.00), success 99.4% (0.06)
 }

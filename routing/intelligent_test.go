@@ -44,7 +44,7 @@ func TestIntelligentReasoningAndConfidence(t *testing.T) {
 	b := with(cand(t, "b", "gpt-4o"), latency(400*ms))
 	cands := []Candidate{b, a}
 	d := mustNew(t, StrategyIntelligent, Options{}).Route(&Request{PromptTokens: 1000}, cands)
-	if !reasoningHas(d, "intelligent: weights cost 0.50, latency 0.30, reliability 0.20") ||
+	if !reasoningHas(d, "intelligent: weights cost 0.90, latency 0.05, reliability 0.05") ||
 		!reasoningHas(d, "1. a/gpt-4o-mini", "cost $0.000304 (0.06)", "latency 400ms (1.00)", "success 95.0% (0.50)") ||
 		!reasoningHas(d, "2. b/gpt-4o", "cost $0.00506 (1.00)") {
 		t.Errorf("reasoning %q", d.Reasoning)
@@ -56,8 +56,8 @@ func TestIntelligentReasoningAndConfidence(t *testing.T) {
 	if d := mustNew(t, StrategyIntelligent, Options{}).Route(&Request{PromptTokens: 1000}, twins); d.Confidence != 0.5 {
 		t.Errorf("twins: confidence %v, want 0.5", d.Confidence)
 	}
-	// Weights are normalised: 5/3/2 is 0.5/0.3/0.2.
-	d2 := mustNew(t, StrategyIntelligent, Options{Weights: Weights{Cost: 5, Latency: 3, Reliability: 2}}).Route(&Request{PromptTokens: 1000}, cands)
+	// Weights are normalised: 18/1/1 is the default 0.9/0.05/0.05.
+	d2 := mustNew(t, StrategyIntelligent, Options{Weights: Weights{Cost: 18, Latency: 1, Reliability: 1}}).Route(&Request{PromptTokens: 1000}, cands)
 	if d2.Reasoning[0] != d.Reasoning[0] || d2.Confidence != d.Confidence {
 		t.Errorf("scaled weights differ: %q vs %q", d2.Reasoning[0], d.Reasoning[0])
 	}
