@@ -49,6 +49,15 @@ type Handler struct {
 	Cache *CacheConfig `json:"cache,omitempty"`
 	// Security sets input limits, sensitive-data filtering and anomaly blocking.
 	Security *SecurityConfig `json:"security,omitempty"`
+	// MasterKeys decrypt api_key_encrypted values: placeholders ({env.*},
+	// {file.*}) holding 32-byte keys, newest first.
+	MasterKeys []string `json:"master_keys,omitempty"`
+	// KeyExpiryWarningDays: warn when an upstream key's not_after is nearer
+	// than this many days. Default: 14.
+	KeyExpiryWarningDays int `json:"key_expiry_warning_days,omitempty"`
+	// AuditPrompts adds prompts and answers (with sensitive values
+	// redacted) to the audit log. Default: off.
+	AuditPrompts bool `json:"audit_prompts,omitempty"`
 	// DegradeTo names a model or alias (a cheaper or local group) that
 	// serves a request after every provider of its own model failed.
 	DegradeTo string `json:"degrade_to,omitempty"`
@@ -69,6 +78,7 @@ type Handler struct {
 	keyring          *security.Keyring
 	anomaly          *security.AnomalyDetector
 	filter           *security.Filter
+	auditFilter      *security.Filter
 	filterPrompts    bool
 	cache            *cacheState
 }
@@ -102,6 +112,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if len(h.providers) == 0 {
 		return fmt.Errorf("ai_backends needs at least one provider")
 	}
+	if err := h.decryptProviderKeys(); err != nil {
+		return err
+	}
 	h.catalog, err = h.buildCatalog(h.providers, h.breakerConfig())
 	if err != nil {
 		return err
@@ -131,6 +144,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if every := timeDuration(h.LoadBalancing.HealthCheckInterval); every > 0 {
 		go h.healthLoop(ctx, every)
 	}
+	go h.watchKeyExpiry(ctx)
 	h.logger.Info("ai_backends ready",
 		zap.Int("providers", len(h.providers)),
 		zap.Strings("models", h.catalog.publicNames),

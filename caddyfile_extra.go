@@ -13,6 +13,20 @@ func (h *Handler) unmarshalMore(d *caddyfile.Dispenser) error {
 		return h.parseCache(d)
 	case "security":
 		return h.parseSecurity(d)
+	case "master_key":
+		args := d.RemainingArgs()
+		if len(args) == 0 {
+			return d.ArgErr()
+		}
+		h.MasterKeys = append(h.MasterKeys, args...)
+		return nil
+	case "key_expiry_warning_days":
+		n, err := intArg(d)
+		h.KeyExpiryWarningDays = n
+		return err
+	case "audit_prompts":
+		h.AuditPrompts = true
+		return nil
 	case "degrade_to":
 		if !d.AllArgs(&h.DegradeTo) {
 			return d.ArgErr()

@@ -63,6 +63,7 @@ func (h *Handler) chat(w http.ResponseWriter, r *http.Request, rec *record, req 
 	if changed {
 		r = r.WithContext(withoutNativeBody(r.Context()))
 	}
+	h.auditPrompt(rec, req)
 	key := h.chatCacheKey(r, rec, req)
 	if key != "" && h.serveCachedChat(w, r, rec, req, cw, key) {
 		return
@@ -107,13 +108,17 @@ func (h *Handler) chatUpstream(ctx context.Context, w http.ResponseWriter, r *ht
 	if req.Stream {
 		var acc *streamAccumulator
 		if key != "" {
-			acc = &streamAccumulator{}
 			rec.cache = "miss"
 			metrics.IncCache("miss")
 		}
-		err := h.run(ctx, rec, p, func(a *attempt) (bool, error) { return h.streamAttempt(w, r, rec, req, cw, a, acc) })
+		if key != "" || h.AuditPrompts {
+			acc = &streamAccumulator{}
+		}
+		err := h.run(ctx, rec, p, func(a *attempt) (bool, error) { return h.streamAttempt(w, r, rec, req, cw, a, acc, key != "") })
 		if err == nil && acc != nil {
-			h.storeChat(key, rec, acc.response())
+			resp := acc.response()
+			h.storeChat(key, rec, resp)
+			h.auditAnswer(rec, resp)
 		}
 		return err
 	}
@@ -155,6 +160,7 @@ func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record,
 	}
 	rec.usage = resp.Usage
 	h.filterResponse(rec, resp)
+	h.auditAnswer(rec, resp)
 	h.decisionHeaders(w, r, rec, p)
 	h.costHeader(w, rec)
 	rec.committed = true
@@ -165,7 +171,7 @@ func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record,
 // streamAttempt opens a stream and reads its first event before anything
 // reaches the client, so a failure up to then can still be retried; after
 // the first byte the stream is committed.
-func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter, a *attempt, acc *streamAccumulator) (bool, error) {
+func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter, a *attempt, acc *streamAccumulator, cached bool) (bool, error) {
 	s, err := a.d.up.provider.ChatStream(a.ctx, a.target(), req)
 	if err != nil {
 		return false, err
@@ -182,7 +188,7 @@ func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *rec
 	rec.ttft = a.ttft
 	a.touch()
 	h.decisionHeaders(w, r, rec, plan{decision: rec.decision})
-	if acc != nil {
+	if cached {
 		w.Header().Set("X-AI-Cache", "MISS")
 	}
 	rec.committed = true

@@ -1,9 +1,11 @@
 package aibackends
 
-// The built-in provider modules register themselves when this package is
+// The built-in provider modules and the `caddy ai-backends` subcommands
+// register themselves when this package is
 // imported, so `xcaddy build --with github.com/sira-ai/caddy-ai-backends`
 // brings all of them.
 import (
+	_ "github.com/sira-ai/caddy-ai-backends/command"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/google"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/openai"

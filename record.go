@@ -40,6 +40,7 @@ type record struct {
 	cache          string // hit, miss, bypass, stale or ""
 	degraded       string
 	committed      bool // bytes reached the client
+	prompt, answer string // only with audit_prompts, redacted
 	charge         func(tokens int, cost float64)
 }
 
@@ -193,4 +194,8 @@ func (h *Handler) audit(rec *record, provider string, dur time.Duration) {
 		zap.Int("fallbacks", rec.fallbacks),
 		zap.String("degraded", rec.degraded),
 	)
+	if rec.prompt != "" || rec.answer != "" {
+		h.auditLog.Info("content", zap.String("request_id", rec.id),
+			zap.String("prompt", rec.prompt), zap.String("answer", rec.answer))
+	}
 }

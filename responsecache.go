@@ -138,7 +138,7 @@ func (h *Handler) replay(w http.ResponseWriter, rec *record, req *providers.Chat
 
 // storeChat caches a successful answer.
 func (h *Handler) storeChat(key string, rec *record, resp *providers.ChatResponse) {
-	if key == "" || resp == nil {
+	if key == "" || resp == nil || h.cache == nil {
 		return
 	}
 	body := resp.Raw

@@ -29,6 +29,7 @@ const (
 	nameSecurityEvents = "ai_security_events_total"
 	nameKeyRequests    = "ai_upstream_key_requests_total"
 	nameDegraded       = "ai_degraded_total"
+	nameKeyDaysLeft    = "ai_upstream_key_days_left"
 )
 
 // durationBuckets fit LLM calls: from a cached or tiny completion (50 ms)
@@ -117,6 +118,11 @@ var (
 		Help: "Requests served in a degraded mode, by mode.",
 	}, []string{"mode"})
 
+	keyDaysLeft = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: nameKeyDaysLeft,
+		Help: "Days until an upstream API key's not_after, by key fingerprint.",
+	}, []string{"provider", "key"})
+
 	// errorRate is computed at scrape time from per-provider sliding windows
 	// (errorrate.go), so it decays when a provider stops failing.
 	errorRate = newErrorRateCollector()
@@ -127,7 +133,7 @@ var all = []prometheus.Collector{
 	requestsTotal, requestDuration, errorRate, costTotal, tokensTotal,
 	timeToFirstToken, upstreamInflight, retriesTotal, fallbacksTotal,
 	routingDecisions, breakerState, cacheRequests, errorsTotal,
-	securityEvents, keyRequests, degradedTotal,
+	securityEvents, keyRequests, degradedTotal, keyDaysLeft,
 }
 
 // names lists every exported metric name, for dashboards and tests.
@@ -135,5 +141,5 @@ var names = []string{
 	nameRequests, nameDuration, nameErrorRate, nameCost, nameTokens,
 	nameTTFT, nameInflight, nameRetries, nameFallbacks,
 	nameRouting, nameBreakerState, nameCacheRequests, nameErrors,
-	nameSecurityEvents, nameKeyRequests, nameDegraded,
+	nameSecurityEvents, nameKeyRequests, nameDegraded, nameKeyDaysLeft,
 }

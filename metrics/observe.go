@@ -103,6 +103,11 @@ func IncKeyRequest(provider, keyFingerprint string) {
 	pair(&keyCounters, keyRequests, name(provider), fingerprint(keyFingerprint)).Inc()
 }
 
+// SetKeyDaysLeft records how long an upstream key has until its not_after.
+func SetKeyDaysLeft(provider, keyFingerprint string, days float64) {
+	keyDaysLeft.WithLabelValues(name(provider), fingerprint(keyFingerprint)).Set(days)
+}
+
 // IncDegraded counts a request served in a degraded mode.
 func IncDegraded(mode string) {
 	single(&degradedCounters, degradedTotal, token(mode)).Inc()

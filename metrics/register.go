@@ -28,6 +28,7 @@ func Register(reg prometheus.Registerer) error {
 // and the in-flight gauge are never reset: they describe traffic, not config.
 func ResetConfigGauges() {
 	breakerState.Reset()
+	keyDaysLeft.Reset()
 }
 
 // Names returns every metric name this package exports.

@@ -14,6 +14,7 @@ import (
 //	provider <name> [<type>] {
 //	    base_url     <url>
 //	    api_key      <value> [not_after <time>]   # repeatable
+//	    api_key_encrypted <ciphertext> [not_after <time>]
 //	    organization <id>
 //	    models       <name>...                    # repeatable
 //	    model_map    <public> <upstream>
@@ -70,6 +71,16 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 			c.APIKeys = append(c.APIKeys, APIKey{Value: args[0], NotAfter: args[2]})
 		default:
 			return true, d.Errf("usage: api_key <value> [not_after <time>]")
+		}
+	case "api_key_encrypted":
+		args := d.RemainingArgs()
+		switch {
+		case len(args) == 1:
+			c.APIKeys = append(c.APIKeys, APIKey{Encrypted: args[0]})
+		case len(args) == 3 && args[1] == "not_after":
+			c.APIKeys = append(c.APIKeys, APIKey{Encrypted: args[0], NotAfter: args[2]})
+		default:
+			return true, d.Errf("usage: api_key_encrypted <ciphertext> [not_after <time>]")
 		}
 	case "models":
 		args := d.RemainingArgs()

@@ -55,6 +55,9 @@ type Config struct {
 type APIKey struct {
 	// Value is the key, normally a placeholder such as {env.OPENAI_API_KEY}.
 	Value string `json:"value,omitempty"`
+	// Encrypted is the key encrypted with one of the handler's master_keys
+	// (see `caddy ai-backends encrypt-key`); it replaces Value.
+	Encrypted string `json:"encrypted,omitempty"`
 	// NotAfter retires the key after this time (RFC 3339 or 2006-01-02).
 	NotAfter string `json:"not_after,omitempty"`
 }
@@ -113,7 +116,12 @@ func (c *Config) Provision(d Defaults) error {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	repl := caddy.NewReplacer()
 	c.keys = c.keys[:0]
+	encrypted := 0
 	for i, k := range c.APIKeys {
+		if k.Encrypted != "" {
+			encrypted++ // decrypted by DecryptKeys once the master keys are known
+			continue
+		}
 		secret, err := repl.ReplaceOrErr(k.Value, true, true)
 		if err != nil {
 			return fmt.Errorf("provider %s: api key %d: %v", c.Name, i+1, err)
@@ -121,17 +129,13 @@ func (c *Config) Provision(d Defaults) error {
 		if secret == "" {
 			return fmt.Errorf("provider %s: api key %d is empty", c.Name, i+1)
 		}
-		key := Key{Secret: secret, Fingerprint: KeyFingerprint(secret)}
-		if k.NotAfter != "" {
-			t, err := parseNotAfter(k.NotAfter)
-			if err != nil {
-				return fmt.Errorf("provider %s: api key %d: not_after: %v", c.Name, i+1, err)
-			}
-			key.NotAfter = t
+		key, err := c.newKey(i, secret, k.NotAfter)
+		if err != nil {
+			return err
 		}
 		c.keys = append(c.keys, key)
 	}
-	if d.KeyNeeded && len(c.keys) == 0 {
+	if d.KeyNeeded && len(c.keys)+encrypted == 0 {
 		return fmt.Errorf("provider %s: api_key is required", c.Name)
 	}
 	c.headers = make(http.Header, len(c.Headers))
@@ -143,6 +147,48 @@ func (c *Config) Provision(d Defaults) error {
 		c.headers.Set(name, val)
 	}
 	c.client = &http.Client{Transport: NewTransport()}
+	return nil
+}
+
+func (c *Config) newKey(i int, secret, notAfter string) (Key, error) {
+	key := Key{Secret: secret, Fingerprint: KeyFingerprint(secret)}
+	if notAfter != "" {
+		t, err := parseNotAfter(notAfter)
+		if err != nil {
+			return Key{}, fmt.Errorf("provider %s: api key %d: not_after: %v", c.Name, i+1, err)
+		}
+		key.NotAfter = t
+	}
+	return key, nil
+}
+
+// HasEncryptedKeys reports whether DecryptKeys has work to do.
+func (c *Config) HasEncryptedKeys() bool {
+	for _, k := range c.APIKeys {
+		if k.Encrypted != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// DecryptKeys adds the encrypted keys, decrypted in memory. decrypt's
+// errors must not contain key material; they are wrapped into config errors.
+func (c *Config) DecryptKeys(decrypt func(ciphertext string) (string, error)) error {
+	for i, k := range c.APIKeys {
+		if k.Encrypted == "" {
+			continue
+		}
+		secret, err := decrypt(k.Encrypted)
+		if err != nil {
+			return fmt.Errorf("provider %s: api key %d: %v", c.Name, i+1, err)
+		}
+		key, err := c.newKey(i, secret, k.NotAfter)
+		if err != nil {
+			return err
+		}
+		c.keys = append(c.keys, key)
+	}
 	return nil
 }
 

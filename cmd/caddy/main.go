@@ -8,6 +8,7 @@ import (
 	_ "github.com/caddyserver/caddy/v2/modules/standard"
 
 	_ "github.com/sira-ai/caddy-ai-backends"
+	_ "github.com/sira-ai/caddy-ai-backends/examples/router"
 )
 
 func main() {

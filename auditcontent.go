@@ -1,0 +1,57 @@
+package aibackends
+
+import (
+	"strings"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/security"
+)
+
+// maxAuditText bounds the prompt and answer kept in one audit entry.
+const maxAuditText = 16 << 10
+
+// auditRedactor is the filter for prompts and answers written to the audit
+// log: the configured one, or every detector when none is configured.
+func (h *Handler) auditRedactor() *security.Filter {
+	if h.filter != nil {
+		return h.filter
+	}
+	if h.auditFilter == nil {
+		h.auditFilter, _ = security.NewFilter(security.FilterConfig{Action: security.ActionRedact})
+	}
+	return h.auditFilter
+}
+
+// auditPrompt keeps the prompt, redacted, when audit_prompts is on.
+func (h *Handler) auditPrompt(rec *record, req *providers.ChatRequest) {
+	if !h.AuditPrompts {
+		return
+	}
+	var b strings.Builder
+	for _, m := range req.Messages {
+		b.WriteString(m.Role)
+		b.WriteString(": ")
+		b.WriteString(m.Content.String())
+		b.WriteByte('\n')
+		if b.Len() > maxAuditText {
+			break
+		}
+	}
+	rec.prompt = h.redactForAudit(b.String())
+}
+
+// auditAnswer keeps the answer, redacted, when audit_prompts is on.
+func (h *Handler) auditAnswer(rec *record, resp *providers.ChatResponse) {
+	if !h.AuditPrompts || resp == nil || len(resp.Choices) == 0 {
+		return
+	}
+	rec.answer = h.redactForAudit(resp.Choices[0].Message.Content.String())
+}
+
+func (h *Handler) redactForAudit(s string) string {
+	if len(s) > maxAuditText {
+		s = s[:maxAuditText]
+	}
+	out, _ := h.auditRedactor().Redact(s)
+	return out
+}

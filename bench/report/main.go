@@ -1,0 +1,182 @@
+// Command report turns the JSON results of bench/run.sh into the tables of
+// bench/README.md: per scenario, each target's latency, its added latency
+// over the floor (the upstream reached directly) and the ratio of that to
+// reverse_proxy's, then the issue's targets with a verdict each.
+//
+//	report [-machine machine.txt] results/json
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// result mirrors bench/load's JSON (the fields the report uses).
+type result struct {
+	Scenario         string         `json:"scenario"`
+	Target           string         `json:"target"`
+	Mode             string         `json:"mode"`
+	Requests         int            `json:"requests"`
+	OK               int            `json:"ok"`
+	Errors           map[string]int `json:"errors"`
+	RPS              float64        `json:"rps"`
+	TTFB             latency        `json:"ttfb_ms"`
+	Total            latency        `json:"total_ms"`
+	DispatchLagMaxMS float64        `json:"dispatch_lag_max_ms"`
+	Gateway          *struct {
+		CPUSeconds          float64 `json:"cpu_seconds"`
+		CPUMicrosPerRequest float64 `json:"cpu_us_per_request"`
+		PeakRSSMB           float64 `json:"peak_rss_mb"`
+	} `json:"gateway"`
+	Open *struct {
+		RSSMB      float64 `json:"rss_mb"`
+		Goroutines int     `json:"goroutines"`
+	} `json:"open"`
+}
+
+type latency struct {
+	P50, P90, P99, Max, Mean float64
+}
+
+var targetOrder = []string{"direct", "reverse_proxy", "ai_passthrough", "ai_translated"}
+
+func main() {
+	machine := flag.String("machine", "", "file describing the machine, printed first")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: report [-machine file] <json dir>")
+		os.Exit(2)
+	}
+	scenarios, err := load(flag.Arg(0))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+	w := os.Stdout
+	if *machine != "" {
+		if b, err := os.ReadFile(*machine); err == nil {
+			fmt.Fprintf(w, "```\n%s```\n\n", b)
+		}
+	}
+	names := make([]string, 0, len(scenarios))
+	for n := range scenarios {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		table(w, n, scenarios[n])
+	}
+	verdicts(w, scenarios)
+}
+
+// load reads every result file of dir, by scenario and target.
+func load(dir string) (map[string]map[string]*result, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]*result{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var r result
+		if err := json.Unmarshal(b, &r); err != nil {
+			return nil, fmt.Errorf("%s: %v", f, err)
+		}
+		if out[r.Scenario] == nil {
+			out[r.Scenario] = map[string]*result{}
+		}
+		out[r.Scenario][r.Target] = &r
+	}
+	return out, nil
+}
+
+func table(w io.Writer, name string, rs map[string]*result) {
+	fmt.Fprintf(w, "### %s\n\n", name)
+	floor, rp := rs["direct"], rs["reverse_proxy"]
+	if any := first(rs); any != nil && any.Mode == "hold" {
+		fmt.Fprintln(w, "| target | streams ok | errors | TTFB p50 / p99 ms | RSS with all open MB | goroutines with all open | peak RSS MB |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+		for _, t := range targetOrder {
+			r := rs[t]
+			if r == nil {
+				continue
+			}
+			rss, gor := "-", "-"
+			if r.Open != nil {
+				rss, gor = fmt.Sprintf("%.1f", r.Open.RSSMB), fmt.Sprint(r.Open.Goroutines)
+			}
+			fmt.Fprintf(w, "| %s | %d/%d | %s | %.2f / %.2f | %s | %s | %s |\n", t, r.OK, r.Requests, errs(r),
+				r.TTFB.P50, r.TTFB.P99, rss, gor, peak(r))
+		}
+		fmt.Fprintln(w)
+		return
+	}
+	fmt.Fprintln(w, "| target | ok/sent | errors | RPS | TTFB p50 / p99 ms | total p50 / p90 / p99 / max ms | added p50 / p99 ms | added ÷ reverse_proxy's (p50 / p99) | CPU µs/req | peak RSS MB |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	for _, t := range targetOrder {
+		r := rs[t]
+		if r == nil {
+			continue
+		}
+		added, ratio := "-", "-"
+		if floor != nil && t != "direct" {
+			a50, a99 := r.Total.P50-floor.Total.P50, r.Total.P99-floor.Total.P99
+			added = fmt.Sprintf("%+.3f / %+.3f", a50, a99)
+			if rp != nil && t != "reverse_proxy" {
+				ratio = fmt.Sprintf("%s / %s", div(a50, rp.Total.P50-floor.Total.P50), div(a99, rp.Total.P99-floor.Total.P99))
+			}
+		}
+		cpu := "-"
+		if r.Gateway != nil {
+			cpu = fmt.Sprintf("%.1f", r.Gateway.CPUMicrosPerRequest)
+		}
+		fmt.Fprintf(w, "| %s | %d/%d | %s | %.0f | %.2f / %.2f | %.2f / %.2f / %.2f / %.2f | %s | %s | %s | %s |\n",
+			t, r.OK, r.Requests, errs(r), r.RPS, r.TTFB.P50, r.TTFB.P99,
+			r.Total.P50, r.Total.P90, r.Total.P99, r.Total.Max, added, ratio, cpu, peak(r))
+	}
+	fmt.Fprintln(w)
+}
+
+func first(rs map[string]*result) *result {
+	for _, r := range rs {
+		return r
+	}
+	return nil
+}
+
+func errs(r *result) string {
+	if len(r.Errors) == 0 {
+		return "0"
+	}
+	var parts []string
+	for k, v := range r.Errors {
+		parts = append(parts, fmt.Sprintf("%s: %d", k, v))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}
+
+func peak(r *result) string {
+	if r.Gateway == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", r.Gateway.PeakRSSMB)
+}
+
+// div is a/b, or "n/a" when b is too small to divide by meaningfully
+// (reverse_proxy adding nothing measurable, or noise making it negative).
+func div(a, b float64) string {
+	if b < 0.005 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f×", a/b)
+}

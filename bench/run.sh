@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of ai_backends (issue 7). In one run, on this
+# machine, against one fake upstream (bench/upstream), it measures:
+#
+#   direct             the upstream itself: the floor
+#   reverse_proxy      Caddy's own reverse_proxy to it: the limit for a module
+#   ai_passthrough     ai_backends, OpenAI client -> OpenAI-compatible upstream
+#   ai_translated      ai_backends, OpenAI client -> Anthropic upstream
+#
+# in the scenarios of the issue, then prints the added latency of each target
+# over the floor and its ratio to reverse_proxy's (bench/report).
+#
+# Usage: bench/run.sh            full run, about 6 minutes
+#        BENCH_SCALE=0.2 bench/run.sh   every duration x0.2, for a quick look
+#
+# Environment: BENCH_SCALE (default 1), BENCH_OUT (results directory,
+# default bench/results/<timestamp>), BENCH_ONLY (space-separated scenario
+# names to run), BENCH_PORT_BASE (default 19100; uses the next 4 ports).
+# Everything listens on 127.0.0.1 and stops by itself; Ctrl-C cleans up.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+scale=${BENCH_SCALE:-1}
+out=${BENCH_OUT:-$here/results/$(date -u +%Y%m%dT%H%M%SZ)}
+only=${BENCH_ONLY:-}
+base=${BENCH_PORT_BASE:-19100}
+up_port=$base gw_port=$((base + 1)) rp_port=$((base + 2)) admin_port=$((base + 3))
+bin=$out/bin
+mkdir -p "$bin" "$out/json" "$out/logs" "$out/xdg"
+
+# secs D: D seconds times the scale, at least 1s, as a Go duration.
+secs() { awk -v d="$1" -v s="$scale" 'BEGIN { v = d * s; if (v < 1) v = 1; printf "%.1fs", v }'; }
+
+log() { printf '\n### %s\n' "$*"; }
+
+# --- machine --------------------------------------------------------------
+cpus=$(nproc)
+model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+{
+	echo "date:       $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "cpus:       $cpus ($model)"
+	echo "go:         $(go version | cut -d' ' -f3-)"
+	echo "loadavg:    $(cut -d' ' -f1-3 /proc/loadavg) (at start)"
+	echo "scale:      $scale"
+} | tee "$out/machine.txt"
+
+pin_gw="" pin_load=""
+if command -v taskset >/dev/null && [ "$cpus" -ge 2 ]; then
+	pin_gw="taskset -c 0" pin_load="taskset -c 1"
+	echo "pinning:    gateway on CPU 0; load generator and upstream on CPU 1" | tee -a "$out/machine.txt"
+else
+	echo "pinning:    none (taskset missing or a single CPU): figures are less comparable" | tee -a "$out/machine.txt"
+fi
+
+# --- build ------------------------------------------------------------------
+log "building caddy, upstream, load, report into $bin"
+(cd "$repo" && go build -o "$bin/caddy" ./cmd/caddy && go build -o "$bin/" ./bench/upstream ./bench/load ./bench/report)
+
+# --- processes we start, and their cleanup ------------------------------------
+up_pid="" caddy_pid=""
+cleanup() {
+	[ -n "$caddy_pid" ] && kill "$caddy_pid" 2>/dev/null && wait "$caddy_pid" 2>/dev/null || true
+	[ -n "$up_pid" ] && kill "$up_pid" 2>/dev/null && wait "$up_pid" 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+for p in $up_port $gw_port $rp_port $admin_port; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		echo "port $p is in use; set BENCH_PORT_BASE" >&2
+		exit 1
+	fi
+done
+
+# wait_http URL: poll until it answers (any status), at most 10 s.
+wait_http() {
+	for _ in $(seq 100); do
+		curl -s -o /dev/null --max-time 1 "$1" && return 0
+		sleep 0.1
+	done
+	echo "no answer from $1" >&2
+	return 1
+}
+
+$pin_load "$bin/upstream" -addr "127.0.0.1:$up_port" >"$out/logs/upstream.log" 2>&1 &
+up_pid=$!
+wait_http "http://127.0.0.1:$up_port/"
+
+up="http://127.0.0.1:$up_port"
+# One deployment per upstream behaviour; the base URL's /k/ prefix sets it.
+cat >"$out/Caddyfile" <<EOF
+{
+	admin 127.0.0.1:$admin_port
+	auto_https off
+	persist_config off
+	grace_period 1s
+}
+
+http://127.0.0.1:$gw_port {
+	ai_backends {
+		provider oai openai_compatible {
+			base_url $up/v1
+			models fast
+		}
+		provider oai50 openai_compatible {
+			base_url $up/k/delay=50ms/v1
+			models fast50
+		}
+		provider oaistream openai_compatible {
+			base_url $up/k/chunks=20,interval=5ms/v1
+			models stream20
+		}
+		provider oaihold openai_compatible {
+			base_url $up/k/chunks=20,interval=300ms/v1
+			models hold
+		}
+		provider ant anthropic {
+			base_url $up
+			api_key bench-key
+			models claude
+		}
+		provider ant50 anthropic {
+			base_url $up/k/delay=50ms
+			api_key bench-key
+			models claude50
+		}
+		provider antstream anthropic {
+			base_url $up/k/chunks=20,interval=5ms
+			api_key bench-key
+			models claudestream20
+		}
+		provider anthold anthropic {
+			base_url $up/k/chunks=20,interval=300ms
+			api_key bench-key
+			models claudehold
+		}
+	}
+}
+
+http://127.0.0.1:$rp_port {
+	reverse_proxy 127.0.0.1:$up_port
+}
+EOF
+
+# start_caddy NAME: a fresh gateway process per run, so CPU seconds and
+# peak RSS belong to that run alone. Its logs (the per-request audit
+# entries included, as in production) go to a file.
+start_caddy() {
+	XDG_CONFIG_HOME=$out/xdg XDG_DATA_HOME=$out/xdg \
+		$pin_gw "$bin/caddy" run --config "$out/Caddyfile" --adapter caddyfile >"$out/logs/caddy-$1.log" 2>&1 &
+	caddy_pid=$!
+	wait_http "http://127.0.0.1:$admin_port/config/"
+}
+
+stop_caddy() {
+	kill "$caddy_pid" 2>/dev/null || true
+	wait "$caddy_pid" 2>/dev/null || true
+	caddy_pid=""
+}
+
+body() { # body MODEL [stream]
+	local extra=""
+	[ "${2:-}" = stream ] && extra=',"stream":true'
+	printf '{"model":"%s","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Say something about reverse proxies."}]%s}' "$1" "$extra"
+}
+
+# shoot SCENARIO TARGET URL BODY EXPECT LOAD-ARGS...
+shoot() {
+	local scenario=$1 target=$2 url=$3 body=$4 expect=$5
+	shift 5
+	local pid_args=()
+	if [ "$target" != direct ]; then
+		start_caddy "$scenario-$target"
+		pid_args=(-pid "$caddy_pid" -admin "http://127.0.0.1:$admin_port")
+	fi
+	$pin_load "$bin/load" -url "$url" -body "$body" -expect "$expect" \
+		-scenario "$scenario" -target "$target" -json "$out/json/$scenario-$target.json" \
+		"${pid_args[@]}" "$@" | tee -a "$out/load.txt"
+	[ "$target" != direct ] && stop_caddy
+	return 0
+}
+
+wanted() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
+
+gw="http://127.0.0.1:$gw_port/v1/chat/completions"
+rp="http://127.0.0.1:$rp_port"
+warm=$(secs 2)
+
+# open loop, 500 RPS, upstream answers at once / after 50 ms
+for delay in 0 50; do
+	sc="open500_d${delay}"
+	wanted "$sc" || continue
+	log "$sc: open loop 500 RPS for $(secs 20), upstream delay ${delay}ms"
+	k="" m=fast a=claude
+	[ "$delay" = 50 ] && k="/k/delay=50ms" m=fast50 a=claude50
+	args=(-mode open -rate 500 -duration "$(secs 20)" -warmup "$warm")
+	shoot "$sc" direct "$up$k/v1/chat/completions" "$(body $m)" chat.completion "${args[@]}"
+	shoot "$sc" reverse_proxy "$rp$k/v1/chat/completions" "$(body $m)" chat.completion "${args[@]}"
+	shoot "$sc" ai_passthrough "$gw" "$(body $m)" chat.completion "${args[@]}"
+	shoot "$sc" ai_translated "$gw" "$(body $a)" chat.completion "${args[@]}"
+done
+
+sc=closed64
+if wanted $sc; then
+	log "$sc: closed loop, 64 workers for $(secs 15)"
+	args=(-mode closed -workers 64 -duration "$(secs 15)" -warmup "$warm")
+	shoot $sc direct "$up/v1/chat/completions" "$(body fast)" chat.completion "${args[@]}"
+	shoot $sc reverse_proxy "$rp/v1/chat/completions" "$(body fast)" chat.completion "${args[@]}"
+	shoot $sc ai_passthrough "$gw" "$(body fast)" chat.completion "${args[@]}"
+	shoot $sc ai_translated "$gw" "$(body claude)" chat.completion "${args[@]}"
+fi
+
+sc=stream200
+if wanted $sc; then
+	log "$sc: streams of 20 chunks 5 ms apart, open loop 200 RPS for $(secs 15)"
+	k=/k/chunks=20,interval=5ms
+	args=(-mode open -rate 200 -duration "$(secs 15)" -warmup "$warm")
+	shoot $sc direct "$up$k/v1/chat/completions" "$(body stream20 stream)" '[DONE]' "${args[@]}"
+	shoot $sc reverse_proxy "$rp$k/v1/chat/completions" "$(body stream20 stream)" '[DONE]' "${args[@]}"
+	shoot $sc ai_passthrough "$gw" "$(body stream20 stream)" '[DONE]' "${args[@]}"
+	shoot $sc ai_translated "$gw" "$(body claudestream20 stream)" '[DONE]' "${args[@]}"
+fi
+
+sc=hold1000
+if wanted $sc; then
+	log "$sc: 1,000 concurrent streams held open (20 chunks 300 ms apart: 6 s each)"
+	k=/k/chunks=20,interval=300ms
+	args=(-mode hold -concurrency 1000 -timeout 60s)
+	shoot $sc reverse_proxy "$rp$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
+	shoot $sc ai_passthrough "$gw" "$(body hold stream)" '[DONE]' "${args[@]}"
+	shoot $sc ai_translated "$gw" "$(body claudehold stream)" '[DONE]' "${args[@]}"
+fi
+
+log "report"
+"$bin/report" -machine "$out/machine.txt" "$out/json" | tee "$out/report.md"
+echo
+echo "results: $out"
