@@ -39,7 +39,7 @@ type record struct {
 	fallbacks      int
 	cache          string // hit, miss, bypass, stale or ""
 	degraded       string
-	committed      bool // bytes reached the client
+	committed      bool   // bytes reached the client
 	prompt, answer string // only with audit_prompts, redacted
 	charge         func(tokens int, cost float64)
 }
