@@ -45,7 +45,7 @@ func nodeSDKSite(openaiURL, toolsURL, anthropicURL string) string {
 		provider claude anthropic {
 			base_url %s
 			api_key claude-key
-			models claude-sonnet-4-5
+			models claude-haiku-4-5
 		}
 	}`, openaiURL, toolsURL, anthropicURL)
 }
@@ -83,6 +83,7 @@ func TestNodeSDKs(t *testing.T) {
 	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = nodeDir
 	cmd.Env = append(nodeEnv(), "GATEWAY_URL="+g.url(""))
+	t.Logf("GATEWAY_URL=%s", g.url(""))
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {

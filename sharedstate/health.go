@@ -53,8 +53,8 @@ func (s *Store) probeInterval() time.Duration {
 	return downProbeInterval
 }
 
-// ping probes Redis and updates the health state; on recovery it first
-// replays the spend recorded during the outage.
+// ping probes Redis and updates the health state. Before declaring Redis
+// healthy it replays the spend that could not be recorded meanwhile.
 func (s *Store) ping() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
@@ -63,12 +63,10 @@ func (s *Store) ping() bool {
 		s.markDown(opPing, err)
 		return false
 	}
-	if !s.healthy.Load() {
-		if err := s.flushPendingSpend(); err != nil {
-			errorsTotal.WithLabelValues(opFlushSpend).Inc()
-			s.markDown(opFlushSpend, err)
-			return false
-		}
+	if err := s.flushPendingSpend(); err != nil {
+		errorsTotal.WithLabelValues(opFlushSpend).Inc()
+		s.markDown(opFlushSpend, err)
+		return false
 	}
 	s.markUp()
 	return true

@@ -17,7 +17,7 @@ export const models = {
   openai: "gpt-4o-mini", // OpenAI fake, answers "Echo: <last user message>"
   openaiEmbed: "text-embedding-3-small",
   openaiTools: "gpt-4.1-mini", // OpenAI fake that always calls the first offered tool
-  claude: "claude-sonnet-4-5", // Anthropic fake
+  claude: "claude-haiku-4-5", // Anthropic fake
 };
 
 // The simulator's default embedding size, and the OpenAI fake's.

