@@ -13,6 +13,9 @@ import (
 // client's own body with the least change.
 func (h *Handler) serveMessages(w http.ResponseWriter, r *http.Request, rec *record) {
 	body, e := h.readBody(w, r)
+	if e == nil {
+		e = h.checkBody(body)
+	}
 	if e != nil {
 		h.fail(w, rec, e)
 		return
@@ -22,10 +25,11 @@ func (h *Handler) serveMessages(w http.ResponseWriter, r *http.Request, rec *rec
 		h.fail(w, rec, providers.Classify(err))
 		return
 	}
-	if e := h.validateChat(req); e != nil || capMaxTokens(rec, req) != nil {
-		if e == nil {
-			e = capMaxTokens(rec, req)
-		}
+	e = h.validateChat(req)
+	if e == nil {
+		e = capMaxTokens(rec, req)
+	}
+	if e != nil {
 		h.fail(w, rec, e)
 		return
 	}

@@ -77,8 +77,8 @@ func (h *Handler) provisionSecurity() error {
 	return nil
 }
 
-// decodeChecked rejects invalid UTF-8 and deep nesting before decoding.
-func (h *Handler) decodeChecked(body []byte, v any) *providers.Error {
+// checkBody rejects invalid UTF-8 and deep nesting before any decoding.
+func (h *Handler) checkBody(body []byte) *providers.Error {
 	if err := security.CheckUTF8(body); err != nil {
 		return invalid("", "%v", err)
 	}
@@ -88,6 +88,14 @@ func (h *Handler) decodeChecked(body []byte, v any) *providers.Error {
 	}
 	if err := security.CheckJSONDepth(body, depth); err != nil {
 		return invalid("", "%v", err)
+	}
+	return nil
+}
+
+// decodeChecked checks the body, then decodes it.
+func (h *Handler) decodeChecked(body []byte, v any) *providers.Error {
+	if e := h.checkBody(body); e != nil {
+		return e
 	}
 	return decodeJSON(body, v)
 }

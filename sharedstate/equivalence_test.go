@@ -31,6 +31,7 @@ func TestGCRAMatchesInProcessBucket(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(perMinute), 9))
 			emissionMicros := int64(time.Minute/time.Microsecond) / int64(perMinute)
 
+			var admitted, refused int
 			for step := range 400 {
 				// Advance by up to two emission intervals, at µs
 				// granularity (the precision both implementations use).
@@ -50,6 +51,11 @@ func TestGCRAMatchesInProcessBucket(t *testing.T) {
 					if denial != nil && denial.Status == 429 {
 						wantRetry = denial.RetryAfter
 					}
+					if ok {
+						admitted++
+					} else {
+						refused++
+					}
 					if ok != (denial == nil) || retry != wantRetry {
 						t.Fatalf("step %d: admit %d: shared = %v, %v; in-process = %v, %v",
 							step, n, ok, retry, denial == nil, wantRetry)
@@ -61,6 +67,9 @@ func TestGCRAMatchesInProcessBucket(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
+			}
+			if admitted < 50 || refused < 50 {
+				t.Fatalf("admitted %d, refused %d: the sequence does not exercise both outcomes", admitted, refused)
 			}
 		})
 	}
