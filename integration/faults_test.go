@@ -47,6 +47,31 @@ func faultSite(base, backup, extra string) string {
 	return site + extra + "\n\t}"
 }
 
+// startSettled is startGateway that returns only once the new config
+// answers. Right after a load, a new connection can still be accepted by
+// the previous config's server, which the harness's 1ns grace period then
+// kills (the client sees EOF): a fault test must not mistake that for the
+// fault's outcome. A marker route tells the configs apart.
+func startSettled(t *testing.T, site string) *gateway {
+	t.Helper()
+	marker := fmt.Sprintf("config-%d", time.Now().UnixNano())
+	g := startGateway(t, "\trespond /__ready \""+marker+"\" 200\n"+site)
+	probe := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	for range 200 {
+		resp, err := probe.Get(g.url("/__ready"))
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) == marker {
+			return g
+		}
+	}
+	t.Fatal("the new config never answered")
+	return nil
+}
+
 // rawUpstream speaks HTTP/1.1 by hand, so that a test can break the
 // protocol where net/http would not: reset, cut a body short, stall.
 type rawUpstream struct {
@@ -179,7 +204,7 @@ func timedPost(t *testing.T, g *gateway, body string) (*http.Response, []byte) {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := g.client.Do(req)
 	if err != nil {
-		t.Fatalf("no answer within %s: %v", faultBound, err)
+		t.Fatalf("no answer within %s: %v\nlog:\n%s", faultBound, err, g.logText())
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -220,7 +245,7 @@ func TestUpstreamFaultsBeforeCommitGiveOpenAIErrors(t *testing.T) {
 			case base == "refused":
 				base = closedAddress(t)
 			}
-			g := startGateway(t, faultSite(base, "", ""))
+			g := startSettled(t, faultSite(base, "", ""))
 			body := chatM
 			if c.stream {
 				body = chatStreamM
@@ -243,7 +268,7 @@ func TestUpstreamFaultsBeforeCommitGiveOpenAIErrors(t *testing.T) {
 // TestSlowButCompleteBodySucceeds: an upstream that trickles its answer
 // within the timeout is not cut off.
 func TestSlowButCompleteBodySucceeds(t *testing.T) {
-	g := startGateway(t, faultSite(newRawUpstream(t, slowWholeBody).URL, "", ""))
+	g := startSettled(t, faultSite(newRawUpstream(t, slowWholeBody).URL, "", ""))
 	resp, body := timedPost(t, g, chatM)
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "slow but whole") {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
@@ -277,7 +302,7 @@ func TestUpstreamFaultsFallBack(t *testing.T) {
 					base = closedAddress(t)
 				}
 				backup, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "saved by the backup"})
-				g := startGateway(t, faultSite(base, backup.URL, ""))
+				g := startSettled(t, faultSite(base, backup.URL, ""))
 				body := chatM
 				if stream {
 					body = chatStreamM
@@ -317,7 +342,7 @@ func TestMidStreamFaultsEndWithErrorEvent(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			backup, brec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
-			g := startGateway(t, faultSite(newRawUpstream(t, c.serve).URL, backup.URL, ""))
+			g := startSettled(t, faultSite(newRawUpstream(t, c.serve).URL, backup.URL, ""))
 			resp, got := timedPost(t, g, chatStreamM)
 			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 				t.Fatalf("status %d %q: %s", resp.StatusCode, resp.Header.Get("Content-Type"), got)

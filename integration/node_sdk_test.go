@@ -83,11 +83,10 @@ func TestNodeSDKs(t *testing.T) {
 	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = nodeDir
 	cmd.Env = append(nodeEnv(), "GATEWAY_URL="+g.url(""))
-	t.Logf("GATEWAY_URL=%s", g.url(""))
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("node --test: %v (context: %v)\n%s", err, ctx.Err(), out)
+		t.Fatalf("node --test against %s: %v (context: %v)\n%s", g.url(""), err, ctx.Err(), out)
 	}
 	t.Logf("node --test:\n%s", out)
 }

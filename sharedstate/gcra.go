@@ -87,7 +87,7 @@ local function load(key, pm, now)
   local v = redis.call('HMGET', key, 't', 'r', 'p')
   local t, r, p = tonumber(v[1]), tonumber(v[2]) or 0, tonumber(v[3])
   if t == nil then return now, 0 end
-  if false then end
+  if r > 0 and p ~= pm then t, r = t + 1, 0 end
   if t < now then return now, 0 end
   return t, r
 end

@@ -39,6 +39,9 @@ func (s *Store) watch() {
 		select {
 		case <-s.stop:
 			return
+		case <-s.wake: // a call just failed: probe at the outage pace
+			t.Reset(downProbeInterval)
+			continue
 		case <-t.C:
 		}
 		s.ping()
@@ -75,7 +78,12 @@ func (s *Store) ping() bool {
 // markDown records a failure: the Store turns unhealthy and, at most once
 // per interval, says so in the log.
 func (s *Store) markDown(op string, err error) {
-	s.healthy.Store(false)
+	if s.healthy.Swap(false) {
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
+	}
 	now := time.Now()
 	h := &s.health
 	h.mu.Lock()

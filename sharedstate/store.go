@@ -34,6 +34,7 @@ type Store struct {
 	pending pendingSpend
 
 	stop      chan struct{}
+	wake      chan struct{} // markDown -> watch: switch to the outage pace
 	done      sync.WaitGroup
 	closeOnce sync.Once
 }
@@ -54,6 +55,7 @@ func New(cfg Config, logger *zap.Logger) (*Store, error) {
 	if logger == nil {
 		logger = zap.NewNop()
 	}
+	quietRedisLog(logger)
 	s := &Store{
 		client:     redis.NewClient(opt),
 		prefix:     cfg.KeyPrefix,
@@ -62,6 +64,7 @@ func New(cfg Config, logger *zap.Logger) (*Store, error) {
 		now:        cfg.Now,
 		logger:     logger.With(zap.String("redis", opt.Addr)),
 		stop:       make(chan struct{}),
+		wake:       make(chan struct{}, 1),
 	}
 	s.health.init()
 	liveStores.Store(s, struct{}{})
