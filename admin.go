@@ -105,6 +105,7 @@ type handlerStatus struct {
 	Aliases     map[string][]string `json:"aliases,omitempty"`
 	ClientKeys  int                 `json:"client_keys"`
 	Cache       any                 `json:"cache,omitempty"`
+	SharedState any                 `json:"shared_state,omitempty"`
 }
 
 type routingStatus struct {
@@ -183,6 +184,7 @@ func (h *Handler) status() handlerStatus {
 		})
 	}
 	st.Cache = h.cacheStatus()
+	st.SharedState = h.sharedStatus()
 	return st
 }
 

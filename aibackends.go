@@ -58,6 +58,9 @@ type Handler struct {
 	// AuditPrompts adds prompts and answers (with sensitive values
 	// redacted) to the audit log. Default: off.
 	AuditPrompts bool `json:"audit_prompts,omitempty"`
+	// Storage shares limits, budgets, the cache and cooldowns among
+	// gateway instances (Redis); without it all state is in process.
+	Storage *StorageConfig `json:"storage,omitempty"`
 	// DegradeTo names a model or alias (a cheaper or local group) that
 	// serves a request after every provider of its own model failed.
 	DegradeTo string `json:"degrade_to,omitempty"`
@@ -81,6 +84,8 @@ type Handler struct {
 	auditFilter      *security.Filter
 	filterPrompts    bool
 	cache            *cacheState
+	shared           *sharedState
+	clientLimits     map[string]ClientKey // by key fingerprint, for shared limits
 }
 
 // CaddyModule returns the Caddy module information.
@@ -136,6 +141,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return err
 	}
 	if err := h.provisionCache(); err != nil {
+		return err
+	}
+	if err := h.provisionShared(ctx); err != nil {
 		return err
 	}
 	if err := h.registerForAdmin(); err != nil {

@@ -195,6 +195,7 @@ func (h *Handler) callOnce(ctx context.Context, d *deployment, key *upstreamKey,
 			rest = time.Second
 		}
 		st.brk.CoolDown(rest)
+		h.sharedCooldown(d, rest)
 		st.brk.Release()
 		st.stats.record(false, latency, 0, e.Kind.String(), now)
 	default:

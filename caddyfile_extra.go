@@ -13,6 +13,8 @@ func (h *Handler) unmarshalMore(d *caddyfile.Dispenser) error {
 		return h.parseCache(d)
 	case "security":
 		return h.parseSecurity(d)
+	case "storage":
+		return h.parseStorage(d)
 	case "master_key":
 		args := d.RemainingArgs()
 		if len(args) == 0 {
@@ -146,6 +148,59 @@ func parseAnomaly(d *caddyfile.Dispenser, s *SecurityConfig) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// parseStorage reads:
+//
+//	storage redis {
+//	    address <host:port|redis://...>
+//	    password <placeholder>
+//	    db <n>
+//	    key_prefix <prefix>
+//	    timeout <duration>
+//	    fail_closed
+//	}
+func (h *Handler) parseStorage(d *caddyfile.Dispenser) error {
+	if h.Storage != nil {
+		return d.Err("storage is configured twice")
+	}
+	if !d.NextArg() || d.Val() != "redis" {
+		return d.Errf("usage: storage redis { address <host:port> ... }")
+	}
+	rc := &RedisConfig{}
+	h.Storage = &StorageConfig{Redis: rc}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var err error
+		switch d.Val() {
+		case "address":
+			if !d.AllArgs(&rc.Address) {
+				return d.ArgErr()
+			}
+		case "password":
+			if !d.AllArgs(&rc.Password) {
+				return d.ArgErr()
+			}
+		case "db":
+			rc.DB, err = intArg(d)
+		case "key_prefix":
+			if !d.AllArgs(&rc.KeyPrefix) {
+				return d.ArgErr()
+			}
+		case "timeout":
+			err = durationArg(d, &rc.Timeout)
+		case "fail_closed":
+			rc.FailClosed = true
+		default:
+			return d.Errf("unrecognized storage option %q", d.Val())
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if rc.Address == "" {
+		return d.Err("storage redis: address is required")
 	}
 	return nil
 }

@@ -123,6 +123,17 @@ func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rec *record, mod
 		h.deny(w, rec, security.ModelDenial(model))
 		return false
 	}
+	if h.shared != nil {
+		if d, handled := h.sharedAdmit(r.Context(), k, tokens); handled {
+			if d != nil {
+				h.deny(w, rec, d)
+				return false
+			}
+			rec.charge = func(actual int, cost float64) { h.sharedSettle(k, tokens, actual, cost) }
+			return true
+		}
+		// Redis unavailable and failing open: the in-process limiter decides.
+	}
 	if d := k.Admit(tokens); d != nil {
 		h.deny(w, rec, d)
 		return false

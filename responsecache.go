@@ -98,7 +98,9 @@ func (h *Handler) chatCacheKey(r *http.Request, rec *record, req *providers.Chat
 func (h *Handler) serveCachedChat(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter, key string) bool {
 	e, fresh, ok := h.cache.c.Get(key)
 	if !ok || !fresh {
-		return false
+		if e, ok = h.sharedCacheGet(r.Context(), key); !ok {
+			return false
+		}
 	}
 	return h.replay(w, rec, req, cw, e, "hit")
 }
@@ -157,6 +159,7 @@ func (h *Handler) storeChat(key string, rec *record, resp *providers.ChatRespons
 		e.Provider = rec.deployment.up.name
 	}
 	h.cache.c.Set(key, e, timeDuration(h.Cache.TTL), timeDuration(h.Cache.StaleIfError))
+	h.sharedCacheSet(key, e)
 	// Ristretto applies writes asynchronously; waiting (microseconds, on a
 	// path that just paid for an upstream call) makes the entry visible to
 	// the very next request.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,28 +49,47 @@ func faultSite(base, backup, extra string) string {
 }
 
 // startSettled is startGateway that returns only once the new config
-// answers. Right after a load, a new connection can still be accepted by
-// the previous config's server, which the harness's 1ns grace period then
-// kills (the client sees EOF): a fault test must not mistake that for the
-// fault's outcome. A marker route tells the configs apart.
+// alone serves the port. Caddy binds each config's listener with
+// SO_REUSEPORT, so right after a load the kernel still hands some new
+// connections to the previous config's socket, and those are reset when
+// it closes a moment later: a fault test must not mistake that for the
+// fault's outcome. (The reload-under-load test measures exactly that loss,
+// for ai_backends and reverse_proxy alike.)
 func startSettled(t *testing.T, site string) *gateway {
 	t.Helper()
-	marker := fmt.Sprintf("config-%d", time.Now().UnixNano())
-	g := startGateway(t, "\trespond /__ready \""+marker+"\" 200\n"+site)
-	probe := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-	for range 200 {
-		resp, err := probe.Get(g.url("/__ready"))
+	g := startGateway(t, site)
+	deadline := time.Now().Add(faultBound)
+	for listeningSockets(g.port) > 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the previous config still listens on port %d", g.port)
+		}
+		time.Sleep(time.Millisecond) // polling a condition, bounded above
+	}
+	return g
+}
+
+// listeningSockets counts the sockets in LISTEN state on port, from
+// /proc/net/tcp and tcp6 (Linux); elsewhere it reports 1.
+func listeningSockets(port int) int {
+	n, read := 0, false
+	suffix := fmt.Sprintf(":%04X", port)
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(f)
 		if err != nil {
 			continue
 		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if string(b) == marker {
-			return g
+		read = true
+		for _, line := range strings.Split(string(b), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) > 3 && strings.HasSuffix(fields[1], suffix) && fields[3] == "0A" {
+				n++
+			}
 		}
 	}
-	t.Fatal("the new config never answered")
-	return nil
+	if !read {
+		return 1
+	}
+	return n
 }
 
 // rawUpstream speaks HTTP/1.1 by hand, so that a test can break the

@@ -3,11 +3,21 @@ package integration
 import (
 	"os"
 	"testing"
+
+	caddycmd "github.com/caddyserver/caddy/v2/cmd"
 )
+
+// runAsCaddy makes the test binary act as the caddy command: tests start a
+// second gateway process this way (see redis_test.go).
+const runAsCaddy = "AIB_TEST_RUN_AS_CADDY"
 
 // TestMain keeps Caddy's autosave and certificates out of the user's home
 // when the test command did not already point them at temporary folders.
 func TestMain(m *testing.M) {
+	if os.Getenv(runAsCaddy) == "1" {
+		caddycmd.Main()
+		os.Exit(0)
+	}
 	var made []string
 	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME"} {
 		if os.Getenv(v) == "" {

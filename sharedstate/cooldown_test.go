@@ -53,8 +53,9 @@ func TestCooldownAcrossInstances(t *testing.T) {
 // Listing scans only this store's prefix, even when the prefix contains
 // SCAN pattern characters.
 func TestCooldownsScanOnlyTheirPrefix(t *testing.T) {
-	glob := newTestStore(t, shared, nil, func(c *Config) { c.KeyPrefix = "t[ab]*?\\:" })
-	other := newTestStore(t, shared, nil, func(c *Config) { c.KeyPrefix = "ta12:" })
+	base := testPrefix(t)
+	glob := newTestStore(t, shared, nil, func(c *Config) { c.KeyPrefix = base + "[ab]*?\\:" })
+	other := newTestStore(t, shared, nil, func(c *Config) { c.KeyPrefix = base + "a12:" })
 	if err := glob.SetCooldown(bg(), "mine", time.Minute); err != nil {
 		t.Fatal(err)
 	}

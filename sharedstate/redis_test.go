@@ -212,7 +212,7 @@ const testTimeout = 2 * time.Second
 // until it is healthy.
 func newTestStore(tb testing.TB, srv *redisServer, clock *fakeClock, edit ...func(*Config)) *Store {
 	tb.Helper()
-	cfg := Config{Address: srv.addr, KeyPrefix: "t:" + tb.Name() + ":", Timeout: testTimeout}
+	cfg := Config{Address: srv.addr, KeyPrefix: testPrefix(tb), Timeout: testTimeout}
 	if clock != nil {
 		cfg.Now = clock.Now
 	}
@@ -226,6 +226,31 @@ func newTestStore(tb testing.TB, srv *redisServer, clock *fakeClock, edit ...fun
 	tb.Cleanup(func() { _ = s.Close() })
 	waitHealthy(tb, s, true)
 	return s
+}
+
+// testPrefixes gives each test (and each run of it, under -count) a key
+// prefix of its own on the shared server.
+var (
+	testPrefixMu sync.Mutex
+	testPrefixes = make(map[testing.TB]string)
+	testRuns     int
+)
+
+func testPrefix(tb testing.TB) string {
+	testPrefixMu.Lock()
+	defer testPrefixMu.Unlock()
+	p, ok := testPrefixes[tb]
+	if !ok {
+		testRuns++
+		p = "t:" + strconv.Itoa(testRuns) + ":" + tb.Name() + ":"
+		testPrefixes[tb] = p
+		tb.Cleanup(func() {
+			testPrefixMu.Lock()
+			defer testPrefixMu.Unlock()
+			delete(testPrefixes, tb)
+		})
+	}
+	return p
 }
 
 // waitHealthy waits, at most 5s, for s to report the wanted health. This

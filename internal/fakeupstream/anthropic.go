@@ -315,26 +315,16 @@ func anthropicError(w http.ResponseWriter, status int, typ, msg string, extra ht
 	})
 }
 
-// anthropicErrorType is the error type the API uses for a status
-// (https://docs.anthropic.com/en/api/errors).
+// anthropicErrorTypes are the error types the API uses per status
+// (https://docs.anthropic.com/en/api/errors); others are invalid_request_error.
+var anthropicErrorTypes = map[int]string{
+	401: "authentication_error", 402: "billing_error", 403: "permission_error", 404: "not_found_error",
+	413: "request_too_large", 429: "rate_limit_error", 500: "api_error", 529: "overloaded_error",
+}
+
 func anthropicErrorType(status int) string {
-	switch status {
-	case 401:
-		return "authentication_error"
-	case 402:
-		return "billing_error"
-	case 403:
-		return "permission_error"
-	case 404:
-		return "not_found_error"
-	case 413:
-		return "request_too_large"
-	case 429:
-		return "rate_limit_error"
-	case 500:
-		return "api_error"
-	case 529:
-		return "overloaded_error"
+	if typ, ok := anthropicErrorTypes[status]; ok {
+		return typ
 	}
 	return "invalid_request_error"
 }

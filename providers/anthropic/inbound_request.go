@@ -42,8 +42,9 @@ type inMessage struct {
 //	disable_parallel_tool_use → parallel_tool_calls false; stream (with usage requested)
 //
 // What the unified format cannot carry is left out here (thinking and
-// redacted_thinking blocks, documents, server tools, cache_control, images
-// inside tool results); WithNativeBody keeps it for an Anthropic upstream.
+// redacted_thinking blocks, documents, Files API images, server tools,
+// cache_control, images inside tool results and their is_error flag, the
+// thinking setting); WithNativeBody keeps all of it for an Anthropic upstream.
 // Errors are *providers.Error of KindInvalidRequest naming the field.
 func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
 	var in inRequest

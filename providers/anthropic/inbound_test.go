@@ -49,10 +49,10 @@ func TestParseMessagesRequestMapping(t *testing.T) {
 func TestParseMessagesRequestToolChoice(t *testing.T) {
 	const base = `{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}],"tools":[{"name":"f","input_schema":{"type":"object"}}],"tool_choice":`
 	tests := map[string]string{
-		`{"type":"auto"}`:                                  `"auto"`,
-		`{"type":"any"}`:                                   `"required"`,
-		`{"type":"none"}`:                                  `"none"`,
-		`{"type":"tool","name":"f"}`:                       `{"function":{"name":"f"},"type":"function"}`,
+		`{"type":"auto"}`:            `"auto"`,
+		`{"type":"any"}`:             `"required"`,
+		`{"type":"none"}`:            `"none"`,
+		`{"type":"tool","name":"f"}`: `{"function":{"name":"f"},"type":"function"}`,
 		`{"type":"auto","disable_parallel_tool_use":true}`: `"auto"`,
 	}
 	for in, want := range tests {

@@ -8,11 +8,11 @@ const FallbackMaxTokens = 4096
 
 // DefaultMaxTokens returns the max_tokens sent when the client set no output
 // limit. Anthropic requires the field; OpenAI clients usually omit it and
-// expect the model's full answer, so the default is the model's output limit,
-// except where a smaller value is the safer choice (Claude 3.7 Sonnet: 8192,
-// its limit without the output-128k beta is 64000, but a large max_tokens
-// reserves output-token rate limit up front). Unknown names get
-// FallbackMaxTokens.
+// expect the model's whole answer, so the default is the model's standard
+// output limit: 4096 for Claude 3, 8192 for Claude 3.5 and 3.7 (3.7 allows
+// more; the smaller value is the conservative choice), 32000 for Opus 4 and
+// 4.1, 64000 for the other Claude 4 models, 32000 for a later generation.
+// Names it cannot place get FallbackMaxTokens.
 //
 // Names are matched by family and version, so dated snapshots, "-latest"
 // aliases and Bedrock/Vertex style names resolve alike:

@@ -65,6 +65,9 @@ func (s *StreamTranslator) Translate(name string, data []byte) ([]*providers.Cha
 	}
 	var ev wireEvent
 	if err := json.Unmarshal(data, &ev); err != nil {
+		if !knownEvent(eventType(name, data)) {
+			return nil, nil // an event type added after this was written, shaped differently
+		}
 		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed stream event", Err: err}
 	}
 	if ev.Type == "" {
@@ -99,6 +102,26 @@ func (s *StreamTranslator) Translate(name string, data []byte) ([]*providers.Cha
 		return nil, errorEvent(data)
 	}
 	return nil, nil // ping and event types added after this was written
+}
+
+// eventType reads just the event's type (the SSE name when data has none).
+func eventType(name string, data []byte) string {
+	var head struct {
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(data, &head) == nil && head.Type != "" {
+		return head.Type
+	}
+	return name
+}
+
+func knownEvent(typ string) bool {
+	switch typ {
+	case "message_start", "content_block_start", "content_block_delta", "content_block_stop",
+		"message_delta", "message_stop", "ping", "error", "":
+		return true
+	}
+	return false
 }
 
 // errorEvent classifies an error event's data: Anthropic's envelope, or

@@ -180,6 +180,11 @@ func TestStreamEvents(t *testing.T) {
 			want:   []string{`{"index":0,"delta":{"role":"assistant"},"finish_reason":"stop"}`},
 		},
 		{
+			name:   "a future event of another shape is skipped",
+			events: [][2]string{{"message_start", start}, {"thought_summary", `{"type":"thought_summary","message":"not an object","index":"x"}`}},
+			want:   []string{`{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}`},
+		},
+		{
 			name:   "type taken from the event name when data has none",
 			events: [][2]string{{"message_start", `{"message":{"id":"msg_2","model":"m"}}`}},
 			want:   []string{`{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}`},
@@ -221,6 +226,8 @@ func TestStreamErrorEvents(t *testing.T) {
 		{"bare error object", "error", `{"type":"overloaded_error","message":"Overloaded"}`, providers.KindOverloaded},
 		{"no details", "error", `{"type":"error"}`, providers.KindUpstream},
 		{"malformed data", "content_block_delta", `{"type":`, providers.KindUpstream},
+		{"known event, wrong shape", "message_start", `{"type":"message_start","message":"x"}`, providers.KindUpstream},
+		{"garbage without a name", "", `not json`, providers.KindUpstream},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,247 @@
+package aibackends
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sira-ai/caddy-ai-backends/breaker"
+	"github.com/sira-ai/caddy-ai-backends/cache"
+	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/security"
+	"github.com/sira-ai/caddy-ai-backends/sharedstate"
+)
+
+// StorageConfig shares client limits, budgets, the response cache and
+// provider cooldowns among gateway instances through Redis.
+type StorageConfig struct {
+	// Redis server; without it all state stays in process.
+	Redis *RedisConfig `json:"redis,omitempty"`
+}
+
+// RedisConfig locates the shared Redis.
+type RedisConfig struct {
+	// Address is host:port or a redis:// URL.
+	Address string `json:"address"`
+	// Password, a placeholder such as {env.REDIS_PASSWORD}.
+	Password string `json:"password,omitempty"`
+	// DB number.
+	DB int `json:"db,omitempty"`
+	// KeyPrefix of every key. Default: "aib:".
+	KeyPrefix string `json:"key_prefix,omitempty"`
+	// Timeout: the longest a request waits on Redis per call. Default: 50ms.
+	Timeout caddy.Duration `json:"timeout,omitempty"`
+	// FailClosed denies requests (503) while Redis is unavailable instead
+	// of falling back to in-process limits.
+	FailClosed bool `json:"fail_closed,omitempty"`
+}
+
+// sharedState pools the Redis client across reloads with the same settings.
+type sharedState struct {
+	store    *sharedstate.Store
+	instance string
+}
+
+func (s *sharedState) Destruct() error { return s.store.Close() }
+
+func (h *Handler) provisionShared(ctx caddy.Context) error {
+	if h.Storage == nil || h.Storage.Redis == nil {
+		return nil
+	}
+	rc := h.Storage.Redis
+	if rc.Address == "" {
+		return fmt.Errorf("storage redis: address is required")
+	}
+	password, err := caddy.NewReplacer().ReplaceOrErr(rc.Password, true, true)
+	if err != nil {
+		return fmt.Errorf("storage redis: password: %v", err)
+	}
+	key := fmt.Sprintf("redis:%s|%d|%s|%d|%v|%s", rc.Address, rc.DB, rc.KeyPrefix, rc.Timeout, rc.FailClosed,
+		providers.KeyFingerprint(password))
+	v, err := h.pool.load(key, func() (caddy.Destructor, error) {
+		store, err := sharedstate.New(sharedstate.Config{
+			Address: rc.Address, Password: password, DB: rc.DB, KeyPrefix: rc.KeyPrefix,
+			Timeout: time.Duration(rc.Timeout), FailClosed: rc.FailClosed,
+		}, h.logger.Named("redis"))
+		if err != nil {
+			return nil, fmt.Errorf("storage redis: %v", err)
+		}
+		return &sharedState{store: store, instance: fmt.Sprintf("%x", time.Now().UnixNano())}, nil
+	})
+	if err != nil {
+		return err
+	}
+	h.shared = v.(*sharedState)
+	for _, c := range sharedstate.Collectors() {
+		if err := ctx.GetMetricsRegistry().Register(c); err != nil && !isAlreadyRegistered(err) {
+			return err
+		}
+	}
+	h.clientLimits = map[string]ClientKey{}
+	repl := caddy.NewReplacer()
+	for _, k := range h.ClientKeys {
+		if secret, err := repl.ReplaceOrErr(k.Key, true, true); err == nil {
+			h.clientLimits[security.Fingerprint(secret)] = k
+		}
+	}
+	go h.syncShared(ctx)
+	return nil
+}
+
+// sharedAdmit applies the client's limits and budget across instances. It
+// reports handled=false when Redis is unavailable and the in-process
+// limiter must decide (fail open).
+func (h *Handler) sharedAdmit(ctx context.Context, k *security.ClientKey, tokens int) (d *security.Denial, handled bool) {
+	cfg, ok := h.clientLimits[k.Fingerprint()]
+	if !ok {
+		return nil, false
+	}
+	s := h.shared.store
+	fp := k.Fingerprint()
+	if cfg.BudgetUSD > 0 {
+		spent, err := s.Spent(ctx, "budget:"+fp, time.Duration(cfg.BudgetPeriod))
+		if err != nil {
+			return h.sharedUnavailable()
+		}
+		if spent >= cfg.BudgetUSD {
+			return &security.Denial{Status: http.StatusTooManyRequests, Type: security.DenialBudgetExceeded,
+				Code: "insufficient_quota", Message: fmt.Sprintf("budget of %.2f USD for this key is used up", cfg.BudgetUSD)}, true
+		}
+	}
+	dec, err := s.AllowAll(ctx,
+		sharedstate.Limit{Key: "rpm:" + fp, PerMinute: cfg.RequestsPerMinute, Cost: 1},
+		sharedstate.Limit{Key: "tpm:" + fp, PerMinute: cfg.TokensPerMinute, Cost: tokens})
+	if err != nil {
+		return h.sharedUnavailable()
+	}
+	if !dec.Allowed {
+		return &security.Denial{Status: http.StatusTooManyRequests, Type: security.DenialRateLimited,
+			Code: "rate_limit_exceeded", RetryAfter: dec.RetryAfter,
+			Message: "rate limit reached for this key (shared across gateway instances)"}, true
+	}
+	return nil, true
+}
+
+func (h *Handler) sharedUnavailable() (*security.Denial, bool) {
+	if h.shared.store.FailClosed() {
+		return &security.Denial{Status: http.StatusServiceUnavailable, Type: "shared_state_unavailable",
+			Code: "shared_state_unavailable", Message: "the gateway's shared state is unavailable; try again shortly",
+			RetryAfter: time.Second}, true
+	}
+	return nil, false
+}
+
+// sharedSettle corrects the token estimate and adds the spend.
+func (h *Handler) sharedSettle(k *security.ClientKey, estimated, actual int, cost float64) {
+	cfg, ok := h.clientLimits[k.Fingerprint()]
+	if !ok {
+		return
+	}
+	s := h.shared.store
+	ctx := context.Background()
+	if cfg.TokensPerMinute > 0 && actual != estimated {
+		_ = s.Adjust(ctx, "tpm:"+k.Fingerprint(), cfg.TokensPerMinute, actual-estimated)
+	}
+	if cost > 0 {
+		_, _ = s.AddSpend(ctx, "budget:"+k.Fingerprint(), time.Duration(cfg.BudgetPeriod), cost)
+	}
+}
+
+// sharedCacheGet is the second cache tier, behind the local one.
+func (h *Handler) sharedCacheGet(ctx context.Context, key string) (*cache.Entry, bool) {
+	if h.shared == nil {
+		return nil, false
+	}
+	raw, ok, err := h.shared.store.CacheGet(ctx, key)
+	if err != nil || !ok {
+		return nil, false
+	}
+	var e cache.Entry
+	if json.Unmarshal(raw, &e) != nil || h.now().Sub(e.StoredAt) > timeDuration(h.Cache.TTL) {
+		return nil, false
+	}
+	// Keep it locally too: the next identical request stays in process.
+	h.cache.c.Set(key, &e, timeDuration(h.Cache.TTL)-h.now().Sub(e.StoredAt), timeDuration(h.Cache.StaleIfError))
+	return &e, true
+}
+
+func (h *Handler) sharedCacheSet(key string, e *cache.Entry) {
+	if h.shared == nil {
+		return
+	}
+	raw, err := json.Marshal(e)
+	if err != nil {
+		return
+	}
+	_ = h.shared.store.CacheSet(context.Background(), key, raw, timeDuration(h.Cache.TTL))
+}
+
+// sharedCooldown tells the other instances that a deployment is rate limited.
+func (h *Handler) sharedCooldown(d *deployment, rest time.Duration) {
+	if h.shared == nil {
+		return
+	}
+	go func() { _ = h.shared.store.SetCooldown(context.Background(), d.id, rest) }()
+}
+
+// syncShared pulls other instances' cooldowns into the local breakers and
+// publishes this instance's open breakers, until the config is unloaded.
+func (h *Handler) syncShared(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		s := h.shared.store
+		if !s.Healthy() {
+			continue
+		}
+		if cds, err := s.Cooldowns(ctx); err == nil {
+			for id, rest := range cds {
+				if d, ok := h.catalog.byID[id]; ok && rest > 0 {
+					d.state.brk.CoolDown(rest)
+				}
+			}
+		}
+		for id, d := range h.catalog.byID {
+			if st := d.state.brk.State(); st != breaker.Closed {
+				_ = s.PublishBreaker(ctx, h.shared.instance, id, st.String(), 5*time.Second)
+			}
+		}
+	}
+}
+
+// sharedStatus is the status API's view of the shared state.
+func (h *Handler) sharedStatus() any {
+	if h.shared == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	out := map[string]any{"healthy": h.shared.store.Healthy(), "instance": h.shared.instance}
+	if cds, err := h.shared.store.Cooldowns(ctx); err == nil {
+		ms := map[string]int64{}
+		for id, d := range cds {
+			ms[id] = d.Milliseconds()
+		}
+		out["cooldowns_ms"] = ms
+	}
+	if brs, err := h.shared.store.Breakers(ctx); err == nil {
+		out["open_breakers"] = brs
+	}
+	return out
+}
+
+func isAlreadyRegistered(err error) bool {
+	var dup prometheus.AlreadyRegisteredError
+	return errors.As(err, &dup)
+}
