@@ -33,7 +33,10 @@ func (h *Handler) serveMessages(w http.ResponseWriter, r *http.Request, rec *rec
 		h.fail(w, rec, e)
 		return
 	}
-	r = r.WithContext(anthropic.WithNativeBody(r.Context(), body))
+	// An Anthropic upstream gets the client's own body (and beta header)
+	// with the least change.
+	r = r.WithContext(anthropic.WithNativeRequest(r.Context(),
+		&anthropic.NativeRequest{Body: body, Beta: r.Header.Values("anthropic-beta")}))
 	h.chat(w, r, rec, req, anthropicChatWriter{})
 }
 

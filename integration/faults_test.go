@@ -7,12 +7,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 )
@@ -381,5 +384,154 @@ func TestMidStreamFaultsEndWithErrorEvent(t *testing.T) {
 				t.Fatalf("the backup was called after the stream was committed")
 			}
 		})
+	}
+}
+
+// holdingUpstream streams two chunks, then holds the stream open until the
+// client goes away (gone is closed) or the test ends.
+func holdingUpstream(t *testing.T) (url string, sent, gone <-chan struct{}) {
+	sentc, gonec, release := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = io.WriteString(w, rawChunk+rawChunk)
+		w.(http.Flusher).Flush()
+		once.Do(func() { close(sentc) })
+		select {
+		case <-r.Context().Done():
+			close(gonec)
+		case <-release:
+		}
+	}))
+	t.Cleanup(up.Close)
+	t.Cleanup(func() { close(release) }) // runs first
+	return up.URL, sentc, gonec
+}
+
+func within(t *testing.T, c <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-c:
+	case <-time.After(faultBound):
+		t.Fatalf("%s within %s", what, faultBound)
+	}
+}
+
+// TestClientDisconnectMidStreamCancelsUpstream: a client that leaves
+// mid-stream ends the upstream call at once and leaves no goroutine behind.
+func TestClientDisconnectMidStreamCancelsUpstream(t *testing.T) {
+	url, sent, gone := holdingUpstream(t)
+	g := startSettled(t, strings.Replace(faultSite(url, "", ""), "timeout 200ms", "timeout 30s", 1))
+	before := goleak.IgnoreCurrent() // Caddy's own long-lived goroutines
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, g.url("/v1/chat/completions"), strings.NewReader(chatStreamM))
+	req.Header.Set("Content-Type", "application/json")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if resp, err := g.client.Do(req); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}()
+	within(t, sent, "the upstream did not start streaming")
+	cancel()
+	within(t, gone, "the upstream call was not canceled when the client left")
+	within(t, done, "the client did not return")
+	g.client.CloseIdleConnections()
+	goleak.VerifyNone(t, before)
+}
+
+// TestStreamChunksReachClientBeforeStreamEnds: each chunk is flushed to
+// the client as it comes, not when the stream ends.
+func TestStreamChunksReachClientBeforeStreamEnds(t *testing.T) {
+	url, _, _ := holdingUpstream(t)
+	g := startSettled(t, strings.Replace(faultSite(url, "", ""), "timeout 200ms", "timeout 30s", 1))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, g.url("/v1/chat/completions"), strings.NewReader(chatStreamM))
+	req.Header.Set("Content-Type", "application/json")
+	first := make(chan struct{})
+	go func() {
+		resp, err := g.client.Do(req)
+		if err != nil {
+			return
+		}
+		defer resp.Body.Close()
+		line, _ := bufio.NewReader(resp.Body).ReadString('\n')
+		if strings.HasPrefix(line, "data: ") {
+			close(first)
+		}
+	}()
+	within(t, first, "the first chunk did not reach the client while the upstream stream was open (the stream is buffered)")
+}
+
+// TestSlowClientDoesNotHoldUpstream: a client that stops reading cannot
+// keep the upstream call open: once the gateway's writes block, the
+// attempt's idle timeout (200ms) ends the upstream call.
+func TestSlowClientDoesNotHoldUpstream(t *testing.T) {
+	gone := make(chan struct{})
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "text/event-stream")
+		event := "data: " + strings.Replace(rawChunk[len("data: "):len(rawChunk)-2], `"part"`, `"`+strings.Repeat("x", 64<<10)+`"`, 1) + "\n\n"
+		for sent := 0; sent < 512<<20; sent += len(event) { // bounded: 512 MB
+			if _, err := io.WriteString(w, event); err != nil {
+				break
+			}
+			w.(http.Flusher).Flush()
+		}
+		<-r.Context().Done()
+		close(gone)
+	}))
+	defer up.Close()
+	g := startSettled(t, faultSite(up.URL, "", ""))
+	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", g.port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		len(chatStreamM), chatStreamM)
+	// The client reads nothing, ever.
+	within(t, gone, "the upstream call stayed open behind a client that stopped reading")
+}
+
+// TestBadBodiesRefusedBeforeUpstream: oversized and malformed requests get
+// an OpenAI error and never reach a provider.
+func TestBadBodiesRefusedBeforeUpstream(t *testing.T) {
+	up, rec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
+	g := startSettled(t, faultSite(up.URL, "", "\t\tmax_body_size 1KB"))
+	big := `{"model":"m","messages":[{"role":"user","content":"` + strings.Repeat("x", 4096) + `"}]}`
+	for _, c := range []struct {
+		name, body, contentType string
+		chunked                 bool
+		status                  int
+	}{
+		{"oversized", big, "application/json", false, 413},
+		{"oversized, chunked", big, "application/json", true, 413},
+		{"malformed JSON", `{"model":"m","messages":[`, "application/json", false, 400},
+		{"not an object", `["m"]`, "application/json", false, 400},
+		{"wrong field type", `{"model":7,"messages":[{"role":"user","content":"x"}]}`, "application/json", false, 400},
+		{"empty", "", "application/json", false, 400},
+		{"not JSON", chatM, "text/plain", false, 415},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var body io.Reader = strings.NewReader(c.body)
+			if c.chunked {
+				body = io.MultiReader(body) // unknown length: sent chunked
+			}
+			req, _ := http.NewRequest(http.MethodPost, g.url("/v1/chat/completions"), body)
+			req.Header.Set("Content-Type", c.contentType)
+			resp, got := g.do(req)
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.status, got)
+			}
+			openAIError(t, got)
+		})
+	}
+	if n := rec.Count(); n != 0 {
+		t.Fatalf("%d bad requests reached the upstream", n)
 	}
 }

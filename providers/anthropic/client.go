@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,7 +76,7 @@ func (p *Provider) Images(context.Context, providers.Target, *providers.ImageReq
 }
 
 // requestBody is the translated request, or the client's own Anthropic body
-// (see NativeRequest) with model and stream set.
+// (see NativeRequest) with model, stream and a lowered max_tokens set.
 func (p *Provider) requestBody(ctx context.Context, t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
 	n := NativeRequestFrom(ctx)
 	if n == nil || len(n.Body) == 0 {
@@ -87,6 +88,15 @@ func (p *Provider) requestBody(ctx context.Context, t providers.Target, req *pro
 		model, _ := marshal(t.Model)
 		if body, err = providers.SetTopLevel(body, "model", model); err != nil {
 			return nil, invalid("", "request body must be a JSON object")
+		}
+	}
+	// The handler may lower max_tokens (a configured cap): keep that.
+	if req != nil && req.MaxTokens != nil {
+		limit := []byte(strconv.Itoa(*req.MaxTokens))
+		if !bytes.Equal(providers.GetTopLevel(body, "max_tokens"), limit) {
+			if body, err = providers.SetTopLevel(body, "max_tokens", limit); err != nil {
+				return nil, invalid("", "request body must be a JSON object")
+			}
 		}
 	}
 	switch current := string(providers.GetTopLevel(body, "stream")); {

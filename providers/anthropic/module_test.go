@@ -130,6 +130,16 @@ func TestNativeBodyPassThrough(t *testing.T) {
 	if NativeRequestFrom(context.Background()) != nil || (*NativeRequest)(nil).UpstreamResponse() != nil {
 		t.Error("no native request expected")
 	}
+	// A max_tokens the handler lowered in the unified request is applied.
+	capped := *req
+	limit := 50
+	capped.MaxTokens = &limit
+	if _, err := p.Chat(WithNativeBody(context.Background(), []byte(body)), target, &capped); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(rec.Last().Body); !strings.Contains(got, `"max_tokens":50,`) || strings.Contains(got, `"max_tokens":100`) {
+		t.Errorf("capped body %s", got)
+	}
 	if _, err := p.Chat(WithNativeBody(context.Background(), []byte(`[1]`)), target, req); asKind(t, err) != providers.KindInvalidRequest {
 		t.Errorf("non-object native body: %v", err)
 	}

@@ -10,7 +10,8 @@ import (
 // change. The handler attaches it with WithNativeBody; when this provider
 // finds it in the context, Chat and ChatStream send Body instead of
 // translating the unified request: only "model" is replaced with the
-// upstream name (and "stream" set to match the call), so cache_control,
+// upstream name, "stream" set to match the call, and "max_tokens" set to
+// the unified request's when the handler changed it (a cap), so cache_control,
 // thinking, documents, server tools and fields the gateway does not know
 // reach Anthropic untouched. Other provider types ignore it and translate
 // the unified request as usual, so one context serves every fallback.
