@@ -287,3 +287,27 @@ func TestAnthropicSDKAgainstOpenAIDeployment(t *testing.T) {
 		t.Fatalf("unknown model through the Anthropic SDK: %v", err)
 	}
 }
+
+func TestAnthropicSDKPassesThroughToClaude(t *testing.T) {
+	claude, crec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{APIKey: "claude-key"})
+	defer claude.Close()
+	gem, _ := fakeupstream.NewGemini(fakeupstream.GeminiOptions{})
+	defer gem.Close()
+	oai, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
+	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
+	body := `{"model":"claude-sonnet-4-5","max_tokens":64,"metadata":{"user_id":"u1"},"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"Hi"}]}`
+	resp, out := g.post("/v1/messages", body, "anthropic-beta", "prompt-caching-2024-07-31")
+	if resp.StatusCode != 200 || !strings.Contains(string(out), fakeupstream.DefaultAnthropicText) {
+		t.Fatalf("%d %s", resp.StatusCode, out)
+	}
+	sent := crec.Last()
+	var got, want map[string]any
+	mustJSON(t, sent.Body, &got)
+	mustJSON(t, []byte(body), &want)
+	if fmt.Sprint(got["system"]) != fmt.Sprint(want["system"]) || fmt.Sprint(got["metadata"]) != fmt.Sprint(want["metadata"]) {
+		t.Fatalf("the native body was not passed through: %s", sent.Body)
+	}
+	if !strings.Contains(sent.Header.Get("anthropic-beta"), "prompt-caching-2024-07-31") {
+		t.Fatalf("anthropic-beta not forwarded: %v", sent.Header)
+	}
+}
