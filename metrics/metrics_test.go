@@ -214,6 +214,7 @@ func touchAll() {
 	IncSecurityEvent(EventRedacted)
 	IncKeyRequest("all-p", "kfp_00000000000000ff")
 	IncDegraded("cache_only")
+	SetKeyDaysLeft("all-p", "kfp_00000000000000ff", 30)
 }
 
 func TestNamesMatchRegistered(t *testing.T) {
