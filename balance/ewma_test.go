@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 func TestLatencyNeverObservedIsZero(t *testing.T) {
@@ -13,7 +15,7 @@ func TestLatencyNeverObservedIsZero(t *testing.T) {
 }
 
 func TestLatencyFirstObservationIsTaken(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	e := NewEndpoint(1)
 	e.Observe(80*time.Millisecond, clock.Now())
 	if got := e.Latency(clock.Now()); got != 80*time.Millisecond {
@@ -22,7 +24,7 @@ func TestLatencyFirstObservationIsTaken(t *testing.T) {
 }
 
 func TestLatencyJumpsToPeaks(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	e := NewEndpoint(1)
 	e.Observe(10*time.Millisecond, clock.Now())
 	clock.Advance(time.Millisecond)
@@ -33,7 +35,7 @@ func TestLatencyJumpsToPeaks(t *testing.T) {
 }
 
 func TestLatencyMovesDownByElapsedTime(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	e := NewEndpoint(1)
 	e.Observe(100*time.Millisecond, clock.Now())
 
@@ -54,7 +56,7 @@ func TestLatencyMovesDownByElapsedTime(t *testing.T) {
 
 // An idle estimate fades so that a once-slow endpoint is tried again.
 func TestLatencyFadesWhileIdle(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	e := NewEndpoint(1)
 	start := clock.Now()
 	e.Observe(time.Second, start)
@@ -75,7 +77,7 @@ func TestLatencyFadesWhileIdle(t *testing.T) {
 }
 
 func TestObserveOutOfOrderKeepsNewestStamp(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	e := NewEndpoint(1)
 	start := clock.Now()
 	e.Observe(time.Second, start.Add(decayTime))
@@ -86,7 +88,7 @@ func TestObserveOutOfOrderKeepsNewestStamp(t *testing.T) {
 }
 
 func TestObserveNegativeLatencyCountsAsZero(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	e := NewEndpoint(1)
 	e.Observe(-time.Second, clock.Now())
 	if got := e.Latency(clock.Now()); got != 0 {

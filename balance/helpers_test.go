@@ -2,9 +2,7 @@ package balance
 
 import (
 	"math/rand/v2"
-	"sync"
 	"testing"
-	"time"
 )
 
 // seeded returns a deterministic IntN so that distribution tests give the
@@ -50,26 +48,4 @@ func checkShares(t *testing.T, counts []int, shares []float64, tolerance float64
 			t.Errorf("endpoint %d got share %.4f, want %.4f ± %.4f (counts %v)", i, got, shares[i], tolerance, counts)
 		}
 	}
-}
-
-// fakeClock is a manually advanced clock, so latency tests never wait.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }

@@ -3,15 +3,17 @@ package balance
 import (
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 // newP2C returns a deterministic p2c policy on a fake clock.
-func newP2C(clock *fakeClock) *p2cEWMA {
+func newP2C(clock *testclock.Clock) *p2cEWMA {
 	return &p2cEWMA{intN: seeded(), now: clock.Now}
 }
 
 // observed returns endpoints whose latency estimates are the given values.
-func observed(clock *fakeClock, latencies ...time.Duration) []*Endpoint {
+func observed(clock *testclock.Clock, latencies ...time.Duration) []*Endpoint {
 	eps := make([]*Endpoint, len(latencies))
 	for i, l := range latencies {
 		eps[i] = NewEndpoint(1)
@@ -24,14 +26,14 @@ func observed(clock *fakeClock, latencies ...time.Duration) []*Endpoint {
 // pairs out of three); the slow ones still get the remaining third, so
 // their estimates keep being refreshed.
 func TestP2CPrefersFastButProbesOthers(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	eps := observed(clock, 10*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond)
 	counts := countPicks(t, newP2C(clock), eps, 30000)
 	checkShares(t, counts, []float64{2.0 / 3, 1.0 / 6, 1.0 / 6}, 0.01)
 }
 
 func TestP2CNeverObservedIsTriedFirst(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	eps := observed(clock, time.Millisecond, time.Millisecond)
 	eps = append(eps, NewEndpoint(1))
 	counts := countPicks(t, newP2C(clock), eps, 30000)
@@ -39,7 +41,7 @@ func TestP2CNeverObservedIsTriedFirst(t *testing.T) {
 }
 
 func TestP2CWeighsInFlight(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	eps := observed(clock, 10*time.Millisecond, 100*time.Millisecond)
 	p := newP2C(clock)
 	tests := []struct {
@@ -63,7 +65,7 @@ func TestP2CWeighsInFlight(t *testing.T) {
 }
 
 func TestP2CRetriesAnEndpointWhoseSlownessIsOld(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	slow := observed(clock, time.Second)[0]
 	clock.Advance(time.Minute) // e^-6 ≈ 0.25%: the old 1s reads as ~2.5ms
 	fast := observed(clock, 10*time.Millisecond)[0]
@@ -73,7 +75,7 @@ func TestP2CRetriesAnEndpointWhoseSlownessIsOld(t *testing.T) {
 }
 
 func TestP2CDrawsDistinctEndpoints(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	eps := observed(clock, 10*time.Millisecond, 100*time.Millisecond)
 	// Were the two choices ever the same endpoint, the slow one would
 	// sometimes be compared with itself and picked.

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 func TestSetConfigKeepsState(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	b := New(base, clock.Now)
 	runScript(t, b, clock, "+ fail + fail")
 
@@ -21,7 +23,7 @@ func TestSetConfigKeepsState(t *testing.T) {
 }
 
 func TestSetConfigNeverChangesStateByItself(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	b := New(base, clock.Now)
 	runScript(t, b, clock, "+ fail + fail")
 	gen := b.Generation()
@@ -32,7 +34,7 @@ func TestSetConfigNeverChangesStateByItself(t *testing.T) {
 }
 
 func TestSetConfigNewWindowClearsCounts(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	b := New(ratioCfg, clock.Now)
 	runScript(t, b, clock, "+ fail + fail")
 	same := ratioCfg
@@ -50,7 +52,7 @@ func TestSetConfigNewWindowClearsCounts(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	b := New(base, clock.Now)
 	runScript(t, b, clock, trip3+" cool:1m")
 	gen := b.Generation()
@@ -66,7 +68,7 @@ func TestReset(t *testing.T) {
 }
 
 func TestGeneration(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	b := New(base, clock.Now)
 	steps := []struct {
 		script  string
@@ -93,7 +95,7 @@ func TestGeneration(t *testing.T) {
 }
 
 func TestSnapshot(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	start := clock.Now()
 	b := New(withProbes(2), clock.Now)
 	runScript(t, b, clock, "+ ok + fail + fail wait:1s + fail wait:10s + + ok cool:30s")
@@ -125,7 +127,7 @@ func TestSnapshot(t *testing.T) {
 }
 
 func TestSnapshotOmitsPastDeadlines(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	b := New(base, clock.Now)
 	runScript(t, b, clock, "+ fail + ok cool:1s wait:1s")
 	data, err := json.Marshal(b.Snapshot())

@@ -3,6 +3,8 @@ package breaker
 import (
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 // base is a small configuration that keeps scripts short: three failures
@@ -39,7 +41,7 @@ func TestStateMachine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := newFakeClock()
+			clock := testclock.New()
 			runScript(t, New(tt.cfg, clock.Now), clock, tt.script)
 		})
 	}
@@ -66,7 +68,7 @@ func TestStaleOutcomesAreIgnored(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := newFakeClock()
+			clock := testclock.New()
 			runScript(t, New(base, clock.Now), clock, tt.script)
 		})
 	}
@@ -87,14 +89,14 @@ func TestCoolDown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := newFakeClock()
+			clock := testclock.New()
 			runScript(t, New(base, clock.Now), clock, tt.script)
 		})
 	}
 }
 
 func TestReadyDoesNotReserveProbes(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	b := New(base, clock.Now)
 	if !b.Ready() {
 		t.Fatal("closed breaker not ready")

@@ -5,12 +5,14 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 // The half-open probe limit must hold when many goroutines race for the
 // slots: exactly HalfOpenProbes of them get through.
 func TestProbeLimitUnderContention(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	b := New(withProbes(3), clock.Now)
 	runScript(t, b, clock, trip3+" wait:10s")
 
@@ -32,7 +34,7 @@ func TestProbeLimitUnderContention(t *testing.T) {
 // Hammers every method from many goroutines while the clock moves, so the
 // race detector sees every path, then checks the invariants still hold.
 func TestConcurrentUse(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	b := New(Config{FailureThreshold: 3, FailureRatio: 0.5, MinRequests: 4, Window: time.Second,
 		RecoveryTimeout: 100 * time.Millisecond, SuccessThreshold: 2, HalfOpenProbes: 2}, clock.Now)
 

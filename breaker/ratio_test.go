@@ -3,6 +3,8 @@ package breaker
 import (
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 // ratioCfg opens on the ratio rule only: the consecutive threshold is out
@@ -35,14 +37,14 @@ func TestFailureRatio(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := newFakeClock()
+			clock := testclock.New()
 			runScript(t, New(tt.cfg, clock.Now), clock, tt.script)
 		})
 	}
 }
 
 func TestWindowCountsOnlyClosedTraffic(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	b := New(ratioCfg, clock.Now)
 	runScript(t, b, clock, "+ ok + ok + ok")
 	if s := b.Snapshot(); s.WindowRequests != 3 || s.WindowFailures != 0 {

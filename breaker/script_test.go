@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 // runScript drives a breaker through a space-separated script and fails the
@@ -19,7 +21,7 @@ import (
 //     wait:DUR   advance the clock
 //     cool:DUR   CoolDown(DUR)
 //     =STATE     State() must be STATE (closed, open, half_open)
-func runScript(t *testing.T, b *Breaker, clock *fakeClock, script string) {
+func runScript(t *testing.T, b *Breaker, clock *testclock.Clock, script string) {
 	t.Helper()
 	for i, tok := range strings.Fields(script) {
 		where := func() string { return fmt.Sprintf("step %d (%s) of %q", i+1, tok, script) }

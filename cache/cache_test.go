@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -61,7 +62,7 @@ func TestSetStoresACopy(t *testing.T) {
 }
 
 func TestFreshStaleAndExpired(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	c := newTestCache(t, 1<<20, clock.Now)
 	c.Set("k", &Entry{Body: []byte("{}")}, time.Minute, 5*time.Minute)
 	c.Wait()
@@ -91,7 +92,7 @@ func TestFreshStaleAndExpired(t *testing.T) {
 }
 
 func TestNoStaleWindow(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	c := newTestCache(t, 1<<20, clock.Now)
 	c.Set("k", &Entry{Body: []byte("{}")}, time.Minute, 0)
 	c.Wait()
@@ -102,7 +103,7 @@ func TestNoStaleWindow(t *testing.T) {
 }
 
 func TestStoredAtGivenByCaller(t *testing.T) {
-	clock := newFakeClock()
+	clock := testclock.New()
 	c := newTestCache(t, 1<<20, clock.Now)
 	// Answered 50s ago (for example while the call was collapsed).
 	c.Set("k", &Entry{Body: []byte("{}"), StoredAt: clock.Now().Add(-50 * time.Second)}, time.Minute, 0)

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"encoding/json"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,28 +14,6 @@ import (
 // workers after Close, or Group calls nobody waits for.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
-}
-
-// fakeClock is a manually advanced clock, so TTL tests never wait.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 // newTestCache returns a cache closed when the test ends.

@@ -3,10 +3,12 @@ package metrics
 import (
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 func TestWindowRate(t *testing.T) {
-	clk := newFakeClock()
+	clk := testclock.New()
 	w := newSlidingWindow(60*time.Second, 5*time.Second, clk.Now)
 	if got := w.rate(); got != 0 {
 		t.Fatalf("empty rate = %v, want 0", got)
@@ -21,7 +23,7 @@ func TestWindowRate(t *testing.T) {
 }
 
 func TestWindowSlides(t *testing.T) {
-	clk := newFakeClock()
+	clk := testclock.New()
 	w := newSlidingWindow(60*time.Second, 5*time.Second, clk.Now)
 
 	w.record(true) // t=0, bucket 0
@@ -59,7 +61,7 @@ func TestWindowSlides(t *testing.T) {
 }
 
 func TestWindowBucketReuseClearsOldCounts(t *testing.T) {
-	clk := newFakeClock()
+	clk := testclock.New()
 	w := newSlidingWindow(10*time.Second, 5*time.Second, clk.Now) // 2 buckets
 	w.record(true)
 	w.record(true)
@@ -71,7 +73,7 @@ func TestWindowBucketReuseClearsOldCounts(t *testing.T) {
 }
 
 func TestWindowClockBackwardsIgnoresFuture(t *testing.T) {
-	clk := newFakeClock()
+	clk := testclock.New()
 	w := newSlidingWindow(60*time.Second, 5*time.Second, clk.Now)
 	w.record(true)
 	clk.Advance(-time.Minute) // e.g. a test clock rewound

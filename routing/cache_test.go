@@ -6,42 +6,24 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
-// fakeClock is a settable clock for TTL tests.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)} }
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 func TestCacheTTL(t *testing.T) {
-	clock := newFakeClock()
-	c := NewCache(time.Minute, clock.now)
+	clock := testclock.New()
+	c := NewCache(time.Minute, clock.Now)
 	d := Decision{Order: []int{1, 0}, Provider: "b", Strategy: "cost"}
 	c.Put("k", 7, d)
 
 	if got, ok := c.Get("k", 7); !ok || got.Provider != "b" || len(got.Order) != 2 {
 		t.Fatalf("fresh entry: %+v %v", got, ok)
 	}
-	clock.advance(59 * time.Second)
+	clock.Advance(59 * time.Second)
 	if _, ok := c.Get("k", 7); !ok {
 		t.Fatal("entry expired before its TTL")
 	}
-	clock.advance(time.Second)
+	clock.Advance(time.Second)
 	if _, ok := c.Get("k", 7); ok {
 		t.Fatal("entry still served at its TTL")
 	}
@@ -56,8 +38,8 @@ func TestCacheTTL(t *testing.T) {
 }
 
 func TestCacheGenerationInvalidates(t *testing.T) {
-	clock := newFakeClock()
-	c := NewCache(time.Hour, clock.now)
+	clock := testclock.New()
+	c := NewCache(time.Hour, clock.Now)
 	c.Put("k", 1, Decision{Provider: "a"})
 	if _, ok := c.Get("k", 2); ok {
 		t.Fatal("hit after the generation changed (a breaker moved)")
@@ -87,8 +69,8 @@ func TestCacheDisabled(t *testing.T) {
 }
 
 func TestCacheBounded(t *testing.T) {
-	clock := newFakeClock()
-	c := NewCache(time.Hour, clock.now)
+	clock := testclock.New()
+	c := NewCache(time.Hour, clock.Now)
 	c.limit = 64
 	for i := range 1000 {
 		c.Put(strconv.Itoa(i), 1, Decision{})
@@ -103,8 +85,8 @@ func TestCacheBounded(t *testing.T) {
 }
 
 func TestCacheEvictsStaleFirst(t *testing.T) {
-	clock := newFakeClock()
-	c := NewCache(time.Minute, clock.now)
+	clock := testclock.New()
+	c := NewCache(time.Minute, clock.Now)
 	c.limit = 16
 	for i := range 8 {
 		c.Put("old-gen-"+strconv.Itoa(i), 1, Decision{}) // stale once gen 2 arrives
@@ -122,7 +104,7 @@ func TestCacheEvictsStaleFirst(t *testing.T) {
 		t.Fatalf("len %d, want 9", c.Len())
 	}
 	// Expired entries go the same way.
-	clock.advance(2 * time.Minute)
+	clock.Advance(2 * time.Minute)
 	for i := range 7 {
 		c.Put("new-"+strconv.Itoa(i), 2, Decision{})
 	}

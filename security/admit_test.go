@@ -6,10 +6,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 // newTestKey builds a single key on a fake clock.
-func newTestKey(t testing.TB, cfg ClientKeyConfig) (*ClientKey, *fakeClock) {
+func newTestKey(t testing.TB, cfg ClientKeyConfig) (*ClientKey, *testclock.Clock) {
 	t.Helper()
 	clock := newFakeClock()
 	cfg.Key = secretA

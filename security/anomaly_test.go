@@ -5,12 +5,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 // traffic sends requests from client every interval for duration and
 // returns the first block seen (zero if none) and how many transitions
 // (justBlocked) happened.
-func traffic(d *AnomalyDetector, clock *fakeClock, client string, interval, duration time.Duration) (firstBlock time.Time, until time.Time, transitions int) {
+func traffic(d *AnomalyDetector, clock *testclock.Clock, client string, interval, duration time.Duration) (firstBlock time.Time, until time.Time, transitions int) {
 	for elapsed := time.Duration(0); elapsed < duration; elapsed += interval {
 		blocked, u, just := d.Observe(client)
 		if just {

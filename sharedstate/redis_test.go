@@ -18,6 +18,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 // The tests run against real redis-server processes on free loopback
@@ -178,28 +180,11 @@ func (r *redisServer) kill() {
 func (r *redisServer) pause()  { _ = r.cmd.Process.Signal(syscall.SIGSTOP) }
 func (r *redisServer) resume() { _ = r.cmd.Process.Signal(syscall.SIGCONT) }
 
-// fakeClock is the injected clock: time moves only when a test says so.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// newFakeClock starts at a realistic instant, so that the scripts work on
-// real-sized timestamps (about 1.8e15 µs), exercising their exactness.
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newFakeClock is the injected clock. It starts at a realistic instant, so
+// that the scripts work on real-sized timestamps (about 1.8e15 µs),
+// exercising their exactness.
+func newFakeClock() *testclock.Clock {
+	return testclock.At(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 }
 
 // testTimeout is the per-call budget of the functional tests: generous, so
@@ -210,7 +195,7 @@ const testTimeout = 2 * time.Second
 // newTestStore connects a Store to srv under a key prefix private to the
 // test (two stores of one test share it: two gateway instances), and waits
 // until it is healthy.
-func newTestStore(tb testing.TB, srv *redisServer, clock *fakeClock, edit ...func(*Config)) *Store {
+func newTestStore(tb testing.TB, srv *redisServer, clock *testclock.Clock, edit ...func(*Config)) *Store {
 	tb.Helper()
 	cfg := Config{Address: srv.addr, KeyPrefix: testPrefix(tb), Timeout: testTimeout}
 	if clock != nil {
