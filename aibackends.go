@@ -262,6 +262,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, _ caddyhttp.
 		return nil
 	}
 	rec := h.newRecord(r, ep.name, ep.format)
+	// Every answer, errors included, names its request (the SDKs expose it).
+	w.Header().Set("X-Request-Id", rec.id)
+	if ep.format == formatAnthropic {
+		w.Header().Set("Request-Id", rec.id)
+	}
 	if h.authenticate(w, r, rec) {
 		ep.serve(h, w, r, rec)
 	}

@@ -78,7 +78,6 @@ func (h *Handler) decisionHeaders(w http.ResponseWriter, r *http.Request, rec *r
 	if p.decision.Strategy != "" {
 		hdr.Set("X-AI-Strategy", p.decision.Strategy)
 	}
-	hdr.Set("X-Request-Id", rec.id)
 	if r.Header.Get("X-AI-Debug") != "" {
 		hdr.Set("X-AI-Confidence", strconv.FormatFloat(p.decision.Confidence, 'f', 2, 64))
 		hdr.Set("X-AI-Reasoning", strings.Join(p.decision.Reasoning, "; "))

@@ -118,7 +118,6 @@ func (h *Handler) replay(w http.ResponseWriter, rec *record, req *providers.Chat
 	hdr := w.Header()
 	hdr.Set("X-AI-Cache", strings.ToUpper(result))
 	hdr.Set("X-AI-Provider", e.Provider)
-	hdr.Set("X-Request-Id", rec.id)
 	hdr.Set("X-AI-Cost-USD", "0.00000000")
 	if result == "stale" {
 		hdr.Set("Warning", `110 - "Response is Stale"`)

@@ -58,7 +58,24 @@ func (b *Breaker) Allow() bool {
 		// The common case needs no clock: nothing time-driven can apply.
 		return true
 	}
+	return b.admitLocked(b.now(), true)
+}
+
+// Ready reports whether Allow would admit a request now, without reserving
+// a probe slot. It lets a caller filter the candidates it hands to a load
+// balancer, then call Allow on the one chosen: calling Allow on every
+// candidate would tie up half-open probe slots that are never used.
+func (b *Breaker) Ready() bool {
 	now := b.now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.admitLocked(now, false)
+}
+
+// admitLocked brings the state up to now and reports whether a request
+// would be admitted; with reserve it also takes the half-open probe slot.
+// It is the shared decision of Allow and Ready. b.mu must be held.
+func (b *Breaker) admitLocked(now time.Time, reserve bool) bool {
 	b.advance(now)
 	if b.coolingDown(now) {
 		return false
@@ -70,30 +87,10 @@ func (b *Breaker) Allow() bool {
 		if b.probesInFlight >= b.cfg.HalfOpenProbes {
 			return false
 		}
-		b.probesInFlight++
+		if reserve {
+			b.probesInFlight++
+		}
 		return true
-	default:
-		return false
-	}
-}
-
-// Ready reports whether Allow would admit a request now, without reserving
-// a probe slot. It lets a caller filter the candidates it hands to a load
-// balancer, then call Allow on the one chosen: calling Allow on every
-// candidate would tie up half-open probe slots that are never used.
-func (b *Breaker) Ready() bool {
-	now := b.now()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.advance(now)
-	if b.coolingDown(now) {
-		return false
-	}
-	switch b.state {
-	case Closed:
-		return true
-	case HalfOpen:
-		return b.probesInFlight < b.cfg.HalfOpenProbes
 	default:
 		return false
 	}

@@ -83,11 +83,7 @@ func (w *keyWriter) canonValue(b []byte, i int, rule orderRule, depth int) (int,
 		}
 		return w.canonArray(b, i, rule, depth+1)
 	case c == '"':
-		end, escaped, ok := scanString(b, i)
-		if !ok {
-			return 0, errBadJSON
-		}
-		s, err := stringValue(b[i:end], escaped)
+		s, end, err := readString(b, i)
 		if err != nil {
 			return 0, err
 		}
@@ -128,19 +124,15 @@ func (w *keyWriter) canonArray(b []byte, i int, rule orderRule, depth int) (int,
 		if err != nil {
 			return 0, err
 		}
-		i = skipSpace(b, end)
-		if i >= len(b) {
-			return 0, errBadJSON
+		next, done, err := afterItem(b, end, ']')
+		if err != nil {
+			return 0, err
 		}
-		switch b[i] {
-		case ',':
-			i++
-		case ']':
+		if done {
 			w.tag(tagEnd)
-			return i + 1, nil
-		default:
-			return 0, errBadJSON
+			return next, nil
 		}
+		i = next
 	}
 }
 
@@ -163,46 +155,27 @@ func (w *keyWriter) canonObject(b []byte, i int, rule orderRule, depth int) (int
 		w.tag(tagEnd)
 		return i + 1, nil
 	}
-	for {
-		if i >= len(b) || b[i] != '"' {
-			return 0, errBadJSON
-		}
-		keyEnd, escaped, ok := scanString(b, i)
-		if !ok {
-			return 0, errBadJSON
-		}
-		key, err := stringValue(b[i:keyEnd], escaped)
+	for done := false; !done; {
+		key, valStart, err := memberKey(b, i)
 		if err != nil {
 			return 0, err
 		}
-		i = skipSpace(b, keyEnd)
-		if i >= len(b) || b[i] != ':' {
-			return 0, errBadJSON
-		}
 		from := len(w.buf)
 		w.bytesStr(key)
-		end, err := w.canonValue(b, skipSpace(b, i+1), rule.childRule(key), depth)
+		end, err := w.canonValue(b, valStart, rule.childRule(key), depth)
 		if err != nil {
 			return 0, err
 		}
 		w.members = append(w.members, member{key: key, from: from, to: len(w.buf)})
-		i = skipSpace(b, end)
-		if i >= len(b) {
-			return 0, errBadJSON
+		if i, done, err = afterItem(b, end, '}'); err != nil {
+			return 0, err
 		}
-		if b[i] == '}' {
-			break
-		}
-		if b[i] != ',' {
-			return 0, errBadJSON
-		}
-		i = skipSpace(b, i+1)
 	}
 	if rule != keepOrder && depth <= maxSortDepth {
 		w.reorder(w.members[start:])
 	}
 	w.tag(tagEnd)
-	return i + 1, nil
+	return i, nil
 }
 
 // reorder rewrites the encoded members ms, which lie back to back at the

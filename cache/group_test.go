@@ -39,6 +39,22 @@ type result struct {
 	err    error
 }
 
+// callConcurrently starts n concurrent g.Do(key, fn) calls and returns once
+// all of them wait on the one call, so that fn can be released knowing every
+// caller has joined; each caller's outcome arrives on the returned channel.
+func callConcurrently(t *testing.T, g *Group, key string, n int, fn func(context.Context) (*Entry, error)) <-chan result {
+	t.Helper()
+	results := make(chan result, n)
+	for range n {
+		go func() {
+			e, shared, err := g.Do(context.Background(), key, fn)
+			results <- result{e, shared, err}
+		}()
+	}
+	waitForWaiters(t, g, key, n)
+	return results
+}
+
 func TestGroupCollapsesConcurrentCalls(t *testing.T) {
 	var g Group
 	var runs atomic.Int32
@@ -50,14 +66,7 @@ func TestGroupCollapsesConcurrentCalls(t *testing.T) {
 		return want, nil
 	}
 	const n = 50
-	results := make(chan result, n)
-	for range n {
-		go func() {
-			e, shared, err := g.Do(context.Background(), "k", fn)
-			results <- result{e, shared, err}
-		}()
-	}
-	waitForWaiters(t, &g, "k", n)
+	results := callConcurrently(t, &g, "k", n, fn)
 	close(release)
 	sharedCount := 0
 	for range n {
@@ -169,14 +178,7 @@ func TestGroupErrorReachesEveryone(t *testing.T) {
 	boom := errors.New("upstream down")
 	fn := func(context.Context) (*Entry, error) { <-release; return nil, boom }
 	const n = 10
-	results := make(chan result, n)
-	for range n {
-		go func() {
-			e, shared, err := g.Do(context.Background(), "k", fn)
-			results <- result{e, shared, err}
-		}()
-	}
-	waitForWaiters(t, &g, "k", n)
+	results := callConcurrently(t, &g, "k", n, fn)
 	close(release)
 	for range n {
 		if r := <-results; !errors.Is(r.err, boom) || r.e != nil {
@@ -277,14 +279,7 @@ func TestGroupPanicBecomesError(t *testing.T) {
 	var g Group
 	release := make(chan struct{})
 	fn := func(context.Context) (*Entry, error) { <-release; panic("bad provider") }
-	results := make(chan result, 2)
-	for range 2 {
-		go func() {
-			e, shared, err := g.Do(context.Background(), "k", fn)
-			results <- result{e, shared, err}
-		}()
-	}
-	waitForWaiters(t, &g, "k", 2)
+	results := callConcurrently(t, &g, "k", 2, fn)
 	close(release)
 	for range 2 {
 		r := <-results

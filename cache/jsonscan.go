@@ -26,40 +26,69 @@ func (w *keyWriter) collectMembers(b []byte, i, depth int) (int, error) {
 		return i + 1, nil
 	}
 	for {
-		if i >= len(b) || b[i] != '"' {
-			return 0, errBadJSON
-		}
-		keyEnd, escaped, ok := scanString(b, i)
-		if !ok {
-			return 0, errBadJSON
-		}
-		key, err := stringValue(b[i:keyEnd], escaped)
+		key, valStart, err := memberKey(b, i)
 		if err != nil {
 			return 0, err
 		}
-		i = skipSpace(b, keyEnd)
-		if i >= len(b) || b[i] != ':' {
-			return 0, errBadJSON
-		}
-		valStart := skipSpace(b, i+1)
 		valEnd, err := skipValue(b, valStart, depth)
 		if err != nil {
 			return 0, err
 		}
 		w.members = append(w.members, member{key: key, val: b[valStart:valEnd]})
-		i = skipSpace(b, valEnd)
-		if i >= len(b) {
-			return 0, errBadJSON
+		next, done, err := afterItem(b, valEnd, '}')
+		if err != nil || done {
+			return next, err
 		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case '}':
-			return i + 1, nil
-		default:
-			return 0, errBadJSON
-		}
+		i = next
 	}
+}
+
+// readString decodes the string at b[i], which must open with a quote, and
+// returns its bytes and the index just past it.
+func readString(b []byte, i int) ([]byte, int, error) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, 0, errBadJSON
+	}
+	end, escaped, ok := scanString(b, i)
+	if !ok {
+		return nil, 0, errBadJSON
+	}
+	s, err := stringValue(b[i:end], escaped)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s, end, nil
+}
+
+// memberKey reads an object member's key and the colon after it at b[i],
+// returning the decoded key and the index where the member's value starts.
+func memberKey(b []byte, i int) ([]byte, int, error) {
+	key, end, err := readString(b, i)
+	if err != nil {
+		return nil, 0, err
+	}
+	i = skipSpace(b, end)
+	if i >= len(b) || b[i] != ':' {
+		return nil, 0, errBadJSON
+	}
+	return key, skipSpace(b, i+1), nil
+}
+
+// afterItem reads what follows an object member or array element ending
+// before b[i]: a comma (done false; next is where the following item
+// starts) or the closing bracket (done true; next is just past it).
+func afterItem(b []byte, i int, closing byte) (next int, done bool, err error) {
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return 0, false, errBadJSON
+	}
+	switch b[i] {
+	case ',':
+		return skipSpace(b, i+1), false, nil
+	case closing:
+		return i + 1, true, nil
+	}
+	return 0, false, errBadJSON
 }
 
 // skipValue validates the value at b[i] and returns the index just past it.
@@ -119,18 +148,11 @@ func skipContainer(b []byte, i, depth int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		i = skipSpace(b, end)
-		if i >= len(b) {
-			return 0, errBadJSON
+		next, done, err := afterItem(b, end, closing)
+		if err != nil || done {
+			return next, err
 		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case closing:
-			return i + 1, nil
-		default:
-			return 0, errBadJSON
-		}
+		i = next
 	}
 }
 

@@ -199,6 +199,9 @@ func TestBadInputNeverReachesUpstream(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.status, body)
 			}
 			msg, _, _ := openAIError(t, body)
+			if resp.Header.Get("X-Request-Id") == "" {
+				t.Error("an error answer without X-Request-Id")
+			}
 			if c.param != "" && !strings.Contains(msg, c.param) {
 				t.Errorf("message %q does not name %q", msg, c.param)
 			}

@@ -11,13 +11,9 @@ type defaultStrategy struct{}
 func (defaultStrategy) Name() string { return StrategyDefault }
 
 func (defaultStrategy) Route(req *Request, cands []Candidate) Decision {
-	if req == nil {
-		req = &noRequest
-	}
 	sc := getScratch()
 	defer sc.put()
-	r, n := &sc.r, &sc.n
-	r.collect(req, cands, false)
+	req, r, n := sc.begin(req, cands, false)
 	r.sort()
 	if len(r.slots) > 0 {
 		n.add("default: configured order, ").add(cands[r.slots[0].idx].ID).add(" first of ").int(len(r.slots)).end()
@@ -33,13 +29,9 @@ type capabilityStrategy struct{}
 func (capabilityStrategy) Name() string { return StrategyCapability }
 
 func (capabilityStrategy) Route(req *Request, cands []Candidate) Decision {
-	if req == nil {
-		req = &noRequest
-	}
 	sc := getScratch()
 	defer sc.put()
-	r, n := &sc.r, &sc.n
-	r.collect(req, cands, true)
+	req, r, n := sc.begin(req, cands, true)
 	r.sort()
 	n.add("capability: ").int(len(r.slots)).add(" of ").int(len(cands)).add(" deployments can serve (needs ")
 	noteNeeds(n, req)
@@ -61,13 +53,9 @@ type loadBalanceStrategy struct{}
 func (loadBalanceStrategy) Name() string { return StrategyLoadBalance }
 
 func (loadBalanceStrategy) Route(req *Request, cands []Candidate) Decision {
-	if req == nil {
-		req = &noRequest
-	}
 	sc := getScratch()
 	defer sc.put()
-	r, n := &sc.r, &sc.n
-	r.collect(req, cands, true)
+	req, r, n := sc.begin(req, cands, true)
 	r.sort()
 	n.add("load_balance: ").int(r.healthy()).add(" healthy of ").int(len(r.slots)).
 		add(" capable deployments; the balancer picks").end()

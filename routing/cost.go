@@ -13,13 +13,9 @@ func (costStrategy) Name() string { return StrategyCost }
 const tierUnpriced = 1
 
 func (s costStrategy) Route(req *Request, cands []Candidate) Decision {
-	if req == nil {
-		req = &noRequest
-	}
 	sc := getScratch()
 	defer sc.put()
-	r, n := &sc.r, &sc.n
-	r.collect(req, cands, true)
+	req, r, n := sc.begin(req, cands, true)
 	for i := range r.slots {
 		sl := &r.slots[i]
 		usd, known := estimateCost(req, &cands[sl.idx].Spec, s.typicalOutput)

@@ -16,19 +16,15 @@ type geographicStrategy struct {
 func (geographicStrategy) Name() string { return StrategyGeographic }
 
 func (s geographicStrategy) Route(req *Request, cands []Candidate) Decision {
-	if req == nil {
-		req = &noRequest
-	}
+	sc := getScratch()
+	defer sc.put()
+	req, r, n := sc.begin(req, cands, true)
 	prefs := s.regions
 	source := "config"
 	if req.Region != "" {
 		prefs = []string{req.Region} // does not escape: the slice is only read here
 		source = "request"
 	}
-	sc := getScratch()
-	defer sc.put()
-	r, n := &sc.r, &sc.n
-	r.collect(req, cands, true)
 	for i := range r.slots {
 		sl := &r.slots[i]
 		sl.key = float64(regionRank(prefs, cands[sl.idx].Region))

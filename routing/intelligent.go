@@ -47,13 +47,9 @@ type terms struct {
 }
 
 func (s intelligentStrategy) Route(req *Request, cands []Candidate) Decision {
-	if req == nil {
-		req = &noRequest
-	}
 	sc := getScratch()
 	defer sc.put()
-	r, n := &sc.r, &sc.n
-	r.collect(req, cands, true)
+	req, r, n := sc.begin(req, cands, true)
 
 	var buf [stackSlots]terms // per candidate index
 	var t []terms

@@ -18,13 +18,9 @@ func (performanceStrategy) Name() string { return StrategyPerformance }
 const tierMeasured = 1
 
 func (performanceStrategy) Route(req *Request, cands []Candidate) Decision {
-	if req == nil {
-		req = &noRequest
-	}
 	sc := getScratch()
 	defer sc.put()
-	r, n := &sc.r, &sc.n
-	r.collect(req, cands, true)
+	req, r, n := sc.begin(req, cands, true)
 	for i := range r.slots {
 		sl := &r.slots[i]
 		if lat := latencyOf(req, &cands[sl.idx]); lat > 0 {

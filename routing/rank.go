@@ -58,6 +58,17 @@ func (sc *scratch) put() {
 	scratchPool.Put(sc)
 }
 
+// begin starts a Route call on fresh scratch: it stands the empty request in
+// for a nil one and collects the candidates (only the capable ones when
+// filter is set). The caller releases sc with put once the Decision is made.
+func (sc *scratch) begin(req *Request, cands []Candidate, filter bool) (*Request, *ranking, *notes) {
+	if req == nil {
+		req = &noRequest
+	}
+	sc.r.collect(req, cands, filter)
+	return req, &sc.r, &sc.n
+}
+
 // collect fills the slots in configured order. With filter set it leaves
 // out the candidates that cannot serve req. Unhealthy candidates get
 // tierUnhealthy.

@@ -11,13 +11,9 @@ type reliabilityStrategy struct{}
 func (reliabilityStrategy) Name() string { return StrategyReliability }
 
 func (reliabilityStrategy) Route(req *Request, cands []Candidate) Decision {
-	if req == nil {
-		req = &noRequest
-	}
 	sc := getScratch()
 	defer sc.put()
-	r, n := &sc.r, &sc.n
-	r.collect(req, cands, true)
+	req, r, n := sc.begin(req, cands, true)
 	for i := range r.slots {
 		sl := &r.slots[i]
 		sl.key = -Reliability(&cands[sl.idx])

@@ -58,6 +58,21 @@ func drain(t *testing.T, s providers.ChatStream) ([]string, error) {
 	}
 }
 
+// streamChunks streams the chat request body through p and returns every
+// chunk drain sees, failing the test if the stream does not end cleanly.
+func streamChunks(t *testing.T, p *Provider, body string) []string {
+	t.Helper()
+	s, err := p.ChatStream(context.Background(), target, chatRequest(t, body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := drain(t, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 func assertChunks(t *testing.T, got, want []string) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -82,14 +97,7 @@ func TestStreamText(t *testing.T) {
 	for _, lf := range []bool{false, true} {
 		p, rec := newTestProvider(t, fakeupstream.GeminiOptions{Chunks: []string{"Hel", "lo"}, Thought: "hmm", LF: lf,
 			Usage: fakeupstream.GeminiUsage{Prompt: 10, Candidates: 4, Thoughts: 3, Cached: 2}})
-		s, err := p.ChatStream(context.Background(), target, chatRequest(t, simpleRequest))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := drain(t, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := streamChunks(t, p, simpleRequest)
 		assertChunks(t, got, []string{
 			chunk(`[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]`, ""),
 			chunk(`[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]`, ""),
@@ -110,14 +118,7 @@ func TestStreamToolCallLaterStop(t *testing.T) {
 		SeparateFinish: true,
 		Usage:          fakeupstream.GeminiUsage{Prompt: 20, Candidates: 9},
 	})
-	s, err := p.ChatStream(context.Background(), target, chatRequest(t, simpleRequest))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := drain(t, s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := streamChunks(t, p, simpleRequest)
 	firstID := syntheticCallID("fake-response-1", 0, 0, "get_weather", []byte(`{"city":"Paris"}`)) + "__ts__c2lnbmF0dXJl"
 	assertChunks(t, got, []string{
 		chunk(`[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]`, ""),
@@ -133,27 +134,13 @@ func TestStreamUsageLastWins(t *testing.T) {
 	// The fake repeats cumulative usage on each of the three events
 	// (candidates 2, 4, 6): summing would report 12.
 	p, _ := newTestProvider(t, fakeupstream.GeminiOptions{Chunks: []string{"a", "b", "c"}, Usage: fakeupstream.GeminiUsage{Prompt: 10, Candidates: 6}})
-	s, err := p.ChatStream(context.Background(), target, chatRequest(t, simpleRequest))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := drain(t, s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := streamChunks(t, p, simpleRequest)
 	assertJSONEq(t, []byte(got[len(got)-1]), []byte(chunk(`[]`, `{"prompt_tokens":10,"completion_tokens":6,"total_tokens":16,"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}`)))
 }
 
 func TestStreamSeveralCandidates(t *testing.T) {
 	p, rec := newTestProvider(t, fakeupstream.GeminiOptions{Chunks: []string{"x"}})
-	s, err := p.ChatStream(context.Background(), target, chatRequest(t, `{"messages":[{"role":"user","content":"Hi"}],"n":2}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := drain(t, s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := streamChunks(t, p, `{"messages":[{"role":"user","content":"Hi"}],"n":2}`)
 	assertChunks(t, got, []string{
 		chunk(`[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]`, ""),
 		chunk(`[{"index":0,"delta":{"content":"x"},"finish_reason":null}]`, ""),
@@ -170,14 +157,7 @@ func TestStreamSeveralCandidates(t *testing.T) {
 
 func TestStreamBlockedPrompt(t *testing.T) {
 	p, _ := newTestProvider(t, fakeupstream.GeminiOptions{BlockReason: "SAFETY", Usage: fakeupstream.GeminiUsage{Prompt: 3}})
-	s, err := p.ChatStream(context.Background(), target, chatRequest(t, simpleRequest))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := drain(t, s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := streamChunks(t, p, simpleRequest)
 	assertChunks(t, got, []string{
 		chunk(`[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]`, ""),
 		chunk(`[{"index":0,"delta":{},"finish_reason":"content_filter"}]`, ""),

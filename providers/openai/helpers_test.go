@@ -28,13 +28,7 @@ func newOpenAI(t testing.TB, srv *httptest.Server, edit ...func(*Provider)) *Ope
 		BaseURL: srv.URL + "/v1",
 		APIKeys: []providers.APIKey{{Value: testKey}},
 	}}}
-	for _, e := range edit {
-		e(&m.Provider)
-	}
-	if err := m.Provision(caddy.Context{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Cleanup() })
+	provision(t, m, &m.Provider, edit)
 	return m
 }
 
@@ -42,14 +36,24 @@ func newOpenAI(t testing.TB, srv *httptest.Server, edit ...func(*Provider)) *Ope
 func newCompatible(t testing.TB, srv *httptest.Server, edit ...func(*Provider)) *Compatible {
 	t.Helper()
 	m := &Compatible{Provider{Config: providers.Config{BaseURL: srv.URL + "/v1"}}}
+	provision(t, m, &m.Provider, edit)
+	return m
+}
+
+// provision applies the edits to the module's Provider p, provisions the
+// module m and cleans it up when the test ends.
+func provision(t testing.TB, m interface {
+	caddy.Provisioner
+	caddy.CleanerUpper
+}, p *Provider, edit []func(*Provider)) {
+	t.Helper()
 	for _, e := range edit {
-		e(&m.Provider)
+		e(p)
 	}
 	if err := m.Provision(caddy.Context{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = m.Cleanup() })
-	return m
 }
 
 // fake starts a fake OpenAI that requires the test key.
