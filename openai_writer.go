@@ -34,17 +34,16 @@ func startSSE(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusOK)
 }
 
+// flusherOf returns what flushes w. Caddy hands handlers wrapped writers;
+// http.ResponseController finds the Flusher through their Unwrap methods,
+// where a type assertion on the wrapper would miss it and buffer the stream.
 func flusherOf(w http.ResponseWriter) http.Flusher {
-	f, _ := w.(http.Flusher)
-	if f == nil {
-		return noFlush{}
-	}
-	return f
+	return controllerFlusher{http.NewResponseController(w)}
 }
 
-type noFlush struct{}
+type controllerFlusher struct{ rc *http.ResponseController }
 
-func (noFlush) Flush() {}
+func (f controllerFlusher) Flush() { _ = f.rc.Flush() }
 
 // openAISink writes chunks as OpenAI SSE events, each flushed at once.
 // Upstream bytes go out unchanged when the upstream spoke OpenAI's format.

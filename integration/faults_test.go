@@ -391,16 +391,16 @@ func TestMidStreamFaultsEndWithErrorEvent(t *testing.T) {
 // client goes away (gone is closed) or the test ends.
 func holdingUpstream(t *testing.T) (url string, sent, gone <-chan struct{}) {
 	sentc, gonec, release := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	var once sync.Once
+	var sentOnce, goneOnce sync.Once
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "text/event-stream")
 		_, _ = io.WriteString(w, rawChunk+rawChunk)
 		w.(http.Flusher).Flush()
-		once.Do(func() { close(sentc) })
+		sentOnce.Do(func() { close(sentc) })
 		select {
 		case <-r.Context().Done():
-			close(gonec)
+			goneOnce.Do(func() { close(gonec) })
 		case <-release:
 		}
 	}))
@@ -414,7 +414,7 @@ func within(t *testing.T, c <-chan struct{}, what string) {
 	select {
 	case <-c:
 	case <-time.After(faultBound):
-		t.Fatalf("%s within %s", what, faultBound)
+		t.Fatalf("%s (waited %s)", what, faultBound)
 	}
 }
 

@@ -188,13 +188,14 @@ func TestReloadUnderLoad(t *testing.T) {
 		}
 		results[target].record(resp, body, err, "pong")
 	}
+	config := g.config(site) // the same text for every reload
 	reloadErr := make(chan error, 1)
 	go func() {
 		var err error
 		every := duration / (reloads + 1)
 		for i := 0; i < reloads && err == nil; i++ {
 			time.Sleep(every) // the reload schedule, not a wait for a result
-			err = forceReload(g, g.config(site))
+			err = forceReload(g, config)
 		}
 		reloadErr <- err
 	}()

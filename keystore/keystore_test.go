@@ -50,7 +50,7 @@ func TestRoundTrip(t *testing.T) {
 		if !IsEncrypted(ct) || !strings.HasPrefix(ct, Version1+":"+k.ID()+":") {
 			t.Fatalf("ciphertext %q has not the expected prefix", ct[:20])
 		}
-		if strings.Contains(ct, pt) {
+		if len(pt) >= 8 && strings.Contains(ct, pt) { // a 1-byte text may occur in base64 by chance
 			t.Fatal("ciphertext holds the plaintext")
 		}
 		got, err := kr.Decrypt(ct)

@@ -87,3 +87,15 @@ func TestParseKnobs(t *testing.T) {
 		t.Fatal("unknown knob accepted")
 	}
 }
+
+func FuzzParseKnobs(f *testing.F) {
+	for _, s := range []string{"", "delay=50ms", "chunks=20,interval=5ms", "words=3,,delay=1s", "chunks=-1", "x=1", "delay=", "=,="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		k, err := ParseKnobs(spec, Knobs{})
+		if err == nil && (k.Chunks <= 0 || k.Words <= 0) {
+			t.Fatalf("%q: defaults not applied: %+v", spec, k)
+		}
+	})
+}

@@ -120,7 +120,13 @@ func table(w io.Writer, name string, rs map[string]*result) {
 		fmt.Fprintln(w)
 		return
 	}
-	fmt.Fprintln(w, "| target | ok/sent | errors | RPS | TTFB p50 / p99 ms | total p50 / p90 / p99 / max ms | added p50 / p99 ms | added ÷ reverse_proxy's (p50 / p99) | CPU µs/req | peak RSS MB |")
+	// For streams the time to the first event is what the gateway can
+	// delay; the total is the upstream's pacing.
+	of, basis := func(r *result) latency { return r.Total }, "total"
+	if strings.HasPrefix(name, "stream") {
+		of, basis = func(r *result) latency { return r.TTFB }, "TTFB"
+	}
+	fmt.Fprintf(w, "| target | ok/sent | errors | RPS | TTFB p50 / p99 ms | total p50 / p90 / p99 / max ms | added %s p50 / p99 ms | added ÷ reverse_proxy's (p50 / p99) | CPU µs/req | peak RSS MB |\n", basis)
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, t := range targetOrder {
 		r := rs[t]
@@ -129,10 +135,10 @@ func table(w io.Writer, name string, rs map[string]*result) {
 		}
 		added, ratio := "-", "-"
 		if floor != nil && t != "direct" {
-			a50, a99 := r.Total.P50-floor.Total.P50, r.Total.P99-floor.Total.P99
+			a50, a99 := of(r).P50-of(floor).P50, of(r).P99-of(floor).P99
 			added = fmt.Sprintf("%+.3f / %+.3f", a50, a99)
 			if rp != nil && t != "reverse_proxy" {
-				ratio = fmt.Sprintf("%s / %s", div(a50, rp.Total.P50-floor.Total.P50), div(a99, rp.Total.P99-floor.Total.P99))
+				ratio = fmt.Sprintf("%s / %s", div(a50, of(rp).P50-of(floor).P50), div(a99, of(rp).P99-of(floor).P99))
 			}
 		}
 		cpu := "-"
@@ -173,10 +179,14 @@ func peak(r *result) string {
 }
 
 // div is a/b, or "n/a" when b is too small to divide by meaningfully
-// (reverse_proxy adding nothing measurable, or noise making it negative).
+// (reverse_proxy adding nothing measurable, or noise making it negative),
+// or "at floor" when a is not above the floor.
 func div(a, b float64) string {
-	if b < 0.005 {
+	switch {
+	case b < 0.005:
 		return "n/a"
+	case a <= 0:
+		return "at floor"
 	}
 	return fmt.Sprintf("%.2f×", a/b)
 }
