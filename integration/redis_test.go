@@ -121,6 +121,8 @@ func TestTwoInstancesShareStateThroughRedis(t *testing.T) {
 	redisAddr, stopRedis := startRedis(t)
 	const clientKey = "sk-shared-client-0123456789"
 	t.Setenv("SHARED_CLIENT_KEY", clientKey)
+	const bulkKey = "sk-bulk-client-0123456789"
+	t.Setenv("BULK_CLIENT_KEY", bulkKey)
 	fake, rec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
 	limited, lrec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{
 		Fail: &fakeupstream.OpenAIError{Status: 429, Message: "slow down", Type: "requests", Code: "rate_limit_exceeded",
@@ -139,6 +141,10 @@ func TestTwoInstancesShareStateThroughRedis(t *testing.T) {
 		client_key {env.SHARED_CLIENT_KEY} {
 			requests_per_minute 10
 		}
+		client_key {env.BULK_CLIENT_KEY} {
+			requests_per_minute 100000
+			budget 1000 per 24h
+		}
 		cache {
 			ttl 1h
 		}
@@ -152,7 +158,8 @@ func TestTwoInstancesShareStateThroughRedis(t *testing.T) {
 	auth := []string{"Authorization", "Bearer " + clientKey}
 
 	// A cache entry written by one instance is served by the other.
-	det := `{"model":"m","temperature":0,"messages":[{"role":"user","content":"shared cache"}]}`
+	// A prompt of its own: the in-process cache outlives a test (it is pooled).
+	det := fmt.Sprintf(`{"model":"m","temperature":0,"messages":[{"role":"user","content":"shared cache %d"}]}`, time.Now().UnixNano())
 	if resp, body := a.post("/v1/chat/completions", det, auth...); resp.StatusCode != 200 {
 		t.Fatalf("A: %d %s", resp.StatusCode, body)
 	}
@@ -210,14 +217,42 @@ func TestTwoInstancesShareStateThroughRedis(t *testing.T) {
 		t.Fatalf("across two instances: %d allowed, %d limited (limit 10/min)", allowed, limitedN)
 	}
 
-	// Redis goes away: requests keep being served (fail open: each instance's
-	// in-process limiter takes over) and none waits long on Redis.
+	// Redis is killed while both instances are under load: no client
+	// request is lost (fail open: each instance's in-process limiter takes
+	// over) and none waits long on Redis.
+	bulk := []string{"Authorization", "Bearer " + bulkKey}
+	var failures []string
+	var fmu sync.Mutex
+	var load sync.WaitGroup
+	started := make(chan struct{}, 8)
+	for w := 0; w < 8; w++ {
+		load.Add(1)
+		go func(w int) {
+			defer load.Done()
+			url := a.url("")
+			if w%2 == 1 {
+				url = bURL
+			}
+			for i := 0; i < 15; i++ {
+				start := time.Now()
+				code, _, body := postTo(t, url, `{"model":"m","messages":[{"role":"user","content":"under load"}]}`, bulk...)
+				if code != 200 || time.Since(start) > 5*time.Second {
+					fmu.Lock()
+					failures = append(failures, fmt.Sprintf("%s: %d after %v: %s", url, code, time.Since(start), body))
+					fmu.Unlock()
+				}
+				if i == 2 {
+					started <- struct{}{}
+				}
+			}
+		}(w)
+	}
+	for w := 0; w < 8; w++ {
+		<-started
+	}
 	stopRedis()
-	for _, url := range []string{a.url(""), bURL} {
-		start := time.Now()
-		code, _, body = postTo(t, url, `{"model":"m","messages":[{"role":"user","content":"redis is down"}]}`, auth...)
-		if code != 200 || time.Since(start) > 5*time.Second {
-			t.Fatalf("%s with Redis down: %d after %v: %s", url, code, time.Since(start), body)
-		}
+	load.Wait()
+	if len(failures) > 0 {
+		t.Fatalf("%d requests failed while Redis went away: %v", len(failures), failures)
 	}
 }
