@@ -10,7 +10,7 @@
 # in the scenarios of the issue, then prints the added latency of each target
 # over the floor and its ratio to reverse_proxy's (bench/report).
 #
-# Usage: bench/run.sh            full run, about 6 minutes
+# Usage: bench/run.sh            full run, about 7 minutes
 #        BENCH_SCALE=0.2 bench/run.sh   every duration x0.2, for a quick look
 #
 # Environment: BENCH_SCALE (default 1), BENCH_OUT (results directory,
@@ -231,6 +231,7 @@ if wanted $sc; then
 	shoot $sc ai_translated "$gw" "$(body claudehold stream)" '[DONE]' "${args[@]}"
 fi
 
+echo "loadavg:    $(cut -d' ' -f1-3 /proc/loadavg) (at end)" >>"$out/machine.txt"
 log "report"
 "$bin/report" -machine "$out/machine.txt" "$out/json" | tee "$out/report.md"
 echo

@@ -117,6 +117,7 @@ func run(o options) error {
 		return err
 	}
 	res.Name, res.Scenario, res.Target, res.Mode = o.name, o.scenario, o.target, o.mode
+	res.LoadAvg1 = loadAvg1()
 	res.print(os.Stdout)
 	if o.jsonOut != "" {
 		out, _ := json.MarshalIndent(res, "", "  ")

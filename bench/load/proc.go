@@ -144,3 +144,17 @@ func goroutines(adminURL string) (int, error) {
 	}
 	return strconv.Atoi(rest)
 }
+
+// loadAvg1 is the first field of /proc/loadavg; 0 when unreadable.
+func loadAvg1() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
+}

@@ -51,6 +51,11 @@ type result struct {
 	// (the latencies still count from the due time).
 	DispatchLagMaxMS float64 `json:"dispatch_lag_max_ms,omitempty"`
 
+	// LoadAvg1 is the machine's 1-minute load average at the end of the
+	// run (this run's own processes included): on a shared machine, a
+	// value well above ~3 means something else competed for the CPUs.
+	LoadAvg1 float64 `json:"loadavg_1m,omitempty"`
+
 	Gateway *gatewayStats `json:"gateway,omitempty"`
 	Open    *openSnapshot `json:"open,omitempty"`
 }
@@ -138,6 +143,9 @@ func (res *result) print(w io.Writer) {
 	}{{"ttfb ", res.TTFB}, {"total", res.Total}} {
 		fmt.Fprintf(w, "  %s ms  p50 %8.3f  p90 %8.3f  p99 %8.3f  max %8.3f  mean %8.3f\n",
 			l.name, l.v.P50, l.v.P90, l.v.P99, l.v.Max, l.v.Mean)
+	}
+	if res.LoadAvg1 > 0 {
+		fmt.Fprintf(w, "  loadavg 1m %.2f\n", res.LoadAvg1)
 	}
 	if g := res.Gateway; g != nil {
 		fmt.Fprintf(w, "  gateway cpu %.2fs (%.1f µs/request)  peak rss %.1f MB\n", g.CPUSeconds, g.CPUMicrosPerRequest, g.PeakRSSMB)

@@ -29,6 +29,7 @@ type result struct {
 	TTFB             latency        `json:"ttfb_ms"`
 	Total            latency        `json:"total_ms"`
 	DispatchLagMaxMS float64        `json:"dispatch_lag_max_ms"`
+	LoadAvg1         float64        `json:"loadavg_1m"`
 	Gateway          *struct {
 		CPUSeconds          float64 `json:"cpu_seconds"`
 		CPUMicrosPerRequest float64 `json:"cpu_us_per_request"`
@@ -126,8 +127,8 @@ func table(w io.Writer, name string, rs map[string]*result) {
 	if strings.HasPrefix(name, "stream") {
 		of, basis = func(r *result) latency { return r.TTFB }, "TTFB"
 	}
-	fmt.Fprintf(w, "| target | ok/sent | errors | RPS | TTFB p50 / p99 ms | total p50 / p90 / p99 / max ms | added %s p50 / p99 ms | added ÷ reverse_proxy's (p50 / p99) | CPU µs/req | peak RSS MB |\n", basis)
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintf(w, "| target | ok/sent | errors | RPS | TTFB p50 / p99 ms | total p50 / p90 / p99 / max ms | added %s p50 / p99 ms | added ÷ reverse_proxy's (p50 / p99) | CPU µs/req | peak RSS MB | loadavg |\n", basis)
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, t := range targetOrder {
 		r := rs[t]
 		if r == nil {
@@ -145,11 +146,15 @@ func table(w io.Writer, name string, rs map[string]*result) {
 		if r.Gateway != nil {
 			cpu = fmt.Sprintf("%.1f", r.Gateway.CPUMicrosPerRequest)
 		}
-		fmt.Fprintf(w, "| %s | %d/%d | %s | %.0f | %.2f / %.2f | %.2f / %.2f / %.2f / %.2f | %s | %s | %s | %s |\n",
+		fmt.Fprintf(w, "| %s | %d/%d | %s | %.0f | %.2f / %.2f | %.2f / %.2f / %.2f / %.2f | %s | %s | %s | %s | %.1f |\n",
 			t, r.OK, r.Requests, errs(r), r.RPS, r.TTFB.P50, r.TTFB.P99,
-			r.Total.P50, r.Total.P90, r.Total.P99, r.Total.Max, added, ratio, cpu, peak(r))
+			r.Total.P50, r.Total.P90, r.Total.P99, r.Total.Max, added, ratio, cpu, peak(r), r.LoadAvg1)
 	}
 	fmt.Fprintln(w)
+	if floor != nil && floor.Total.P99 > 4*floor.Total.P50+5 {
+		fmt.Fprintf(w, "**Warning**: the floor itself was disturbed (direct p99 %.1f ms for a p50 of %.1f ms): something else loaded the machine during this scenario; its tail figures compare nothing. Run it again.\n\n",
+			floor.Total.P99, floor.Total.P50)
+	}
 }
 
 func first(rs map[string]*result) *result {
