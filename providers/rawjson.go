@@ -2,6 +2,7 @@ package providers
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 )
 
@@ -27,9 +28,9 @@ func SetTopLevel(obj []byte, key string, value []byte) ([]byte, error) {
 	if len(body) > 1 { // more than "{": separate from the previous member
 		out = append(out, ',')
 	}
-	out = append(out, '"')
-	out = append(out, key...)
-	out = append(out, '"', ':')
+	quoted, _ := json.Marshal(key) // escapes what a JSON name must not hold raw
+	out = append(out, quoted...)
+	out = append(out, ':')
 	out = append(out, value...)
 	return append(out, '}'), nil
 }

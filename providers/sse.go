@@ -23,7 +23,7 @@ type SSEReader struct {
 
 // NewSSEReader reads events from r.
 func NewSSEReader(r io.Reader) *SSEReader {
-	return &SSEReader{r: bufio.NewReaderSize(r, 16<<10)}
+	return &SSEReader{r: bufio.NewReaderSize(r, 4<<10)} // events are small; longer lines are joined in readLine
 }
 
 // MaxSSEEventSize bounds one event, so a broken upstream cannot make the
