@@ -27,7 +27,7 @@ type StorageConfig struct {
 
 // RedisConfig locates the shared Redis.
 type RedisConfig struct {
-	// Address is host:port or a redis:// URL.
+	// Address is host:port or a redis:// URL (placeholders allowed).
 	Address string `json:"address"`
 	// Password, a placeholder such as {env.REDIS_PASSWORD}.
 	Password string `json:"password,omitempty"`
@@ -58,15 +58,20 @@ func (h *Handler) provisionShared(ctx caddy.Context) error {
 	if rc.Address == "" {
 		return fmt.Errorf("storage redis: address is required")
 	}
-	password, err := caddy.NewReplacer().ReplaceOrErr(rc.Password, true, true)
+	repl := caddy.NewReplacer()
+	address, err := repl.ReplaceOrErr(rc.Address, true, true)
+	if err != nil {
+		return fmt.Errorf("storage redis: address: %v", err)
+	}
+	password, err := repl.ReplaceOrErr(rc.Password, true, true)
 	if err != nil {
 		return fmt.Errorf("storage redis: password: %v", err)
 	}
-	key := fmt.Sprintf("redis:%s|%d|%s|%d|%v|%s", rc.Address, rc.DB, rc.KeyPrefix, rc.Timeout, rc.FailClosed,
+	key := fmt.Sprintf("redis:%s|%d|%s|%d|%v|%s", address, rc.DB, rc.KeyPrefix, rc.Timeout, rc.FailClosed,
 		providers.KeyFingerprint(password))
 	v, err := h.pool.load(key, func() (caddy.Destructor, error) {
 		store, err := sharedstate.New(sharedstate.Config{
-			Address: rc.Address, Password: password, DB: rc.DB, KeyPrefix: rc.KeyPrefix,
+			Address: address, Password: password, DB: rc.DB, KeyPrefix: rc.KeyPrefix,
 			Timeout: time.Duration(rc.Timeout), FailClosed: rc.FailClosed,
 		}, h.logger.Named("redis"))
 		if err != nil {
@@ -84,7 +89,6 @@ func (h *Handler) provisionShared(ctx caddy.Context) error {
 		}
 	}
 	h.clientLimits = map[string]ClientKey{}
-	repl := caddy.NewReplacer()
 	for _, k := range h.ClientKeys {
 		if secret, err := repl.ReplaceOrErr(k.Key, true, true); err == nil {
 			h.clientLimits[security.Fingerprint(secret)] = k
