@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -24,6 +25,10 @@ var modelKey = []string{"model"}
 
 var unicodeEscape = []byte(`\u`)
 
+// foldingRunes are the non-ASCII runes Go's case folding maps to ASCII
+// letters of our keys (ſ → s, Kelvin sign → k).
+var foldingRunes = [][]byte{[]byte("\u017f"), []byte("\u212a")}
+
 // ensureUnique returns an invalid-request error when one of keys occurs
 // more than once at the top level of body. Byte counts rule this out for
 // nearly every body; only the rest are scanned.
@@ -42,6 +47,12 @@ func ensureUnique(body []byte, keys []string) error {
 			return &providers.Error{Kind: providers.KindInvalidRequest, Message: "request body is not valid JSON", Err: err}
 		}
 		name, _ := tok.(string)
+		if canonical := foldedKey(keys, name); canonical != "" && canonical != name {
+			// Go's decoder (the gateway's view) matches names case-insensitively;
+			// an upstream may not: refuse the ambiguity.
+			return &providers.Error{Kind: providers.KindInvalidRequest, Param: name,
+				Message: "request body member \"" + name + "\" must be spelled \"" + canonical + "\""}
+		}
 		if slices.Contains(keys, name) {
 			if slices.Contains(seen, name) {
 				return &providers.Error{Kind: providers.KindInvalidRequest, Param: name,
@@ -60,8 +71,13 @@ func ensureUnique(body []byte, keys []string) error {
 // mayRepeat reports whether a key's quoted name occurs twice, or whether
 // the body has an escape that could spell a name differently.
 func mayRepeat(body []byte, keys []string) bool {
-	if bytes.Contains(body, unicodeEscape) {
+	if bytes.Contains(body, unicodeEscape) || hasCaseVariant(body, keys) {
 		return true
+	}
+	for _, r := range foldingRunes {
+		if bytes.Contains(body, r) {
+			return true
+		}
 	}
 	var quoted [32]byte
 	for _, k := range keys {
@@ -71,4 +87,48 @@ func mayRepeat(body []byte, keys []string) bool {
 		}
 	}
 	return false
+}
+
+// foldedKey returns the key that name matches case-insensitively, or "".
+func foldedKey(keys []string, name string) string {
+	for _, k := range keys {
+		if strings.EqualFold(k, name) {
+			return k
+		}
+	}
+	return ""
+}
+
+// hasCaseVariant reports whether a quoted string in body spells one of the
+// (lower-case ASCII) keys with other letter case, without allocating.
+func hasCaseVariant(body []byte, keys []string) bool {
+	for i := 0; i < len(body); i++ {
+		if body[i] != '"' {
+			continue
+		}
+		for _, k := range keys {
+			end := i + 1 + len(k)
+			if end < len(body) && body[end] == '"' && foldVariant(body[i+1:end], k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// foldVariant reports whether b equals k ignoring ASCII case but not exactly.
+func foldVariant(b []byte, k string) bool {
+	differs := false
+	for j := 0; j < len(k); j++ {
+		c := b[j]
+		if c == k[j] {
+			continue
+		}
+		if 'A' <= c && c <= 'Z' && c+('a'-'A') == k[j] {
+			differs = true
+			continue
+		}
+		return false
+	}
+	return differs
 }
