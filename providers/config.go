@@ -1,9 +1,12 @@
 package providers
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -250,4 +253,41 @@ func NewTransport() *http.Transport {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 	}
+}
+
+// MaxErrorBodySize bounds how much of an upstream error body is read.
+const MaxErrorBodySize = 1 << 20
+
+// Post sends one JSON request to url and returns the response when the
+// upstream answered 2xx. A transport failure is classified (TransportError);
+// any other answer goes to upstreamError with at most MaxErrorBodySize bytes
+// of its body, which is then closed. setHeaders writes the provider's
+// headers (auth, version, extra headers).
+func (c *Config) Post(ctx context.Context, url string, body []byte, setHeaders func(http.Header),
+	upstreamError func(status int, h http.Header, body []byte) error) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, &Error{Kind: KindInternal, Provider: c.Name, Message: "could not build the upstream request", Err: err}
+	}
+	setHeaders(req.Header)
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return nil, c.TransportError(err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		errBody, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBodySize))
+		return nil, upstreamError(resp.StatusCode, resp.Header, errBody)
+	}
+	return resp, nil
+}
+
+// TransportError classifies a failure to talk to the upstream, naming the
+// provider.
+func (c *Config) TransportError(err error) *Error {
+	e := Classify(err)
+	if e.Provider == "" {
+		e.Provider = c.Name
+	}
+	return e
 }

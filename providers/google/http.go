@@ -1,7 +1,6 @@
 package google
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -15,9 +14,6 @@ import (
 // maxResponseSize bounds a non-streamed upstream body, so a broken upstream
 // cannot make the gateway buffer without limit.
 const maxResponseSize = 64 << 20
-
-// maxErrorBodySize bounds how much of an error body is read for its message.
-const maxErrorBodySize = 1 << 20
 
 // methodURL is {base}/models/{model}:{method}. A model given with its
 // resource prefix ("models/x", "tunedModels/y") keeps it; each path segment
@@ -49,21 +45,11 @@ func (p *Provider) post(ctx context.Context, t providers.Target, url string, bod
 	if err != nil {
 		return nil, &providers.Error{Kind: providers.KindInternal, Provider: p.Name, Message: "could not encode the upstream request", Err: err}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
-	if err != nil {
-		return nil, &providers.Error{Kind: providers.KindInternal, Provider: p.Name, Message: "could not build the upstream request", Err: err}
-	}
-	p.setHeaders(req.Header, t.APIKey)
-	resp, err := p.Client().Do(req)
-	if err != nil {
-		return nil, p.transportError(err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		defer resp.Body.Close()
-		errBody, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodySize))
-		return nil, upstreamError(p.Name, resp.StatusCode, resp.Header, errBody, t.APIKey)
-	}
-	return resp, nil
+	return p.Config.Post(ctx, url, payload,
+		func(h http.Header) { p.setHeaders(h, t.APIKey) },
+		func(status int, h http.Header, errBody []byte) error {
+			return upstreamError(p.Name, status, h, errBody, t.APIKey)
+		})
 }
 
 // setHeaders writes the upstream request headers; configured extra headers
@@ -97,13 +83,7 @@ func (p *Provider) call(ctx context.Context, t providers.Target, url string, bod
 }
 
 // transportError classifies a failure to get (or read) a response.
-func (p *Provider) transportError(err error) *providers.Error {
-	e := providers.Classify(err)
-	if e.Provider == "" {
-		e.Provider = p.Name
-	}
-	return e
-}
+func (p *Provider) transportError(err error) *providers.Error { return p.Config.TransportError(err) }
 
 // badUpstream reports a 2xx body that is not what Gemini sends.
 func (p *Provider) badUpstream(err error) *providers.Error {

@@ -1,7 +1,6 @@
 package openai
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,29 +18,16 @@ const MaxResponseSize = 64 << 20
 // responseLimit is MaxResponseSize; tests lower it.
 var responseLimit int64 = MaxResponseSize
 
-// maxErrorBodySize bounds how much of an error body is read for its message.
-const maxErrorBodySize = 1 << 20
-
 // post sends one request to path (e.g. "/chat/completions") and returns the
 // response when the upstream answered 2xx. Any other answer, and any
 // transport failure, is returned as a classified *providers.Error; the body
 // is then already closed.
 func (p *Provider) post(ctx context.Context, t providers.Target, path string, body []byte) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.BaseURL+path+p.query, bytes.NewReader(body))
-	if err != nil {
-		return nil, &providers.Error{Kind: providers.KindInternal, Provider: p.Name, Message: "could not build the upstream request", Err: err}
-	}
-	p.setHeaders(req.Header, t.APIKey)
-	resp, err := p.Client().Do(req)
-	if err != nil {
-		return nil, p.transportError(err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		defer resp.Body.Close()
-		errBody, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodySize))
-		return nil, upstreamError(p.Name, resp.StatusCode, resp.Header, errBody, t.APIKey)
-	}
-	return resp, nil
+	return p.Config.Post(ctx, p.BaseURL+path+p.query, body,
+		func(h http.Header) { p.setHeaders(h, t.APIKey) },
+		func(status int, h http.Header, errBody []byte) error {
+			return upstreamError(p.Name, status, h, errBody, t.APIKey)
+		})
 }
 
 // setHeaders writes the upstream request headers. Configured extra headers
@@ -65,13 +51,7 @@ func (p *Provider) setHeaders(h http.Header, apiKey string) {
 }
 
 // transportError classifies a failure to get a response at all.
-func (p *Provider) transportError(err error) *providers.Error {
-	e := providers.Classify(err)
-	if e.Provider == "" {
-		e.Provider = p.Name
-	}
-	return e
-}
+func (p *Provider) transportError(err error) *providers.Error { return p.Config.TransportError(err) }
 
 // readBody reads a whole successful body, at most MaxResponseSize bytes.
 func (p *Provider) readBody(resp *http.Response) ([]byte, error) {
