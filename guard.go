@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -165,7 +164,7 @@ func capMaxTokens(rec *record, req *providers.ChatRequest) *providers.Error {
 	}
 	limit := rec.clientKey.MaxTokens()
 	if n := req.OutputLimit(); n > limit {
-		return invalid("max_tokens", "max_tokens %s exceeds this key's limit of %d", strconv.Itoa(n), limit)
+		return invalid("max_tokens", "max_tokens %d exceeds this key's limit of %d", n, limit)
 	}
 	return nil
 }
