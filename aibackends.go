@@ -263,7 +263,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, _ caddyhttp.
 	}
 	rec := h.newRecord(r, ep.name, ep.format)
 	// Every answer, errors included, names its request (the SDKs expose it).
-	w.Header().Set("X-Request-Id", rec.id)
+	w.Header()[hdrRequestID] = rec.headerValue(slotRequestID, rec.id)
 	if ep.format == formatAnthropic {
 		w.Header().Set("Request-Id", rec.id)
 	}

@@ -16,6 +16,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -139,6 +141,39 @@ func BenchmarkUpstreamDirect(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkReverseProxyStdlib is the in-process limit for any proxy: Go's
+// httputil.ReverseProxy (the model for Caddy's reverse_proxy) relaying the
+// same request to the same fake, driven like the handler benchmarks. The
+// difference between BenchmarkPassThroughOpenAI and it is what routing,
+// accounting and the OpenAI semantics cost beyond moving the bytes.
+func BenchmarkReverseProxyStdlib(b *testing.B) {
+	up := httptest.NewServer(fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20}))
+	defer up.Close()
+	target, err := url.Parse(up.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rp := &httputil.ReverseProxy{
+		Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(target) },
+		Transport: &http.Transport{MaxIdleConnsPerHost: 16},
+	}
+	body := benchBody("fast", false)
+	serve := func() {
+		r := httptest.NewRequest(http.MethodPost, "/v1/chat/completions", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		rp.ServeHTTP(w, r)
+		if w.Code != http.StatusOK || !bytes.Contains(w.Body.Bytes(), []byte(`"chat.completion"`)) {
+			b.Fatalf("status %d: %s", w.Code, w.Body.Bytes())
+		}
+	}
+	serve()
+	b.ReportAllocs()
+	for b.Loop() {
+		serve()
 	}
 }
 

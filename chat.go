@@ -158,6 +158,9 @@ func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record,
 	if resp == nil {
 		return &providers.Error{Kind: providers.KindInternal, Message: "empty answer from the provider"}
 	}
+	if err := h.loadChoices(resp, cw.format()); err != nil {
+		return err
+	}
 	rec.usage = resp.Usage
 	h.filterResponse(rec, resp)
 	h.auditAnswer(rec, resp)
@@ -165,6 +168,20 @@ func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record,
 	h.costHeader(w, rec)
 	rec.committed = true
 	cw.response(w, resp, req)
+	return nil
+}
+
+// loadChoices decodes a relayed answer's choices when this request reads
+// them: to filter secrets, to audit the answer, or to translate it for an
+// Anthropic-format client. A pass-through answer otherwise goes out without
+// its messages ever being decoded.
+func (h *Handler) loadChoices(resp *providers.ChatResponse, f clientFormat) *providers.Error {
+	if f != formatAnthropic && !h.AuditPrompts && (h.filter == nil || !h.filter.RedactsResponses()) {
+		return nil
+	}
+	if err := resp.LoadChoices(); err != nil {
+		return &providers.Error{Kind: providers.KindUpstream, Message: "upstream answered with invalid JSON", Err: err}
+	}
 	return nil
 }
 

@@ -42,6 +42,10 @@ type record struct {
 	committed      bool   // bytes reached the client
 	prompt, answer string // only with audit_prompts, redacted
 	charge         func(tokens int, cost float64)
+
+	// headerValues back the response headers the gateway sets on every
+	// answer (see headerValue), one slot each.
+	headerValues [slotCount]string
 }
 
 func (h *Handler) newRecord(r *http.Request, endpoint string, f clientFormat) *record {
@@ -71,12 +75,12 @@ func (h *Handler) fail(w http.ResponseWriter, rec *record, e *providers.Error) {
 // provider and strategy always, the reasoning when it asks with X-AI-Debug.
 func (h *Handler) decisionHeaders(w http.ResponseWriter, r *http.Request, rec *record, p plan) {
 	hdr := w.Header()
-	if rec.deployment != nil {
-		hdr.Set("X-AI-Provider", rec.deployment.up.name)
-		hdr.Set("X-AI-Deployment", rec.deployment.id)
+	if d := rec.deployment; d != nil {
+		hdr[hdrProvider] = rec.headerValue(slotProvider, d.up.name)
+		hdr[hdrDeployment] = rec.headerValue(slotDeployment, d.id)
 	}
-	if p.decision.Strategy != "" {
-		hdr.Set("X-AI-Strategy", p.decision.Strategy)
+	if s := p.decision.Strategy; s != "" {
+		hdr[hdrStrategy] = rec.headerValue(slotStrategy, s)
 	}
 	if r.Header.Get("X-AI-Debug") != "" {
 		hdr.Set("X-AI-Confidence", strconv.FormatFloat(p.decision.Confidence, 'f', 2, 64))
@@ -101,8 +105,38 @@ func (rec *record) computeCost() {
 // costHeader announces the request's cost; call before writing the body.
 func (h *Handler) costHeader(w http.ResponseWriter, rec *record) {
 	rec.computeCost()
-	w.Header().Set("X-AI-Cost-USD", strconv.FormatFloat(rec.cost, 'f', 8, 64))
+	w.Header()[hdrCost] = rec.headerValue(slotCost, strconv.FormatFloat(rec.cost, 'f', 8, 64))
 }
+
+// headerValue returns a one-value header slice backed by the record, so
+// setting a response header costs no allocation of its own. Each slot is
+// its own slice with capacity 1: a later Header.Add appends to a copy
+// instead of overwriting the next slot, and no slice is shared between
+// requests (middleware may rewrite header values in place).
+func (rec *record) headerValue(slot int, v string) []string {
+	rec.headerValues[slot] = v
+	return rec.headerValues[slot : slot+1 : slot+1]
+}
+
+// Header names in canonical form, assigned directly: Header.Set would
+// canonicalise "X-AI-…" anew, an allocation each, on every answer.
+const (
+	hdrProvider   = "X-Ai-Provider"
+	hdrDeployment = "X-Ai-Deployment"
+	hdrStrategy   = "X-Ai-Strategy"
+	hdrCost       = "X-Ai-Cost-Usd"
+	hdrRequestID  = "X-Request-Id"
+)
+
+// Slots of record.headerValues.
+const (
+	slotProvider = iota
+	slotDeployment
+	slotStrategy
+	slotCost
+	slotRequestID
+	slotCount
+)
 
 // metricModel keeps metric labels bounded: configured names only.
 func (h *Handler) metricModel(model string) string {

@@ -16,7 +16,9 @@ import (
 // that it claims to be JSON. The body is kept whole: it may be replayed to
 // several deployments and passed through unchanged.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *providers.Error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
+	// The SDKs send exactly "application/json"; only other spellings need
+	// the (allocating) media type parser.
+	if ct := r.Header.Get("Content-Type"); ct != "" && ct != "application/json" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 			return nil, &providers.Error{

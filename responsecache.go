@@ -173,6 +173,9 @@ func (h *Handler) collapsedChat(ctx context.Context, rec *record, key string, ca
 		if e != nil {
 			return nil, e
 		}
+		if err := h.loadChoices(resp, formatOpenAI); err != nil {
+			return nil, err
+		}
 		h.filterResponse(rec, resp)
 		h.storeChat(key, rec, resp)
 		body := resp.Raw

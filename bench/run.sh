@@ -15,7 +15,7 @@
 #
 # Environment: BENCH_SCALE (default 1), BENCH_OUT (results directory,
 # default bench/results/<timestamp>), BENCH_ONLY (space-separated scenario
-# names to run), BENCH_PORT_BASE (default 19100; uses the next 4 ports).
+# names to run), BENCH_PORT_BASE (default 19100; uses the next 5 ports).
 # Everything listens on 127.0.0.1 and stops by itself; Ctrl-C cleans up.
 set -euo pipefail
 
@@ -25,7 +25,7 @@ scale=${BENCH_SCALE:-1}
 out=${BENCH_OUT:-$here/results/$(date -u +%Y%m%dT%H%M%SZ)}
 only=${BENCH_ONLY:-}
 base=${BENCH_PORT_BASE:-19100}
-up_port=$base gw_port=$((base + 1)) rp_port=$((base + 2)) admin_port=$((base + 3))
+up_port=$base gw_port=$((base + 1)) rp_port=$((base + 2)) admin_port=$((base + 3)) rph2c_port=$((base + 4))
 bin=$out/bin
 mkdir -p "$bin" "$out/json" "$out/logs" "$out/xdg"
 
@@ -65,7 +65,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for p in $up_port $gw_port $rp_port $admin_port; do
+for p in $up_port $gw_port $rp_port $admin_port $rph2c_port; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 		echo "port $p is in use; set BENCH_PORT_BASE" >&2
 		exit 1
@@ -134,11 +134,31 @@ http://127.0.0.1:$gw_port {
 			api_key bench-key
 			models claudehold
 		}
+		provider oaiholdh2c openai_compatible {
+			base_url $up/k/chunks=20,interval=300ms/v1
+			versions h2c
+			models holdh2c
+		}
+		provider antholdh2c anthropic {
+			base_url $up/k/chunks=20,interval=300ms
+			versions h2c
+			api_key bench-key
+			models claudeholdh2c
+		}
 	}
 }
 
 http://127.0.0.1:$rp_port {
 	reverse_proxy 127.0.0.1:$up_port
+}
+
+# The same upstream over HTTP/2 without TLS (it speaks both on one port).
+http://127.0.0.1:$rph2c_port {
+	reverse_proxy 127.0.0.1:$up_port {
+		transport http {
+			versions h2c
+		}
+	}
 }
 EOF
 
@@ -184,6 +204,7 @@ wanted() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
 
 gw="http://127.0.0.1:$gw_port/v1/chat/completions"
 rp="http://127.0.0.1:$rp_port"
+rph2c="http://127.0.0.1:$rph2c_port"
 warm=$(secs 2)
 
 # open loop, 500 RPS, upstream answers at once / after 50 ms
@@ -229,6 +250,20 @@ if wanted $sc; then
 	shoot $sc reverse_proxy "$rp$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
 	shoot $sc ai_passthrough "$gw" "$(body hold stream)" '[DONE]' "${args[@]}"
 	shoot $sc ai_translated "$gw" "$(body claudehold stream)" '[DONE]' "${args[@]}"
+fi
+
+# As hold1000, but the gateway and reverse_proxy talk to the upstream over
+# HTTP/2 without TLS (h2c), standing in for the HTTP/2 the large providers
+# offer over TLS: upstream streams share a few connections instead of one
+# connection each. Clients still come in over HTTP/1.1.
+sc=hold1000_h2c
+if wanted $sc; then
+	log "$sc: as hold1000, gateway to upstream over h2c"
+	k=/k/chunks=20,interval=300ms
+	args=(-mode hold -concurrency 1000 -timeout 60s)
+	shoot $sc reverse_proxy "$rph2c$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
+	shoot $sc ai_passthrough "$gw" "$(body holdh2c stream)" '[DONE]' "${args[@]}"
+	shoot $sc ai_translated "$gw" "$(body claudeholdh2c stream)" '[DONE]' "${args[@]}"
 fi
 
 echo "loadavg:    $(cut -d' ' -f1-3 /proc/loadavg) (at end)" >>"$out/machine.txt"

@@ -23,6 +23,7 @@ import (
 //	    header       <name> <value>
 //	    weight       <n>
 //	    region       <region>
+//	    versions     1.1|2|h2c...                 # HTTP versions to the upstream
 //	    model_override <model> { context_window <n> max_output <n> vision|tools|json_mode|streaming|reasoning [true|false]
 //	                             input|cached_input|cache_write|output|reasoning_rate|per_image <usd> }
 //	}
@@ -62,6 +63,12 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 		return true, oneArg(d, &c.Organization)
 	case "region":
 		return true, oneArg(d, &c.Region)
+	case "versions":
+		args := d.RemainingArgs()
+		if len(args) == 0 {
+			return true, d.ArgErr()
+		}
+		c.Versions = args // Provision checks the values, as for JSON configs
 	case "api_key":
 		args := d.RemainingArgs()
 		switch {

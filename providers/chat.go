@@ -127,7 +127,7 @@ func (c *Content) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || bytes.Equal(b, []byte("null")):
 		return nil
 	case b[0] == '"':
-		return json.Unmarshal(b, &c.Text)
+		return decodeString(b, &c.Text)
 	case b[0] == '[':
 		c.Parts = []ContentPart{}
 		return json.Unmarshal(b, &c.Parts)

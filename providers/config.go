@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +48,13 @@ type Config struct {
 	Region string `json:"region,omitempty"`
 	// ModelOverrides replace built-in capabilities and prices per model.
 	ModelOverrides map[string]catalog.Override `json:"model_overrides,omitempty"`
+	// Versions of HTTP to speak to the upstream, as in reverse_proxy's
+	// http transport: "1.1", "2", "h2c". Default (empty): HTTP/1.1, and
+	// HTTP/2 when TLS negotiates it; "2" means the same. ["1.1"] alone is
+	// HTTP/1.1 only. "h2c" makes an http:// base_url speak HTTP/2 with
+	// prior knowledge (no HTTP/1.1); over https:// it is ignored and TLS
+	// negotiates HTTP/2 as by default, like reverse_proxy does.
+	Versions []string `json:"versions,omitempty"`
 
 	providerType string
 	keys         []Key
@@ -107,6 +115,12 @@ func (c *Config) Provision(d Defaults) error {
 	if c.Weight <= 0 {
 		c.Weight = 1
 	}
+	for _, v := range c.Versions {
+		if !slices.Contains(httpVersions, v) {
+			return fmt.Errorf("provider %s: versions: unsupported HTTP version %q (want %s)",
+				c.Name, v, strings.Join(httpVersions, ", "))
+		}
+	}
 	if d.NoUpstream {
 		return nil
 	}
@@ -149,8 +163,33 @@ func (c *Config) Provision(d Defaults) error {
 		}
 		c.headers.Set(name, val)
 	}
-	c.client = &http.Client{Transport: NewTransport()}
+	tr := NewTransport()
+	tr.Protocols = upstreamProtocols(c.Versions, strings.HasPrefix(strings.ToLower(c.BaseURL), "https://"))
+	c.client = &http.Client{Transport: tr}
 	return nil
+}
+
+// httpVersions are the accepted values of Config.Versions. reverse_proxy's
+// "3" is not among them: HTTP/3 would need a QUIC transport.
+var httpVersions = []string{"1.1", "2", "h2c"}
+
+// upstreamProtocols maps validated versions onto Transport.Protocols the
+// way reverse_proxy's http transport does. nil keeps NewTransport's default
+// (HTTP/1.1, plus HTTP/2 where TLS offers it), so existing configs are
+// untouched.
+func upstreamProtocols(versions []string, tls bool) *http.Protocols {
+	var p http.Protocols
+	switch {
+	case slices.Contains(versions, "h2c") && !tls:
+		// Prior knowledge: the transport speaks HTTP/2 on a cleartext
+		// connection only when HTTP/1 is off.
+		p.SetUnencryptedHTTP2(true)
+	case len(versions) > 0 && !slices.Contains(versions, "2") && !slices.Contains(versions, "h2c"):
+		p.SetHTTP1(true) // only "1.1"
+	default:
+		return nil
+	}
+	return &p
 }
 
 func (c *Config) newKey(i int, secret, notAfter string) (Key, error) {

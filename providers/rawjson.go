@@ -72,43 +72,57 @@ var errNotObject = errors.New("body is not a JSON object")
 // findMember locates a top-level member: where its key starts and where its
 // value starts and ends.
 func findMember(obj []byte, key string) (keyStart, valStart, valEnd int, found bool, err error) {
+	err = walkTopLevel(obj, func(ks int, name []byte, vs, ve int) bool {
+		if string(name) == key {
+			keyStart, valStart, valEnd, found = ks, vs, ve, true
+			return false
+		}
+		return true
+	})
+	return keyStart, valStart, valEnd, found, err
+}
+
+// walkTopLevel calls fn for each top-level member of obj in order, with
+// where its key starts, its name (still escaped, without quotes) and where
+// its value starts and ends, until fn returns false. Nested values are
+// skipped, not decoded.
+func walkTopLevel(obj []byte, fn func(keyStart int, name []byte, valStart, valEnd int) bool) error {
 	i := skipSpace(obj, 0)
 	if i >= len(obj) || obj[i] != '{' {
-		return 0, 0, 0, false, errNotObject
+		return errNotObject
 	}
 	i++
 	for {
 		i = skipSpace(obj, i)
 		if i >= len(obj) {
-			return 0, 0, 0, false, errNotObject
+			return errNotObject
 		}
 		switch obj[i] {
 		case '}':
-			return 0, 0, 0, false, nil
+			return nil
 		case ',':
 			i++
 			continue
 		case '"':
 		default:
-			return 0, 0, 0, false, errNotObject
+			return errNotObject
 		}
 		ks := i
 		ke, ok := skipString(obj, i)
 		if !ok {
-			return 0, 0, 0, false, errNotObject
+			return errNotObject
 		}
-		name := obj[ks+1 : ke-1]
 		i = skipSpace(obj, ke)
 		if i >= len(obj) || obj[i] != ':' {
-			return 0, 0, 0, false, errNotObject
+			return errNotObject
 		}
 		vs := skipSpace(obj, i+1)
 		ve, ok := skipValue(obj, vs)
 		if !ok {
-			return 0, 0, 0, false, errNotObject
+			return errNotObject
 		}
-		if string(name) == key {
-			return ks, vs, ve, true, nil
+		if !fn(ks, obj[ks+1:ke-1], vs, ve) {
+			return nil
 		}
 		i = ve
 	}

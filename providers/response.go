@@ -15,6 +15,9 @@ type ChatResponse struct {
 	// Raw is the upstream body when it already was an OpenAI chat completion;
 	// the handler sends it to OpenAI-format clients unchanged.
 	Raw []byte `json:"-"`
+
+	// choicesPending: Choices are still only in Raw (see LoadChoices).
+	choicesPending bool
 }
 
 // Choice is one completion alternative.

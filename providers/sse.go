@@ -23,7 +23,10 @@ type SSEReader struct {
 
 // NewSSEReader reads events from r.
 func NewSSEReader(r io.Reader) *SSEReader {
-	return &SSEReader{r: bufio.NewReaderSize(r, 4<<10)} // events are small; longer lines are joined in readLine
+	// Events are a few hundred bytes and the transport buffers the body
+	// already; a small buffer keeps held streams cheap (longer lines are
+	// joined in readLine).
+	return &SSEReader{r: bufio.NewReaderSize(r, 1<<10)}
 }
 
 // MaxSSEEventSize bounds one event, so a broken upstream cannot make the

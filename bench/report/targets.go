@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"sort"
+	"strings"
 )
 
 // verdicts checks the targets, each as measured side by side in
@@ -60,15 +62,36 @@ func verdicts(w io.Writer, sc map[string]map[string]*result) {
 		note(w, "open500_d0: translated minus pass-through latency: p50 %+.3f ms, p99 %+.3f ms",
 			tr.Total.P50-pt.Total.P50, tr.Total.P99-pt.Total.P99)
 	}
-	if rs := sc["hold1000"]; rs != nil {
+	// Every variant of hold1000 (hold1000_h2c: HTTP/2 to the upstream) has
+	// the same target; a variant also shows what it changed from hold1000.
+	var holds []string
+	for name := range sc {
+		if strings.HasPrefix(name, "hold1000") {
+			holds = append(holds, name)
+		}
+	}
+	sort.Strings(holds)
+	for _, name := range holds {
+		rs := sc[name]
 		for _, t := range []string{"ai_passthrough", "ai_translated"} {
 			r := get(rs, t)
 			if r == nil || r.Open == nil {
 				continue
 			}
 			verdict(w, r.Open.RSSMB <= 100 && r.OK == r.Requests,
-				"hold1000 %s: RSS ≤ 100 MB with 1,000 streams open: %.1f MB (peak %s MB), %d goroutines, %d/%d streams complete",
-				t, r.Open.RSSMB, peak(r), r.Open.Goroutines, r.OK, r.Requests)
+				"%s %s: RSS ≤ 100 MB with 1,000 streams open: %.1f MB (peak %s MB), %d goroutines, %d/%d streams complete",
+				name, t, r.Open.RSSMB, peak(r), r.Open.Goroutines, r.OK, r.Requests)
+		}
+		if name == "hold1000" {
+			continue
+		}
+		for _, t := range []string{"reverse_proxy", "ai_passthrough", "ai_translated"} {
+			base, r := get(sc["hold1000"], t), get(rs, t)
+			if base == nil || r == nil || base.Open == nil || r.Open == nil {
+				continue
+			}
+			note(w, "%s %s vs hold1000: RSS with all open %.1f → %.1f MB (%+.1f), goroutines %d → %d",
+				name, t, base.Open.RSSMB, r.Open.RSSMB, r.Open.RSSMB-base.Open.RSSMB, base.Open.Goroutines, r.Open.Goroutines)
 		}
 	}
 	fmt.Fprintln(w)

@@ -2,7 +2,9 @@
 // completions and Anthropic messages, JSON and SSE, answered as cheaply as
 // possible (see package fastfake). The flags set the defaults; a path
 // prefix /k/delay=50ms,chunks=20,interval=5ms/ overrides them per request,
-// so one upstream serves every scenario of a benchmark run.
+// so one upstream serves every scenario of a benchmark run. It speaks
+// HTTP/1.1 and HTTP/2 with prior knowledge (h2c) on the same port, so
+// clients can compare both against the same upstream.
 //
 //	upstream -addr 127.0.0.1:9100 -delay 0 -chunks 20 -interval 5ms
 package main
@@ -37,6 +39,11 @@ func main() {
 		log.Fatal(err)
 	}
 	srv := &http.Server{Handler: fastfake.New(k), ReadHeaderTimeout: 10 * time.Second}
+	// The server tells an h2c client by its connection preface; everything
+	// else is served as HTTP/1.1.
+	srv.Protocols = new(http.Protocols)
+	srv.Protocols.SetHTTP1(true)
+	srv.Protocols.SetUnencryptedHTTP2(true)
 	fmt.Printf("upstream listening on http://%s\n", ln.Addr())
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)

@@ -29,6 +29,13 @@ func TestChatPassThrough(t *testing.T) {
 		t.Errorf("upstream got %s %s\n%s", got.Method, got.Path, got.Body)
 	}
 
+	// Only the head is decoded until someone asks for the choices.
+	if resp.Choices != nil {
+		t.Errorf("choices decoded eagerly: %+v", resp.Choices)
+	}
+	if err := resp.LoadChoices(); err != nil {
+		t.Fatal(err)
+	}
 	msg := resp.Choices[0].Message
 	if msg.Content.String() != "Echo: hello there" || msg.Role != "assistant" || resp.Choices[0].FinishReason != "stop" {
 		t.Errorf("choice = %+v", resp.Choices[0])
@@ -121,6 +128,9 @@ func TestChatTranslated(t *testing.T) {
 	}
 	if sent["model"] != "o3-mini" || sent["max_completion_tokens"] != 100.0 || sent["max_tokens"] != nil {
 		t.Errorf("sent %s", rec.Last().Body)
+	}
+	if err := resp.LoadChoices(); err != nil {
+		t.Fatal(err)
 	}
 	if resp.Choices[0].Message.Content.String() != "Echo: from anthropic" {
 		t.Errorf("answer = %+v", resp.Choices[0].Message)

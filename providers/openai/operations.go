@@ -13,12 +13,19 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 	if err != nil {
 		return nil, p.requestError(err)
 	}
-	resp := new(providers.ChatResponse)
-	raw, err := p.call(ctx, t, "/chat/completions", body, resp)
+	httpResp, err := p.post(ctx, t, "/chat/completions", body)
 	if err != nil {
 		return nil, err
 	}
-	resp.Raw = raw
+	raw, err := p.readBody(httpResp)
+	if err != nil {
+		return nil, err
+	}
+	// The answer is relayed as it came; only its head is decoded here.
+	resp, err := providers.DecodeChatHead(raw)
+	if err != nil {
+		return nil, p.invalidJSON(err)
+	}
 	return resp, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -56,7 +55,7 @@ func (p *Provider) transportError(err error) *providers.Error { return p.Config.
 // readBody reads a whole successful body, at most MaxResponseSize bytes.
 func (p *Provider) readBody(resp *http.Response) ([]byte, error) {
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, responseLimit+1))
+	body, err := providers.ReadAtMost(resp.Body, resp.ContentLength, responseLimit)
 	if err != nil {
 		return nil, p.transportError(err)
 	}
@@ -78,9 +77,14 @@ func (p *Provider) call(ctx context.Context, t providers.Target, path string, bo
 		return nil, err
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return nil, &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream answered with invalid JSON", Err: err}
+		return nil, p.invalidJSON(err)
 	}
 	return raw, nil
+}
+
+// invalidJSON reports a successful answer whose body could not be decoded.
+func (p *Provider) invalidJSON(err error) *providers.Error {
+	return &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream answered with invalid JSON", Err: err}
 }
 
 // requestError reports a request body the provider could not build.
