@@ -45,7 +45,7 @@ func DecodeChatHead(body []byte) (*ChatResponse, error) {
 		case "usage":
 			// Into the same pointer, as a full decode does: a repeated
 			// member merges, null clears.
-			err = json.Unmarshal(v, &r.Usage)
+			err = decodeUsage(v, &r.Usage)
 		}
 		return err == nil
 	})

@@ -110,6 +110,8 @@ func FuzzDecodeChatHead(f *testing.F) {
 	f.Add([]byte(headSample))
 	f.Add([]byte(`{"id":"a","usage":{"prompt_tokens":1},"usage":{"total_tokens":3},"created":7}`))
 	f.Add([]byte(`{"choices":[{"message":{"content":[{"type":"text","text":"x"}]}}],"model":null}`))
+	f.Add([]byte(`{"usage":{"prompt_tokens":1,"prompt_tokens_details":{"cached_tokens":2},"prompt_tokens_details":{"audio_tokens":3},"total_tokens":1.0}}`))
+	f.Add([]byte(`{"usage":{"completion_tokens_details":null,"x_tokens":{"a":[1]},"completion_tokens":-0}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		head, err := DecodeChatHead(body)
 		var full ChatResponse

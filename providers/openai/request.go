@@ -32,8 +32,8 @@ func (p *Provider) post(ctx context.Context, t providers.Target, path string, bo
 // setHeaders writes the upstream request headers. Configured extra headers
 // come last, so an operator can override any default.
 func (p *Provider) setHeaders(h http.Header, apiKey string) {
-	h.Set("Content-Type", "application/json")
-	h.Set("Accept", "application/json")
+	h["Content-Type"] = jsonHeaderValue
+	h["Accept"] = jsonHeaderValue
 	if apiKey != "" {
 		if p.AuthHeader != "" {
 			h.Set(p.AuthHeader, apiKey)
@@ -48,6 +48,10 @@ func (p *Provider) setHeaders(h http.Header, apiKey string) {
 		h[name] = values
 	}
 }
+
+// jsonHeaderValue is shared by every upstream request: only this package
+// and the transport, which never writes to it, see these headers.
+var jsonHeaderValue = []string{"application/json"}
 
 // transportError classifies a failure to get a response at all.
 func (p *Provider) transportError(err error) *providers.Error { return p.Config.TransportError(err) }
