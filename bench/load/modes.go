@@ -106,6 +106,7 @@ func (s *shooter) hold(o options) (*result, error) {
 		return nil, fmt.Errorf("-concurrency must be positive")
 	}
 	probe := startProbe(o.pid)
+	idle := probe.snapshot("") // the gateway before any stream: the baseline
 	rec := newRecorder(o.concurrency)
 	var wg, opened sync.WaitGroup
 	start := time.Now()
@@ -126,6 +127,7 @@ func (s *shooter) hold(o options) (*result, error) {
 		wg.Wait()
 		res = rec.result(time.Since(start))
 		res.Open = &snap
+		res.Idle = &idle
 	case <-time.After(o.timeout):
 		wg.Wait()
 		res = rec.result(time.Since(start))

@@ -30,7 +30,11 @@ type gatewayStats struct {
 
 // openSnapshot is the gateway's state with every held stream open.
 type openSnapshot struct {
-	RSSMB      float64 `json:"rss_mb"`
+	RSSMB float64 `json:"rss_mb"`
+	// RSS split: anonymous memory is the process's own (heap, stacks);
+	// file-backed pages are the mapped binary, shared and reclaimable.
+	AnonMB     float64 `json:"anon_mb"`
+	FileMB     float64 `json:"file_mb"`
 	Goroutines int     `json:"goroutines"`
 }
 
@@ -73,6 +77,12 @@ func (p *procProbe) snapshot(adminURL string) openSnapshot {
 	if p != nil {
 		if kb, err := statusKB(p.pid, "VmRSS"); err == nil {
 			s.RSSMB = float64(kb) / 1024
+		}
+		if kb, err := statusKB(p.pid, "RssAnon"); err == nil {
+			s.AnonMB = float64(kb) / 1024
+		}
+		if kb, err := statusKB(p.pid, "RssFile"); err == nil {
+			s.FileMB = float64(kb) / 1024
 		}
 	}
 	if adminURL != "" {

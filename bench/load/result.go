@@ -58,6 +58,7 @@ type result struct {
 
 	Gateway *gatewayStats `json:"gateway,omitempty"`
 	Open    *openSnapshot `json:"open,omitempty"`
+	Idle    *openSnapshot `json:"idle,omitempty"` // hold: before the streams opened
 }
 
 // latency summarizes the successful requests' latencies.

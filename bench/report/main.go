@@ -35,10 +35,17 @@ type result struct {
 		CPUMicrosPerRequest float64 `json:"cpu_us_per_request"`
 		PeakRSSMB           float64 `json:"peak_rss_mb"`
 	} `json:"gateway"`
-	Open *struct {
-		RSSMB      float64 `json:"rss_mb"`
-		Goroutines int     `json:"goroutines"`
-	} `json:"open"`
+	Concurrency int       `json:"concurrency"`
+	Open        *snapshot `json:"open"` // hold: every stream open
+	Idle        *snapshot `json:"idle"` // hold: before the first stream
+}
+
+// snapshot is the gateway's memory and goroutines at one moment.
+type snapshot struct {
+	RSSMB      float64 `json:"rss_mb"`
+	AnonMB     float64 `json:"anon_mb"`
+	FileMB     float64 `json:"file_mb"`
+	Goroutines int     `json:"goroutines"`
 }
 
 type latency struct {
@@ -104,19 +111,24 @@ func table(w io.Writer, name string, rs map[string]*result) {
 	fmt.Fprintf(w, "### %s\n\n", name)
 	floor, rp := rs["direct"], rs["reverse_proxy"]
 	if any := first(rs); any != nil && any.Mode == "hold" {
-		fmt.Fprintln(w, "| target | streams ok | errors | TTFB p50 / p99 ms | RSS with all open MB | goroutines with all open | peak RSS MB |")
-		fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+		fmt.Fprintln(w, "| target | streams ok | errors | TTFB p50 / p99 ms | RSS idle → all open MB | of it anonymous / file-backed MB | KB per stream | goroutines with all open | peak RSS MB |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
 		for _, t := range targetOrder {
 			r := rs[t]
 			if r == nil {
 				continue
 			}
-			rss, gor := "-", "-"
+			rss, split, per, gor := "-", "-", "-", "-"
 			if r.Open != nil {
 				rss, gor = fmt.Sprintf("%.1f", r.Open.RSSMB), fmt.Sprint(r.Open.Goroutines)
+				split = fmt.Sprintf("%.1f / %.1f", r.Open.AnonMB, r.Open.FileMB)
+				if r.Idle != nil && r.Concurrency > 0 {
+					rss = fmt.Sprintf("%.1f → %.1f", r.Idle.RSSMB, r.Open.RSSMB)
+					per = fmt.Sprintf("%.0f", (r.Open.RSSMB-r.Idle.RSSMB)*1024/float64(r.Concurrency))
+				}
 			}
-			fmt.Fprintf(w, "| %s | %d/%d | %s | %.2f / %.2f | %s | %s | %s |\n", t, r.OK, r.Requests, errs(r),
-				r.TTFB.P50, r.TTFB.P99, rss, gor, peak(r))
+			fmt.Fprintf(w, "| %s | %d/%d | %s | %.2f / %.2f | %s | %s | %s | %s | %s |\n", t, r.OK, r.Requests, errs(r),
+				r.TTFB.P50, r.TTFB.P99, rss, split, per, gor, peak(r))
 		}
 		fmt.Fprintln(w)
 		return
