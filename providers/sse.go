@@ -70,7 +70,7 @@ func (s *SSEReader) Next() (SSEEvent, error) {
 		}
 		switch string(field) {
 		case "event":
-			ev.Name = string(value)
+			ev.Name = eventName(value)
 		case "data":
 			if hasData {
 				s.data = append(s.data, '\n')
@@ -117,4 +117,21 @@ func (s *SSEReader) readLine() ([]byte, error) {
 		}
 		return line, nil
 	}
+}
+
+// knownEvents are the event names Anthropic and OpenAI streams repeat on
+// every token; returning the constant saves an allocation per event.
+var knownEvents = []string{
+	"content_block_delta", "content_block_start", "content_block_stop",
+	"message_delta", "message_start", "message_stop", "ping", "error",
+}
+
+// eventName returns the event name, without allocating for a known one.
+func eventName(b []byte) string {
+	for _, name := range knownEvents {
+		if string(b) == name {
+			return name
+		}
+	}
+	return string(b)
 }

@@ -70,3 +70,15 @@ func BenchmarkParseMessagesRequest(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFromAnthropic translates a non-streaming answer with text and a
+// tool call.
+func BenchmarkFromAnthropic(b *testing.B) {
+	body := readTestdata(b, "from_anthropic/tool_use.json")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := FromAnthropic(body, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

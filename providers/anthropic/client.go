@@ -85,8 +85,7 @@ func (p *Provider) requestBody(ctx context.Context, t providers.Target, req *pro
 	body := n.Body
 	var err error
 	if t.Model != "" {
-		model, _ := marshal(t.Model)
-		if body, err = providers.SetTopLevel(body, "model", model); err != nil {
+		if body, err = providers.SetTopLevel(body, "model", appendString(nil, t.Model)); err != nil {
 			return nil, invalid("", "request body must be a JSON object")
 		}
 	}

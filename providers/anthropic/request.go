@@ -1,6 +1,7 @@
 package anthropic
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 
@@ -27,7 +28,10 @@ func ToAnthropic(req *providers.ChatRequest, o Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return marshal(w)
+	if body, ok := encodeRequest(w); ok {
+		return body, nil
+	}
+	return marshal(w) // a value encoding/json rejects: keep its error
 }
 
 func buildRequest(req *providers.ChatRequest, o Options) (*wireRequest, error) {
@@ -94,8 +98,18 @@ func clampTemperature(t *float64) *float64 {
 	return &v
 }
 
-// stopSequences drops blank entries, which Anthropic rejects.
+// stopSequences drops blank entries, which Anthropic rejects. The usual
+// list has none and is used as is (it is only read).
 func stopSequences(stop providers.StringList) []string {
+	blank := 0
+	for _, s := range stop {
+		if strings.TrimSpace(s) == "" {
+			blank++
+		}
+	}
+	if blank == 0 {
+		return stop
+	}
 	var out []string
 	for _, s := range stop {
 		if strings.TrimSpace(s) != "" {
@@ -135,7 +149,7 @@ func convertTools(tools []providers.Tool) []wireTool {
 			continue // OpenAI's non-function tools have no Anthropic counterpart
 		}
 		schema := t.Function.Parameters
-		if s := strings.TrimSpace(string(schema)); s == "" || s == "null" || s == "{}" {
+		if s := bytes.TrimSpace(schema); len(s) == 0 || string(s) == "null" || string(s) == "{}" {
 			schema = emptyObjectSchema
 		}
 		out = append(out, wireTool{Name: t.Function.Name, Description: t.Function.Description, InputSchema: schema})

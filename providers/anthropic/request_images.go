@@ -40,11 +40,16 @@ func parseDataURL(rest string) (*wireSource, *providers.Error) {
 	if !ok || data == "" {
 		return nil, providers.Errorf(providers.KindInvalidRequest, "image data URL has no data")
 	}
-	params := strings.Split(meta, ";")
-	if !strings.EqualFold(params[len(params)-1], "base64") {
+	// The first and last of the ;-separated parameters matter; they are
+	// the same one when there is no ';'.
+	first, last := meta, meta
+	if i := strings.IndexByte(meta, ';'); i >= 0 {
+		first, last = meta[:i], meta[strings.LastIndexByte(meta, ';')+1:]
+	}
+	if !strings.EqualFold(last, "base64") {
 		return nil, providers.Errorf(providers.KindInvalidRequest, "image data URL must be base64-encoded")
 	}
-	mediaType := strings.ToLower(strings.TrimSpace(params[0]))
+	mediaType := strings.ToLower(strings.TrimSpace(first))
 	if mediaType == "image/jpg" {
 		mediaType = "image/jpeg"
 	}

@@ -24,6 +24,7 @@ import (
 // The first turn may be an assistant turn: Anthropic's own API accepts that
 // (Bedrock does not), so no placeholder user turn is invented.
 func convertMessages(msgs []providers.Message) (system []wireBlock, turns []wireMessage, err error) {
+	turns = make([]wireMessage, 0, len(msgs)) // at most one turn per message
 	for i, m := range msgs {
 		switch m.Role {
 		case "system", "developer":
@@ -41,7 +42,7 @@ func convertMessages(msgs []providers.Message) (system []wireBlock, turns []wire
 			if err != nil {
 				return nil, nil, err
 			}
-			turns = appendTurn(turns, "user", []wireBlock{block})
+			turns = appendTurnBlock(turns, "user", block)
 		default:
 			return nil, nil, invalid(param(i, "role"), "messages[%d].role: unsupported role %q", i, m.Role)
 		}
@@ -68,6 +69,16 @@ func appendTurn(turns []wireMessage, role string, blocks []wireBlock) []wireMess
 		return turns
 	}
 	return append(turns, wireMessage{Role: role, Content: blocks})
+}
+
+// appendTurnBlock is appendTurn for one block, without a slice to carry it
+// when it joins the previous turn (consecutive tool results do).
+func appendTurnBlock(turns []wireMessage, role string, block wireBlock) []wireMessage {
+	if n := len(turns); n > 0 && turns[n-1].Role == role {
+		turns[n-1].Content = append(turns[n-1].Content, block)
+		return turns
+	}
+	return append(turns, wireMessage{Role: role, Content: []wireBlock{block}})
 }
 
 // appendTextBlocks adds the text of c (images are dropped: system prompts
@@ -126,11 +137,13 @@ func assistantBlocks(m providers.Message) []wireBlock {
 	}
 	blocks := appendText(make([]wireBlock, 0, 1+len(m.ToolCalls)), text)
 	for _, tc := range m.ToolCalls {
+		input := toolInput(tc.Function.Arguments) // always valid JSON
 		blocks = append(blocks, wireBlock{
-			Type:  "tool_use",
-			ID:    toolID(tc.ID),
-			Name:  tc.Function.Name,
-			Input: toolInput(tc.Function.Arguments),
+			Type:    "tool_use",
+			ID:      toolID(tc.ID),
+			Name:    tc.Function.Name,
+			Input:   input,
+			compact: isCompact(input),
 		})
 	}
 	return blocks
@@ -139,10 +152,10 @@ func assistantBlocks(m providers.Message) []wireBlock {
 // toolResultBlock turns a tool message into a tool_result block. Text and
 // image parts become content blocks; empty content is left out.
 func toolResultBlock(m providers.Message, i int) (wireBlock, error) {
-	b := wireBlock{Type: "tool_result", ToolUseID: toolID(m.ToolCallID)}
+	b := wireBlock{Type: "tool_result", ToolUseID: toolID(m.ToolCallID), compact: true}
 	if m.Content.Parts == nil {
 		if strings.TrimSpace(m.Content.Text) != "" {
-			b.Content, _ = marshal(m.Content.Text)
+			b.Content = appendString(make([]byte, 0, len(m.Content.Text)+2), m.Content.Text)
 		}
 		return b, nil
 	}
@@ -151,7 +164,10 @@ func toolResultBlock(m providers.Message, i int) (wireBlock, error) {
 		return b, err
 	}
 	if len(blocks) > 0 {
-		b.Content, _ = marshal(blocks)
+		var ok bool
+		if b.Content, ok = appendBlocks(nil, blocks); !ok {
+			b.Content, _ = marshal(blocks) // cannot happen: text and image blocks hold no raw JSON
+		}
 	}
 	return b, nil
 }
@@ -192,14 +208,18 @@ func idByte(c byte) bool {
 func toolInput(args string) json.RawMessage {
 	s := strings.TrimSpace(args)
 	if s == "" {
-		return json.RawMessage(`{}`)
+		return emptyObject
 	}
 	if s[0] == '{' && json.Valid([]byte(s)) {
 		return json.RawMessage(s)
 	}
-	out, _ := marshal(map[string]string{"_raw_arguments": args})
-	return out
+	out := append(make([]byte, 0, len(args)+22), `{"_raw_arguments":`...)
+	return append(appendString(out, args), '}') // what marshal writes for the one-key map
 }
+
+// emptyObject is the input of a tool call without arguments. It is shared,
+// not copied per call: the encoders only read it.
+var emptyObject = json.RawMessage(`{}`)
 
 // toolResultsFirst moves tool_result blocks to the front of a user turn,
 // keeping the order within each group: the API rejects text before them.

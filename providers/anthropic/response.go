@@ -28,11 +28,27 @@ func FromAnthropic(body []byte, created int64) (*providers.ChatResponse, error) 
 		return nil, streamError(e.Error)
 	}
 	msg := providers.Message{Role: "assistant"}
+	texts, tools := 0, 0
+	for _, b := range w.Content {
+		switch b.Type {
+		case "text":
+			texts++
+		case "tool_use":
+			tools++
+		}
+	}
+	if tools > 0 {
+		msg.ToolCalls = make([]providers.ToolCall, 0, tools)
+	}
 	var text strings.Builder
 	for _, b := range w.Content {
 		switch b.Type {
 		case "text":
-			text.WriteString(b.Text)
+			if texts == 1 {
+				msg.Content.Text = b.Text // the usual single block needs no copy
+			} else {
+				text.WriteString(b.Text)
+			}
 		case "tool_use":
 			msg.ToolCalls = append(msg.ToolCalls, providers.ToolCall{
 				ID:       b.ID,
@@ -41,17 +57,25 @@ func FromAnthropic(body []byte, created int64) (*providers.ChatResponse, error) 
 			})
 		}
 	}
-	msg.Content = providers.TextContent(text.String())
+	if texts != 1 {
+		msg.Content = providers.TextContent(text.String())
+	}
 	var totals usageTotals
 	totals.apply(w.Usage)
-	return &providers.ChatResponse{
+	// The response and its one choice are allocated together.
+	out := &struct {
+		resp   providers.ChatResponse
+		choice [1]providers.Choice
+	}{choice: [1]providers.Choice{{Index: 0, Message: msg, FinishReason: finishReason(w.StopReason)}}}
+	out.resp = providers.ChatResponse{
 		ID:      w.ID,
 		Object:  "chat.completion",
 		Created: created,
 		Model:   w.Model,
-		Choices: []providers.Choice{{Index: 0, Message: msg, FinishReason: finishReason(w.StopReason)}},
+		Choices: out.choice[:],
 		Usage:   totals.unified(),
-	}, nil
+	}
+	return &out.resp, nil
 }
 
 // argumentsJSON renders a tool_use input as OpenAI's arguments string.
@@ -60,11 +84,13 @@ func argumentsJSON(input json.RawMessage) string {
 	if len(s) == 0 || bytes.Equal(s, []byte("null")) {
 		return "{}"
 	}
-	var buf bytes.Buffer
-	if json.Compact(&buf, s) != nil {
+	if isCompact(s) { // compacting would give s back, and so would a failure
 		return string(s)
 	}
-	return buf.String()
+	if c, ok := appendCompact(make([]byte, 0, len(s)), s); ok {
+		return string(c)
+	}
+	return string(s)
 }
 
 // finishReason maps Anthropic's stop_reason to OpenAI's finish_reason.
@@ -121,12 +147,22 @@ func (t *usageTotals) unified() *providers.Usage {
 		return nil
 	}
 	prompt := t.input + t.cacheRead + t.cacheWrite
-	return &providers.Usage{
+	// The usage and its two details are allocated together.
+	b := &struct {
+		usage      providers.Usage
+		prompt     providers.PromptTokensDetails
+		completion providers.CompletionTokensDetails
+	}{
+		prompt:     providers.PromptTokensDetails{CachedTokens: t.cacheRead},
+		completion: providers.CompletionTokensDetails{ReasoningTokens: min(t.thinking, t.output)},
+	}
+	b.usage = providers.Usage{
 		PromptTokens:            prompt,
 		CompletionTokens:        t.output,
 		TotalTokens:             prompt + t.output,
-		PromptTokensDetails:     &providers.PromptTokensDetails{CachedTokens: t.cacheRead},
-		CompletionTokensDetails: &providers.CompletionTokensDetails{ReasoningTokens: min(t.thinking, t.output)},
+		PromptTokensDetails:     &b.prompt,
+		CompletionTokensDetails: &b.completion,
 		CacheWriteTokens:        t.cacheWrite,
 	}
+	return &b.usage
 }

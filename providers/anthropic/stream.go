@@ -32,7 +32,8 @@ type StreamTranslator struct {
 	done     bool // message_stop was seen
 	usage    usageTotals
 	blocks   map[int]*blockState
-	tools    int // tool blocks seen so far: the next OpenAI tool index
+	tools    int    // tool blocks seen so far: the next OpenAI tool index
+	scratch  []byte // decodeQuick's buffer for unescaping strings
 }
 
 // blockState remembers what an open content block is.
@@ -64,11 +65,22 @@ func (s *StreamTranslator) Translate(name string, data []byte) ([]*providers.Cha
 		return nil, errorEvent(data)
 	}
 	var ev wireEvent
-	if err := json.Unmarshal(data, &ev); err != nil {
-		if !knownEvent(eventType(name, data)) {
-			return nil, nil // an event type added after this was written, shaped differently
+	if q, ok := decodeQuick(data, &s.scratch); ok {
+		ev = wireEvent{Type: q.typ, Index: q.index}
+		switch q.typ {
+		case "content_block_delta":
+			ev.Delta = &q.delta
+		case "content_block_start":
+			ev.ContentBlock = &wireBlock{Type: "text", Text: q.text}
 		}
-		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed stream event", Err: err}
+	} else {
+		var err error
+		if ev, err = decodeEvent(data); err != nil {
+			if !knownEvent(eventType(name, data)) {
+				return nil, nil // an event type added after this was written, shaped differently
+			}
+			return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed stream event", Err: err}
+		}
 	}
 	if ev.Type == "" {
 		ev.Type = name
@@ -102,6 +114,13 @@ func (s *StreamTranslator) Translate(name string, data []byte) ([]*providers.Cha
 		return nil, errorEvent(data)
 	}
 	return nil, nil // ping and event types added after this was written
+}
+
+// decodeEvent decodes any event; decodeQuick takes the frequent ones first.
+func decodeEvent(data []byte) (wireEvent, error) {
+	var ev wireEvent
+	err := json.Unmarshal(data, &ev)
+	return ev, err
 }
 
 // eventType reads just the event's type (the SSE name when data has none).
@@ -148,8 +167,7 @@ func (s *StreamTranslator) messageStart(m *wireResponse) []*providers.ChatChunk 
 	if s.roleSent {
 		return nil
 	}
-	empty := ""
-	return []*providers.ChatChunk{s.delta(providers.Delta{Content: &empty}, nil)}
+	return s.textChunk("")
 }
 
 func (s *StreamTranslator) blockStart(index int, b *wireBlock) []*providers.ChatChunk {
@@ -163,18 +181,15 @@ func (s *StreamTranslator) blockStart(index int, b *wireBlock) []*providers.Chat
 		if b.Text == "" {
 			return nil
 		}
-		text := b.Text
-		return []*providers.ChatChunk{s.delta(providers.Delta{Content: &text}, nil)}
+		return s.textChunk(b.Text)
 	case "tool_use":
 		st.tool = s.tools
 		s.tools++
-		call := providers.ToolCall{Index: intPtr(st.tool), ID: b.ID, Type: "function",
-			Function: providers.FunctionCall{Name: b.Name}}
-		out := []*providers.ChatChunk{s.delta(providers.Delta{ToolCalls: []providers.ToolCall{call}}, nil)}
+		out := s.toolChunk(providers.ToolCall{ID: b.ID, Type: "function", Function: providers.FunctionCall{Name: b.Name}}, st.tool)
 		// A start that already carries the whole input (not streamed) still
 		// delivers it, as one fragment.
 		if in := bytes.TrimSpace(b.Input); len(in) > 0 && !bytes.Equal(in, []byte("{}")) && !bytes.Equal(in, []byte("null")) {
-			out = append(out, s.argsChunk(st, argumentsJSON(in)))
+			out = append(out, s.argsChunk(st, argumentsJSON(in))...)
 		}
 		return out
 	}
@@ -190,14 +205,13 @@ func (s *StreamTranslator) blockDelta(index int, d *wireDelta) []*providers.Chat
 		if d.Text == "" {
 			return nil
 		}
-		text := d.Text
-		return []*providers.ChatChunk{s.delta(providers.Delta{Content: &text}, nil)}
+		return s.textChunk(d.Text)
 	case "input_json_delta":
 		st := s.blocks[index]
 		if st == nil || st.kind != "tool_use" || d.PartialJSON == "" {
 			return nil
 		}
-		return []*providers.ChatChunk{s.argsChunk(st, d.PartialJSON)}
+		return s.argsChunk(st, d.PartialJSON)
 	}
 	return nil // thinking_delta, signature_delta, citations_delta
 }
@@ -210,13 +224,12 @@ func (s *StreamTranslator) blockStop(index int) []*providers.ChatChunk {
 	if st == nil || st.kind != "tool_use" || st.sentArgs {
 		return nil
 	}
-	return []*providers.ChatChunk{s.argsChunk(st, "{}")}
+	return s.argsChunk(st, "{}")
 }
 
-func (s *StreamTranslator) argsChunk(st *blockState, fragment string) *providers.ChatChunk {
+func (s *StreamTranslator) argsChunk(st *blockState, fragment string) []*providers.ChatChunk {
 	st.sentArgs = true
-	call := providers.ToolCall{Index: intPtr(st.tool), Function: providers.FunctionCall{Arguments: fragment}}
-	return s.delta(providers.Delta{ToolCalls: []providers.ToolCall{call}}, nil)
+	return s.toolChunk(providers.ToolCall{Function: providers.FunctionCall{Arguments: fragment}}, st.tool)
 }
 
 // finish emits the finish chunk once.
@@ -225,22 +238,9 @@ func (s *StreamTranslator) finish(reason string) []*providers.ChatChunk {
 		return nil
 	}
 	s.finished = true
-	return []*providers.ChatChunk{s.delta(providers.Delta{}, &reason)}
-}
-
-// delta builds a one-choice chunk; the first one carries the role.
-func (s *StreamTranslator) delta(d providers.Delta, finish *string) *providers.ChatChunk {
-	if !s.roleSent {
-		d.Role = "assistant"
-		s.roleSent = true
-	}
-	c := s.chunk()
-	c.Choices = []providers.ChunkChoice{{Index: 0, Delta: d, FinishReason: finish}}
-	return c
+	return s.finishChunk(reason)
 }
 
 func (s *StreamTranslator) chunk() *providers.ChatChunk {
 	return &providers.ChatChunk{ID: s.id, Object: "chat.completion.chunk", Created: s.created, Model: s.model}
 }
-
-func intPtr(i int) *int { return &i }

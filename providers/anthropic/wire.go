@@ -72,6 +72,11 @@ type wireBlock struct {
 	ToolUseID string          `json:"tool_use_id,omitempty"`
 	Content   json.RawMessage `json:"content,omitempty"` // tool_result: a string or blocks
 	IsError   bool            `json:"is_error,omitempty"`
+
+	// compact says Input and Content are valid, compact JSON made by this
+	// package, so encodeRequest copies them instead of re-scanning them
+	// (tool results can be large). encoding/json ignores the field.
+	compact bool
 }
 
 // wireSource is an image source: base64 data or a URL.

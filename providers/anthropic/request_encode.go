@@ -1,0 +1,257 @@
+package anthropic
+
+import "strconv"
+
+// encodeRequest writes a Messages request body by hand. It is what
+// marshal(w) writes, byte for byte (request_encode_test.go compares the
+// two), without encoding/json's reflection and without re-scanning every
+// nested value: the MarshalJSON methods of wireSystem and wireMessage made
+// encoding/json validate and compact each turn once per nesting level.
+//
+// ok is false when a value is one encoding/json rejects (raw JSON that is
+// not valid, a NaN or infinite float): the caller then uses marshal, so
+// even the error stays what it was.
+func encodeRequest(w *wireRequest) (_ []byte, ok bool) {
+	b := make([]byte, 0, requestSizeHint(w))
+	b = append(b, `{"model":`...)
+	b = appendString(b, w.Model)
+	b = append(b, `,"max_tokens":`...)
+	b = strconv.AppendInt(b, int64(w.MaxTokens), 10)
+	if len(w.System) > 0 {
+		b = append(b, `,"system":`...)
+		if len(w.System) == 1 && w.System[0].Type == "text" {
+			b = appendString(b, w.System[0].Text) // wireSystem's one-string form
+		} else if b, ok = appendBlocks(b, w.System); !ok {
+			return nil, false
+		}
+	}
+	b = append(b, `,"messages":`...)
+	if b, ok = appendMessages(b, w.Messages); !ok {
+		return nil, false
+	}
+	if w.Metadata != nil {
+		b = append(b, `,"metadata":{`...)
+		if w.Metadata.UserID != "" {
+			b = append(b, `"user_id":`...)
+			b = appendString(b, w.Metadata.UserID)
+		}
+		b = append(b, '}')
+	}
+	if len(w.StopSequences) > 0 {
+		b = append(b, `,"stop_sequences":[`...)
+		for i, s := range w.StopSequences {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, s)
+		}
+		b = append(b, ']')
+	}
+	if w.Stream {
+		b = append(b, `,"stream":true`...)
+	}
+	if w.Temperature != nil {
+		b = append(b, `,"temperature":`...)
+		if b, ok = appendFloat(b, *w.Temperature); !ok {
+			return nil, false
+		}
+	}
+	if w.TopK != nil {
+		b = append(b, `,"top_k":`...)
+		b = strconv.AppendInt(b, int64(*w.TopK), 10)
+	}
+	if w.TopP != nil {
+		b = append(b, `,"top_p":`...)
+		if b, ok = appendFloat(b, *w.TopP); !ok {
+			return nil, false
+		}
+	}
+	if len(w.Tools) > 0 {
+		b = append(b, `,"tools":`...)
+		if b, ok = appendTools(b, w.Tools); !ok {
+			return nil, false
+		}
+	}
+	if tc := w.ToolChoice; tc != nil {
+		b = append(b, `,"tool_choice":{"type":`...)
+		b = appendString(b, tc.Type)
+		if tc.Name != "" {
+			b = append(b, `,"name":`...)
+			b = appendString(b, tc.Name)
+		}
+		if tc.DisableParallelToolUse {
+			b = append(b, `,"disable_parallel_tool_use":true`...)
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}'), true
+}
+
+// appendMessages writes the turns as wireMessage.MarshalJSON does: a turn
+// that is one text block uses the API's string shorthand.
+func appendMessages(b []byte, turns []wireMessage) (_ []byte, ok bool) {
+	if turns == nil {
+		return append(b, "null"...), true
+	}
+	b = append(b, '[')
+	for i := range turns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		m := &turns[i]
+		b = append(b, `{"role":`...)
+		b = appendString(b, m.Role)
+		b = append(b, `,"content":`...)
+		if len(m.Content) == 1 && m.Content[0].Type == "text" {
+			b = appendString(b, m.Content[0].Text)
+		} else if b, ok = appendBlocks(b, m.Content); !ok {
+			return nil, false
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']'), true
+}
+
+// appendBlocks writes content blocks (null for a nil slice, as encoding/json).
+func appendBlocks(b []byte, blocks []wireBlock) (_ []byte, ok bool) {
+	if blocks == nil {
+		return append(b, "null"...), true
+	}
+	b = append(b, '[')
+	for i := range blocks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, ok = appendBlock(b, &blocks[i]); !ok {
+			return nil, false
+		}
+	}
+	return append(b, ']'), true
+}
+
+// appendBlock writes one block with wireBlock's field order and omitempty
+// rules. Input and Content are raw JSON: compacted, as encoding/json does,
+// unless the block says they already are (see wireBlock.compact).
+func appendBlock(b []byte, x *wireBlock) (_ []byte, ok bool) {
+	b = append(b, `{"type":`...)
+	b = appendString(b, x.Type)
+	if x.Text != "" {
+		b = append(b, `,"text":`...)
+		b = appendString(b, x.Text)
+	}
+	if s := x.Source; s != nil {
+		b = append(b, `,"source":{"type":`...)
+		b = appendString(b, s.Type)
+		if s.MediaType != "" {
+			b = append(b, `,"media_type":`...)
+			b = appendString(b, s.MediaType)
+		}
+		if s.Data != "" {
+			b = append(b, `,"data":`...)
+			b = appendString(b, s.Data)
+		}
+		if s.URL != "" {
+			b = append(b, `,"url":`...)
+			b = appendString(b, s.URL)
+		}
+		b = append(b, '}')
+	}
+	if x.ID != "" {
+		b = append(b, `,"id":`...)
+		b = appendString(b, x.ID)
+	}
+	if x.Name != "" {
+		b = append(b, `,"name":`...)
+		b = appendString(b, x.Name)
+	}
+	if len(x.Input) > 0 {
+		b = append(b, `,"input":`...)
+		if b, ok = appendRaw(b, x.Input, x.compact); !ok {
+			return nil, false
+		}
+	}
+	if x.ToolUseID != "" {
+		b = append(b, `,"tool_use_id":`...)
+		b = appendString(b, x.ToolUseID)
+	}
+	if len(x.Content) > 0 {
+		b = append(b, `,"content":`...)
+		if b, ok = appendRaw(b, x.Content, x.compact); !ok {
+			return nil, false
+		}
+	}
+	if x.IsError {
+		b = append(b, `,"is_error":true`...)
+	}
+	return append(b, '}'), true
+}
+
+func appendTools(b []byte, tools []wireTool) (_ []byte, ok bool) {
+	b = append(b, '[')
+	for i := range tools {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		t := &tools[i]
+		b = append(b, '{')
+		if t.Type != "" {
+			b = append(b, `"type":`...)
+			b = appendString(b, t.Type)
+			b = append(b, ',')
+		}
+		b = append(b, `"name":`...)
+		b = appendString(b, t.Name)
+		if t.Description != "" {
+			b = append(b, `,"description":`...)
+			b = appendString(b, t.Description)
+		}
+		if len(t.InputSchema) > 0 {
+			b = append(b, `,"input_schema":`...)
+			if b, ok = appendCompact(b, t.InputSchema); !ok {
+				return nil, false
+			}
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']'), true
+}
+
+// appendRaw writes raw JSON: as is when it is known to be compact and
+// valid (made by this package), compacted otherwise.
+func appendRaw(b, raw []byte, compact bool) ([]byte, bool) {
+	if compact {
+		return append(b, raw...), true
+	}
+	return appendCompact(b, raw)
+}
+
+// requestSizeHint estimates the body size, so that a request carrying a
+// large image or tool result is not copied over and over while it grows.
+func requestSizeHint(w *wireRequest) int {
+	n := 256 + len(w.Model)
+	for i := range w.System {
+		n += blockSizeHint(&w.System[i])
+	}
+	for i := range w.Messages {
+		n += 32
+		for j := range w.Messages[i].Content {
+			n += blockSizeHint(&w.Messages[i].Content[j])
+		}
+	}
+	for i := range w.Tools {
+		t := &w.Tools[i]
+		n += 64 + len(t.Name) + len(t.Description) + len(t.InputSchema)
+	}
+	for _, s := range w.StopSequences {
+		n += 4 + len(s)
+	}
+	return n
+}
+
+func blockSizeHint(x *wireBlock) int {
+	n := 48 + len(x.Text) + len(x.ID) + len(x.Name) + len(x.Input) + len(x.ToolUseID) + len(x.Content)
+	if s := x.Source; s != nil {
+		n += 64 + len(s.Data) + len(s.URL)
+	}
+	return n
+}

@@ -1,0 +1,249 @@
+package anthropic
+
+import (
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// quickEvent is an event decoded by decodeQuick.
+type quickEvent struct {
+	typ   string
+	index int
+	delta wireDelta // content_block_delta only
+	text  string    // content_block_start of a text block: its text
+}
+
+// decodeQuick decodes, without encoding/json, the events that arrive once
+// per streamed token (content_block_delta) and the small fixed ones around
+// them (a text block's content_block_start, content_block_stop, ping,
+// message_stop). It takes only the exact
+// shape Anthropic writes: these keys in this order, no whitespace, a
+// non-negative index. Anything else reports false and goes to encoding/json,
+// so for what it takes, the result is what json.Unmarshal into wireEvent
+// gives; stream_quick_test.go compares the two. scratch is reused for
+// unescaping strings.
+func decodeQuick(data []byte, scratch *[]byte) (q quickEvent, ok bool) {
+	switch string(data) {
+	case `{"type":"ping"}`, `{"type": "ping"}`:
+		return quickEvent{typ: "ping"}, true
+	case `{"type":"message_stop"}`:
+		return quickEvent{typ: "message_stop"}, true
+	}
+	if rest, found := cutPrefix(data, `{"type":"content_block_stop","index":`); found {
+		q.typ = "content_block_stop"
+		if q.index, rest, ok = quickIndex(rest); !ok || string(rest) != "}" {
+			return q, false
+		}
+		return q, true
+	}
+	if rest, found := cutPrefix(data, `{"type":"content_block_start","index":`); found {
+		q.typ = "content_block_start"
+		if q.index, rest, ok = quickIndex(rest); !ok {
+			return q, false
+		}
+		if rest, found = cutPrefix(rest, `,"content_block":{"type":"text","text":`); !found {
+			return q, false
+		}
+		raw, escaped, n, ok := scanString(rest)
+		if !ok || string(rest[n:]) != "}}" {
+			return q, false
+		}
+		q.text = unquote(raw, escaped, scratch)
+		return q, true
+	}
+	rest, found := cutPrefix(data, `{"type":"content_block_delta","index":`)
+	if !found {
+		return q, false
+	}
+	q.typ = "content_block_delta"
+	if q.index, rest, ok = quickIndex(rest); !ok {
+		return q, false
+	}
+	if rest, found = cutPrefix(rest, `,"delta":{"type":"`); !found {
+		return q, false
+	}
+	// The delta type: plain letters and '_', so its bytes are its value.
+	end := 0
+	for end < len(rest) && (rest[end] >= 'a' && rest[end] <= 'z' || rest[end] == '_') {
+		end++
+	}
+	typ := rest[:end]
+	if rest, found = cutPrefix(rest[end:], `","`); !found {
+		return q, false
+	}
+	// One more field, whose value is a string.
+	var dst *string
+	switch {
+	case hasPrefix(rest, `text":`):
+		dst, rest = &q.delta.Text, rest[len(`text":`):]
+	case hasPrefix(rest, `partial_json":`):
+		dst, rest = &q.delta.PartialJSON, rest[len(`partial_json":`):]
+	case hasPrefix(rest, `thinking":`): // not kept: wireDelta has no such field
+		rest = rest[len(`thinking":`):]
+	case hasPrefix(rest, `signature":`):
+		rest = rest[len(`signature":`):]
+	default:
+		return q, false
+	}
+	raw, escaped, n, ok := scanString(rest)
+	if !ok || string(rest[n:]) != "}}" {
+		return q, false
+	}
+	q.delta.Type = deltaType(typ)
+	if dst != nil {
+		*dst = unquote(raw, escaped, scratch)
+	}
+	return q, true
+}
+
+// deltaType returns the delta's type, without allocating for known ones.
+func deltaType(b []byte) string {
+	switch string(b) {
+	case "text_delta":
+		return "text_delta"
+	case "input_json_delta":
+		return "input_json_delta"
+	case "thinking_delta":
+		return "thinking_delta"
+	case "signature_delta":
+		return "signature_delta"
+	}
+	return string(b)
+}
+
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
+}
+
+func cutPrefix(b []byte, prefix string) ([]byte, bool) {
+	if !hasPrefix(b, prefix) {
+		return b, false
+	}
+	return b[len(prefix):], true
+}
+
+// quickIndex reads a JSON number that is a non-negative integer small
+// enough for any int; anything else (a sign, a fraction, an exponent, a
+// leading zero JSON forbids) is left to encoding/json.
+func quickIndex(b []byte) (n int, rest []byte, ok bool) {
+	i := 0
+	for i < len(b) && i < 9 && b[i] >= '0' && b[i] <= '9' {
+		n = n*10 + int(b[i]-'0')
+		i++
+	}
+	if i == 0 || (b[0] == '0' && i > 1) || (i < len(b) && b[i] >= '0' && b[i] <= '9') {
+		return 0, b, false
+	}
+	return n, b[i:], true
+}
+
+// scanString checks that b starts with a JSON string as encoding/json's
+// scanner accepts it (no control characters, only JSON's escapes) and
+// returns its content, whether it has escapes, and its length with quotes.
+func scanString(b []byte) (raw []byte, escaped bool, n int, ok bool) {
+	if len(b) == 0 || b[0] != '"' {
+		return nil, false, 0, false
+	}
+	for i := 1; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			return b[1:i], escaped, i + 1, true
+		case c < 0x20:
+			return nil, false, 0, false
+		case c == '\\':
+			escaped = true
+			i++
+			if i >= len(b) {
+				return nil, false, 0, false
+			}
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if getu4(b[i-1:]) < 0 {
+					return nil, false, 0, false
+				}
+				i += 4
+			default:
+				return nil, false, 0, false
+			}
+		}
+	}
+	return nil, false, 0, false
+}
+
+// unquote returns the value of a string scanString accepted, exactly as
+// encoding/json decodes it: escapes resolved, a \u surrogate pair joined,
+// a lone surrogate and invalid UTF-8 each turned into U+FFFD.
+func unquote(raw []byte, escaped bool, scratch *[]byte) string {
+	if !escaped && utf8.Valid(raw) {
+		return string(raw)
+	}
+	b := (*scratch)[:0]
+	for r := 0; r < len(raw); {
+		switch c := raw[r]; {
+		case c == '\\':
+			switch e := raw[r+1]; e {
+			case 'b':
+				b = append(b, '\b')
+			case 'f':
+				b = append(b, '\f')
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			case 'u':
+				rr := getu4(raw[r:])
+				r += 6
+				if utf16.IsSurrogate(rr) {
+					if dec := utf16.DecodeRune(rr, getu4(raw[r:])); dec != unicode.ReplacementChar {
+						b = utf8.AppendRune(b, dec)
+						r += 6
+						continue
+					}
+					rr = unicode.ReplacementChar
+				}
+				b = utf8.AppendRune(b, rr)
+				continue
+			default: // " \ /
+				b = append(b, e)
+			}
+			r += 2
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			r++
+		default:
+			rr, size := utf8.DecodeRune(raw[r:])
+			b = utf8.AppendRune(b, rr)
+			r += size
+		}
+	}
+	if cap(b) <= 64<<10 { // keep a small buffer for the next event, not a huge one
+		*scratch = b
+	}
+	return string(b)
+}
+
+// getu4 decodes \uXXXX at the start of s, or returns -1.
+func getu4(s []byte) rune {
+	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range s[2:6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
+}
