@@ -9,7 +9,16 @@ import (
 // errUsageSlowPath makes decodeUsage hand a usage object to encoding/json.
 var errUsageSlowPath = errors.New("usage needs the full decoder")
 
-// decodeUsage decodes a chat completion's usage into *dst. The usual shape
+// DecodeUsage decodes a usage object from any JSON (a stream's last chunk,
+// say) into *dst, exactly as json.Unmarshal(v, dst) would.
+func DecodeUsage(v []byte, dst **Usage) error {
+	if !json.Valid(v) {
+		return json.Unmarshal(v, dst) // its syntax error
+	}
+	return decodeUsage(v, dst)
+}
+
+// decodeUsage decodes a chat completion's usage into *dst; v is valid JSON. The usual shape
 // (integer counts, the two details objects) is read directly: encoding/json
 // took over a tenth of the gateway's CPU per relayed answer for this one
 // small object. Anything else — floats, nulls, repeated details, member

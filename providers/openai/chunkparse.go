@@ -9,8 +9,8 @@ import (
 
 // chunkParser decodes the chunk shapes OpenAI sends for text (id, object,
 // created, model, system_fingerprint, choices with role/content/refusal
-// deltas, null usage) without reflection, several times faster than
-// encoding/json. Anything else (tool calls, a usage object, an error,
+// deltas, the usage of the last chunk) without reflection, several times
+// faster than encoding/json. Anything else (tool calls, an error,
 // escapes it does not handle, unknown members, invalid JSON) makes it give
 // up, and the caller decodes with encoding/json instead; a differential
 // fuzz test holds the two to the same result.
@@ -57,7 +57,7 @@ func (p *chunkParser) parse(data []byte) (c *providers.ChatChunk, ok bool) {
 		case "choices":
 			bit, handled = seenChoices, p.choices(&c.Choices)
 		case "usage":
-			bit, handled = seenUsage, p.null() // a usage object takes the slow path
+			bit, handled = seenUsage, p.usage(&c.Usage)
 		case "service_tier":
 			bit, handled = seenTier, p.skipString()
 		case "obfuscation":
@@ -70,6 +70,21 @@ func (p *chunkParser) parse(data []byte) (c *providers.ChatChunk, ok bool) {
 		return true
 	})
 	return c, ok && p.end()
+}
+
+// usage decodes the usage object of a stream's last chunk (null leaves it
+// nil), without the reflection of encoding/json for its usual shape.
+func (p *chunkParser) usage(dst **providers.Usage) bool {
+	if p.null() {
+		return true
+	}
+	p.space()
+	end, ok := providers.ValueEnd(p.b, p.i)
+	if !ok || providers.DecodeUsage(p.b[p.i:end], dst) != nil {
+		return false
+	}
+	p.i = end
+	return true
 }
 
 func (p *chunkParser) choices(dst *[]providers.ChunkChoice) bool {

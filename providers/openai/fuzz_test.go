@@ -139,6 +139,8 @@ func FuzzChunkParser(f *testing.F) {
 		`{"id":"c","choices":[{"index":0,"delta":{"content":" wörd"},"logprobs":null,"finish_reason":null}],"obfuscation":"abc"}`,
 		`{"id":"c","choices":[{"index":1,"delta":{},"finish_reason":"stop"}]}`,
 		`{"id":"c","choices":[],"usage":{"prompt_tokens":1}}`,
+		`{"usage":{"prompt_tokens":1,"completion_tokens_details":{"reasoning_tokens":2}},"usage":null}`,
+		`{"usage":{"total_tokens":3,"prompt_tokens_details":null}}`,
 		`{"choices":null,"created":-0}`,
 		` { "id" : "x" , "created" : 12 } `,
 		`{"id":"a","id":"b"}`,

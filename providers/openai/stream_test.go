@@ -256,6 +256,7 @@ func TestChunkParserCoverage(t *testing.T) {
 		`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o-2024-08-06","service_tier":"default","system_fingerprint":"fp_eb9dce56a8","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null,"obfuscation":"x1"}`,
 		`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o-2024-08-06","system_fingerprint":"fp_eb9dce56a8","choices":[{"index":0,"delta":{"content":" déjà"},"logprobs":null,"finish_reason":null}]}`,
 		`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}`,
+		`{"id":"c","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0}}}`,
 	} {
 		if _, ok := p.parse([]byte(data)); !ok {
 			t.Errorf("declined %s", data)
@@ -263,7 +264,8 @@ func TestChunkParserCoverage(t *testing.T) {
 	}
 	for _, data := range []string{
 		`{"id":"c","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{"}}]}}]}`,
-		`{"id":"c","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}`,
+		`{"id":"c","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2} `,
+		`{"id":"c","choices":[],"usage":{"prompt_tokens":tru}}`,
 		`{"error":{"message":"m"}}`,
 		`{"id":"c","choices":[{"index":0,"delta":{"content":"line\nbreak"}}]}`,
 		`{"id":"c","choices":[{"index":0,"delta":{"content":"x"},"content_filter_results":{}}]}`,
