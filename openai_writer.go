@@ -1,7 +1,6 @@
 package aibackends
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -16,7 +15,14 @@ func (openAIChatWriter) response(w http.ResponseWriter, resp *providers.ChatResp
 	if resp.Object == "" {
 		resp.Object = "chat.completion"
 	}
-	writeJSON(w, resp.Raw, resp)
+	body := resp.Raw
+	if body == nil { // translated: encode without reflection
+		var err error
+		if body, err = providers.MarshalChatResponse(resp); err != nil {
+			body = nil // writeJSON reports the failure
+		}
+	}
+	writeJSON(w, body, resp)
 }
 
 func (openAIChatWriter) stream(w http.ResponseWriter, req *providers.ChatRequest) chunkSink {
@@ -64,17 +70,19 @@ func (s *openAISink) chunk(c *providers.ChatChunk) error {
 	if len(c.Choices) == 0 && c.Usage != nil && !s.includeUsage {
 		return nil // usage the gateway asked for itself; the client did not
 	}
-	data := c.Raw
-	if data == nil {
+	s.buf = append(s.buf[:0], sseData...)
+	if c.Raw != nil {
+		s.buf = append(s.buf, c.Raw...)
+	} else { // translated: encoded straight into the event buffer
 		if c.Object == "" {
 			c.Object = "chat.completion.chunk"
 		}
 		var err error
-		if data, err = json.Marshal(c); err != nil {
+		if s.buf, err = providers.AppendChatChunk(s.buf, c); err != nil {
 			return nil
 		}
 	}
-	s.buf = append(append(append(s.buf[:0], sseData...), data...), sseEnd...)
+	s.buf = append(s.buf, sseEnd...)
 	if _, err := s.w.Write(s.buf); err != nil {
 		return err
 	}

@@ -146,7 +146,7 @@ func (h *Handler) storeChat(key string, rec *record, resp *providers.ChatRespons
 	if body == nil {
 		resp.Object = "chat.completion"
 		var err error
-		if body, err = json.Marshal(resp); err != nil {
+		if body, err = providers.MarshalChatResponse(resp); err != nil {
 			return
 		}
 	}
@@ -180,7 +180,7 @@ func (h *Handler) collapsedChat(ctx context.Context, rec *record, key string, ca
 		h.storeChat(key, rec, resp)
 		body := resp.Raw
 		if body == nil {
-			body, _ = json.Marshal(resp)
+			body, _ = providers.MarshalChatResponse(resp)
 		}
 		out := &cache.Entry{Body: body, Model: resp.Model, StoredAt: h.now()}
 		if resp.Usage != nil {

@@ -34,8 +34,6 @@ type gateway struct {
 	logs   string // file that receives every log line
 }
 
-var httpPort = freePort()
-
 // freePort asks the OS for a free loopback port.
 func freePort() int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -54,7 +52,10 @@ func startGateway(t testing.TB, site string) *gateway {
 		t.Skip("integration test: runs a real Caddy")
 	}
 	logFile := filepath.Join(t.TempDir(), "caddy.log")
-	g := &gateway{t: t, port: httpPort, logs: logFile,
+	// A port of its own: Caddy binds each config's listener with
+	// SO_REUSEPORT, so a connection the kernel queued on the previous
+	// config's socket for the same port is reset when that socket closes.
+	g := &gateway{t: t, port: freePort(), logs: logFile,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{}}}
 	g.tester = caddytest.NewTester(t)
 	g.tester.InitServer(g.config(site), "caddyfile")
@@ -84,6 +85,9 @@ http://localhost:%d {
 // reload loads a changed site through the admin API, as an operator would.
 func (g *gateway) reload(site string) {
 	g.t.Helper()
+	// A new port, for the reason in startGateway; the module's state is
+	// keyed by provider and model, so it carries over all the same.
+	g.port = freePort()
 	g.tester.InitServer(g.config(site), "caddyfile")
 	// A graceful reload closes idle keep-alive connections; start afresh.
 	g.client.CloseIdleConnections()

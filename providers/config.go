@@ -309,9 +309,7 @@ func (c *Config) Post(ctx context.Context, url string, body []byte, setHeaders f
 		return nil, &Error{Kind: KindInternal, Provider: c.Name, Message: "could not build the upstream request", Err: err}
 	}
 	setHeaders(req.Header)
-	// Straight to the transport, as reverse_proxy does: http.Client would
-	// copy the headers for redirects an API POST must not follow anyway.
-	resp, err := c.client.Transport.RoundTrip(req)
+	resp, err := c.RoundTrip(req)
 	if err != nil {
 		return nil, c.TransportError(err)
 	}

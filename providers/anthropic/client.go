@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -110,18 +109,15 @@ func (p *Provider) requestBody(ctx context.Context, t providers.Target, req *pro
 	return body, nil
 }
 
-// post makes the one upstream attempt and classifies a non-2xx answer.
+// post makes the one upstream attempt and classifies a non-2xx answer
+// (a redirect included: RoundTrip does not follow it).
 func (p *Provider) post(a *attempt, t providers.Target, body []byte) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(a.ctx, http.MethodPost, p.messagesURL(), bytes.NewReader(body))
 	if err != nil {
 		return nil, p.tag(&providers.Error{Kind: providers.KindInternal, Message: "building upstream request failed", Err: err})
 	}
 	p.setHeaders(req.Header, t, NativeRequestFrom(a.parent))
-	client := p.Client()
-	if client == nil {
-		client = http.DefaultClient // an unprovisioned provider, in tests
-	}
-	resp, err := client.Do(req)
+	resp, err := p.RoundTrip(req)
 	if err != nil {
 		return nil, p.transportError(a, err)
 	}
@@ -131,31 +127,6 @@ func (p *Provider) post(a *attempt, t providers.Target, body []byte) (*http.Resp
 	defer resp.Body.Close()
 	errBody, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	return nil, upstreamError(p.Name, resp.StatusCode, resp.Header, errBody)
-}
-
-// setHeaders writes the Messages API headers; configured extra headers
-// come last, so an operator can override any of them.
-func (p *Provider) setHeaders(h http.Header, t providers.Target, n *NativeRequest) {
-	h.Set("Content-Type", "application/json")
-	h.Set("Accept", "application/json")
-	if t.APIKey != "" {
-		h.Set("X-Api-Key", t.APIKey)
-	}
-	version := p.Version
-	if version == "" {
-		version = DefaultVersion
-	}
-	h.Set("Anthropic-Version", version)
-	beta := p.Beta
-	if n != nil && len(n.Beta) > 0 {
-		beta = append(append([]string(nil), beta...), n.Beta...)
-	}
-	if len(beta) > 0 {
-		h.Set("Anthropic-Beta", strings.Join(beta, ","))
-	}
-	for name, values := range p.ExtraHeaders() {
-		h[name] = append([]string(nil), values...)
-	}
 }
 
 func (p *Provider) messagesURL() string {

@@ -38,6 +38,7 @@ type Provider struct {
 	DefaultMaxTokens int `json:"default_max_tokens,omitempty"`
 
 	endpoint string
+	static   *staticHeaders // header values fixed by the configuration
 }
 
 // CaddyModule returns the Caddy module information.
@@ -60,6 +61,7 @@ func (p *Provider) Provision(ctx caddy.Context) error {
 		return fmt.Errorf("provider %s: default_max_tokens must be positive", p.Name)
 	}
 	p.endpoint = MessagesURL(p.BaseURL)
+	p.static = p.newStaticHeaders()
 	return nil
 }
 

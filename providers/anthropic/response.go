@@ -17,11 +17,22 @@ import (
 //   - thinking, redacted_thinking and server-tool blocks are dropped: the
 //     Chat Completions format has no place for them;
 //   - the id (msg_…) is kept as the completion id.
+//
+// The body is decoded by decodeResponse when it has the usual shape and by
+// encoding/json otherwise; the two give the same wireResponse.
 func FromAnthropic(body []byte, created int64) (*providers.ChatResponse, error) {
-	var w wireResponse
-	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed message", Err: err}
+	w, ok := decodeResponse(body)
+	if !ok {
+		w = new(wireResponse)
+		if err := json.Unmarshal(body, w); err != nil {
+			return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed message", Err: err}
+		}
 	}
+	return fromWire(w, body, created)
+}
+
+// fromWire translates a decoded response; body is its JSON, for an error.
+func fromWire(w *wireResponse, body []byte, created int64) (*providers.ChatResponse, error) {
 	if w.Type == "error" {
 		var e wireErrorBody
 		_ = json.Unmarshal(body, &e)

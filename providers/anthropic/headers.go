@@ -1,0 +1,64 @@
+package anthropic
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// staticHeaders are the header values that depend only on the
+// configuration, computed once by Provision rather than on every request.
+type staticHeaders struct {
+	version string
+	beta    string // the configured beta values, comma-separated
+	hasBeta bool   // there are some (beta may still be "")
+}
+
+func (p *Provider) newStaticHeaders() *staticHeaders {
+	version := p.Version
+	if version == "" {
+		version = DefaultVersion
+	}
+	return &staticHeaders{version: version, beta: strings.Join(p.Beta, ","), hasBeta: len(p.Beta) > 0}
+}
+
+// setHeaders writes the Messages API headers; configured extra headers
+// come last, so an operator can override any of them.
+func (p *Provider) setHeaders(h http.Header, t providers.Target, n *NativeRequest) {
+	s := p.static
+	if s == nil {
+		s = p.newStaticHeaders() // an unprovisioned provider, in tests
+	}
+	// This request's values share one allocation. Each slice is capped at
+	// its one element, so appending to one (Header.Add) copies it instead
+	// of writing into the next; no slice outlives the request or is shared
+	// with another. The names are canonical, as Header.Set would write them.
+	v := make([]string, 5)
+	v[0], v[1], v[2] = "application/json", "application/json", s.version
+	h["Content-Type"], h["Accept"], h["Anthropic-Version"] = v[0:1:1], v[1:2:2], v[2:3:3]
+	if t.APIKey != "" {
+		v[3] = t.APIKey
+		h["X-Api-Key"] = v[3:4:4]
+	}
+	if beta, ok := s.betaFor(n); ok {
+		v[4] = beta
+		h["Anthropic-Beta"] = v[4:5:5]
+	}
+	for name, values := range p.ExtraHeaders() {
+		h[name] = append([]string(nil), values...)
+	}
+}
+
+// betaFor is the anthropic-beta value: the configured values, then those
+// the client sent with a native request.
+func (s *staticHeaders) betaFor(n *NativeRequest) (string, bool) {
+	if n == nil || len(n.Beta) == 0 {
+		return s.beta, s.hasBeta
+	}
+	client := strings.Join(n.Beta, ",")
+	if !s.hasBeta {
+		return client, true
+	}
+	return s.beta + "," + client, true
+}

@@ -1,0 +1,131 @@
+package providers
+
+import (
+	"encoding/json"
+	"strconv"
+)
+
+// The appenders below write messages, deltas and tool calls as json.Marshal
+// would, for the answer encoders in response_encode.go. Field order and
+// omitempty follow the struct tags in chat.go and response.go; change those
+// and these together (the tests and fuzz targets compare with json.Marshal).
+
+// appendMessage appends m like json.Marshal(m).
+func appendMessage(dst []byte, m *Message) ([]byte, error) {
+	dst = append(dst, `{"role":`...)
+	dst = appendJSONString(dst, m.Role)
+	dst = append(dst, `,"content":`...)
+	dst, err := appendContent(dst, &m.Content)
+	if err != nil {
+		return dst, err
+	}
+	if m.Name != "" {
+		dst = append(dst, `,"name":`...)
+		dst = appendJSONString(dst, m.Name)
+	}
+	if len(m.ToolCalls) > 0 {
+		dst = append(dst, `,"tool_calls":`...)
+		dst = appendToolCalls(dst, m.ToolCalls)
+	}
+	if m.ToolCallID != "" {
+		dst = append(dst, `,"tool_call_id":`...)
+		dst = appendJSONString(dst, m.ToolCallID)
+	}
+	if m.Refusal != "" {
+		dst = append(dst, `,"refusal":`...)
+		dst = appendJSONString(dst, m.Refusal)
+	}
+	return append(dst, '}'), nil
+}
+
+// appendContent appends c like Content.MarshalJSON followed by the compaction
+// json.Marshal applies to a Marshaler's output (a no-op on those bytes). Parts
+// are rare in answers, so they go through json.Marshal itself: encoding/json
+// writes a Marshaler field the same way nested as at the top level.
+func appendContent(dst []byte, c *Content) ([]byte, error) {
+	switch {
+	case c.Parts != nil:
+		b, err := json.Marshal(*c)
+		if err != nil {
+			return dst, err
+		}
+		return append(dst, b...), nil
+	case c.Text == "":
+		return append(dst, "null"...), nil
+	}
+	return appendJSONString(dst, c.Text), nil
+}
+
+// appendDelta appends d like json.Marshal(d). Every field is optional, so
+// each is written after a comma and the first comma becomes the '{'.
+func appendDelta(dst []byte, d *Delta) []byte {
+	open := len(dst)
+	if d.Role != "" {
+		dst = append(dst, `,"role":`...)
+		dst = appendJSONString(dst, d.Role)
+	}
+	if d.Content != nil {
+		dst = append(dst, `,"content":`...)
+		dst = appendJSONString(dst, *d.Content)
+	}
+	if len(d.ToolCalls) > 0 {
+		dst = append(dst, `,"tool_calls":`...)
+		dst = appendToolCalls(dst, d.ToolCalls)
+	}
+	if d.Refusal != nil {
+		dst = append(dst, `,"refusal":`...)
+		dst = appendJSONString(dst, *d.Refusal)
+	}
+	return closeObject(dst, open)
+}
+
+// closeObject ends an object whose members were each appended after a comma
+// from offset open on: the first comma turns into '{', or "{}" is written
+// when no member was.
+func closeObject(dst []byte, open int) []byte {
+	if len(dst) == open {
+		return append(dst, '{', '}')
+	}
+	dst[open] = '{'
+	return append(dst, '}')
+}
+
+// appendToolCalls appends a non-empty calls like json.Marshal(calls).
+func appendToolCalls(dst []byte, calls []ToolCall) []byte {
+	dst = append(dst, '[')
+	for i := range calls {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendToolCall(dst, &calls[i])
+	}
+	return append(dst, ']')
+}
+
+// appendToolCall appends t like json.Marshal(t); Index is set in stream
+// deltas only.
+func appendToolCall(dst []byte, t *ToolCall) []byte {
+	open := len(dst)
+	if t.Index != nil {
+		dst = append(dst, `,"index":`...)
+		dst = strconv.AppendInt(dst, int64(*t.Index), 10)
+	}
+	if t.ID != "" {
+		dst = append(dst, `,"id":`...)
+		dst = appendJSONString(dst, t.ID)
+	}
+	if t.Type != "" {
+		dst = append(dst, `,"type":`...)
+		dst = appendJSONString(dst, t.Type)
+	}
+	dst = append(dst, `,"function":{`...)
+	if t.Function.Name != "" {
+		dst = append(dst, `"name":`...)
+		dst = appendJSONString(dst, t.Function.Name)
+		dst = append(dst, ',')
+	}
+	dst = append(dst, `"arguments":`...)
+	dst = appendJSONString(dst, t.Function.Arguments)
+	dst = append(dst, '}')
+	return closeObject(dst, open)
+}
