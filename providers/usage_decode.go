@@ -36,68 +36,62 @@ func decodeUsage(v []byte, dst **Usage) error {
 }
 
 func fastUsage(v []byte, u *Usage) error {
-	var err error
-	walkErr := walkTopLevel(v, func(_ int, name []byte, vs, ve int) bool {
-		val := v[vs:ve]
+	return walkKnown(v, func(name, val []byte) (bool, error) {
 		switch string(name) {
 		case "prompt_tokens":
-			err = intValue(val, &u.PromptTokens)
+			return true, intValue(val, &u.PromptTokens)
 		case "completion_tokens":
-			err = intValue(val, &u.CompletionTokens)
+			return true, intValue(val, &u.CompletionTokens)
 		case "total_tokens":
-			err = intValue(val, &u.TotalTokens)
+			return true, intValue(val, &u.TotalTokens)
 		case "prompt_tokens_details":
-			if u.PromptTokensDetails != nil {
-				return fail(&err)
+			if u.PromptTokensDetails != nil { // repeated: encoding/json merges
+				return true, errUsageSlowPath
 			}
 			d := new(PromptTokensDetails)
 			u.PromptTokensDetails = d
-			err = intMembers(val, intPair{"cached_tokens", &d.CachedTokens, "audio_tokens", &d.AudioTokens})
+			return true, intMembers(val, "cached_tokens", &d.CachedTokens, "audio_tokens", &d.AudioTokens)
 		case "completion_tokens_details":
 			if u.CompletionTokensDetails != nil {
-				return fail(&err)
+				return true, errUsageSlowPath
 			}
 			d := new(CompletionTokensDetails)
 			u.CompletionTokensDetails = d
-			err = intMembers(val, intPair{"reasoning_tokens", &d.ReasoningTokens, "audio_tokens", &d.AudioTokens})
-		default:
-			if !plainName(name) {
-				return fail(&err)
-			}
+			return true, intMembers(val, "reasoning_tokens", &d.ReasoningTokens, "audio_tokens", &d.AudioTokens)
 		}
-		return err == nil
+		return false, nil
 	})
-	if walkErr != nil {
-		return walkErr
-	}
-	return err
 }
 
-// intPair names two integer members of a details object and where they go.
-type intPair struct {
-	name1 string
-	dst1  *int
-	name2 string
-	dst2  *int
-}
-
-// intMembers reads a details object whose members are integers; unknown
-// plain-named members are skipped, as encoding/json does.
-func intMembers(v []byte, m intPair) error {
+// intMembers reads a details object whose members are integers.
+func intMembers(v []byte, name1 string, dst1 *int, name2 string, dst2 *int) error {
 	if len(v) == 0 || v[0] != '{' {
 		return errUsageSlowPath // null and anything else: the full decoder
 	}
+	return walkKnown(v, func(name, val []byte) (bool, error) {
+		switch string(name) {
+		case name1:
+			return true, intValue(val, dst1)
+		case name2:
+			return true, intValue(val, dst2)
+		}
+		return false, nil
+	})
+}
+
+// walkKnown calls member for each member of the object v; member reports
+// whether it knew the name. Unknown plain-named members are skipped, as
+// encoding/json does; any other unknown name, or an error, stops the walk
+// with errUsageSlowPath or that error.
+func walkKnown(v []byte, member func(name, val []byte) (bool, error)) error {
 	var err error
 	walkErr := walkTopLevel(v, func(_ int, name []byte, vs, ve int) bool {
-		switch string(name) {
-		case m.name1:
-			err = intValue(v[vs:ve], m.dst1)
-		case m.name2:
-			err = intValue(v[vs:ve], m.dst2)
-		default:
-			if !plainName(name) {
-				return fail(&err)
-			}
+		known, e := member(name, v[vs:ve])
+		switch {
+		case e != nil:
+			err = e
+		case !known && !plainName(name):
+			err = errUsageSlowPath
 		}
 		return err == nil
 	})
@@ -127,9 +121,4 @@ func plainName(name []byte) bool {
 		}
 	}
 	return true
-}
-
-func fail(err *error) bool {
-	*err = errUsageSlowPath
-	return false
 }
