@@ -271,6 +271,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, _ caddyhttp.
 		ep.serve(h, w, r, rec)
 	}
 	if ep.method == http.MethodPost || rec.errKind != "" {
+		// The answer is complete: deliver it now rather than when the
+		// handler returns, so the client does not wait for the bookkeeping
+		// (metrics, spend, the audit entry and its write to the log).
+		_ = http.NewResponseController(w).Flush()
 		h.finish(rec)
 	}
 	return nil

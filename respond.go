@@ -28,12 +28,13 @@ func (h *Handler) writeError(w http.ResponseWriter, f clientFormat, e *providers
 		secs := int((e.RetryAfter + time.Second - 1) / time.Second)
 		hdr.Set("Retry-After", strconv.Itoa(secs))
 	}
-	w.WriteHeader(e.HTTPStatus())
+	body := e.OpenAIBody()
 	if f == formatAnthropic {
-		_, _ = w.Write(e.AnthropicBody())
-		return
+		body = e.AnthropicBody()
 	}
-	_, _ = w.Write(e.OpenAIBody())
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.HTTPStatus())
+	_, _ = w.Write(body)
 }
 
 // writeJSON sends a 200 JSON body: raw bytes when the upstream's body can go
