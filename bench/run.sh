@@ -12,10 +12,13 @@
 #
 # Usage: bench/run.sh            full run, about 7 minutes
 #        BENCH_SCALE=0.2 bench/run.sh   every duration x0.2, for a quick look
+#        BENCH_REPEAT=3 bench/run.sh    every scenario 3 times, interleaved
 #
 # Environment: BENCH_SCALE (default 1), BENCH_OUT (results directory,
 # default bench/results/<timestamp>), BENCH_ONLY (space-separated scenario
-# names to run), BENCH_PORT_BASE (default 19100; uses the next 5 ports).
+# names to run), BENCH_PORT_BASE (default 19100; uses the next 5 ports),
+# BENCH_REPEAT (default 1: how many times each scenario runs all its
+# targets; the report gives the medians).
 # Everything listens on 127.0.0.1 and stops by itself; Ctrl-C cleans up.
 set -euo pipefail
 
@@ -25,6 +28,11 @@ scale=${BENCH_SCALE:-1}
 out=${BENCH_OUT:-$here/results/$(date -u +%Y%m%dT%H%M%SZ)}
 only=${BENCH_ONLY:-}
 base=${BENCH_PORT_BASE:-19100}
+repeat=${BENCH_REPEAT:-1}
+if ! [[ $repeat =~ ^[1-9][0-9]*$ ]]; then
+	echo "BENCH_REPEAT must be a positive integer, not '$repeat'" >&2
+	exit 1
+fi
 up_port=$base gw_port=$((base + 1)) rp_port=$((base + 2)) admin_port=$((base + 3)) rph2c_port=$((base + 4))
 bin=$out/bin
 mkdir -p "$bin" "$out/json" "$out/logs" "$out/xdg"
@@ -43,6 +51,10 @@ model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 	echo "go:         $(go version | cut -d' ' -f3-)"
 	echo "loadavg:    $(cut -d' ' -f1-3 /proc/loadavg) (at start)"
 	echo "scale:      $scale"
+	# Only with repetitions, so that a single one reports as before.
+	if [ "$repeat" -gt 1 ]; then
+		echo "repeat:     $repeat (interleaved: each repetition runs every target once)"
+	fi
 } | tee "$out/machine.txt"
 
 pin_gw="" pin_load=""
@@ -184,23 +196,38 @@ body() { # body MODEL [stream]
 	printf '{"model":"%s","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Say something about reverse proxies."}]%s}' "$1" "$extra"
 }
 
-# shoot SCENARIO TARGET URL BODY EXPECT LOAD-ARGS...
+# shoot SCENARIO TARGET URL BODY EXPECT LOAD-ARGS...: one measured run, as
+# repetition $rep (set by the scenario's loop).
 shoot() {
 	local scenario=$1 target=$2 url=$3 body=$4 expect=$5
 	shift 5
 	local pid_args=()
 	if [ "$target" != direct ]; then
-		start_caddy "$scenario-$target"
+		start_caddy "$scenario-$target-r$rep"
 		pid_args=(-pid "$caddy_pid" -admin "http://127.0.0.1:$admin_port")
 	fi
 	$pin_load "$bin/load" -url "$url" -body "$body" -expect "$expect" \
-		-scenario "$scenario" -target "$target" -json "$out/json/$scenario-$target.json" \
+		-scenario "$scenario" -target "$target" -rep "$rep" -json "$out/json/$scenario-$target-r$rep.json" \
 		"${pid_args[@]}" "$@" | tee -a "$out/load.txt"
 	[ "$target" != direct ] && stop_caddy
 	return 0
 }
 
 wanted() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
+
+# Each scenario runs all its targets once per repetition, one repetition
+# after another: a disturbance of this shared machine then hits one
+# repetition of every target, not every repetition of one target, and the
+# report's medians across repetitions leave it out.
+reps() { seq "$repeat"; }
+
+# begin_rep SCENARIO: marks the repetition on screen and in load.txt (the
+# load tool's own text does not name it).
+begin_rep() {
+	if [ "$repeat" -gt 1 ]; then
+		log "$1: repetition $rep of $repeat" | tee -a "$out/load.txt"
+	fi
+}
 
 gw="http://127.0.0.1:$gw_port/v1/chat/completions"
 rp="http://127.0.0.1:$rp_port"
@@ -215,20 +242,26 @@ for delay in 0 50; do
 	k="" m=fast a=claude
 	[ "$delay" = 50 ] && k="/k/delay=50ms" m=fast50 a=claude50
 	args=(-mode open -rate 500 -duration "$(secs 20)" -warmup "$warm")
-	shoot "$sc" direct "$up$k/v1/chat/completions" "$(body $m)" chat.completion "${args[@]}"
-	shoot "$sc" reverse_proxy "$rp$k/v1/chat/completions" "$(body $m)" chat.completion "${args[@]}"
-	shoot "$sc" ai_passthrough "$gw" "$(body $m)" chat.completion "${args[@]}"
-	shoot "$sc" ai_translated "$gw" "$(body $a)" chat.completion "${args[@]}"
+	for rep in $(reps); do
+		begin_rep "$sc"
+		shoot "$sc" direct "$up$k/v1/chat/completions" "$(body $m)" chat.completion "${args[@]}"
+		shoot "$sc" reverse_proxy "$rp$k/v1/chat/completions" "$(body $m)" chat.completion "${args[@]}"
+		shoot "$sc" ai_passthrough "$gw" "$(body $m)" chat.completion "${args[@]}"
+		shoot "$sc" ai_translated "$gw" "$(body $a)" chat.completion "${args[@]}"
+	done
 done
 
 sc=closed64
 if wanted $sc; then
 	log "$sc: closed loop, 64 workers for $(secs 15)"
 	args=(-mode closed -workers 64 -duration "$(secs 15)" -warmup "$warm")
-	shoot $sc direct "$up/v1/chat/completions" "$(body fast)" chat.completion "${args[@]}"
-	shoot $sc reverse_proxy "$rp/v1/chat/completions" "$(body fast)" chat.completion "${args[@]}"
-	shoot $sc ai_passthrough "$gw" "$(body fast)" chat.completion "${args[@]}"
-	shoot $sc ai_translated "$gw" "$(body claude)" chat.completion "${args[@]}"
+	for rep in $(reps); do
+		begin_rep $sc
+		shoot $sc direct "$up/v1/chat/completions" "$(body fast)" chat.completion "${args[@]}"
+		shoot $sc reverse_proxy "$rp/v1/chat/completions" "$(body fast)" chat.completion "${args[@]}"
+		shoot $sc ai_passthrough "$gw" "$(body fast)" chat.completion "${args[@]}"
+		shoot $sc ai_translated "$gw" "$(body claude)" chat.completion "${args[@]}"
+	done
 fi
 
 sc=stream200
@@ -236,10 +269,13 @@ if wanted $sc; then
 	log "$sc: streams of 20 chunks 5 ms apart, open loop 200 RPS for $(secs 15)"
 	k=/k/chunks=20,interval=5ms
 	args=(-mode open -rate 200 -duration "$(secs 15)" -warmup "$warm")
-	shoot $sc direct "$up$k/v1/chat/completions" "$(body stream20 stream)" '[DONE]' "${args[@]}"
-	shoot $sc reverse_proxy "$rp$k/v1/chat/completions" "$(body stream20 stream)" '[DONE]' "${args[@]}"
-	shoot $sc ai_passthrough "$gw" "$(body stream20 stream)" '[DONE]' "${args[@]}"
-	shoot $sc ai_translated "$gw" "$(body claudestream20 stream)" '[DONE]' "${args[@]}"
+	for rep in $(reps); do
+		begin_rep $sc
+		shoot $sc direct "$up$k/v1/chat/completions" "$(body stream20 stream)" '[DONE]' "${args[@]}"
+		shoot $sc reverse_proxy "$rp$k/v1/chat/completions" "$(body stream20 stream)" '[DONE]' "${args[@]}"
+		shoot $sc ai_passthrough "$gw" "$(body stream20 stream)" '[DONE]' "${args[@]}"
+		shoot $sc ai_translated "$gw" "$(body claudestream20 stream)" '[DONE]' "${args[@]}"
+	done
 fi
 
 sc=hold1000
@@ -247,9 +283,12 @@ if wanted $sc; then
 	log "$sc: 1,000 concurrent streams held open (20 chunks 300 ms apart: 6 s each)"
 	k=/k/chunks=20,interval=300ms
 	args=(-mode hold -concurrency 1000 -timeout 60s)
-	shoot $sc reverse_proxy "$rp$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
-	shoot $sc ai_passthrough "$gw" "$(body hold stream)" '[DONE]' "${args[@]}"
-	shoot $sc ai_translated "$gw" "$(body claudehold stream)" '[DONE]' "${args[@]}"
+	for rep in $(reps); do
+		begin_rep $sc
+		shoot $sc reverse_proxy "$rp$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
+		shoot $sc ai_passthrough "$gw" "$(body hold stream)" '[DONE]' "${args[@]}"
+		shoot $sc ai_translated "$gw" "$(body claudehold stream)" '[DONE]' "${args[@]}"
+	done
 fi
 
 # As hold1000, but the gateway and reverse_proxy talk to the upstream over
@@ -261,9 +300,12 @@ if wanted $sc; then
 	log "$sc: as hold1000, gateway to upstream over h2c"
 	k=/k/chunks=20,interval=300ms
 	args=(-mode hold -concurrency 1000 -timeout 60s)
-	shoot $sc reverse_proxy "$rph2c$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
-	shoot $sc ai_passthrough "$gw" "$(body holdh2c stream)" '[DONE]' "${args[@]}"
-	shoot $sc ai_translated "$gw" "$(body claudeholdh2c stream)" '[DONE]' "${args[@]}"
+	for rep in $(reps); do
+		begin_rep $sc
+		shoot $sc reverse_proxy "$rph2c$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
+		shoot $sc ai_passthrough "$gw" "$(body holdh2c stream)" '[DONE]' "${args[@]}"
+		shoot $sc ai_translated "$gw" "$(body claudeholdh2c stream)" '[DONE]' "${args[@]}"
+	done
 fi
 
 echo "loadavg:    $(cut -d' ' -f1-3 /proc/loadavg) (at end)" >>"$out/machine.txt"

@@ -43,6 +43,7 @@ type options struct {
 	name        string
 	scenario    string
 	target      string
+	rep         int
 	jsonOut     string
 	pid         int
 	adminURL    string
@@ -70,6 +71,7 @@ func main() {
 	flag.StringVar(&o.name, "name", "", "label of this run")
 	flag.StringVar(&o.scenario, "scenario", "", "scenario label (for the report)")
 	flag.StringVar(&o.target, "target", "", "target label (for the report)")
+	flag.IntVar(&o.rep, "rep", 1, "repetition number of this scenario and target (for the report)")
 	flag.StringVar(&o.jsonOut, "json", "", "write the result as JSON to this file")
 	flag.IntVar(&o.pid, "pid", 0, "gateway process to measure (CPU seconds, peak RSS)")
 	flag.StringVar(&o.adminURL, "admin", "", "hold: Caddy admin URL, to count goroutines with the streams open")
@@ -116,7 +118,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	res.Name, res.Scenario, res.Target, res.Mode = o.name, o.scenario, o.target, o.mode
+	res.Name, res.Scenario, res.Target, res.Rep, res.Mode = o.name, o.scenario, o.target, o.rep, o.mode
 	res.LoadAvg1 = loadAvg1()
 	res.print(os.Stdout)
 	if o.jsonOut != "" {

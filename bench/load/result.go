@@ -31,6 +31,7 @@ type result struct {
 	Name     string `json:"name,omitempty"`
 	Scenario string `json:"scenario,omitempty"`
 	Target   string `json:"target,omitempty"`
+	Rep      int    `json:"rep"` // repetition of this scenario and target, from 1
 	Mode     string `json:"mode"`
 
 	Rate        float64 `json:"rate,omitempty"`

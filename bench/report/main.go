@@ -1,7 +1,9 @@
 // Command report turns the JSON results of bench/run.sh into the tables of
 // bench/README.md: per scenario, each target's latency, its added latency
 // over the floor (the upstream reached directly) and the ratio of that to
-// reverse_proxy's, then the issue's targets with a verdict each.
+// reverse_proxy's, then the issue's targets with a verdict each. With
+// several repetitions (BENCH_REPEAT) a table has one row per target per
+// repetition, and a verdict compares the medians across repetitions.
 //
 //	report [-machine machine.txt] results/json
 package main
@@ -11,8 +13,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -21,6 +25,7 @@ import (
 type result struct {
 	Scenario         string         `json:"scenario"`
 	Target           string         `json:"target"`
+	Rep              int            `json:"rep"` // from 1; absent (0) in results from before repetitions
 	Mode             string         `json:"mode"`
 	Requests         int            `json:"requests"`
 	OK               int            `json:"ok"`
@@ -72,24 +77,24 @@ func main() {
 			fmt.Fprintf(w, "```\n%s```\n\n", b)
 		}
 	}
-	names := make([]string, 0, len(scenarios))
-	for n := range scenarios {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	write(w, scenarios)
+}
+
+// write prints every scenario's table, by name, then the verdicts.
+func write(w io.Writer, scenarios map[string][]map[string]*result) {
+	for _, n := range slices.Sorted(maps.Keys(scenarios)) {
 		table(w, n, scenarios[n])
 	}
 	verdicts(w, scenarios)
 }
 
-// load reads every result file of dir, by scenario and target.
-func load(dir string) (map[string]map[string]*result, error) {
+// load reads every result file of dir: per scenario, its repetitions.
+func load(dir string) (map[string][]map[string]*result, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]map[string]*result{}
+	all := map[string][]*result{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -99,36 +104,67 @@ func load(dir string) (map[string]map[string]*result, error) {
 		if err := json.Unmarshal(b, &r); err != nil {
 			return nil, fmt.Errorf("%s: %v", f, err)
 		}
-		if out[r.Scenario] == nil {
-			out[r.Scenario] = map[string]*result{}
-		}
-		out[r.Scenario][r.Target] = &r
+		r.Rep = max(r.Rep, 1)
+		all[r.Scenario] = append(all[r.Scenario], &r)
+	}
+	out := map[string][]map[string]*result{}
+	for name, rs := range all {
+		out[name] = byRep(rs)
 	}
 	return out, nil
 }
 
-func table(w io.Writer, name string, rs map[string]*result) {
+// byRep turns a scenario's results into one map (target → result) per
+// repetition, in repetition order. Every figure that compares targets
+// (added latency, ratios, verdicts) compares them within one of these
+// maps: the targets of one repetition ran one right after the other.
+func byRep(rs []*result) []map[string]*result {
+	reps := map[int]map[string]*result{}
+	for _, r := range rs {
+		if reps[r.Rep] == nil {
+			reps[r.Rep] = map[string]*result{}
+		}
+		reps[r.Rep][r.Target] = r
+	}
+	var out []map[string]*result
+	for _, n := range slices.Sorted(maps.Keys(reps)) {
+		out = append(out, reps[n])
+	}
+	return out
+}
+
+// label names a table row: repetitions after the first get "#N", so a
+// single repetition's table reads as before repetitions existed.
+func label(r *result) string {
+	if r.Rep >= 2 {
+		return fmt.Sprintf("%s #%d", r.Target, r.Rep)
+	}
+	return r.Target
+}
+
+func table(w io.Writer, name string, reps []map[string]*result) {
 	fmt.Fprintf(w, "### %s\n\n", name)
-	floor, rp := rs["direct"], rs["reverse_proxy"]
-	if any := first(rs); any != nil && any.Mode == "hold" {
+	if any := first(reps); any != nil && any.Mode == "hold" {
 		fmt.Fprintln(w, "| target | streams ok | errors | TTFB p50 / p99 ms | RSS idle → all open MB | of it anonymous / file-backed MB | KB per stream | goroutines with all open | peak RSS MB |")
 		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
-		for _, t := range targetOrder {
-			r := rs[t]
-			if r == nil {
-				continue
-			}
-			rss, split, per, gor := "-", "-", "-", "-"
-			if r.Open != nil {
-				rss, gor = fmt.Sprintf("%.1f", r.Open.RSSMB), fmt.Sprint(r.Open.Goroutines)
-				split = fmt.Sprintf("%.1f / %.1f", r.Open.AnonMB, r.Open.FileMB)
-				if r.Idle != nil && r.Concurrency > 0 {
-					rss = fmt.Sprintf("%.1f → %.1f", r.Idle.RSSMB, r.Open.RSSMB)
-					per = fmt.Sprintf("%.0f", (r.Open.RSSMB-r.Idle.RSSMB)*1024/float64(r.Concurrency))
+		for _, rs := range reps {
+			for _, t := range targetOrder {
+				r := rs[t]
+				if r == nil {
+					continue
 				}
+				rss, split, per, gor := "-", "-", "-", "-"
+				if r.Open != nil {
+					rss, gor = fmt.Sprintf("%.1f", r.Open.RSSMB), fmt.Sprint(r.Open.Goroutines)
+					split = fmt.Sprintf("%.1f / %.1f", r.Open.AnonMB, r.Open.FileMB)
+					if r.Idle != nil && r.Concurrency > 0 {
+						rss = fmt.Sprintf("%.1f → %.1f", r.Idle.RSSMB, r.Open.RSSMB)
+						per = fmt.Sprintf("%.0f", (r.Open.RSSMB-r.Idle.RSSMB)*1024/float64(r.Concurrency))
+					}
+				}
+				fmt.Fprintf(w, "| %s | %d/%d | %s | %.2f / %.2f | %s | %s | %s | %s | %s |\n", label(r), r.OK, r.Requests, errs(r),
+					r.TTFB.P50, r.TTFB.P99, rss, split, per, gor, peak(r))
 			}
-			fmt.Fprintf(w, "| %s | %d/%d | %s | %.2f / %.2f | %s | %s | %s | %s | %s |\n", t, r.OK, r.Requests, errs(r),
-				r.TTFB.P50, r.TTFB.P99, rss, split, per, gor, peak(r))
 		}
 		fmt.Fprintln(w)
 		return
@@ -141,37 +177,51 @@ func table(w io.Writer, name string, rs map[string]*result) {
 	}
 	fmt.Fprintf(w, "| target | ok/sent | errors | RPS | TTFB p50 / p99 ms | total p50 / p90 / p99 / max ms | added %s p50 / p99 ms | added ÷ reverse_proxy's (p50 / p99) | CPU µs/req | peak RSS MB | loadavg |\n", basis)
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
-	for _, t := range targetOrder {
-		r := rs[t]
-		if r == nil {
-			continue
-		}
-		added, ratio := "-", "-"
-		if floor != nil && t != "direct" {
-			a50, a99 := of(r).P50-of(floor).P50, of(r).P99-of(floor).P99
-			added = fmt.Sprintf("%+.3f / %+.3f", a50, a99)
-			if rp != nil && t != "reverse_proxy" {
-				ratio = fmt.Sprintf("%s / %s", div(a50, of(rp).P50-of(floor).P50), div(a99, of(rp).P99-of(floor).P99))
+	var warnings []string
+	for _, rs := range reps {
+		floor, rp := rs["direct"], rs["reverse_proxy"]
+		for _, t := range targetOrder {
+			r := rs[t]
+			if r == nil {
+				continue
 			}
+			added, ratio := "-", "-"
+			if floor != nil && t != "direct" {
+				a50, a99 := of(r).P50-of(floor).P50, of(r).P99-of(floor).P99
+				added = fmt.Sprintf("%+.3f / %+.3f", a50, a99)
+				if rp != nil && t != "reverse_proxy" {
+					ratio = fmt.Sprintf("%s / %s", div(a50, of(rp).P50-of(floor).P50), div(a99, of(rp).P99-of(floor).P99))
+				}
+			}
+			cpu := "-"
+			if r.Gateway != nil {
+				cpu = fmt.Sprintf("%.1f", r.Gateway.CPUMicrosPerRequest)
+			}
+			fmt.Fprintf(w, "| %s | %d/%d | %s | %.0f | %.2f / %.2f | %.2f / %.2f / %.2f / %.2f | %s | %s | %s | %s | %.1f |\n",
+				label(r), r.OK, r.Requests, errs(r), r.RPS, r.TTFB.P50, r.TTFB.P99,
+				r.Total.P50, r.Total.P90, r.Total.P99, r.Total.Max, added, ratio, cpu, peak(r), r.LoadAvg1)
 		}
-		cpu := "-"
-		if r.Gateway != nil {
-			cpu = fmt.Sprintf("%.1f", r.Gateway.CPUMicrosPerRequest)
+		if floor != nil && floor.Total.P99 > 4*floor.Total.P50+5 {
+			where := ""
+			if len(reps) > 1 {
+				where = fmt.Sprintf(" in repetition %d", floor.Rep)
+			}
+			warnings = append(warnings, fmt.Sprintf("**Warning**: the floor itself was disturbed%s (direct p99 %.1f ms for a p50 of %.1f ms): something else loaded the machine during this scenario; its tail figures compare nothing. Run it again.\n\n",
+				where, floor.Total.P99, floor.Total.P50))
 		}
-		fmt.Fprintf(w, "| %s | %d/%d | %s | %.0f | %.2f / %.2f | %.2f / %.2f / %.2f / %.2f | %s | %s | %s | %s | %.1f |\n",
-			t, r.OK, r.Requests, errs(r), r.RPS, r.TTFB.P50, r.TTFB.P99,
-			r.Total.P50, r.Total.P90, r.Total.P99, r.Total.Max, added, ratio, cpu, peak(r), r.LoadAvg1)
 	}
 	fmt.Fprintln(w)
-	if floor != nil && floor.Total.P99 > 4*floor.Total.P50+5 {
-		fmt.Fprintf(w, "**Warning**: the floor itself was disturbed (direct p99 %.1f ms for a p50 of %.1f ms): something else loaded the machine during this scenario; its tail figures compare nothing. Run it again.\n\n",
-			floor.Total.P99, floor.Total.P50)
+	for _, s := range warnings {
+		fmt.Fprint(w, s)
 	}
 }
 
-func first(rs map[string]*result) *result {
-	for _, r := range rs {
-		return r
+// first is any result of the scenario (they share its mode).
+func first(reps []map[string]*result) *result {
+	for _, rs := range reps {
+		for _, r := range rs {
+			return r
+		}
 	}
 	return nil
 }

@@ -3,64 +3,106 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
 
 // verdicts checks the targets, each as measured side by side in
 // this run. A target whose inputs are missing (scenario not run) is
-// skipped.
-func verdicts(w io.Writer, sc map[string]map[string]*result) {
+// skipped. With several repetitions each figure is first computed within
+// a repetition (its own floor and reverse_proxy), then the line gives the
+// median across repetitions, which decides MET or MISSED, and the
+// per-repetition values: one disturbed repetition moves the median little.
+func verdicts(w io.Writer, sc map[string][]map[string]*result) {
 	fmt.Fprintln(w, "### Targets")
 	fmt.Fprintln(w)
 	for _, name := range []string{"open500_d0", "open500_d50"} {
-		rs := sc[name]
-		floor, rp, ai := get(rs, "direct"), get(rs, "reverse_proxy"), get(rs, "ai_passthrough")
-		if floor == nil || rp == nil || ai == nil {
+		reps := with(sc[name], "direct", "reverse_proxy", "ai_passthrough")
+		if len(reps) == 0 {
 			continue
 		}
 		for _, q := range []struct {
-			label   string
-			f, r, a float64
+			label string
+			of    func(l latency) float64
 		}{
-			{label: "p50", f: floor.Total.P50, r: rp.Total.P50, a: ai.Total.P50},
-			{label: "p99", f: floor.Total.P99, r: rp.Total.P99, a: ai.Total.P99},
+			{"p50", func(l latency) float64 { return l.P50 }},
+			{"p99", func(l latency) float64 { return l.P99 }},
 		} {
-			addedRP, addedAI := q.r-q.f, q.a-q.f
-			ok := addedAI <= 1.25*addedRP || addedAI <= 0.05 // within 50 µs of the floor: below measurement noise
-			verdict(w, ok, "%s: added %s latency ≤ 1.25× reverse_proxy's: ai_backends %+.3f ms, reverse_proxy %+.3f ms (%s)",
-				name, q.label, addedAI, addedRP, div(addedAI, addedRP))
+			var addedRP, addedAI []float64
+			var ratios []string
+			for _, rs := range reps {
+				f := q.of(rs["direct"].Total)
+				r, a := q.of(rs["reverse_proxy"].Total)-f, q.of(rs["ai_passthrough"].Total)-f
+				addedRP, addedAI = append(addedRP, r), append(addedAI, a)
+				ratios = append(ratios, div(a, r))
+			}
+			r, a := median(addedRP), median(addedAI)
+			ok := a <= 1.25*r || a <= 0.05 // within 50 µs of the floor: below measurement noise
+			verdict(w, ok, "%s: added %s latency ≤ 1.25× reverse_proxy's: ai_backends %+.3f ms, reverse_proxy %+.3f ms (%s%s)",
+				name, q.label, a, r, div(a, r), perRep(ratios))
 		}
 	}
-	if rs := sc["closed64"]; get(rs, "reverse_proxy") != nil && get(rs, "ai_passthrough") != nil {
-		rp, ai := rs["reverse_proxy"], rs["ai_passthrough"]
-		verdict(w, ai.RPS >= 0.8*rp.RPS, "closed64: throughput ≥ 0.8× reverse_proxy's: %.0f vs %.0f RPS (%.2f×)",
-			ai.RPS, rp.RPS, ai.RPS/rp.RPS)
-		if tr := get(rs, "ai_translated"); tr != nil {
-			note(w, "closed64: translated throughput %.0f RPS (%.2f× reverse_proxy's)", tr.RPS, tr.RPS/rp.RPS)
+	if reps := with(sc["closed64"], "reverse_proxy", "ai_passthrough"); len(reps) > 0 {
+		var rp, ai, tr []float64
+		var ratios, trRatios []string
+		for _, rs := range reps {
+			r, a := rs["reverse_proxy"].RPS, rs["ai_passthrough"].RPS
+			rp, ai = append(rp, r), append(ai, a)
+			ratios = append(ratios, fmt.Sprintf("%.2f×", a/r))
+			if t := rs["ai_translated"]; t != nil {
+				tr = append(tr, t.RPS)
+				trRatios = append(trRatios, fmt.Sprintf("%.2f×", t.RPS/r))
+			}
+		}
+		r, a := median(rp), median(ai)
+		verdict(w, a >= 0.8*r, "closed64: throughput ≥ 0.8× reverse_proxy's: %.0f vs %.0f RPS (%.2f×%s)",
+			a, r, a/r, perRep(ratios))
+		if len(tr) > 0 {
+			note(w, "closed64: translated throughput %.0f RPS (%.2f× reverse_proxy's%s)", median(tr), median(tr)/r, perRep(trRatios))
 		}
 	}
-	if rs := sc["stream200"]; get(rs, "direct") != nil && get(rs, "ai_passthrough") != nil {
-		floor, ai := rs["direct"], rs["ai_passthrough"]
-		over := ai.TTFB.P99 - floor.TTFB.P99
-		verdict(w, over <= 1, "stream200: streaming TTFB overhead ≤ 1 ms at p99: %+.3f ms (p99 %.3f vs floor %.3f)",
-			over, ai.TTFB.P99, floor.TTFB.P99)
-		if rp := get(rs, "reverse_proxy"); rp != nil {
-			note(w, "stream200: reverse_proxy's TTFB overhead at p99: %+.3f ms", rp.TTFB.P99-floor.TTFB.P99)
+	if reps := with(sc["stream200"], "direct", "ai_passthrough"); len(reps) > 0 {
+		var over, p99, floor []float64
+		for _, rs := range reps {
+			f, a := rs["direct"].TTFB.P99, rs["ai_passthrough"].TTFB.P99
+			over, p99, floor = append(over, a-f), append(p99, a), append(floor, f)
 		}
-		if tr := get(rs, "ai_translated"); tr != nil {
-			note(w, "stream200: translated TTFB overhead at p99: %+.3f ms", tr.TTFB.P99-floor.TTFB.P99)
+		verdict(w, median(over) <= 1, "stream200: streaming TTFB overhead ≤ 1 ms at p99: %+.3f ms (p99 %.3f vs floor %.3f%s)",
+			median(over), median(p99), median(floor), perRep(figures("%+.3f", over)))
+		for _, t := range []struct{ target, label string }{
+			{"reverse_proxy", "reverse_proxy's TTFB overhead"},
+			{"ai_translated", "translated TTFB overhead"},
+		} {
+			var over []float64
+			for _, rs := range with(reps, t.target) {
+				over = append(over, rs[t.target].TTFB.P99-rs["direct"].TTFB.P99)
+			}
+			if len(over) > 0 {
+				note(w, "stream200: %s at p99: %+.3f ms%s", t.label, median(over), paren(perRep(figures("%+.3f", over))))
+			}
 		}
 	}
-	if rs := sc["open500_d0"]; get(rs, "ai_passthrough") != nil && get(rs, "ai_translated") != nil {
-		pt, tr := rs["ai_passthrough"], rs["ai_translated"]
-		if pt.Gateway != nil && tr.Gateway != nil {
-			cpu := tr.Gateway.CPUMicrosPerRequest - pt.Gateway.CPUMicrosPerRequest
-			verdict(w, cpu <= 50, "open500_d0: translation adds ≤ 50 µs per request (gateway CPU): %+.1f µs (%.1f vs %.1f µs/request)",
-				cpu, tr.Gateway.CPUMicrosPerRequest, pt.Gateway.CPUMicrosPerRequest)
+	if reps := with(sc["open500_d0"], "ai_passthrough", "ai_translated"); len(reps) > 0 {
+		var cpu, trCPU, ptCPU, d50, d99 []float64
+		for _, rs := range reps {
+			pt, tr := rs["ai_passthrough"], rs["ai_translated"]
+			if pt.Gateway != nil && tr.Gateway != nil {
+				cpu = append(cpu, tr.Gateway.CPUMicrosPerRequest-pt.Gateway.CPUMicrosPerRequest)
+				trCPU, ptCPU = append(trCPU, tr.Gateway.CPUMicrosPerRequest), append(ptCPU, pt.Gateway.CPUMicrosPerRequest)
+			}
+			d50, d99 = append(d50, tr.Total.P50-pt.Total.P50), append(d99, tr.Total.P99-pt.Total.P99)
 		}
-		note(w, "open500_d0: translated minus pass-through latency: p50 %+.3f ms, p99 %+.3f ms",
-			tr.Total.P50-pt.Total.P50, tr.Total.P99-pt.Total.P99)
+		if len(cpu) > 0 {
+			verdict(w, median(cpu) <= 50, "open500_d0: translation adds ≤ 50 µs per request (gateway CPU): %+.1f µs (%.1f vs %.1f µs/request%s)",
+				median(cpu), median(trCPU), median(ptCPU), perRep(figures("%+.1f", cpu)))
+		}
+		pairs := make([]string, len(d50))
+		for i := range d50 {
+			pairs[i] = fmt.Sprintf("%+.3f/%+.3f", d50[i], d99[i])
+		}
+		note(w, "open500_d0: translated minus pass-through latency: p50 %+.3f ms, p99 %+.3f ms%s",
+			median(d50), median(d99), paren(perRep(pairs)))
 	}
 	// Every variant of hold1000 (hold1000_h2c: HTTP/2 to the upstream) has
 	// the same target; a variant also shows what it changed from hold1000.
@@ -72,36 +114,111 @@ func verdicts(w io.Writer, sc map[string]map[string]*result) {
 	}
 	sort.Strings(holds)
 	for _, name := range holds {
-		rs := sc[name]
 		for _, t := range []string{"ai_passthrough", "ai_translated"} {
-			r := get(rs, t)
-			if r == nil || r.Open == nil {
+			var rss, peaks, gor []float64
+			ok, sent := 0, 0
+			for _, rs := range with(sc[name], t) {
+				if r := rs[t]; r.Open != nil {
+					rss, gor = append(rss, r.Open.RSSMB), append(gor, float64(r.Open.Goroutines))
+					if r.Gateway != nil {
+						peaks = append(peaks, r.Gateway.PeakRSSMB)
+					}
+					ok, sent = ok+r.OK, sent+r.Requests
+				}
+			}
+			if len(rss) == 0 {
 				continue
 			}
-			verdict(w, r.Open.RSSMB <= 100 && r.OK == r.Requests,
-				"%s %s: RSS ≤ 100 MB with 1,000 streams open: %.1f MB (peak %s MB), %d goroutines, %d/%d streams complete",
-				name, t, r.Open.RSSMB, peak(r), r.Open.Goroutines, r.OK, r.Requests)
+			pk := "-"
+			if len(peaks) > 0 {
+				pk = fmt.Sprintf("%.1f", median(peaks))
+			}
+			// A lost stream is a fault, not noise: the streams count
+			// over all repetitions, and one lost fails the target.
+			verdict(w, median(rss) <= 100 && ok == sent,
+				"%s %s: RSS ≤ 100 MB with 1,000 streams open: %.1f MB (peak %s MB%s), %.0f goroutines, %d/%d streams complete",
+				name, t, median(rss), pk, perRep(figures("%.1f", rss)), median(gor), ok, sent)
 		}
 		if name == "hold1000" {
 			continue
 		}
+		// The two scenarios ran apart (each with its own repetitions), so
+		// only their medians compare.
 		for _, t := range []string{"reverse_proxy", "ai_passthrough", "ai_translated"} {
-			base, r := get(sc["hold1000"], t), get(rs, t)
-			if base == nil || r == nil || base.Open == nil || r.Open == nil {
+			bRSS, bGor := openOf(sc["hold1000"], t)
+			rss, gor := openOf(sc[name], t)
+			if len(bRSS) == 0 || len(rss) == 0 {
 				continue
 			}
-			note(w, "%s %s vs hold1000: RSS with all open %.1f → %.1f MB (%+.1f), goroutines %d → %d",
-				name, t, base.Open.RSSMB, r.Open.RSSMB, r.Open.RSSMB-base.Open.RSSMB, base.Open.Goroutines, r.Open.Goroutines)
+			b, v := median(bRSS), median(rss)
+			note(w, "%s %s vs hold1000: RSS with all open %.1f → %.1f MB (%+.1f), goroutines %.0f → %.0f",
+				name, t, b, v, v-b, median(bGor), median(gor))
 		}
 	}
 	fmt.Fprintln(w)
 }
 
-func get(rs map[string]*result, target string) *result {
-	if rs == nil {
-		return nil
+// with is the repetitions in which every one of targets ran.
+func with(reps []map[string]*result, targets ...string) []map[string]*result {
+	var out []map[string]*result
+	for _, rs := range reps {
+		if !slices.ContainsFunc(targets, func(t string) bool { return rs[t] == nil }) {
+			out = append(out, rs)
+		}
 	}
-	return rs[target]
+	return out
+}
+
+// openOf is a hold target's RSS (MB) and goroutines with all streams
+// open, one value per repetition that has them.
+func openOf(reps []map[string]*result, target string) (rss, gor []float64) {
+	for _, rs := range with(reps, target) {
+		if o := rs[target].Open; o != nil {
+			rss, gor = append(rss, o.RSSMB), append(gor, float64(o.Goroutines))
+		}
+	}
+	return rss, gor
+}
+
+// median of xs (the mean of the middle two for an even count): the
+// figure a verdict decides on, as it ignores one disturbed repetition.
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// perRep is "; per repetition a b c", or "" with a single repetition, so
+// that a run without repetitions reports as before.
+func perRep(each []string) string {
+	if len(each) < 2 {
+		return ""
+	}
+	return "; per repetition " + strings.Join(each, " ")
+}
+
+// paren puts a perRep part in parentheses of its own, for lines that had
+// none.
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + strings.TrimPrefix(s, "; ") + ")"
+}
+
+// figures formats each of xs with f.
+func figures(f string, xs []float64) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = fmt.Sprintf(f, x)
+	}
+	return out
 }
 
 func verdict(w io.Writer, ok bool, format string, args ...any) {
