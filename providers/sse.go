@@ -119,6 +119,20 @@ func (s *SSEReader) readLine() ([]byte, error) {
 	}
 }
 
+// maxDrain bounds what Drain reads: after a stream's own end marker an
+// upstream sends at most a blank line and the body's end.
+const maxDrain = 4 << 10
+
+// Drain reads what is left of the body after the stream's end marker
+// ([DONE], message_stop), at most maxDrain bytes, so that the body reaches
+// its end: the transport then puts the connection back in its pool, where
+// closing a body short of its end closes the connection, and the next
+// request would pay a new TCP (and TLS) handshake. It blocks until the
+// upstream ends the body; callers bound it with their idle timer.
+func (s *SSEReader) Drain() {
+	_, _ = io.Copy(io.Discard, io.LimitReader(s.r, maxDrain))
+}
+
 // knownEvents are the event names Anthropic and OpenAI streams repeat on
 // every token; returning the constant saves an allocation per event.
 var knownEvents = []string{

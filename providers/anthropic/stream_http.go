@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -19,6 +20,7 @@ type chatStream struct {
 	queue []*providers.ChatChunk
 	err   error // sticky: once set, every Next returns it
 	once  sync.Once
+	ended atomic.Bool // message_stop arrived: Close drains the body to keep the connection
 }
 
 // Next returns the next chunk, io.EOF after message_stop, or a classified
@@ -37,6 +39,7 @@ func (s *chatStream) Next() (*providers.ChatChunk, error) {
 		}
 		if s.tr.Done() {
 			s.err = io.EOF
+			s.ended.Store(true)
 			s.Close()
 			return nil, io.EOF
 		}
@@ -71,8 +74,16 @@ func (s *chatStream) readError(err error) error {
 }
 
 // Close releases the upstream connection; safe to call more than once.
+// After message_stop the rest of the body is read first, under the idle
+// timer, so the connection goes back to the pool; a stream abandoned
+// before it is cut, which stops the upstream's generation.
 func (s *chatStream) Close() error {
 	s.once.Do(func() {
+		if s.ended.Load() {
+			s.a.resume()
+			s.sse.Drain()
+			s.a.pause()
+		}
 		s.body.Close()
 		s.a.end()
 	})

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -60,6 +61,7 @@ type chunkStream struct {
 	err       error  // sticky: once the stream failed or ended, it stays so
 	parser    chunkParser
 	closeOnce sync.Once
+	ended     atomic.Bool // [DONE] arrived: Close drains the body to keep the connection
 }
 
 func newChunkStream(body io.ReadCloser, provider, apiKey string) *chunkStream {
@@ -101,6 +103,7 @@ func (s *chunkStream) next() (*providers.ChatChunk, error) {
 	}
 	data := bytes.TrimSpace(ev.Data)
 	if bytes.Equal(data, doneMarker) {
+		s.ended.Store(true)
 		return nil, io.EOF
 	}
 	if chunk, ok := s.parser.parse(data); ok {
@@ -145,10 +148,17 @@ func (s *chunkStream) readError(err error) error {
 }
 
 // Close releases the upstream connection; safe to call more than once and
-// from another goroutine than Next's.
+// from another goroutine than Next's. After [DONE] the connection goes back
+// to the pool; a stream abandoned before it (the client left) is cut, which
+// stops the upstream's generation.
 func (s *chunkStream) Close() error {
 	var err error
-	s.closeOnce.Do(func() { err = s.body.Close() })
+	s.closeOnce.Do(func() {
+		if s.ended.Load() { // Next returned io.EOF and reads no more
+			s.events.Drain()
+		}
+		err = s.body.Close()
+	})
 	return err
 }
 
