@@ -74,8 +74,8 @@ func TestRepetitionsUseMedians(t *testing.T) {
 		t.Errorf("no row for the disturbed repetition:\n%s", out)
 	}
 	for _, l := range []string{
-		"- **MET   ** open500_d0: added p50 latency ≤ 1.25× reverse_proxy's: ai_backends +0.480 ms, reverse_proxy +0.400 ms (1.20×; per repetition 1.10× 3.00× 1.14×)",
-		"- **MET   ** open500_d0: added p99 latency ≤ 1.25× reverse_proxy's: ai_backends +0.480 ms, reverse_proxy +0.400 ms (1.20×; per repetition 1.10× 3.00× 1.14×)",
+		"- **MET   ** open500_d0: added p50 latency ≤ 1.25× reverse_proxy's: ai_backends +0.480 ms, reverse_proxy +0.400 ms (median 1.14×; per repetition 1.10× 3.00× 1.14×)",
+		"- **MET   ** open500_d0: added p99 latency ≤ 1.25× reverse_proxy's: ai_backends +0.480 ms, reverse_proxy +0.400 ms (median 1.14×; per repetition 1.10× 3.00× 1.14×)",
 	} {
 		if !strings.Contains(out, l+"\n") {
 			t.Errorf("want line\n%s\nin\n%s", l, out)

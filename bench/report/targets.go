@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -29,18 +30,21 @@ func verdicts(w io.Writer, sc map[string][]map[string]*result) {
 			{"p50", func(l latency) float64 { return l.P50 }},
 			{"p99", func(l latency) float64 { return l.P99 }},
 		} {
-			var addedRP, addedAI []float64
+			var addedRP, addedAI, ratio []float64
 			var ratios []string
 			for _, rs := range reps {
 				f := q.of(rs["direct"].Total)
 				r, a := q.of(rs["reverse_proxy"].Total)-f, q.of(rs["ai_passthrough"].Total)-f
 				addedRP, addedAI = append(addedRP, r), append(addedAI, a)
+				ratio = append(ratio, pairedRatio(a, r))
 				ratios = append(ratios, div(a, r))
 			}
-			r, a := median(addedRP), median(addedAI)
-			ok := a <= 1.25*r || a <= 0.05 // within 50 µs of the floor: below measurement noise
-			verdict(w, ok, "%s: added %s latency ≤ 1.25× reverse_proxy's: ai_backends %+.3f ms, reverse_proxy %+.3f ms (%s%s)",
-				name, q.label, a, r, div(a, r), perRep(ratios))
+			// Each repetition is a side-by-side pair: the verdict takes the
+			// median of the pairs' ratios, not a ratio of medians that may
+			// come from different repetitions.
+			m := median(ratio)
+			verdict(w, m <= 1.25, "%s: added %s latency ≤ 1.25× reverse_proxy's: ai_backends %+.3f ms, reverse_proxy %+.3f ms (%s%s)",
+				name, q.label, median(addedAI), median(addedRP), ratioText(m, len(reps) == 1, div(median(addedAI), median(addedRP))), perRep(ratios))
 		}
 	}
 	if reps := with(sc["closed64"], "reverse_proxy", "ai_passthrough"); len(reps) > 0 {
@@ -231,4 +235,31 @@ func verdict(w io.Writer, ok bool, format string, args ...any) {
 
 func note(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, "- info   %s\n", fmt.Sprintf(format, args...))
+}
+
+// pairedRatio is ai's added latency over reverse_proxy's within one
+// repetition: 0 when ai is within 50 µs of the floor (below measurement
+// noise), +Inf when reverse_proxy added nothing and ai did.
+func pairedRatio(ai, rp float64) float64 {
+	switch {
+	case ai <= 0.05:
+		return 0
+	case rp < 0.005:
+		return math.Inf(1)
+	}
+	return ai / rp
+}
+
+// ratioText prints the deciding ratio: with one repetition as div prints it
+// (single), otherwise as the median of the repetitions' ratios.
+func ratioText(m float64, single bool, singleText string) string {
+	switch {
+	case single:
+		return singleText
+	case m == 0:
+		return "median at floor"
+	case math.IsInf(m, 1):
+		return "median n/a"
+	}
+	return fmt.Sprintf("median %.2f×", m)
 }
