@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"time"
 )
 
 // SSEEvent is one server-sent event. Data is valid until the next Next call.
@@ -123,12 +124,17 @@ func (s *SSEReader) readLine() ([]byte, error) {
 // upstream sends at most a blank line and the body's end.
 const maxDrain = 4 << 10
 
+// DrainWait bounds how long a stream's Close waits, in Drain, for the body
+// to end after the end marker; a healthy upstream ends it at once. Past it
+// the request is cancelled and the connection closed.
+const DrainWait = 100 * time.Millisecond
+
 // Drain reads what is left of the body after the stream's end marker
 // ([DONE], message_stop), at most maxDrain bytes, so that the body reaches
 // its end: the transport then puts the connection back in its pool, where
 // closing a body short of its end closes the connection, and the next
 // request would pay a new TCP (and TLS) handshake. It blocks until the
-// upstream ends the body; callers bound it with their idle timer.
+// upstream ends the body: callers cancel the request after DrainWait.
 func (s *SSEReader) Drain() {
 	_, _ = io.Copy(io.Discard, io.LimitReader(s.r, maxDrain))
 }

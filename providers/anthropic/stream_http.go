@@ -74,13 +74,13 @@ func (s *chatStream) readError(err error) error {
 }
 
 // Close releases the upstream connection; safe to call more than once.
-// After message_stop the rest of the body is read first, under the idle
-// timer, so the connection goes back to the pool; a stream abandoned
-// before it is cut, which stops the upstream's generation.
+// After message_stop the rest of the body is read first (for at most
+// providers.DrainWait), so the connection goes back to the pool; a stream
+// abandoned before it is cut, which stops the upstream's generation.
 func (s *chatStream) Close() error {
 	s.once.Do(func() {
-		if s.ended.Load() {
-			s.a.resume()
+		if s.ended.Load() && s.a.timer != nil {
+			s.a.timer.Reset(providers.DrainWait) // then the attempt is cancelled
 			s.sse.Drain()
 			s.a.pause()
 		}

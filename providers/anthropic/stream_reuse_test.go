@@ -8,23 +8,29 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
 // TestStreamConnectionReused: a stream read to message_stop and closed
 // leaves its connection to the next one (closing the body short of its end
 // would close the connection: a new TLS handshake per stream in
 // production).
+// streamEvents is a complete short Messages stream.
+var streamEvents = []string{
+	`event: message_start` + "\n" + `data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-3-5-sonnet-20241022","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}`,
+	`event: content_block_start` + "\n" + `data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`,
+	`event: content_block_delta` + "\n" + `data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}`,
+	`event: content_block_stop` + "\n" + `data: {"type":"content_block_stop","index":0}`,
+	`event: message_delta` + "\n" + `data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":2}}`,
+	`event: message_stop` + "\n" + `data: {"type":"message_stop"}`,
+}
+
 func TestStreamConnectionReused(t *testing.T) {
 	var conns atomic.Int32
 	release := make(chan struct{}, 1)
-	events := []string{
-		`event: message_start` + "\n" + `data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-3-5-sonnet-20241022","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}`,
-		`event: content_block_start` + "\n" + `data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`,
-		`event: content_block_delta` + "\n" + `data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}`,
-		`event: content_block_stop` + "\n" + `data: {"type":"content_block_stop","index":0}`,
-		`event: message_delta` + "\n" + `data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":2}}`,
-		`event: message_stop` + "\n" + `data: {"type":"message_stop"}`,
-	}
+	events := streamEvents
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "text/event-stream")
@@ -61,5 +67,36 @@ func TestStreamConnectionReused(t *testing.T) {
 	}
 	if got := conns.Load(); got != 1 {
 		t.Errorf("5 complete streams used %d connections, want 1", got)
+	}
+}
+
+// TestStreamDrainIsBounded: an upstream that sends message_stop but never
+// ends the body holds the stream's end for at most about DrainWait.
+func TestStreamDrainIsBounded(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for _, ev := range streamEvents {
+			_, _ = io.WriteString(w, ev+"\n\n")
+			w.(http.Flusher).Flush()
+		}
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	p := newProvider(t, srv.URL, nil)
+	st, err := p.ChatStream(context.Background(), target, unified(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for {
+		if _, err := st.Next(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = st.Close()
+	if d := time.Since(start); d > 10*providers.DrainWait {
+		t.Errorf("the stream's end took %v with a stalled body", d)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -22,14 +23,19 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 	if err != nil {
 		return nil, p.requestError(err)
 	}
+	ctx, cancel := context.WithCancel(ctx) // lets Close bound its drain
 	resp, err := p.post(ctx, t, "/chat/completions", body)
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	if mediaType(resp.Header.Get("Content-Type")) == "application/json" {
+		defer cancel()
 		return nil, p.jsonInsteadOfStream(resp, t.APIKey)
 	}
-	return newChunkStream(resp.Body, p.Name, t.APIKey), nil
+	s := newChunkStream(resp.Body, p.Name, t.APIKey)
+	s.cancel = cancel
+	return s, nil
 }
 
 // jsonInsteadOfStream handles a server that answered a stream request with
@@ -62,6 +68,7 @@ type chunkStream struct {
 	parser    chunkParser
 	closeOnce sync.Once
 	ended     atomic.Bool // [DONE] arrived: Close drains the body to keep the connection
+	cancel    context.CancelFunc
 }
 
 func newChunkStream(body io.ReadCloser, provider, apiKey string) *chunkStream {
@@ -154,10 +161,15 @@ func (s *chunkStream) readError(err error) error {
 func (s *chunkStream) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
-		if s.ended.Load() { // Next returned io.EOF and reads no more
+		if s.ended.Load() && s.cancel != nil { // Next returned io.EOF and reads no more
+			t := time.AfterFunc(providers.DrainWait, s.cancel)
 			s.events.Drain()
+			t.Stop()
 		}
 		err = s.body.Close()
+		if s.cancel != nil {
+			s.cancel()
+		}
 	})
 	return err
 }

@@ -36,7 +36,11 @@ func sseServer(t *testing.T) (srv *httptest.Server, conns *atomic.Int32, release
 				return
 			}
 		}
-		<-release
+		select { // end the body when released, or never (the client gives up)
+		case <-release:
+		case <-r.Context().Done():
+			cut <- struct{}{}
+		}
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
@@ -96,5 +100,35 @@ func TestStreamConnectionReused(t *testing.T) {
 	case <-cut:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the upstream never saw the abandoned stream end")
+	}
+}
+
+// TestStreamDrainIsBounded: an upstream that sends [DONE] but never ends
+// the body does not hold Close (and so the handler) for longer than
+// DrainWait; the connection is cut.
+func TestStreamDrainIsBounded(t *testing.T) {
+	srv, _, _, _, cut := sseServer(t)
+	p := newCompatible(t, srv)
+	req := chatRequest(t, `{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true}`)
+	s, err := p.ChatStream(context.Background(), providers.Target{}, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := s.Next(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	_ = s.Close()
+	if d := time.Since(start); d > 10*providers.DrainWait {
+		t.Errorf("Close took %v with a stalled body", d)
+	}
+	select {
+	case <-cut:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stalled upstream never saw the connection cut")
 	}
 }
