@@ -278,34 +278,31 @@ if wanted $sc; then
 	done
 fi
 
-sc=hold1000
-if wanted $sc; then
-	log "$sc: 1,000 concurrent streams held open (20 chunks 300 ms apart: 6 s each)"
-	k=/k/chunks=20,interval=300ms
-	args=(-mode hold -concurrency 1000 -timeout 60s)
+# hold SCENARIO RP-BASE MODEL CLAUDE-MODEL: 1,000 streams of 20 chunks 300 ms
+# apart held open at once, through reverse_proxy (at RP-BASE) and ai_backends.
+hold() {
+	local sc=$1 rpbase=$2 model=$3 claude=$4 k=/k/chunks=20,interval=300ms
+	local args=(-mode hold -concurrency 1000 -timeout 60s)
 	for rep in $(reps); do
-		begin_rep $sc
-		shoot $sc reverse_proxy "$rp$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
-		shoot $sc ai_passthrough "$gw" "$(body hold stream)" '[DONE]' "${args[@]}"
-		shoot $sc ai_translated "$gw" "$(body claudehold stream)" '[DONE]' "${args[@]}"
+		begin_rep "$sc"
+		shoot "$sc" reverse_proxy "$rpbase$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
+		shoot "$sc" ai_passthrough "$gw" "$(body "$model" stream)" '[DONE]' "${args[@]}"
+		shoot "$sc" ai_translated "$gw" "$(body "$claude" stream)" '[DONE]' "${args[@]}"
 	done
+}
+
+if wanted hold1000; then
+	log "hold1000: 1,000 concurrent streams held open (20 chunks 300 ms apart: 6 s each)"
+	hold hold1000 "$rp" hold claudehold
 fi
 
 # As hold1000, but the gateway and reverse_proxy talk to the upstream over
 # HTTP/2 without TLS (h2c), standing in for the HTTP/2 the large providers
 # offer over TLS: upstream streams share a few connections instead of one
 # connection each. Clients still come in over HTTP/1.1.
-sc=hold1000_h2c
-if wanted $sc; then
-	log "$sc: as hold1000, gateway to upstream over h2c"
-	k=/k/chunks=20,interval=300ms
-	args=(-mode hold -concurrency 1000 -timeout 60s)
-	for rep in $(reps); do
-		begin_rep $sc
-		shoot $sc reverse_proxy "$rph2c$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
-		shoot $sc ai_passthrough "$gw" "$(body holdh2c stream)" '[DONE]' "${args[@]}"
-		shoot $sc ai_translated "$gw" "$(body claudeholdh2c stream)" '[DONE]' "${args[@]}"
-	done
+if wanted hold1000_h2c; then
+	log "hold1000_h2c: as hold1000, gateway to upstream over h2c"
+	hold hold1000_h2c "$rph2c" holdh2c claudeholdh2c
 fi
 
 echo "loadavg:    $(cut -d' ' -f1-3 /proc/loadavg) (at end)" >>"$out/machine.txt"
