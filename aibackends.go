@@ -271,10 +271,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, _ caddyhttp.
 		ep.serve(h, w, r, rec)
 	}
 	if ep.method == http.MethodPost || rec.errKind != "" {
-		// The answer is complete: deliver it now rather than when the
-		// handler returns, so the client does not wait for the bookkeeping
-		// (metrics, spend, the audit entry and its write to the log).
-		_ = http.NewResponseController(w).Flush()
+		// Before the handler returns, so that metrics, spend and the audit
+		// entry are in place by the time the client has the answer (a
+		// scrape or a log read right after it sees this request).
 		h.finish(rec)
 	}
 	return nil
