@@ -176,7 +176,7 @@ func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record,
 // Anthropic-format client. A pass-through answer otherwise goes out without
 // its messages ever being decoded.
 func (h *Handler) loadChoices(resp *providers.ChatResponse, f clientFormat) *providers.Error {
-	if f != formatAnthropic && !h.AuditPrompts && (h.filter == nil || !h.filter.RedactsResponses()) {
+	if f != formatAnthropic && !h.AuditPrompts && !h.redactsResponses() {
 		return nil
 	}
 	if err := resp.LoadChoices(); err != nil {

@@ -163,9 +163,14 @@ func (h *Handler) filterRequest(rec *record, req *providers.ChatRequest) (bool, 
 	return true, nil
 }
 
+// redactsResponses reports whether model answers are scanned for secrets.
+func (h *Handler) redactsResponses() bool {
+	return h.filter != nil && h.filter.RedactsResponses()
+}
+
 // filterResponse removes credentials a model echoed in a complete answer.
 func (h *Handler) filterResponse(rec *record, resp *providers.ChatResponse) {
-	if h.filter == nil || !h.filter.RedactsResponses() {
+	if !h.redactsResponses() {
 		return
 	}
 	n := 0
@@ -185,7 +190,7 @@ func (h *Handler) filterResponse(rec *record, resp *providers.ChatResponse) {
 // filterChunk redacts secrets within one stream delta. A secret split
 // across two deltas is not seen: the README says so.
 func (h *Handler) filterChunk(rec *record, c *providers.ChatChunk) {
-	if h.filter == nil || !h.filter.RedactsResponses() {
+	if !h.redactsResponses() {
 		return
 	}
 	for i := range c.Choices {

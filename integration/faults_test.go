@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,50 +48,6 @@ func faultSite(base, backup, extra string) string {
 `, backup)
 	}
 	return site + extra + "\n\t}"
-}
-
-// startSettled is startGateway that returns only once the new config
-// alone serves the port. Caddy binds each config's listener with
-// SO_REUSEPORT, so right after a load the kernel still hands some new
-// connections to the previous config's socket, and those are reset when
-// it closes a moment later: a fault test must not mistake that for the
-// fault's outcome. (The reload-under-load test measures exactly that loss,
-// for ai_backends and reverse_proxy alike.)
-func startSettled(t *testing.T, site string) *gateway {
-	t.Helper()
-	g := startGateway(t, site)
-	deadline := time.Now().Add(faultBound)
-	for listeningSockets(g.port) > 1 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the previous config still listens on port %d", g.port)
-		}
-		time.Sleep(time.Millisecond) // polling a condition, bounded above
-	}
-	return g
-}
-
-// listeningSockets counts the sockets in LISTEN state on port, from
-// /proc/net/tcp and tcp6 (Linux); elsewhere it reports 1.
-func listeningSockets(port int) int {
-	n, read := 0, false
-	suffix := fmt.Sprintf(":%04X", port)
-	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		read = true
-		for _, line := range strings.Split(string(b), "\n") {
-			fields := strings.Fields(line)
-			if len(fields) > 3 && strings.HasSuffix(fields[1], suffix) && fields[3] == "0A" {
-				n++
-			}
-		}
-	}
-	if !read {
-		return 1
-	}
-	return n
 }
 
 // rawUpstream speaks HTTP/1.1 by hand, so that a test can break the
@@ -268,7 +223,7 @@ func TestUpstreamFaultsBeforeCommitGiveOpenAIErrors(t *testing.T) {
 			case base == "refused":
 				base = closedAddress(t)
 			}
-			g := startSettled(t, faultSite(base, "", ""))
+			g := startGateway(t, faultSite(base, "", ""))
 			body := chatM
 			if c.stream {
 				body = chatStreamM
@@ -291,7 +246,7 @@ func TestUpstreamFaultsBeforeCommitGiveOpenAIErrors(t *testing.T) {
 // TestSlowButCompleteBodySucceeds: an upstream that trickles its answer
 // within the timeout is not cut off.
 func TestSlowButCompleteBodySucceeds(t *testing.T) {
-	g := startSettled(t, faultSite(newRawUpstream(t, slowWholeBody).URL, "", ""))
+	g := startGateway(t, faultSite(newRawUpstream(t, slowWholeBody).URL, "", ""))
 	resp, body := timedPost(t, g, chatM)
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "slow but whole") {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
@@ -325,7 +280,7 @@ func TestUpstreamFaultsFallBack(t *testing.T) {
 					base = closedAddress(t)
 				}
 				backup, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "saved by the backup"})
-				g := startSettled(t, faultSite(base, backup.URL, ""))
+				g := startGateway(t, faultSite(base, backup.URL, ""))
 				body := chatM
 				if stream {
 					body = chatStreamM
@@ -365,7 +320,7 @@ func TestMidStreamFaultsEndWithErrorEvent(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			backup, brec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
-			g := startSettled(t, faultSite(newRawUpstream(t, c.serve).URL, backup.URL, ""))
+			g := startGateway(t, faultSite(newRawUpstream(t, c.serve).URL, backup.URL, ""))
 			resp, got := timedPost(t, g, chatStreamM)
 			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 				t.Fatalf("status %d %q: %s", resp.StatusCode, resp.Header.Get("Content-Type"), got)
@@ -422,7 +377,7 @@ func within(t *testing.T, c <-chan struct{}, what string) {
 // mid-stream ends the upstream call at once and leaves no goroutine behind.
 func TestClientDisconnectMidStreamCancelsUpstream(t *testing.T) {
 	url, sent, gone := holdingUpstream(t)
-	g := startSettled(t, strings.Replace(faultSite(url, "", ""), "timeout 200ms", "timeout 30s", 1))
+	g := startGateway(t, strings.Replace(faultSite(url, "", ""), "timeout 200ms", "timeout 30s", 1))
 	before := goleak.IgnoreCurrent() // Caddy's own long-lived goroutines
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, g.url("/v1/chat/completions"), strings.NewReader(chatStreamM))
@@ -447,7 +402,7 @@ func TestClientDisconnectMidStreamCancelsUpstream(t *testing.T) {
 // the client as it comes, not when the stream ends.
 func TestStreamChunksReachClientBeforeStreamEnds(t *testing.T) {
 	url, _, _ := holdingUpstream(t)
-	g := startSettled(t, strings.Replace(faultSite(url, "", ""), "timeout 200ms", "timeout 30s", 1))
+	g := startGateway(t, strings.Replace(faultSite(url, "", ""), "timeout 200ms", "timeout 30s", 1))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, g.url("/v1/chat/completions"), strings.NewReader(chatStreamM))
@@ -486,7 +441,7 @@ func TestSlowClientDoesNotHoldUpstream(t *testing.T) {
 		close(gone)
 	}))
 	defer up.Close()
-	g := startSettled(t, faultSite(up.URL, "", ""))
+	g := startGateway(t, faultSite(up.URL, "", ""))
 	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", g.port))
 	if err != nil {
 		t.Fatal(err)
@@ -502,7 +457,7 @@ func TestSlowClientDoesNotHoldUpstream(t *testing.T) {
 // an OpenAI error and never reach a provider.
 func TestBadBodiesRefusedBeforeUpstream(t *testing.T) {
 	up, rec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
-	g := startSettled(t, faultSite(up.URL, "", "\t\tmax_body_size 1KB"))
+	g := startGateway(t, faultSite(up.URL, "", "\t\tmax_body_size 1KB"))
 	big := `{"model":"m","messages":[{"role":"user","content":"` + strings.Repeat("x", 4096) + `"}]}`
 	for _, c := range []struct {
 		name, body, contentType string

@@ -158,7 +158,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	primary, precs := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Fail: fakeupstream.OpenAIErrorFor(500)})
 	backup, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "pong"})
 	site := reloadSite(primary.URL, backup.URL)
-	g := startSettled(t, site)
+	g := startGateway(t, site)
 	for i := 0; i < 3; i++ { // opens the primary's breaker
 		if resp, body := g.post("/v1/chat/completions", chatM); resp.StatusCode != 200 {
 			t.Fatalf("warm-up %d: %d %s", i, resp.StatusCode, body)
@@ -255,7 +255,7 @@ func TestSoak(t *testing.T) {
 	// keeps every request, which would look like a leak here).
 	up := httptest.NewServer(fastfake.New(fastfake.Knobs{Chunks: 10, Words: 10}))
 	defer up.Close()
-	g := startSettled(t, fmt.Sprintf(`	ai_backends {
+	g := startGateway(t, fmt.Sprintf(`	ai_backends {
 		provider up openai_compatible {
 			base_url %s/v1
 			models m
