@@ -15,7 +15,7 @@ func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, rec *record)
 	body, e := h.readBody(w, r)
 	if e == nil {
 		var req providers.ChatRequest
-		if e = h.decodeChecked(body, &req); e == nil {
+		if e = h.decodeChatChecked(body, &req); e == nil {
 			if e = h.validateChat(&req); e == nil {
 				e = capMaxTokens(rec, &req)
 			}

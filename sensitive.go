@@ -100,6 +100,19 @@ func (h *Handler) decodeChecked(body []byte, v any) *providers.Error {
 	return decodeJSON(body, v)
 }
 
+// decodeChatChecked is decodeChecked for a chat request, through the fast
+// decoder when the request has the usual shape.
+func (h *Handler) decodeChatChecked(body []byte, req *providers.ChatRequest) *providers.Error {
+	if e := h.checkBody(body); e != nil {
+		return e
+	}
+	if providers.DecodeChatRequest(body, req) {
+		return nil
+	}
+	*req = providers.ChatRequest{} // what the fast decoder set before it gave up
+	return decodeJSON(body, req)
+}
+
 // filterRequest redacts or blocks sensitive data in the prompt. It reports
 // whether the messages changed (the pass-through body is patched too).
 func (h *Handler) filterRequest(rec *record, req *providers.ChatRequest) (bool, *providers.Error) {

@@ -6,8 +6,9 @@ import (
 	"strconv"
 )
 
-// errUsageSlowPath makes decodeUsage hand a usage object to encoding/json.
-var errUsageSlowPath = errors.New("usage needs the full decoder")
+// errSlowPath stops a fast decoder: the input is valid but unusual, and
+// encoding/json decodes it instead.
+var errSlowPath = errors.New("needs the full decoder")
 
 // DecodeUsage decodes a usage object from any JSON (a stream's last chunk,
 // say) into *dst, exactly as json.Unmarshal(v, dst) would.
@@ -46,14 +47,14 @@ func fastUsage(v []byte, u *Usage) error {
 			return true, intValue(val, &u.TotalTokens)
 		case "prompt_tokens_details":
 			if u.PromptTokensDetails != nil { // repeated: encoding/json merges
-				return true, errUsageSlowPath
+				return true, errSlowPath
 			}
 			d := new(PromptTokensDetails)
 			u.PromptTokensDetails = d
 			return true, intMembers(val, "cached_tokens", &d.CachedTokens, "audio_tokens", &d.AudioTokens)
 		case "completion_tokens_details":
 			if u.CompletionTokensDetails != nil {
-				return true, errUsageSlowPath
+				return true, errSlowPath
 			}
 			d := new(CompletionTokensDetails)
 			u.CompletionTokensDetails = d
@@ -66,7 +67,7 @@ func fastUsage(v []byte, u *Usage) error {
 // intMembers reads a details object whose members are integers.
 func intMembers(v []byte, name1 string, dst1 *int, name2 string, dst2 *int) error {
 	if len(v) == 0 || v[0] != '{' {
-		return errUsageSlowPath // null and anything else: the full decoder
+		return errSlowPath // null and anything else: the full decoder
 	}
 	return walkKnown(v, func(name, val []byte) (bool, error) {
 		switch string(name) {
@@ -82,7 +83,7 @@ func intMembers(v []byte, name1 string, dst1 *int, name2 string, dst2 *int) erro
 // walkKnown calls member for each member of the object v; member reports
 // whether it knew the name. Unknown plain-named members are skipped, as
 // encoding/json does; any other unknown name, or an error, stops the walk
-// with errUsageSlowPath or that error.
+// with errSlowPath or that error.
 func walkKnown(v []byte, member func(name, val []byte) (bool, error)) error {
 	var err error
 	walkErr := walkTopLevel(v, func(_ int, name []byte, vs, ve int) bool {
@@ -91,7 +92,7 @@ func walkKnown(v []byte, member func(name, val []byte) (bool, error)) error {
 		case e != nil:
 			err = e
 		case !known && !plainName(name):
-			err = errUsageSlowPath
+			err = errSlowPath
 		}
 		return err == nil
 	})
@@ -105,7 +106,7 @@ func walkKnown(v []byte, member func(name, val []byte) (bool, error)) error {
 func intValue(v []byte, dst *int) error {
 	n, err := strconv.Atoi(string(v))
 	if err != nil || v[0] == '+' {
-		return errUsageSlowPath
+		return errSlowPath
 	}
 	*dst = n
 	return nil
