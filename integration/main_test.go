@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"net/http"
 	"os"
 	"testing"
 
@@ -27,6 +28,12 @@ func TestMain(m *testing.M) {
 			}
 		}
 	}
+	// caddytest talks to the admin endpoint through http.DefaultTransport.
+	// Each config load replaces Caddy's admin server and shuts the old one
+	// down in the background, so a kept-alive connection could belong to
+	// the old server and be closed under the next POST /load, which Go does
+	// not retry (seen as "Post .../load: EOF"). A connection per call.
+	http.DefaultTransport.(*http.Transport).DisableKeepAlives = true
 	code := m.Run()
 	for _, dir := range made {
 		os.RemoveAll(dir)

@@ -32,7 +32,9 @@ type Target struct {
 // ChatStream is an open streamed completion.
 type ChatStream interface {
 	// Next returns the next chunk, or io.EOF after the last one. A failure
-	// mid-stream (an error event, a truncated body) is an *Error.
+	// mid-stream (an error event, a truncated body) is an *Error. The chunk
+	// and its Choices may be reused by the next call (copy what must
+	// outlive it); its Usage and strings stay valid.
 	Next() (*ChatChunk, error)
 	// Close releases the upstream connection; safe to call more than once.
 	Close() error

@@ -18,6 +18,11 @@ type chunkParser struct {
 	b    []byte
 	i    int
 	last [4]string // id, object, model, system_fingerprint of the previous chunk, reused to save allocations
+	// The chunk parse returns and its choices are reused by the next
+	// parse (a stream has one chunk in flight): two allocations fewer per
+	// token. Usage and strings are fresh each time, so callers may keep them.
+	chunk     providers.ChatChunk
+	choiceBuf []providers.ChunkChoice
 }
 
 // jsonNull is the value encoding/json stores in a RawMessage for null.
@@ -36,10 +41,12 @@ const (
 	seenObfuscation
 )
 
-// parse returns the chunk, or false to fall back to encoding/json.
+// parse returns the chunk, valid until the next parse, or false to fall
+// back to encoding/json.
 func (p *chunkParser) parse(data []byte) (c *providers.ChatChunk, ok bool) {
 	p.b, p.i = data, 0
-	c = new(providers.ChatChunk)
+	p.chunk = providers.ChatChunk{}
+	c = &p.chunk
 	seen := 0
 	ok = p.object(func(key []byte) bool {
 		bit, handled := 0, false
@@ -91,11 +98,15 @@ func (p *chunkParser) choices(dst *[]providers.ChunkChoice) bool {
 	if p.null() {
 		return true
 	}
-	out := make([]providers.ChunkChoice, 0, 1)
+	if p.choiceBuf == nil {
+		p.choiceBuf = make([]providers.ChunkChoice, 0, 1) // never nil: [] decodes to an empty slice
+	}
+	out := p.choiceBuf[:0]
 	ok := p.array(func() bool {
 		out = append(out, providers.ChunkChoice{})
 		return p.choice(&out[len(out)-1])
 	})
+	p.choiceBuf = out
 	*dst = out
 	return ok
 }

@@ -149,7 +149,10 @@ func FuzzChunkParser(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	warm := `{"id":"c","object":"chat.completion.chunk","model":"gpt-4o","system_fingerprint":"fp_1","choices":[]}`
+	// The warm-up leaves strings to reuse and two choices in the reused
+	// buffer: nothing of them may show through in the next chunk.
+	warm := `{"id":"c","object":"chat.completion.chunk","model":"gpt-4o","system_fingerprint":"fp_1",` +
+		`"choices":[{"index":0,"delta":{"role":"assistant","content":"x"},"finish_reason":null},{"index":1,"delta":{"refusal":"r"},"finish_reason":"stop","logprobs":null}]}`
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var fresh chunkParser
 		got, ok := fresh.parse(data)

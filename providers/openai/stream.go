@@ -89,8 +89,9 @@ type chunkEvent struct {
 
 var doneMarker = []byte("[DONE]")
 
-// Next returns the next chunk; io.EOF after "data: [DONE]". Chunk.Raw holds
-// the event's JSON as the upstream sent it until the next call.
+// Next returns the next chunk; io.EOF after "data: [DONE]". The chunk, its
+// Choices and Raw (the event's JSON as the upstream sent it) are valid until
+// the next call; its Usage and strings stay valid.
 func (s *chunkStream) Next() (*providers.ChatChunk, error) {
 	if s.err != nil {
 		return nil, s.err

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,7 +28,9 @@ func drain(t *testing.T, s providers.ChatStream) ([]*providers.ChatChunk, [][]by
 		if err != nil {
 			return chunks, raws, err
 		}
-		chunks = append(chunks, c)
+		kept := *c // the stream reuses its chunk
+		kept.Choices = slices.Clone(c.Choices)
+		chunks = append(chunks, &kept)
 		raws = append(raws, bytes.Clone(c.Raw))
 	}
 }
