@@ -90,6 +90,10 @@ func patchModel(body []byte, model string) ([]byte, error) {
 		return body, nil
 	}
 	if cur := providers.GetTopLevel(body, "model"); cur != nil {
+		// The usual case, the same name without escapes, compared as bytes.
+		if len(cur) == len(model)+2 && cur[0] == '"' && string(cur[1:len(cur)-1]) == model && !strings.ContainsAny(model, `"\\`) {
+			return body, nil
+		}
 		var s string
 		if json.Unmarshal(cur, &s) == nil && s == model {
 			return body, nil

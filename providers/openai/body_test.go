@@ -175,3 +175,28 @@ func TestChatBodyRepeatedMembers(t *testing.T) {
 		t.Error("embeddings body with two models accepted")
 	}
 }
+
+// TestPatchModelKeepsTheSameName: a body that already names the model is
+// sent as it is (no copy); anything else is patched.
+func TestPatchModelKeepsTheSameName(t *testing.T) {
+	for _, c := range []struct {
+		in, model, want string
+		same            bool
+	}{
+		{`{"model":"m1","x":1}`, "m1", `{"model":"m1","x":1}`, true},
+		{`{"model":"m\u0031"}`, "m1", `{"model":"m\u0031"}`, true}, // the same name, escaped
+		{`{"model":"m2"}`, "m1", `{"model":"m1"}`, false},
+		{`{"model":[1]}`, "x1", `{"model":"x1"}`, false}, // as long as a quoted name, but no string
+		{`{"model":"a\"b"}`, `a"b`, `{"model":"a\"b"}`, true},
+		{`{"x":1}`, "m1", `{"x":1,"model":"m1"}`, false},
+	} {
+		in := []byte(c.in)
+		got, err := patchModel(in, c.model)
+		if err != nil || string(got) != c.want {
+			t.Errorf("patchModel(%s, %q) = %s, %v; want %s", c.in, c.model, got, err, c.want)
+		}
+		if same := len(got) > 0 && &got[0] == &in[0]; same != c.same {
+			t.Errorf("patchModel(%s, %q): body reused = %v, want %v", c.in, c.model, same, c.same)
+		}
+	}
+}
