@@ -2,8 +2,9 @@ package cache
 
 import (
 	"bytes"
-	"encoding/json"
 	"slices"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 )
 
 // Scanning helpers for the key encoders. They check JSON's structure
@@ -53,11 +54,7 @@ func readString(b []byte, i int) ([]byte, int, error) {
 	if !ok {
 		return nil, 0, errBadJSON
 	}
-	s, err := stringValue(b[i:end], escaped)
-	if err != nil {
-		return nil, 0, err
-	}
-	return s, end, nil
+	return stringValue(b[i:end], escaped), end, nil
 }
 
 // memberKey reads an object member's key and the colon after it at b[i],
@@ -166,35 +163,21 @@ func skipSpace(b []byte, i int) int {
 }
 
 // scanString returns the index just past the string starting at b[i] == '"'
-// and whether it contains escapes.
+// and whether it contains escapes; it checks the string as encoding/json
+// does (control characters, escapes).
 func scanString(b []byte, i int) (end int, escaped, ok bool) {
-	// Fast path: the closing quote with no backslash before it.
-	if q := bytes.IndexByte(b[i+1:], '"'); q >= 0 && bytes.IndexByte(b[i+1:i+1+q], '\\') < 0 {
-		return i + 2 + q, false, true
-	}
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			escaped = true
-			i++
-		case '"':
-			return i + 1, escaped, true
-		}
-	}
-	return 0, false, false
+	_, escaped, n, ok := jsonscan.ScanString(b[i:])
+	return i + n, escaped, ok
 }
 
 // stringValue returns the text of a quoted JSON string: the bytes between
 // the quotes when there is no escape (no copy), else the decoded text.
-func stringValue(quoted []byte, escaped bool) ([]byte, error) {
+func stringValue(quoted []byte, escaped bool) []byte {
+	raw := quoted[1 : len(quoted)-1]
 	if !escaped {
-		return quoted[1 : len(quoted)-1], nil
+		return raw
 	}
-	var s string
-	if err := json.Unmarshal(quoted, &s); err != nil {
-		return nil, errBadJSON
-	}
-	return []byte(s), nil
+	return []byte(jsonscan.Unquote(raw, true, nil))
 }
 
 func scanNumber(b []byte, i int) int {

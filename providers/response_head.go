@@ -1,11 +1,11 @@
 package providers
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 )
 
 // errInvalidJSON reports an upstream body that is not a JSON object.
@@ -58,14 +58,13 @@ func DecodeChatHead(body []byte) (*ChatResponse, error) {
 	return r, nil
 }
 
-// decodeString decodes a JSON string value; a string without escapes in valid
-// UTF-8 (the usual id or model name) is copied instead of run through the decoder.
+// decodeString decodes a JSON string value as encoding/json would, without
+// its reflection (escapes included: prompts are full of them); anything but
+// a string (null, a number) goes to encoding/json for its effect or error.
 func decodeString(v []byte, out *string) error {
-	if len(v) >= 2 && v[0] == '"' {
-		if in := v[1 : len(v)-1]; bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
-			*out = string(in)
-			return nil
-		}
+	if raw, escaped, n, ok := jsonscan.ScanString(v); ok && n == len(v) {
+		*out = jsonscan.Unquote(raw, escaped, nil)
+		return nil
 	}
 	return json.Unmarshal(v, out)
 }

@@ -1,5 +1,7 @@
 package anthropic
 
+import "github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
+
 // responseDecoder decodes a Messages API response body into a wireResponse
 // without encoding/json, for the shape Anthropic sends: the message fields,
 // content blocks with type, text, id, name and input, and the usage counts.
@@ -21,8 +23,8 @@ package anthropic
 // allocation besides its strings. Input aliases body: FromAnthropic copies
 // it into the arguments string, and the wireResponse does not outlive that.
 type responseDecoder struct {
-	r       jsonReader
-	scratch []byte // unquote's buffer for strings with escapes
+	r       jsonscan.Reader
+	scratch []byte // jsonscan.Unquote's buffer for strings with escapes
 	box     *responseBox
 }
 
@@ -39,7 +41,7 @@ type responseBox struct {
 // decodeResponse decodes body, or reports false: then body is for
 // json.Unmarshal.
 func decodeResponse(body []byte) (*wireResponse, bool) {
-	d := responseDecoder{r: jsonReader{data: body}, box: new(responseBox)}
+	d := responseDecoder{r: jsonscan.Reader{Data: body}, box: new(responseBox)}
 	w := &d.box.w
 	ok := d.object(responseFields, func(i int) bool {
 		switch i {
@@ -62,7 +64,7 @@ func decodeResponse(body []byte) (*wireResponse, bool) {
 		}
 		return false
 	})
-	return w, ok && d.r.atEnd()
+	return w, ok && d.r.AtEnd()
 }
 
 // The JSON names of the wire structs' fields, in the order the member
@@ -82,15 +84,15 @@ var (
 // matches those too) or holding non-ASCII bytes (which Unicode case
 // folding might match to a field) is refused.
 func (d *responseDecoder) object(fields []string, member func(i int) bool) bool {
-	if !d.r.consume('{') {
+	if !d.r.Consume('{') {
 		return false
 	}
-	if d.r.consume('}') {
+	if d.r.Consume('}') {
 		return true
 	}
 	var seen uint32
 	for {
-		key, ok := d.r.key()
+		key, ok := d.r.Key()
 		if !ok {
 			return false
 		}
@@ -102,13 +104,13 @@ func (d *responseDecoder) object(fields []string, member func(i int) bool) bool 
 			}
 			seen |= 1 << i
 		case i == -1:
-			if !d.r.skip(0) {
+			if !d.r.Skip(0) {
 				return false
 			}
 		default:
 			return false
 		}
-		if more, ok := d.r.next('}'); !ok || !more {
+		if more, ok := d.r.Next('}'); !ok || !more {
 			return ok
 		}
 	}
@@ -157,14 +159,14 @@ func asciiEqualFold(b []byte, s string) bool {
 // content reads the blocks array; null leaves it nil and [] makes it
 // empty but not nil, as encoding/json does.
 func (d *responseDecoder) content(dst *[]wireBlock) bool {
-	if d.r.literal("null") {
+	if d.r.Literal("null") {
 		return true
 	}
-	if !d.r.consume('[') {
+	if !d.r.Consume('[') {
 		return false
 	}
 	*dst = d.box.blocks[:0]
-	if d.r.consume(']') {
+	if d.r.Consume(']') {
 		return true
 	}
 	for {
@@ -172,7 +174,7 @@ func (d *responseDecoder) content(dst *[]wireBlock) bool {
 		if !d.block(&(*dst)[len(*dst)-1]) {
 			return false
 		}
-		if more, ok := d.r.next(']'); !ok || !more {
+		if more, ok := d.r.Next(']'); !ok || !more {
 			return ok
 		}
 	}
@@ -192,7 +194,7 @@ func (d *responseDecoder) block(b *wireBlock) bool {
 		case 4:
 			// Any value, null included, is kept as its bytes: RawMessage's
 			// UnmarshalJSON sees them all.
-			raw, ok := d.r.value()
+			raw, ok := d.r.Value()
 			b.Input = raw
 			return ok
 		}
@@ -201,7 +203,7 @@ func (d *responseDecoder) block(b *wireBlock) bool {
 }
 
 func (d *responseDecoder) usageObject(dst **wireUsage) bool {
-	if d.r.literal("null") {
+	if d.r.Literal("null") {
 		return true
 	}
 	u := &d.box.usage
@@ -216,15 +218,15 @@ func (d *responseDecoder) usageObject(dst **wireUsage) bool {
 		case 3:
 			return d.count(&u.OutputTokens, 3)
 		case 4:
-			if d.r.literal("null") {
+			if d.r.Literal("null") {
 				return true
 			}
 			u.OutputTokensDetails = &d.box.details
 			return d.object(detailsFields, func(int) bool {
-				if d.r.literal("null") {
+				if d.r.Literal("null") {
 					return true // a null leaves an int alone
 				}
-				n, ok := d.r.int()
+				n, ok := d.r.Int()
 				d.box.details.ThinkingTokens = n
 				return ok
 			})
@@ -237,10 +239,10 @@ func (d *responseDecoder) usageObject(dst **wireUsage) bool {
 
 // count reads a token count; null leaves the pointer nil.
 func (d *responseDecoder) count(dst **int, slot int) bool {
-	if d.r.literal("null") {
+	if d.r.Literal("null") {
 		return true
 	}
-	n, ok := d.r.int()
+	n, ok := d.r.Int()
 	d.box.counts[slot] = n
 	*dst = &d.box.counts[slot]
 	return ok
@@ -250,10 +252,10 @@ func (d *responseDecoder) count(dst **int, slot int) bool {
 // leaves a string alone. word marks fields holding one of Anthropic's
 // fixed words, which are returned without allocating.
 func (d *responseDecoder) string(dst *string, word bool) bool {
-	if d.r.literal("null") {
+	if d.r.Literal("null") {
 		return true
 	}
-	raw, escaped, ok := d.r.str()
+	raw, escaped, ok := d.r.String()
 	if !ok {
 		return false
 	}
@@ -263,12 +265,12 @@ func (d *responseDecoder) string(dst *string, word bool) bool {
 			return true
 		}
 	}
-	*dst = unquote(raw, escaped, &d.scratch)
+	*dst = jsonscan.Unquote(raw, escaped, &d.scratch)
 	return true
 }
 
 func (d *responseDecoder) stringPointer(dst **string) bool {
-	if d.r.literal("null") {
+	if d.r.Literal("null") {
 		return true
 	}
 	var s string

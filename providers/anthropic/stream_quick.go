@@ -1,9 +1,7 @@
 package anthropic
 
 import (
-	"unicode"
-	"unicode/utf16"
-	"unicode/utf8"
+	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 )
 
 // quickEvent is an event decoded by decodeQuick.
@@ -45,11 +43,11 @@ func decodeQuick(data []byte, scratch *[]byte) (q quickEvent, ok bool) {
 		if rest, found = cutPrefix(rest, `,"content_block":{"type":"text","text":`); !found {
 			return q, false
 		}
-		raw, escaped, n, ok := scanString(rest)
+		raw, escaped, n, ok := jsonscan.ScanString(rest)
 		if !ok || string(rest[n:]) != "}}" {
 			return q, false
 		}
-		q.text = unquote(raw, escaped, scratch)
+		q.text = jsonscan.Unquote(raw, escaped, scratch)
 		return q, true
 	}
 	rest, found := cutPrefix(data, `{"type":"content_block_delta","index":`)
@@ -86,13 +84,13 @@ func decodeQuick(data []byte, scratch *[]byte) (q quickEvent, ok bool) {
 	default:
 		return q, false
 	}
-	raw, escaped, n, ok := scanString(rest)
+	raw, escaped, n, ok := jsonscan.ScanString(rest)
 	if !ok || string(rest[n:]) != "}}" {
 		return q, false
 	}
 	q.delta.Type = deltaType(typ)
 	if dst != nil {
-		*dst = unquote(raw, escaped, scratch)
+		*dst = jsonscan.Unquote(raw, escaped, scratch)
 	}
 	return q, true
 }
@@ -136,114 +134,4 @@ func quickIndex(b []byte) (n int, rest []byte, ok bool) {
 		return 0, b, false
 	}
 	return n, b[i:], true
-}
-
-// scanString checks that b starts with a JSON string as encoding/json's
-// scanner accepts it (no control characters, only JSON's escapes) and
-// returns its content, whether it has escapes, and its length with quotes.
-func scanString(b []byte) (raw []byte, escaped bool, n int, ok bool) {
-	if len(b) == 0 || b[0] != '"' {
-		return nil, false, 0, false
-	}
-	for i := 1; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
-			return b[1:i], escaped, i + 1, true
-		case c < 0x20:
-			return nil, false, 0, false
-		case c == '\\':
-			escaped = true
-			i++
-			if i >= len(b) {
-				return nil, false, 0, false
-			}
-			switch b[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if getu4(b[i-1:]) < 0 {
-					return nil, false, 0, false
-				}
-				i += 4
-			default:
-				return nil, false, 0, false
-			}
-		}
-	}
-	return nil, false, 0, false
-}
-
-// unquote returns the value of a string scanString accepted, exactly as
-// encoding/json decodes it: escapes resolved, a \u surrogate pair joined,
-// a lone surrogate and invalid UTF-8 each turned into U+FFFD.
-func unquote(raw []byte, escaped bool, scratch *[]byte) string {
-	if !escaped && utf8.Valid(raw) {
-		return string(raw)
-	}
-	b := (*scratch)[:0]
-	for r := 0; r < len(raw); {
-		switch c := raw[r]; {
-		case c == '\\':
-			switch e := raw[r+1]; e {
-			case 'b':
-				b = append(b, '\b')
-			case 'f':
-				b = append(b, '\f')
-			case 'n':
-				b = append(b, '\n')
-			case 'r':
-				b = append(b, '\r')
-			case 't':
-				b = append(b, '\t')
-			case 'u':
-				rr := getu4(raw[r:])
-				r += 6
-				if utf16.IsSurrogate(rr) {
-					if dec := utf16.DecodeRune(rr, getu4(raw[r:])); dec != unicode.ReplacementChar {
-						b = utf8.AppendRune(b, dec)
-						r += 6
-						continue
-					}
-					rr = unicode.ReplacementChar
-				}
-				b = utf8.AppendRune(b, rr)
-				continue
-			default: // " \ /
-				b = append(b, e)
-			}
-			r += 2
-		case c < utf8.RuneSelf:
-			b = append(b, c)
-			r++
-		default:
-			rr, size := utf8.DecodeRune(raw[r:])
-			b = utf8.AppendRune(b, rr)
-			r += size
-		}
-	}
-	if cap(b) <= 64<<10 { // keep a small buffer for the next event, not a huge one
-		*scratch = b
-	}
-	return string(b)
-}
-
-// getu4 decodes \uXXXX at the start of s, or returns -1.
-func getu4(s []byte) rune {
-	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
-		return -1
-	}
-	var r rune
-	for _, c := range s[2:6] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return -1
-		}
-		r = r*16 + rune(c)
-	}
-	return r
 }

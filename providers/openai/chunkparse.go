@@ -2,22 +2,22 @@ package openai
 
 import (
 	"encoding/json"
-	"unicode/utf8"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
 // chunkParser decodes the chunk shapes OpenAI sends for text (id, object,
 // created, model, system_fingerprint, choices with role/content/refusal
 // deltas, the usage of the last chunk) without reflection, several times
-// faster than encoding/json. Anything else (tool calls, an error,
-// escapes it does not handle, unknown members, invalid JSON) makes it give
-// up, and the caller decodes with encoding/json instead; a differential
-// fuzz test holds the two to the same result.
+// faster than encoding/json. Anything else (tool calls, an error, unknown
+// members, invalid JSON) makes it give up, and the caller decodes with
+// encoding/json instead; a differential fuzz test holds the two to the same
+// result.
 type chunkParser struct {
-	b    []byte
-	i    int
-	last [4]string // id, object, model, system_fingerprint of the previous chunk, reused to save allocations
+	r       jsonscan.Reader
+	scratch []byte    // jsonscan.Unquote's buffer for strings with escapes
+	last    [4]string // id, object, model, system_fingerprint of the previous chunk, reused to save allocations
 	// The chunk parse returns and its choices are reused by the next
 	// parse (a stream has one chunk in flight): two allocations fewer per
 	// token. Usage and strings are fresh each time, so callers may keep them.
@@ -44,11 +44,11 @@ const (
 // parse returns the chunk, valid until the next parse, or false to fall
 // back to encoding/json.
 func (p *chunkParser) parse(data []byte) (c *providers.ChatChunk, ok bool) {
-	p.b, p.i = data, 0
+	p.r = jsonscan.Reader{Data: data}
 	p.chunk = providers.ChatChunk{}
 	c = &p.chunk
 	seen := 0
-	ok = p.object(func(key []byte) bool {
+	ok = p.r.Object(func(key []byte) bool {
 		bit, handled := 0, false
 		switch string(key) {
 		case "id":
@@ -56,7 +56,9 @@ func (p *chunkParser) parse(data []byte) (c *providers.ChatChunk, ok bool) {
 		case "object":
 			bit, handled = seenObject, p.internedString(1, &c.Object)
 		case "created":
-			bit, handled = seenCreated, p.integer(&c.Created)
+			var n int
+			n, handled = p.r.Int()
+			bit, c.Created = seenCreated, int64(n)
 		case "model":
 			bit, handled = seenModel, p.internedString(2, &c.Model)
 		case "system_fingerprint":
@@ -76,33 +78,28 @@ func (p *chunkParser) parse(data []byte) (c *providers.ChatChunk, ok bool) {
 		seen |= bit
 		return true
 	})
-	return c, ok && p.end()
+	return c, ok && p.r.AtEnd()
 }
 
 // usage decodes the usage object of a stream's last chunk (null leaves it
 // nil), without the reflection of encoding/json for its usual shape.
 func (p *chunkParser) usage(dst **providers.Usage) bool {
-	if p.null() {
+	if p.r.Null() {
 		return true
 	}
-	p.space()
-	end, ok := providers.ValueEnd(p.b, p.i)
-	if !ok || providers.DecodeUsage(p.b[p.i:end], dst) != nil {
-		return false
-	}
-	p.i = end
-	return true
+	v, ok := p.r.Value()
+	return ok && providers.DecodeUsage(v, dst) == nil
 }
 
 func (p *chunkParser) choices(dst *[]providers.ChunkChoice) bool {
-	if p.null() {
+	if p.r.Null() {
 		return true
 	}
 	if p.choiceBuf == nil {
 		p.choiceBuf = make([]providers.ChunkChoice, 0, 1) // never nil: [] decodes to an empty slice
 	}
 	out := p.choiceBuf[:0]
-	ok := p.array(func() bool {
+	ok := p.r.Array(func() bool {
 		out = append(out, providers.ChunkChoice{})
 		return p.choice(&out[len(out)-1])
 	})
@@ -113,21 +110,19 @@ func (p *chunkParser) choices(dst *[]providers.ChunkChoice) bool {
 
 func (p *chunkParser) choice(ch *providers.ChunkChoice) bool {
 	seen := 0
-	return p.object(func(key []byte) bool {
+	return p.r.Object(func(key []byte) bool {
 		var bit int
 		var ok bool
 		switch string(key) {
 		case "index":
-			var n int64
-			bit, ok = 1, p.integer(&n)
-			ch.Index = int(n)
-			ok = ok && int64(ch.Index) == n
+			bit = 1
+			ch.Index, ok = p.r.Int()
 		case "delta":
 			bit, ok = 2, p.delta(&ch.Delta)
 		case "finish_reason":
 			bit, ok = 4, p.optionalString(&ch.FinishReason)
 		case "logprobs":
-			bit, ok = 8, p.null()
+			bit, ok = 8, p.r.Null()
 			ch.Logprobs = jsonNull
 		}
 		if !ok || seen&bit != 0 {
@@ -140,7 +135,7 @@ func (p *chunkParser) choice(ch *providers.ChunkChoice) bool {
 
 func (p *chunkParser) delta(d *providers.Delta) bool {
 	seen := 0
-	return p.object(func(key []byte) bool {
+	return p.r.Object(func(key []byte) bool {
 		var bit int
 		var ok bool
 		switch string(key) {
@@ -159,67 +154,25 @@ func (p *chunkParser) delta(d *providers.Delta) bool {
 	})
 }
 
-// object parses {"key": value, ...}, calling member with the parser on
-// each value; member reports whether it parsed the value.
-func (p *chunkParser) object(member func(key []byte) bool) bool {
-	if !p.consume('{') {
-		return false
-	}
-	if p.consume('}') {
-		return true
-	}
-	for {
-		key, ok := p.rawString()
-		if !ok || !p.consume(':') || !member(key) {
-			return false
-		}
-		if p.consume('}') {
-			return true
-		}
-		if !p.consume(',') {
-			return false
-		}
-	}
-}
-
-// array parses [elem, ...].
-func (p *chunkParser) array(elem func() bool) bool {
-	if !p.consume('[') {
-		return false
-	}
-	if p.consume(']') {
-		return true
-	}
-	for {
-		if !elem() {
-			return false
-		}
-		if p.consume(']') {
-			return true
-		}
-		if !p.consume(',') {
-			return false
-		}
-	}
-}
-
 // internedString stores a string (null leaves dst alone, as encoding/json
 // does), reusing the previous chunk's value for the same slot when equal.
 func (p *chunkParser) internedString(slot int, dst *string) bool {
-	if p.null() {
+	if p.r.Null() {
 		return true
 	}
-	b, ok := p.rawString()
-	if !ok {
-		return false
-	}
+	raw, escaped, ok := p.r.String()
 	switch {
-	case slot >= 0 && string(b) == p.last[slot]:
+	case !ok:
+		return false
+	case escaped:
+		*dst = jsonscan.Unquote(raw, true, &p.scratch)
+		return true
+	case slot >= 0 && string(raw) == p.last[slot]:
 		*dst = p.last[slot]
-	case string(b) == "assistant":
+	case string(raw) == "assistant":
 		*dst = "assistant"
 	default:
-		*dst = string(b)
+		*dst = jsonscan.Unquote(raw, false, nil) // checks the UTF-8 as encoding/json does
 		if slot >= 0 {
 			p.last[slot] = *dst
 		}
@@ -229,107 +182,23 @@ func (p *chunkParser) internedString(slot int, dst *string) bool {
 
 // optionalString stores a string pointer; null stores nil.
 func (p *chunkParser) optionalString(dst **string) bool {
-	if p.null() {
+	if p.r.Null() {
 		*dst = nil
 		return true
 	}
-	b, ok := p.rawString()
+	raw, escaped, ok := p.r.String()
 	if !ok {
 		return false
 	}
-	s := string(b)
+	s := jsonscan.Unquote(raw, escaped, &p.scratch)
 	*dst = &s
 	return true
 }
 
 func (p *chunkParser) skipString() bool {
-	if p.null() {
+	if p.r.Null() {
 		return true
 	}
-	_, ok := p.rawString()
+	_, _, ok := p.r.String()
 	return ok
-}
-
-// rawString returns a string's bytes. It gives up on escapes and on bytes
-// encoding/json would alter or reject (control characters, invalid UTF-8).
-func (p *chunkParser) rawString() ([]byte, bool) {
-	if !p.consume('"') {
-		return nil, false
-	}
-	start := p.i
-	ascii := true
-	for ; p.i < len(p.b); p.i++ {
-		switch c := p.b[p.i]; {
-		case c == '"':
-			s := p.b[start:p.i]
-			p.i++
-			return s, ascii || utf8.Valid(s)
-		case c == '\\' || c < 0x20:
-			return nil, false
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
-	}
-	return nil, false
-}
-
-// integer parses a JSON integer: -?(0|[1-9][0-9]*), without overflow.
-func (p *chunkParser) integer(dst *int64) bool {
-	p.space()
-	neg := p.i < len(p.b) && p.b[p.i] == '-'
-	if neg {
-		p.i++
-	}
-	start := p.i
-	var n int64
-	for ; p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9'; p.i++ {
-		if n > (1<<63-1-9)/10 {
-			return false
-		}
-		n = n*10 + int64(p.b[p.i]-'0')
-	}
-	digits := p.i - start
-	if digits == 0 || (digits > 1 && p.b[start] == '0') {
-		return false
-	}
-	if p.i < len(p.b) && (p.b[p.i] == '.' || p.b[p.i] == 'e' || p.b[p.i] == 'E') {
-		return false
-	}
-	if neg {
-		n = -n
-	}
-	*dst = n
-	return true
-}
-
-// null consumes a null literal if one comes next.
-func (p *chunkParser) null() bool {
-	p.space()
-	if len(p.b)-p.i >= 4 && string(p.b[p.i:p.i+4]) == "null" {
-		p.i += 4
-		return true
-	}
-	return false
-}
-
-// consume skips white space and then c, if c comes next.
-func (p *chunkParser) consume(c byte) bool {
-	p.space()
-	if p.i < len(p.b) && p.b[p.i] == c {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *chunkParser) space() {
-	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\n' || p.b[p.i] == '\r') {
-		p.i++
-	}
-}
-
-// end reports whether only white space is left.
-func (p *chunkParser) end() bool {
-	p.space()
-	return p.i == len(p.b)
 }

@@ -265,12 +265,16 @@ func TestChunkParserCoverage(t *testing.T) {
 			t.Errorf("declined %s", data)
 		}
 	}
+	// Escapes, as a model writes them in almost every answer.
+	escaped := `{"id":"c\u0031","choices":[{"index":0,"delta":{"content":"line\nbreak \"q\" \ud83d\ude00"}}]}`
+	if c, ok := p.parse([]byte(escaped)); !ok || c.ID != "c1" || *c.Choices[0].Delta.Content != "line\nbreak \"q\" \U0001F600" {
+		t.Errorf("escaped chunk: ok=%v %+v", ok, c)
+	}
 	for _, data := range []string{
 		`{"id":"c","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{"}}]}}]}`,
 		`{"id":"c","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2} `,
 		`{"id":"c","choices":[],"usage":{"prompt_tokens":tru}}`,
 		`{"error":{"message":"m"}}`,
-		`{"id":"c","choices":[{"index":0,"delta":{"content":"line\nbreak"}}]}`,
 		`{"id":"c","choices":[{"index":0,"delta":{"content":"x"},"content_filter_results":{}}]}`,
 		`{"id":"c"} trailing`,
 	} {
