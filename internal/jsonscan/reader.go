@@ -62,9 +62,9 @@ func (r *Reader) Literal(word string) bool {
 // Null consumes a null literal if one comes next.
 func (r *Reader) Null() bool { return r.Literal("null") }
 
-// String reads a string: its bytes between the quotes and whether they hold
+// Quoted reads a string: its bytes between the quotes and whether they hold
 // escapes (see ScanString; Unquote gives its value).
-func (r *Reader) String() (raw []byte, escaped, ok bool) {
+func (r *Reader) Quoted() (raw []byte, escaped, ok bool) {
 	r.Peek()
 	raw, escaped, n, ok := ScanString(r.Data[r.Pos:])
 	r.Pos += n
@@ -74,7 +74,7 @@ func (r *Reader) String() (raw []byte, escaped, ok bool) {
 // Key reads an object key and the colon after it. A key with escapes is
 // refused: encoding/json would unescape it before matching a field.
 func (r *Reader) Key() ([]byte, bool) {
-	raw, escaped, ok := r.String()
+	raw, escaped, ok := r.Quoted()
 	if !ok || escaped || !r.Consume(':') {
 		return nil, false
 	}
@@ -176,7 +176,7 @@ func (r *Reader) Value() ([]byte, bool) {
 func (r *Reader) Skip(depth int) bool {
 	switch c := r.Peek(); {
 	case c == '"':
-		_, _, ok := r.String()
+		_, _, ok := r.Quoted()
 		return ok
 	case c == '{' || c == '[':
 		if depth >= MaxSkipDepth {
@@ -192,7 +192,7 @@ func (r *Reader) Skip(depth int) bool {
 		}
 		for {
 			if c == '{' {
-				if _, _, ok := r.String(); !ok || !r.Consume(':') {
+				if _, _, ok := r.Quoted(); !ok || !r.Consume(':') {
 					return false
 				}
 			}

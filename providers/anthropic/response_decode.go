@@ -255,7 +255,7 @@ func (d *responseDecoder) string(dst *string, word bool) bool {
 	if d.r.Literal("null") {
 		return true
 	}
-	raw, escaped, ok := d.r.String()
+	raw, escaped, ok := d.r.Quoted()
 	if !ok {
 		return false
 	}

@@ -160,7 +160,7 @@ func (p *chunkParser) internedString(slot int, dst *string) bool {
 	if p.r.Null() {
 		return true
 	}
-	raw, escaped, ok := p.r.String()
+	raw, escaped, ok := p.r.Quoted()
 	switch {
 	case !ok:
 		return false
@@ -186,7 +186,7 @@ func (p *chunkParser) optionalString(dst **string) bool {
 		*dst = nil
 		return true
 	}
-	raw, escaped, ok := p.r.String()
+	raw, escaped, ok := p.r.Quoted()
 	if !ok {
 		return false
 	}
@@ -199,6 +199,6 @@ func (p *chunkParser) skipString() bool {
 	if p.r.Null() {
 		return true
 	}
-	_, _, ok := p.r.String()
+	_, _, ok := p.r.Quoted()
 	return ok
 }
