@@ -135,6 +135,6 @@ func (g *gateway) load(caddyfile string) (int, string) {
 	g.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, "http://localhost:2999/load", strings.NewReader(caddyfile))
 	req.Header.Set("Content-Type", "text/caddyfile")
-	resp, body := g.do(req)
+	resp, body := g.doWith(adminClient, req)
 	return resp.StatusCode, string(body)
 }

@@ -122,7 +122,17 @@ func (g *gateway) get(path string) (*http.Response, []byte) {
 
 func (g *gateway) do(req *http.Request) (*http.Response, []byte) {
 	g.t.Helper()
-	resp, err := g.client.Do(req)
+	return g.doWith(g.client, req)
+}
+
+// adminClient talks to the admin endpoint with a connection per call: Caddy
+// replaces its admin server on every config load and closes the old one's
+// connections in the background, which a kept-alive POST would meet as EOF.
+var adminClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+
+func (g *gateway) doWith(client *http.Client, req *http.Request) (*http.Response, []byte) {
+	g.t.Helper()
+	resp, err := client.Do(req)
 	if err != nil {
 		g.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
@@ -184,13 +194,13 @@ func mustJSON(t testing.TB, body []byte, v any) {
 func (g *gateway) get2999(path string) (*http.Response, string) {
 	g.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, "http://localhost:2999"+path, nil)
-	resp, body := g.do(req)
+	resp, body := g.doWith(adminClient, req)
 	return resp, string(body)
 }
 
 func (g *gateway) post2999(path string) (*http.Response, string) {
 	g.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, "http://localhost:2999"+path, nil)
-	resp, body := g.do(req)
+	resp, body := g.doWith(adminClient, req)
 	return resp, string(body)
 }

@@ -32,7 +32,8 @@ func TestMain(m *testing.M) {
 	// Each config load replaces Caddy's admin server and shuts the old one
 	// down in the background, so a kept-alive connection could belong to
 	// the old server and be closed under the next POST /load, which Go does
-	// not retry (seen as "Post .../load: EOF"). A connection per call.
+	// not retry (seen as "Post .../load: EOF"). A connection per call, as
+	// for the tests' own admin calls (adminClient).
 	http.DefaultTransport.(*http.Transport).DisableKeepAlives = true
 	code := m.Run()
 	for _, dir := range made {

@@ -99,7 +99,7 @@ func forceReload(g *gateway, config string) error {
 	req, _ := http.NewRequest(http.MethodPost, "http://localhost:2999/load", strings.NewReader(config))
 	req.Header.Set("Content-Type", "text/caddyfile")
 	req.Header.Set("Cache-Control", "must-revalidate")
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	resp, err := adminClient.Do(req)
 	if err != nil {
 		return err
 	}
