@@ -49,6 +49,7 @@ model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 	echo "date:       $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "cpus:       $cpus ($model)"
 	echo "go:         $(go version | cut -d' ' -f3-)"
+	echo "code:       $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "loadavg:    $(cut -d' ' -f1-3 /proc/loadavg) (at start)"
 	echo "scale:      $scale"
 	# Only with repetitions, so that a single one reports as before.
