@@ -17,8 +17,9 @@ type chatStream struct {
 	body  io.ReadCloser
 	sse   *providers.SSEReader
 	tr    *StreamTranslator
-	queue []*providers.ChatChunk
-	err   error // sticky: once set, every Next returns it
+	queue []*providers.ChatChunk // the last event's chunks; queue[next:] are still to return
+	next  int                    // an index, not a reslice, so one array serves every event
+	err   error                  // sticky: once set, every Next returns it
 	once  sync.Once
 	ended atomic.Bool // message_stop arrived: Close drains the body to keep the connection
 }
@@ -28,10 +29,10 @@ type chatStream struct {
 // (KindNetwork), a timeout between events, or the client going away.
 func (s *chatStream) Next() (*providers.ChatChunk, error) {
 	for {
-		if len(s.queue) > 0 {
-			c := s.queue[0]
-			s.queue[0] = nil
-			s.queue = s.queue[1:]
+		if s.next < len(s.queue) {
+			c := s.queue[s.next]
+			s.queue[s.next] = nil
+			s.next++
 			return c, nil
 		}
 		if s.err != nil {
@@ -57,7 +58,7 @@ func (s *chatStream) Next() (*providers.ChatChunk, error) {
 			s.Close()
 			return nil, s.err
 		}
-		s.queue = append(s.queue[:0], chunks...)
+		s.queue, s.next = append(s.queue[:0], chunks...), 0
 	}
 }
 
