@@ -32,9 +32,10 @@ type Target struct {
 // ChatStream is an open streamed completion.
 type ChatStream interface {
 	// Next returns the next chunk, or io.EOF after the last one. A failure
-	// mid-stream (an error event, a truncated body) is an *Error. The chunk
-	// and its Choices may be reused by the next call (copy what must
-	// outlive it); its Usage and strings stay valid.
+	// mid-stream (an error event, a truncated body) is an *Error. The chunk,
+	// its Choices and what their *string fields point to may be reused by
+	// the next call (copy what must outlive it); its Usage and the string
+	// values themselves stay valid.
 	Next() (*ChatChunk, error)
 	// Close releases the upstream connection; safe to call more than once.
 	Close() error

@@ -18,12 +18,17 @@ type chunkParser struct {
 	r       jsonscan.Reader
 	scratch []byte    // jsonscan.Unquote's buffer for strings with escapes
 	last    [4]string // id, object, model, system_fingerprint of the previous chunk, reused to save allocations
-	// The chunk parse returns and its choices are reused by the next
-	// parse (a stream has one chunk in flight): two allocations fewer per
-	// token. Usage and strings are fresh each time, so callers may keep them.
+	// The chunk parse returns, its choices and what their string pointers
+	// point to are reused by the next parse (a stream has one chunk in
+	// flight): three allocations fewer per token. Usage and the strings
+	// themselves are fresh each time, so callers may keep them.
 	chunk     providers.ChatChunk
 	choiceBuf []providers.ChunkChoice
+	slotBuf   []choiceStrings
 }
+
+// choiceStrings holds what a choice's *string fields point to.
+type choiceStrings struct{ content, refusal, finish string }
 
 // jsonNull is the value encoding/json stores in a RawMessage for null.
 var jsonNull = json.RawMessage("null")
@@ -101,14 +106,18 @@ func (p *chunkParser) choices(dst *[]providers.ChunkChoice) bool {
 	out := p.choiceBuf[:0]
 	ok := p.r.Array(func() bool {
 		out = append(out, providers.ChunkChoice{})
-		return p.choice(&out[len(out)-1])
+		i := len(out) - 1
+		if i == len(p.slotBuf) {
+			p.slotBuf = append(p.slotBuf, choiceStrings{})
+		}
+		return p.choice(&out[i], &p.slotBuf[i])
 	})
 	p.choiceBuf = out
 	*dst = out
 	return ok
 }
 
-func (p *chunkParser) choice(ch *providers.ChunkChoice) bool {
+func (p *chunkParser) choice(ch *providers.ChunkChoice, slots *choiceStrings) bool {
 	seen := 0
 	return p.r.Object(func(key []byte) bool {
 		var bit int
@@ -118,9 +127,9 @@ func (p *chunkParser) choice(ch *providers.ChunkChoice) bool {
 			bit = 1
 			ch.Index, ok = p.r.Int()
 		case "delta":
-			bit, ok = 2, p.delta(&ch.Delta)
+			bit, ok = 2, p.delta(&ch.Delta, slots)
 		case "finish_reason":
-			bit, ok = 4, p.optionalString(&ch.FinishReason)
+			bit, ok = 4, p.optionalString(&ch.FinishReason, &slots.finish)
 		case "logprobs":
 			bit, ok = 8, p.r.Null()
 			ch.Logprobs = jsonNull
@@ -133,7 +142,7 @@ func (p *chunkParser) choice(ch *providers.ChunkChoice) bool {
 	})
 }
 
-func (p *chunkParser) delta(d *providers.Delta) bool {
+func (p *chunkParser) delta(d *providers.Delta, slots *choiceStrings) bool {
 	seen := 0
 	return p.r.Object(func(key []byte) bool {
 		var bit int
@@ -142,9 +151,9 @@ func (p *chunkParser) delta(d *providers.Delta) bool {
 		case "role":
 			bit, ok = 1, p.internedString(-1, &d.Role)
 		case "content":
-			bit, ok = 2, p.optionalString(&d.Content)
+			bit, ok = 2, p.optionalString(&d.Content, &slots.content)
 		case "refusal":
-			bit, ok = 4, p.optionalString(&d.Refusal)
+			bit, ok = 4, p.optionalString(&d.Refusal, &slots.refusal)
 		}
 		if !ok || seen&bit != 0 {
 			return false
@@ -180,8 +189,9 @@ func (p *chunkParser) internedString(slot int, dst *string) bool {
 	return true
 }
 
-// optionalString stores a string pointer; null stores nil.
-func (p *chunkParser) optionalString(dst **string) bool {
+// optionalString stores a string in slot and points dst at it; null
+// stores nil.
+func (p *chunkParser) optionalString(dst **string, slot *string) bool {
 	if p.r.Null() {
 		*dst = nil
 		return true
@@ -190,8 +200,8 @@ func (p *chunkParser) optionalString(dst **string) bool {
 	if !ok {
 		return false
 	}
-	s := jsonscan.Unquote(raw, escaped, &p.scratch)
-	*dst = &s
+	*slot = jsonscan.Unquote(raw, escaped, &p.scratch)
+	*dst = slot
 	return true
 }
 

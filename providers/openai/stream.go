@@ -90,8 +90,9 @@ type chunkEvent struct {
 var doneMarker = []byte("[DONE]")
 
 // Next returns the next chunk; io.EOF after "data: [DONE]". The chunk, its
-// Choices and Raw (the event's JSON as the upstream sent it) are valid until
-// the next call; its Usage and strings stay valid.
+// Choices, what their *string fields point to and Raw (the event's JSON as
+// the upstream sent it) are valid until the next call; its Usage and the
+// string values stay valid.
 func (s *chunkStream) Next() (*providers.ChatChunk, error) {
 	if s.err != nil {
 		return nil, s.err

@@ -28,11 +28,29 @@ func drain(t *testing.T, s providers.ChatStream) ([]*providers.ChatChunk, [][]by
 		if err != nil {
 			return chunks, raws, err
 		}
-		kept := *c // the stream reuses its chunk
-		kept.Choices = slices.Clone(c.Choices)
-		chunks = append(chunks, &kept)
+		chunks = append(chunks, keepChunk(c))
 		raws = append(raws, bytes.Clone(c.Raw))
 	}
+}
+
+// keepChunk copies what the stream reuses at its next call: the chunk,
+// its choices and the strings they point to.
+func keepChunk(c *providers.ChatChunk) *providers.ChatChunk {
+	kept := *c
+	kept.Choices = slices.Clone(c.Choices)
+	for i := range kept.Choices {
+		ch := &kept.Choices[i]
+		ch.Delta.Content, ch.Delta.Refusal, ch.FinishReason = clonePtr(ch.Delta.Content), clonePtr(ch.Delta.Refusal), clonePtr(ch.FinishReason)
+	}
+	return &kept
+}
+
+func clonePtr(p *string) *string {
+	if p == nil {
+		return nil
+	}
+	s := *p
+	return &s
 }
 
 func TestStreamChunks(t *testing.T) {
