@@ -161,17 +161,6 @@ var (
 	}
 )
 
-// closedAddress returns the URL of a port nobody listens on any more.
-func closedAddress(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return "http://" + addr
-}
-
 // timedPost posts body and fails the test when the answer takes longer
 // than faultBound (a hang) or the connection fails.
 func timedPost(t *testing.T, g *gateway, body string) (*http.Response, []byte) {
