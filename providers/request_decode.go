@@ -3,6 +3,8 @@ package providers
 import (
 	"encoding/json"
 	"strconv"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 )
 
 // DecodeChatRequest decodes an OpenAI chat request into *req without
@@ -10,228 +12,239 @@ import (
 // whose members are plain — and reports whether it did. It reports false
 // for anything it does not handle exactly as encoding/json would (invalid
 // JSON, a repeated messages member, names that only case-insensitive
-// matching would accept, messages that are not objects); the caller then
-// resets *req and runs json.Unmarshal, which also gives the error to show.
-// Members with nested shapes (tools, stop, content parts...) are handed to
-// json.Unmarshal one by one, as the full decode would. Every request passes
-// here, and the reflective decoder was its largest single cost.
+// matching would accept, messages that are not objects, a value of another
+// type than the field's); the caller then resets *req and runs
+// json.Unmarshal, which also gives the error to show. Members with nested
+// shapes (tools, stop, content parts...) are handed to json.Unmarshal one by
+// one, as the full decode would. The body is read in one validating pass
+// (jsonscan); every request passes here, and the reflective decoder was its
+// largest single cost.
 func DecodeChatRequest(body []byte, req *ChatRequest) bool {
-	if !json.Valid(body) {
-		return false
-	}
+	d := requestDecoder{r: jsonscan.Reader{Data: body}}
 	sawMessages := false
-	err := walkKnown(body, func(name, v []byte) (bool, error) {
-		switch string(name) {
+	return d.r.Object(func(key []byte) bool {
+		switch string(key) {
 		case "model":
-			return true, decodeString(v, &req.Model)
+			return d.str(&req.Model)
 		case "messages":
 			if sawMessages {
-				return true, errSlowPath // encoding/json would merge the two
+				return false // encoding/json would merge the two
 			}
 			sawMessages = true
-			return true, decodeMessages(v, &req.Messages)
+			return d.messages(&req.Messages)
 		case "max_tokens":
-			return true, optionalInt(v, &req.MaxTokens)
+			return d.optionalInt(&req.MaxTokens)
 		case "max_completion_tokens":
-			return true, optionalInt(v, &req.MaxCompletionTokens)
+			return d.optionalInt(&req.MaxCompletionTokens)
 		case "top_k":
-			return true, optionalInt(v, &req.TopK)
+			return d.optionalInt(&req.TopK)
 		case "n":
-			return true, optionalInt(v, &req.N)
+			return d.optionalInt(&req.N)
 		case "seed":
-			return true, optionalInt64(v, &req.Seed)
+			return d.optionalInt64(&req.Seed)
 		case "temperature":
-			return true, optionalFloat(v, &req.Temperature)
+			return d.optionalFloat(&req.Temperature)
 		case "top_p":
-			return true, optionalFloat(v, &req.TopP)
+			return d.optionalFloat(&req.TopP)
 		case "presence_penalty":
-			return true, optionalFloat(v, &req.PresencePenalty)
+			return d.optionalFloat(&req.PresencePenalty)
 		case "frequency_penalty":
-			return true, optionalFloat(v, &req.FrequencyPenalty)
+			return d.optionalFloat(&req.FrequencyPenalty)
 		case "stream":
-			return true, boolValue(v, &req.Stream)
+			return d.boolean(&req.Stream)
 		case "reasoning_effort":
-			return true, decodeString(v, &req.ReasoningEffort)
+			return d.str(&req.ReasoningEffort)
 		case "user":
-			return true, decodeString(v, &req.User)
+			return d.str(&req.User)
 		case "stop":
-			return true, json.Unmarshal(v, &req.Stop)
+			return d.unmarshal(&req.Stop)
 		case "stream_options":
-			return true, json.Unmarshal(v, &req.StreamOptions)
+			return d.unmarshal(&req.StreamOptions)
 		case "tools":
-			return true, json.Unmarshal(v, &req.Tools)
+			return d.unmarshal(&req.Tools)
 		case "tool_choice":
-			return true, json.Unmarshal(v, &req.ToolChoice)
+			return d.unmarshal(&req.ToolChoice)
 		case "parallel_tool_calls":
-			return true, json.Unmarshal(v, &req.ParallelToolCalls)
+			return d.unmarshal(&req.ParallelToolCalls)
 		case "response_format":
-			return true, json.Unmarshal(v, &req.ResponseFormat)
+			return d.unmarshal(&req.ResponseFormat)
 		}
-		return false, nil
-	})
-	return err == nil
+		return d.skipUnknown(key)
+	}) && d.r.AtEnd()
 }
 
-// decodeMessages reads the messages array into a fresh slice (the member
-// is seen once, so there is nothing to merge with).
-func decodeMessages(v []byte, dst *[]Message) error {
-	if v[0] == 'n' { // null
+// requestDecoder reads a chat request's values; each method reads one
+// value into its field and reports false to hand the request to
+// encoding/json.
+type requestDecoder struct {
+	r       jsonscan.Reader
+	scratch []byte // jsonscan.Unquote's buffer for strings with escapes
+}
+
+// skipUnknown passes over the value of a member no field has: encoding/json
+// ignores it too, unless its name could match a field case-insensitively.
+func (d *requestDecoder) skipUnknown(name []byte) bool {
+	return plainName(name) && d.r.Skip(0)
+}
+
+// messages reads the messages array into a fresh slice (the member is seen
+// once, so there is nothing to merge with). Room for four messages covers
+// most requests in one allocation.
+func (d *requestDecoder) messages(dst *[]Message) bool {
+	if d.r.Null() {
 		*dst = nil
-		return nil
+		return true
 	}
-	if v[0] != '[' {
-		return errSlowPath
-	}
-	n, err := countElements(v)
-	if err != nil {
-		return err
-	}
-	msgs := make([]Message, n)
-	i := 0
-	err = walkElements(v, func(elem []byte) error {
-		if elem[0] != '{' {
-			return errSlowPath // null elements and type errors: encoding/json
-		}
-		e := decodeMessage(elem, &msgs[i])
-		i++
-		return e
+	msgs := make([]Message, 0, 4)
+	ok := d.r.Array(func() bool {
+		msgs = append(msgs, Message{})
+		return d.message(&msgs[len(msgs)-1])
 	})
-	if err != nil {
-		return err
-	}
 	*dst = msgs
-	return nil
+	return ok
 }
 
-func decodeMessage(v []byte, m *Message) error {
-	return walkKnown(v, func(name, val []byte) (bool, error) {
-		switch string(name) {
+// message reads one message object; anything else (null included) is
+// encoding/json's to decide.
+func (d *requestDecoder) message(m *Message) bool {
+	return d.r.Object(func(key []byte) bool {
+		switch string(key) {
 		case "role":
-			return true, decodeRole(val, &m.Role)
+			return d.role(&m.Role)
 		case "content":
-			if val[0] == '"' {
+			if d.r.Peek() == '"' {
 				m.Content.Parts = nil
-				return true, decodeString(val, &m.Content.Text)
+				return d.str(&m.Content.Text)
 			}
-			return true, m.Content.UnmarshalJSON(val)
+			v, ok := d.r.Value()
+			return ok && m.Content.UnmarshalJSON(v) == nil
 		case "name":
-			return true, decodeString(val, &m.Name)
+			return d.str(&m.Name)
 		case "tool_calls":
-			return true, json.Unmarshal(val, &m.ToolCalls)
+			return d.unmarshal(&m.ToolCalls)
 		case "tool_call_id":
-			return true, decodeString(val, &m.ToolCallID)
+			return d.str(&m.ToolCallID)
 		case "refusal":
-			return true, decodeString(val, &m.Refusal)
+			return d.str(&m.Refusal)
 		}
-		return false, nil
+		return d.skipUnknown(key)
 	})
 }
 
-// decodeRole returns the known roles as constants: no allocation for the
-// member every message has.
-func decodeRole(v []byte, dst *string) error {
-	switch string(v) {
-	case `"system"`:
+// str reads a string; null leaves the field as it is, as encoding/json does.
+func (d *requestDecoder) str(dst *string) bool {
+	if d.r.Null() {
+		return true
+	}
+	raw, escaped, ok := d.r.Quoted()
+	if ok {
+		*dst = jsonscan.Unquote(raw, escaped, &d.scratch)
+	}
+	return ok
+}
+
+// role returns the known roles as constants: no allocation for the member
+// every message has.
+func (d *requestDecoder) role(dst *string) bool {
+	if d.r.Null() {
+		return true
+	}
+	raw, escaped, ok := d.r.Quoted()
+	switch {
+	case !ok:
+		return false
+	case escaped:
+		*dst = jsonscan.Unquote(raw, true, &d.scratch)
+	case string(raw) == "system":
 		*dst = "system"
-	case `"user"`:
+	case string(raw) == "user":
 		*dst = "user"
-	case `"assistant"`:
+	case string(raw) == "assistant":
 		*dst = "assistant"
-	case `"tool"`:
+	case string(raw) == "tool":
 		*dst = "tool"
-	case `"developer"`:
+	case string(raw) == "developer":
 		*dst = "developer"
 	default:
-		return decodeString(v, dst)
+		*dst = jsonscan.Unquote(raw, false, nil)
 	}
-	return nil
+	return true
 }
 
-// walkElements calls fn with each element of the JSON array v (validated).
-func walkElements(v []byte, fn func(elem []byte) error) error {
-	i := skipSpace(v, 1)
-	if i < len(v) && v[i] == ']' {
-		return nil
-	}
-	for i < len(v) {
-		end, ok := skipValue(v, i)
-		if !ok {
-			return errSlowPath
-		}
-		if err := fn(v[i:end]); err != nil {
-			return err
-		}
-		i = skipSpace(v, end)
-		if i >= len(v) || v[i] != ',' {
-			return nil
-		}
-		i = skipSpace(v, i+1)
-	}
-	return nil
+// unmarshal hands one member's value to encoding/json, as the full decode
+// would for that field.
+func (d *requestDecoder) unmarshal(dst any) bool {
+	v, ok := d.r.Value()
+	return ok && json.Unmarshal(v, dst) == nil
 }
 
-func countElements(v []byte) (int, error) {
-	n := 0
-	err := walkElements(v, func([]byte) error { n++; return nil })
-	return n, err
+// number returns the literal of a number value, or false for anything else.
+func (d *requestDecoder) number() ([]byte, bool) {
+	if c := d.r.Peek(); c != '-' && (c < '0' || c > '9') {
+		return nil, false
+	}
+	return d.r.Value()
 }
 
-// optionalInt reads an integer or null into a pointer field.
-func optionalInt(v []byte, dst **int) error {
-	if v[0] == 'n' {
+// optionalInt reads an integer or null into a pointer field; a float, a
+// string or an out-of-range number is encoding/json's type error.
+func (d *requestDecoder) optionalInt(dst **int) bool {
+	if d.r.Null() {
 		*dst = nil
-		return nil
+		return true
 	}
+	v, ok := d.number()
 	var n int
-	if err := intValue(v, &n); err != nil {
-		return err
+	if !ok || intValue(v, &n) != nil {
+		return false
 	}
 	*dst = &n
-	return nil
+	return true
 }
 
-func optionalInt64(v []byte, dst **int64) error {
-	if v[0] == 'n' {
+func (d *requestDecoder) optionalInt64(dst **int64) bool {
+	if d.r.Null() {
 		*dst = nil
-		return nil
+		return true
+	}
+	v, ok := d.number()
+	if !ok {
+		return false
 	}
 	n, err := strconv.ParseInt(string(v), 10, 64)
 	if err != nil {
-		return errSlowPath // a float or out of range: encoding/json's type error
+		return false
 	}
 	*dst = &n
-	return nil
+	return true
 }
 
-// optionalFloat reads a number or null; anything else (a string, an
-// out-of-range number) goes to encoding/json for its error.
-func optionalFloat(v []byte, dst **float64) error {
-	if v[0] == 'n' {
+func (d *requestDecoder) optionalFloat(dst **float64) bool {
+	if d.r.Null() {
 		*dst = nil
-		return nil
+		return true
 	}
-	if v[0] != '-' && (v[0] < '0' || v[0] > '9') {
-		return errSlowPath
+	v, ok := d.number()
+	if !ok {
+		return false
 	}
 	f, err := strconv.ParseFloat(string(v), 64)
 	if err != nil {
-		return errSlowPath
+		return false
 	}
 	*dst = &f
-	return nil
+	return true
 }
 
-// boolValue reads true or false; null leaves the field as it is, as
-// encoding/json does.
-func boolValue(v []byte, dst *bool) error {
-	switch string(v) {
-	case "true":
+// boolean reads true or false; null leaves the field as it is.
+func (d *requestDecoder) boolean(dst *bool) bool {
+	switch {
+	case d.r.Literal("true"):
 		*dst = true
-	case "false":
+	case d.r.Literal("false"):
 		*dst = false
-	case "null":
 	default:
-		return errSlowPath
+		return d.r.Null()
 	}
-	return nil
+	return true
 }
