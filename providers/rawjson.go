@@ -150,11 +150,6 @@ func skipString(b []byte, i int) (int, bool) {
 	return 0, false
 }
 
-// ValueEnd returns the index just past the JSON value starting at b[i]
-// (after any white space). It checks structure only: validate the value
-// before trusting what it contains.
-func ValueEnd(b []byte, i int) (int, bool) { return skipValue(b, skipSpace(b, i)) }
-
 // skipValue returns the index just past the JSON value starting at b[i].
 // It trusts that the body was already validated by a full decode.
 func skipValue(b []byte, i int) (int, bool) {
