@@ -28,7 +28,7 @@ const MinSecretLen = 8
 // JSON-escaped. Every form is replaced with the fingerprint of the value it
 // came from. Safe for concurrent use; a nil *Scrubber scrubs nothing.
 type Scrubber struct {
-	mu    sync.Mutex                 // serializes Add
+	mu    sync.Mutex                  // serializes Add
 	forms atomic.Pointer[[]scrubForm] // longest first, so a value inside another is not replaced first
 }
 

@@ -76,8 +76,8 @@ type chatStream struct {
 	pending   []*providers.ChatChunk
 	provider  string
 	cfg       *providers.Config // scrubs every error the stream returns
-	ended     bool   // the usage chunk was returned
-	err       error  // sticky: once failed or ended, the stream stays so
+	ended     bool              // the usage chunk was returned
+	err       error             // sticky: once failed or ended, the stream stays so
 	closeOnce sync.Once
 }
 

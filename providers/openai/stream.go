@@ -71,7 +71,7 @@ type chunkStream struct {
 	events    *providers.SSEReader
 	provider  string
 	cfg       *providers.Config // scrubs every error the stream returns
-	err       error  // sticky: once the stream failed or ended, it stays so
+	err       error             // sticky: once the stream failed or ended, it stays so
 	parser    chunkParser
 	closeOnce sync.Once
 	ended     atomic.Bool // [DONE] arrived: Close drains the body to keep the connection
