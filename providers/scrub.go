@@ -54,7 +54,7 @@ func (s *Scrubber) Add(value string) {
 	// secret, the token is, and it is what a proxy's message usually quotes.
 	if scheme, token, ok := strings.Cut(value, " "); ok && isAuthScheme(scheme) {
 		token = strings.TrimSpace(token)
-		forms = append(forms, token)
+		forms[0] = token // replacing the token alone keeps "Bearer" readable
 		if strings.EqualFold(scheme, "basic") {
 			if raw, err := base64.StdEncoding.DecodeString(token); err == nil && utf8.Valid(raw) {
 				forms = append(forms, string(raw))

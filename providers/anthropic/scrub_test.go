@@ -20,6 +20,16 @@ const (
 // client or a log line sees, or when the key's fingerprint is missing.
 func assertScrubbed(t *testing.T, err error, secrets ...string) {
 	t.Helper()
+	e := assertNoSecrets(t, err, secrets...)
+	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
+		t.Errorf("message %q lacks the key's fingerprint", e.Message)
+	}
+}
+
+// assertNoSecrets fails when any secret shows in anything of err that a
+// client or a log line sees.
+func assertNoSecrets(t *testing.T, err error, secrets ...string) *providers.Error {
+	t.Helper()
 	var e *providers.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("error %v (%T) is not classified", err, err)
@@ -35,9 +45,7 @@ func assertScrubbed(t *testing.T, err error, secrets ...string) {
 			}
 		}
 	}
-	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
-		t.Errorf("message %q lacks the key's fingerprint", e.Message)
-	}
+	return e
 }
 
 // TestEchoedCredentialsScrubbed: an upstream (or a proxy) that quotes
@@ -70,5 +78,22 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 			_, err = s.Next()
 			assertScrubbed(t, err, secrets...)
 		})
+	}
+}
+
+// TestStreamAnsweredWithHTML: a proxy's HTML page with status 200 on a
+// stream request is reported as what it was (with the credentials it
+// quoted scrubbed), not as a stream that ended early.
+func TestStreamAnsweredWithHTML(t *testing.T) {
+	srv, _ := fakeupstream.NewEcho(fakeupstream.EchoHTML)
+	defer srv.Close()
+	p := newProvider(t, srv.URL, func(p *Provider) { p.APIKeys = []providers.APIKey{{Value: echoKey}} })
+	_, err := p.ChatStream(context.Background(), providers.Target{Model: "c", APIKey: echoKey},
+		unified(t, `{"model":"c","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	assertNoSecrets(t, err, echoKey)
+	var e *providers.Error
+	if !errors.As(err, &e) || e.Kind != providers.KindUpstream || e.Provider != "claude" ||
+		!strings.HasPrefix(e.Message, "upstream answered the stream request with text/html instead of an event stream: <html>") {
+		t.Errorf("got %+v", e)
 	}
 }

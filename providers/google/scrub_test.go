@@ -38,6 +38,16 @@ func echoProvider(t *testing.T, baseURL string) *Provider {
 // client or a log line sees, or when the key's fingerprint is missing.
 func assertScrubbed(t *testing.T, err error, secrets ...string) {
 	t.Helper()
+	e := assertNoSecrets(t, err, secrets...)
+	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
+		t.Errorf("message %q lacks the key's fingerprint", e.Message)
+	}
+}
+
+// assertNoSecrets fails when any secret shows in anything of err that a
+// client or a log line sees.
+func assertNoSecrets(t *testing.T, err error, secrets ...string) *providers.Error {
+	t.Helper()
 	var e *providers.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("error %v (%T) is not classified", err, err)
@@ -53,9 +63,7 @@ func assertScrubbed(t *testing.T, err error, secrets ...string) {
 			}
 		}
 	}
-	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
-		t.Errorf("message %q lacks the key's fingerprint", e.Message)
-	}
+	return e
 }
 
 // TestEchoedCredentialsScrubbed: a Gemini upstream (or a proxy) that
@@ -113,5 +121,21 @@ func checkBadModel(t *testing.T, model string, err error) {
 	if !errors.As(err, &e) || e.Kind != providers.KindInvalidRequest || e.HTTPStatus() != 400 ||
 		e.Param != "model" || !strings.Contains(e.Message, "model") {
 		t.Errorf("model %q: err = %#v", model, err)
+	}
+}
+
+// TestStreamAnsweredWithHTML: a proxy's HTML page with status 200 on a
+// stream request is reported as what it was (with the credentials it
+// quoted scrubbed), not as a stream that ended early.
+func TestStreamAnsweredWithHTML(t *testing.T) {
+	srv, _ := fakeupstream.NewEcho(fakeupstream.EchoHTML)
+	defer srv.Close()
+	p := echoProvider(t, srv.URL)
+	_, err := p.ChatStream(context.Background(), providers.Target{Model: "gemini-2.5-flash", APIKey: echoKey}, chatRequest(t, simpleRequest))
+	assertNoSecrets(t, err, echoKey, echoProxyToken, echoBearer)
+	var e *providers.Error
+	if !errors.As(err, &e) || e.Kind != providers.KindUpstream ||
+		!strings.HasPrefix(e.Message, "upstream answered the stream request with text/html instead of an event stream: <html>") {
+		t.Errorf("got %+v", e)
 	}
 }

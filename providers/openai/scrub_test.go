@@ -31,6 +31,16 @@ func echoProvider(p *Provider) {
 // client or a log line sees, or when the key's fingerprint is missing.
 func assertScrubbed(t *testing.T, err error, secrets ...string) {
 	t.Helper()
+	e := assertNoSecrets(t, err, secrets...)
+	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
+		t.Errorf("message %q lacks the key's fingerprint", e.Message)
+	}
+}
+
+// assertNoSecrets fails when any secret shows in anything of err that a
+// client or a log line sees.
+func assertNoSecrets(t *testing.T, err error, secrets ...string) *providers.Error {
+	t.Helper()
 	var e *providers.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("error %v (%T) is not classified", err, err)
@@ -46,9 +56,7 @@ func assertScrubbed(t *testing.T, err error, secrets ...string) {
 			}
 		}
 	}
-	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
-		t.Errorf("message %q lacks the key's fingerprint", e.Message)
-	}
+	return e
 }
 
 // TestEchoedCredentialsScrubbed: an upstream that quotes every header and
@@ -80,5 +88,21 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 			_, err = s.Next()
 			assertScrubbed(t, err, secrets...)
 		})
+	}
+}
+
+// TestStreamAnsweredWithHTML: a proxy's HTML page with status 200 on a
+// stream request is reported as what it was (with the credentials it
+// quoted scrubbed), not as a stream that ended early.
+func TestStreamAnsweredWithHTML(t *testing.T) {
+	srv, _ := fakeupstream.NewEcho(fakeupstream.EchoHTML)
+	defer srv.Close()
+	p := newCompatible(t, srv, echoProvider)
+	_, err := p.ChatStream(context.Background(), providers.Target{Model: "m", APIKey: echoKey},
+		chatRequest(t, `{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	assertNoSecrets(t, err, echoKey, echoProxyToken, echoBearerToken, echoQueryValue)
+	e := asError(t, err)
+	if e.Kind != providers.KindUpstream || !strings.HasPrefix(e.Message, "upstream answered the stream request with text/html instead of an event stream: <html><body><h1>Bad gateway</h1>") {
+		t.Errorf("got %+v", e)
 	}
 }
