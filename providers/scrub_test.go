@@ -23,7 +23,7 @@ func TestScrubberForms(t *testing.T) {
 		"key " + key + " is invalid":                 "key " + fpKey + " is invalid",
 		"Authorization: Bearer " + token:             "Authorization: Bearer " + fpTok,
 		"url ?token=" + url.QueryEscape(token) + "&": "url ?token=" + fpTok + "&",
-		`{"h":"` + `tok/with+odd=chars\"1` + `"}`:     `{"h":"` + fpTok + `"}`,
+		`{"h":"` + `tok/with+odd=chars\"1` + `"}`:    `{"h":"` + fpTok + `"}`,
 		"basic user:hunter2-password":                "basic " + KeyFingerprint("Basic "+base64.StdEncoding.EncodeToString([]byte("user:hunter2-password"))),
 		"nothing short here":                         "nothing short here",
 	}
