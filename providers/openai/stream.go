@@ -39,9 +39,7 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 		cancel()
 		return nil, e
 	}
-	s := newChunkStream(resp.Body, &p.Config)
-	s.events = events
-	s.cancel = cancel
+	s := &chunkStream{body: resp.Body, events: events, provider: p.Name, cfg: &p.Config, cancel: cancel}
 	return s, nil
 }
 
