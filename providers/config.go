@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -60,6 +61,7 @@ type Config struct {
 	keys         []Key
 	headers      http.Header
 	client       *http.Client
+	scrub        *Scrubber
 }
 
 // APIKey is one upstream credential as configured.
@@ -99,6 +101,7 @@ type Defaults struct {
 // client. Provider modules call it from their own Provision.
 func (c *Config) Provision(d Defaults) error {
 	c.providerType = d.Type
+	c.scrub = NewScrubber()
 	if c.Name == "" {
 		c.Name = d.Type
 	}
@@ -131,6 +134,9 @@ func (c *Config) Provision(d Defaults) error {
 		return fmt.Errorf("provider %s: base_url is required", c.Name)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if u, err := url.Parse(c.BaseURL); err == nil {
+		c.scrub.AddBasicAuth(u) // RoundTrip sends it as Basic auth
+	}
 	repl := caddy.NewReplacer()
 	c.keys = c.keys[:0]
 	encrypted := 0
@@ -162,6 +168,7 @@ func (c *Config) Provision(d Defaults) error {
 			return fmt.Errorf("provider %s: header %s: %v", c.Name, name, err)
 		}
 		c.headers.Set(name, val)
+		c.scrub.Add(val) // proxy tokens, "Bearer {env.K}": as secret as an api key
 	}
 	tr := NewTransport()
 	tr.Protocols = upstreamProtocols(c.Versions, strings.HasPrefix(strings.ToLower(c.BaseURL), "https://"))
@@ -194,6 +201,10 @@ func upstreamProtocols(versions []string, tls bool) *http.Protocols {
 
 func (c *Config) newKey(i int, secret, notAfter string) (Key, error) {
 	key := Key{Secret: secret, Fingerprint: KeyFingerprint(secret)}
+	if c.scrub == nil {
+		c.scrub = NewScrubber()
+	}
+	c.scrub.Add(secret) // whatever state the key is in later: expired, resting, disabled
 	if notAfter != "" {
 		t, err := parseNotAfter(notAfter)
 		if err != nil {
@@ -252,6 +263,31 @@ func (c *Config) Client() *http.Client { return c.client }
 
 // ExtraHeaders returns the resolved extra headers.
 func (c *Config) ExtraHeaders() http.Header { return c.headers }
+
+// Scrubber returns the provider's scrubber: every error built from what the
+// upstream said passes through it (see Scrub). Provider types register
+// further values they send (e.g. query parameters) with its Add.
+func (c *Config) Scrubber() *Scrubber {
+	if c.scrub == nil {
+		c.scrub = NewScrubber() // an unprovisioned provider, in tests
+	}
+	return c.scrub
+}
+
+// Scrub classifies err, names this provider in it and replaces every
+// credential-bearing value the provider sends with its fingerprint in
+// everything the error shows (message, code, param, cause). Every error a
+// provider returns that may hold upstream text goes through it.
+func (c *Config) Scrub(err error) *Error {
+	e := Classify(err)
+	if e == nil || c == nil {
+		return e
+	}
+	if e.Provider == "" {
+		e.Provider = c.Name
+	}
+	return c.scrub.ScrubError(e)
+}
 
 // Retries returns the configured retry count.
 func (c *Config) Retries() int {
@@ -316,17 +352,13 @@ func (c *Config) Post(ctx context.Context, url string, body []byte, setHeaders f
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
 		errBody, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBodySize))
-		return nil, upstreamError(resp.StatusCode, resp.Header, errBody)
+		return nil, c.Scrub(upstreamError(resp.StatusCode, resp.Header, errBody))
 	}
 	return resp, nil
 }
 
 // TransportError classifies a failure to talk to the upstream, naming the
-// provider.
+// provider. The cause's text (e.g. the URL with its query) is scrubbed.
 func (c *Config) TransportError(err error) *Error {
-	e := Classify(err)
-	if e.Provider == "" {
-		e.Provider = c.Name
-	}
-	return e
+	return c.Scrub(err)
 }

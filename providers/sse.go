@@ -20,6 +20,12 @@ type SSEReader struct {
 	r    *bufio.Reader
 	data []byte
 	line []byte
+
+	// Set by OpenEventStream, to say what a body without events was.
+	contentType string
+	scrub       *Scrubber
+	started     bool   // an event was dispatched
+	junk        []byte // the first lines that are no SSE field, until started
 }
 
 // NewSSEReader reads events from r.
@@ -49,11 +55,15 @@ func (s *SSEReader) Next() (SSEEvent, error) {
 			if err == io.EOF && (hasData || ev.Name != "") {
 				return SSEEvent{}, io.ErrUnexpectedEOF
 			}
+			if err == io.EOF && !s.started && len(s.junk) > 0 {
+				return SSEEvent{}, s.noEvents()
+			}
 			return SSEEvent{}, err
 		}
 		if len(line) == 0 { // blank line: dispatch
 			if hasData {
 				ev.Data = s.data
+				s.started = true
 				return ev, nil
 			}
 			ev.Name = ""
@@ -80,6 +90,11 @@ func (s *SSEReader) Next() (SSEEvent, error) {
 			hasData = true
 			if len(s.data) > MaxSSEEventSize {
 				return SSEEvent{}, ErrSSETooLarge
+			}
+		case "id", "retry":
+		default:
+			if !s.started && len(s.junk) < sniffSize {
+				s.junk = append(append(s.junk, line[:min(len(line), sniffSize)]...), '\n')
 			}
 		}
 	}

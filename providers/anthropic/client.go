@@ -59,8 +59,14 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 		a.end()
 		return nil, err
 	}
+	events, e := p.OpenEventStream(resp)
+	if e != nil {
+		resp.Body.Close()
+		a.end()
+		return nil, e
+	}
 	a.pause() // from here the timeout applies between events
-	return &chatStream{p: p, a: a, body: resp.Body, sse: providers.NewSSEReader(resp.Body),
+	return &chatStream{p: p, a: a, body: resp.Body, sse: events,
 		tr: NewStreamTranslator(time.Now().Unix())}, nil
 }
 
@@ -126,7 +132,7 @@ func (p *Provider) post(a *attempt, t providers.Target, body []byte) (*http.Resp
 	}
 	defer resp.Body.Close()
 	errBody, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	return nil, upstreamError(p.Name, resp.StatusCode, resp.Header, errBody)
+	return nil, p.tag(upstreamError(p.Name, resp.StatusCode, resp.Header, errBody))
 }
 
 func (p *Provider) messagesURL() string {
@@ -155,14 +161,10 @@ func (p *Provider) transportError(a *attempt, err error) *providers.Error {
 	return p.tag(e)
 }
 
-// tag names this provider in a classified error.
-func (p *Provider) tag(err error) *providers.Error {
-	e := providers.Classify(err)
-	if e.Provider == "" {
-		e.Provider = p.Name
-	}
-	return e
-}
+// tag names this provider in a classified error and scrubs every
+// credential the provider sends from it: each error this provider returns
+// passes through here (upstream messages and stream error events included).
+func (p *Provider) tag(err error) *providers.Error { return p.Config.Scrub(err) }
 
 // errAttemptTimeout is the cancel cause when Config.Timeout expires.
 var errAttemptTimeout = errors.New("upstream attempt timed out")

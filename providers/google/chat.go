@@ -17,7 +17,11 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 	if err != nil {
 		return nil, p.withProvider(err)
 	}
-	raw, err := p.call(ctx, t, p.methodURL(t.Model, "generateContent"), body)
+	u, err := p.methodURL(t.Model, "generateContent")
+	if err != nil {
+		return nil, err
+	}
+	raw, err := p.call(ctx, t, u, body)
 	if err != nil {
 		return nil, err
 	}
@@ -41,16 +45,25 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 	if err != nil {
 		return nil, p.withProvider(err)
 	}
-	resp, err := p.post(ctx, t, p.methodURL(t.Model, "streamGenerateContent")+"?alt=sse", body)
+	u, err := p.methodURL(t.Model, "streamGenerateContent")
 	if err != nil {
 		return nil, err
 	}
+	resp, err := p.post(ctx, t, u+"?alt=sse", body)
+	if err != nil {
+		return nil, err
+	}
+	events, e := p.OpenEventStream(resp)
+	if e != nil {
+		resp.Body.Close()
+		return nil, e
+	}
 	return &chatStream{
 		body:     resp.Body,
-		events:   providers.NewSSEReader(resp.Body),
+		events:   events,
 		conv:     newStreamConverter(t.Model, time.Now().Unix()),
 		provider: p.Name,
-		apiKey:   t.APIKey,
+		cfg:      &p.Config,
 	}, nil
 }
 
@@ -62,9 +75,9 @@ type chatStream struct {
 	conv      *streamConverter
 	pending   []*providers.ChatChunk
 	provider  string
-	apiKey    string // only to scrub it from error messages
-	ended     bool   // the usage chunk was returned
-	err       error  // sticky: once failed or ended, the stream stays so
+	cfg       *providers.Config // scrubs every error the stream returns
+	ended     bool              // the usage chunk was returned
+	err       error             // sticky: once failed or ended, the stream stays so
 	closeOnce sync.Once
 }
 
@@ -102,7 +115,7 @@ func (s *chatStream) read() error {
 		return nil
 	}
 	if err != nil {
-		return s.readError(err)
+		return s.stamp(s.readError(err))
 	}
 	data := bytes.TrimSpace(ev.Data)
 	if len(data) == 0 {
@@ -127,15 +140,8 @@ func (s *chatStream) readError(err error) error {
 	return s.stamp(err)
 }
 
-// stamp classifies err and marks it as this provider's.
-func (s *chatStream) stamp(err error) error {
-	e := providers.Classify(err)
-	if e.Provider == "" {
-		e.Provider = s.provider
-	}
-	e.Message = scrub(e.Message, s.apiKey)
-	return e
-}
+// stamp classifies err, marks it as this provider's and scrubs it.
+func (s *chatStream) stamp(err error) error { return s.cfg.Scrub(err) }
 
 // Close releases the upstream connection; safe to call more than once and
 // from another goroutine than Next's.

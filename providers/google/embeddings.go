@@ -23,7 +23,11 @@ func (p *Provider) Embeddings(ctx context.Context, t providers.Target, req *prov
 	if err != nil {
 		return nil, p.withProvider(err)
 	}
-	raw, err := p.call(ctx, t, p.methodURL(t.Model, method), body)
+	u, err := p.methodURL(t.Model, method)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := p.call(ctx, t, u, body)
 	if err != nil {
 		return nil, err
 	}

@@ -67,11 +67,10 @@ func parseStatus(body []byte) *rpcStatus {
 	return env.Error
 }
 
-// upstreamError classifies a non-2xx answer.
-func upstreamError(provider string, status int, h http.Header, body []byte, apiKey string) *providers.Error {
-	e := statusError(provider, status, h, parseStatus(body))
-	e.Message = scrub(e.Message, apiKey)
-	return e
+// upstreamError classifies a non-2xx answer. The caller scrubs it
+// (providers.Config.Post does).
+func upstreamError(provider string, status int, h http.Header, body []byte) *providers.Error {
+	return statusError(provider, status, h, parseStatus(body))
 }
 
 // statusError classifies an HTTP status plus its google.rpc.Status (nil when
@@ -185,12 +184,4 @@ func dailyQuota(details []errorDetail) bool {
 		}
 	}
 	return false
-}
-
-// scrub removes the API key from text an upstream echoed back.
-func scrub(text, apiKey string) string {
-	if apiKey == "" || !strings.Contains(text, apiKey) {
-		return text
-	}
-	return strings.ReplaceAll(text, apiKey, providers.KeyFingerprint(apiKey))
 }

@@ -50,7 +50,7 @@ func TestUpstreamErrorClassification(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := upstreamError("g", tt.status, http.Header{}, []byte(tt.body), "")
+			e := upstreamError("g", tt.status, http.Header{}, []byte(tt.body))
 			if e.Kind != tt.wantKind || e.HTTPStatus() != tt.wantStatus || e.Code != tt.wantCode || e.RetryAfter != tt.wantRetry {
 				t.Errorf("got kind %v status %d code %q retry %v; want %v %d %q %v", e.Kind, e.HTTPStatus(), e.Code, e.RetryAfter,
 					tt.wantKind, tt.wantStatus, tt.wantCode, tt.wantRetry)
@@ -63,7 +63,9 @@ func TestUpstreamErrorClassification(t *testing.T) {
 }
 
 func TestUpstreamErrorScrubsKey(t *testing.T) {
-	e := upstreamError("g", 400, nil, []byte(`{"error":{"code":400,"message":"key AIzaSECRET is bad","status":"INVALID_ARGUMENT"}}`), "AIzaSECRET")
+	cfg := &providers.Config{Name: "g"}
+	cfg.Scrubber().Add("AIzaSECRET")
+	e := cfg.Scrub(upstreamError("g", 400, nil, []byte(`{"error":{"code":400,"message":"key AIzaSECRET is bad","status":"INVALID_ARGUMENT"}}`)))
 	if e.Message != "key "+providers.KeyFingerprint("AIzaSECRET")+" is bad" {
 		t.Errorf("message = %q", e.Message)
 	}

@@ -16,9 +16,15 @@ import (
 const maxResponseSize = 64 << 20
 
 // methodURL is {base}/models/{model}:{method}. A model given with its
-// resource prefix ("models/x", "tunedModels/y") keeps it; each path segment
-// is escaped so a model name cannot add path or query.
-func (p *Provider) methodURL(model, method string) string {
+// resource prefix ("models/x", "tunedModels/y") keeps it. The model must
+// pass providers.CheckPathModel (no "." or ".." segment, which PathEscape
+// would keep and the upstream would resolve: "../../admin" must not send
+// the key elsewhere); each path segment is then escaped so a model name
+// cannot add path or query.
+func (p *Provider) methodURL(model, method string) (string, error) {
+	if e := providers.CheckPathModel(model, true); e != nil {
+		return "", p.withProvider(e)
+	}
 	if !strings.Contains(model, "/") {
 		model = "models/" + model
 	}
@@ -26,7 +32,7 @@ func (p *Provider) methodURL(model, method string) string {
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)
 	}
-	return p.BaseURL + "/" + strings.Join(segs, "/") + ":" + method
+	return p.BaseURL + "/" + strings.Join(segs, "/") + ":" + method, nil
 }
 
 // resourceName is the model's resource name as request bodies want it.
@@ -48,7 +54,7 @@ func (p *Provider) post(ctx context.Context, t providers.Target, url string, bod
 	return p.Config.Post(ctx, url, payload,
 		func(h http.Header) { p.setHeaders(h, t.APIKey) },
 		func(status int, h http.Header, errBody []byte) error {
-			return upstreamError(p.Name, status, h, errBody, t.APIKey)
+			return upstreamError(p.Name, status, h, errBody)
 		})
 }
 
@@ -90,11 +96,6 @@ func (p *Provider) badUpstream(err error) *providers.Error {
 	return &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream answered with an invalid body", Err: err}
 }
 
-// withProvider stamps the provider name on a classified error.
-func (p *Provider) withProvider(err error) error {
-	e := providers.Classify(err)
-	if e.Provider == "" {
-		e.Provider = p.Name
-	}
-	return e
-}
+// withProvider stamps the provider name on a classified error and scrubs
+// every credential the provider sends from it.
+func (p *Provider) withProvider(err error) error { return p.Config.Scrub(err) }

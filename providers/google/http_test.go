@@ -223,8 +223,8 @@ func TestMethodURL(t *testing.T) {
 		"x?key=1#y":               "https://g/v1beta/models/x%3Fkey=1%23y:generateContent",
 	}
 	for model, want := range tests {
-		if got := p.methodURL(model, "generateContent"); got != want {
-			t.Errorf("methodURL(%q) = %q, want %q", model, got, want)
+		if got, err := p.methodURL(model, "generateContent"); err != nil || got != want {
+			t.Errorf("methodURL(%q) = %q, %v, want %q", model, got, err, want)
 		}
 	}
 }

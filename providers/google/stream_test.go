@@ -293,10 +293,10 @@ func TestStreamConverter(t *testing.T) {
 
 func TestStreamNotSSE(t *testing.T) {
 	// A body that is not SSE (e.g. a proxy answering HTML with 200) has no
-	// events: the stream ended early.
+	// events: the error says what it was rather than "ended early".
 	s := &chatStream{body: http.NoBody, events: providers.NewSSEReader(strings.NewReader("<html></html>")), conv: newStreamConverter("m", 0), provider: "google"}
 	_, err := s.Next()
-	if kindOf(t, err) != providers.KindNetwork {
+	if kindOf(t, err) != providers.KindUpstream || !strings.Contains(err.Error(), "<html></html>") {
 		t.Errorf("err = %v", err)
 	}
 }

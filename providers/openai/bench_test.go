@@ -71,7 +71,7 @@ func BenchmarkChunkDecode20(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		s := newChunkStream(io.NopCloser(bytes.NewReader(data)), "bench", "")
+		s := newChunkStream(io.NopCloser(bytes.NewReader(data)), &providers.Config{Name: "bench"})
 		for {
 			if _, err := s.Next(); err != nil {
 				break

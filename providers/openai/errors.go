@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -87,12 +86,10 @@ func scalar(raw json.RawMessage) string {
 	return ""
 }
 
-// upstreamError classifies a non-2xx answer, keeping the upstream's message
-// and code. The API key is scrubbed from everything the error carries:
-// messages reach clients and logs.
-func upstreamError(provider string, status int, h http.Header, body []byte, apiKey string) *providers.Error {
+// upstreamError classifies a non-2xx answer, keeping the upstream's message,
+// code and param. The caller scrubs it (providers.Config.Post does).
+func upstreamError(provider string, status int, h http.Header, body []byte) *providers.Error {
 	info, _ := parseErrorBody(body)
-	info = info.scrubbed(apiKey)
 	e := providers.FromUpstream(provider, status, h, info.Message, info.Code)
 	e.Param = info.Param
 	switch {
@@ -107,21 +104,9 @@ func upstreamError(provider string, status int, h http.Header, body []byte, apiK
 // is reports whether the code or the type is name.
 func (info errorInfo) is(name string) bool { return info.Code == name || info.Type == name }
 
-// scrubbed returns info with every occurrence of apiKey redacted.
-func (info errorInfo) scrubbed(apiKey string) errorInfo {
-	if apiKey == "" {
-		return info
-	}
-	for _, s := range []*string{&info.Message, &info.Type, &info.Code, &info.Param} {
-		*s = strings.ReplaceAll(*s, apiKey, "[redacted]")
-	}
-	return info
-}
-
 // eventError classifies an error event inside a stream. The status was 200,
-// so the kind comes from the error's code and type.
-func eventError(provider string, info errorInfo, apiKey string) *providers.Error {
-	info = info.scrubbed(apiKey)
+// so the kind comes from the error's code and type. The caller scrubs it.
+func eventError(provider string, info errorInfo) *providers.Error {
 	e := &providers.Error{Kind: eventKind(info), Provider: provider, Message: info.Message, Code: info.Code, Param: info.Param}
 	if e.Message == "" {
 		e.Message = "upstream sent an error event"

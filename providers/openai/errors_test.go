@@ -89,7 +89,7 @@ func TestKeyNeverInErrors(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(errs[0].Message, "[redacted]") {
+	if !strings.Contains(errs[0].Message, providers.KeyFingerprint(testKey)) {
 		t.Errorf("message = %q", errs[0].Message)
 	}
 	if errs[2].Kind != providers.KindNetwork {

@@ -15,6 +15,13 @@ import (
 
 const fuzzKey = "sk-fuzz-secret-key"
 
+// fuzzConfig is a provider config whose scrubber knows fuzzKey.
+func fuzzConfig() *providers.Config {
+	cfg := &providers.Config{Name: "fuzz"}
+	cfg.Scrubber().Add(fuzzKey)
+	return cfg
+}
+
 var streamSeeds = []string{
 	"data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n" +
 		"data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n" +
@@ -38,8 +45,9 @@ func FuzzChunkStream(f *testing.F) {
 	for _, s := range streamSeeds {
 		f.Add([]byte(s))
 	}
+	cfg := fuzzConfig()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		s := newChunkStream(io.NopCloser(bytes.NewReader(body)), "fuzz", fuzzKey)
+		s := newChunkStream(io.NopCloser(bytes.NewReader(body)), cfg)
 		defer s.Close()
 		for i := 0; i <= len(body)+1; i++ {
 			c, err := s.Next()
@@ -122,8 +130,9 @@ func FuzzParseErrorBody(f *testing.F) {
 	for _, s := range []string{`{"error":{"message":"m","code":1}}`, `{"error":"x"}`, `{"detail":"d"}`, `<html>`, `{"message":"m","code":"500"}`} {
 		f.Add([]byte(s))
 	}
+	cfg := fuzzConfig()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		e := upstreamError("fuzz", 500, nil, body, fuzzKey)
+		e := cfg.Scrub(upstreamError("fuzz", 500, nil, body))
 		if e == nil || e.Message == "" || strings.Contains(e.Error(), fuzzKey) {
 			t.Fatalf("error %+v", e)
 		}

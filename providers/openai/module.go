@@ -92,6 +92,7 @@ func (p *Provider) provision(d providers.Defaults) error {
 		v := make(url.Values, len(p.Query))
 		for k, val := range p.Query {
 			v.Set(k, val)
+			p.Scrubber().Add(val) // e.g. a proxy's token, or Azure's api-key as a parameter
 		}
 		p.query = "?" + v.Encode() // Encode sorts keys: stable URLs
 	}

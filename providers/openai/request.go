@@ -25,7 +25,7 @@ func (p *Provider) post(ctx context.Context, t providers.Target, path string, bo
 	return p.Config.Post(ctx, p.BaseURL+path+p.query, body,
 		func(h http.Header) { p.setHeaders(h, t.APIKey) },
 		func(status int, h http.Header, errBody []byte) error {
-			return upstreamError(p.Name, status, h, errBody, t.APIKey)
+			return upstreamError(p.Name, status, h, errBody)
 		})
 }
 

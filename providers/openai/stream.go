@@ -31,22 +31,27 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 	}
 	if mediaType(resp.Header.Get("Content-Type")) == "application/json" {
 		defer cancel()
-		return nil, p.jsonInsteadOfStream(resp, t.APIKey)
+		return nil, p.jsonInsteadOfStream(resp)
 	}
-	s := newChunkStream(resp.Body, p.Name, t.APIKey)
-	s.cancel = cancel
+	events, e := p.OpenEventStream(resp)
+	if e != nil {
+		resp.Body.Close()
+		cancel()
+		return nil, e
+	}
+	s := &chunkStream{body: resp.Body, events: events, provider: p.Name, cfg: &p.Config, cancel: cancel}
 	return s, nil
 }
 
 // jsonInsteadOfStream handles a server that answered a stream request with
 // one JSON body (some compatible servers report errors so, with status 200).
-func (p *Provider) jsonInsteadOfStream(resp *http.Response, apiKey string) *providers.Error {
+func (p *Provider) jsonInsteadOfStream(resp *http.Response) *providers.Error {
 	body, err := p.readBody(resp)
 	if err != nil {
 		return providers.Classify(err)
 	}
 	if info, ok := parseErrorBody(body); ok {
-		return eventError(p.Name, info, apiKey)
+		return p.Scrub(eventError(p.Name, info))
 	}
 	return &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream answered a stream request with a JSON body instead of events"}
 }
@@ -63,16 +68,16 @@ type chunkStream struct {
 	body      io.ReadCloser
 	events    *providers.SSEReader
 	provider  string
-	apiKey    string // only to scrub it from error events
-	err       error  // sticky: once the stream failed or ended, it stays so
+	cfg       *providers.Config // scrubs every error the stream returns
+	err       error             // sticky: once the stream failed or ended, it stays so
 	parser    chunkParser
 	closeOnce sync.Once
 	ended     atomic.Bool // [DONE] arrived: Close drains the body to keep the connection
 	cancel    context.CancelFunc
 }
 
-func newChunkStream(body io.ReadCloser, provider, apiKey string) *chunkStream {
-	return &chunkStream{body: body, events: providers.NewSSEReader(body), provider: provider, apiKey: apiKey}
+func newChunkStream(body io.ReadCloser, cfg *providers.Config) *chunkStream {
+	return &chunkStream{body: body, events: providers.NewSSEReader(body), provider: cfg.Name, cfg: cfg}
 }
 
 // chunkEvent decodes, in a single pass, an event the fast chunkParser
@@ -99,6 +104,9 @@ func (s *chunkStream) Next() (*providers.ChatChunk, error) {
 	}
 	chunk, err := s.next()
 	if err != nil {
+		if err != io.EOF {
+			err = s.cfg.Scrub(err) // error events and snippets quote the upstream
+		}
 		s.err = err
 		return nil, err
 	}
@@ -138,7 +146,7 @@ func (s *chunkStream) errorEvent(name string, event *chunkEvent) *providers.Erro
 	}
 	env := errorEnvelope{Error: event.Error, Message: event.Message, Type: event.Type, Code: event.Code, Param: event.Param}
 	info, _ := env.info()
-	return eventError(s.provider, info, s.apiKey)
+	return eventError(s.provider, info)
 }
 
 // readError classifies a failure to read the next event.

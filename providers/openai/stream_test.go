@@ -331,7 +331,7 @@ func TestStreamFraming(t *testing.T) {
 		"event: message\r\ndata: {\"id\":\"a\",\"choices\":[{\"index\":0,\r\ndata: \"delta\":{\"content\":\"x\"}}]}\r\n\r\n" +
 		": ping\n\n" +
 		"data: [DONE]\n\n"
-	s := newChunkStream(io.NopCloser(strings.NewReader(body)), "p", "")
+	s := newChunkStream(io.NopCloser(strings.NewReader(body)), &providers.Config{Name: "p"})
 	c, err := s.Next()
 	if err != nil || c.ID != "a" || *c.Choices[0].Delta.Content != "x" {
 		t.Fatalf("chunk %+v, %v", c, err)

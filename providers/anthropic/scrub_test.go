@@ -1,0 +1,99 @@
+package anthropic
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+const (
+	echoKey        = "sk-ant-echo-0123456789abcdef"
+	echoProxyToken = "proxy-token-8f3a9c2d"
+	echoBearer     = "gateway-secret-77aa66bb"
+)
+
+// assertScrubbed fails when any secret shows in anything of err that a
+// client or a log line sees, or when the key's fingerprint is missing.
+func assertScrubbed(t *testing.T, err error, secrets ...string) {
+	t.Helper()
+	e := assertNoSecrets(t, err, secrets...)
+	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
+		t.Errorf("message %q lacks the key's fingerprint", e.Message)
+	}
+}
+
+// assertNoSecrets fails when any secret shows in anything of err that a
+// client or a log line sees.
+func assertNoSecrets(t *testing.T, err error, secrets ...string) *providers.Error {
+	t.Helper()
+	var e *providers.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not classified", err, err)
+	}
+	shown := []string{e.Error(), e.Code, e.Param, string(e.OpenAIBody()), string(EncodeError(e))}
+	if e.Err != nil {
+		shown = append(shown, e.Err.Error())
+	}
+	for _, text := range shown {
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("secret %q leaks in %q", s, text)
+			}
+		}
+	}
+	return e
+}
+
+// TestEchoedCredentialsScrubbed: an upstream (or a proxy) that quotes
+// x-api-key and every other header in its error message, as an HTTP error
+// and as a stream error event, hands no credential to the client: for
+// translated requests (/v1/chat/completions) and native ones (/v1/messages).
+func TestEchoedCredentialsScrubbed(t *testing.T) {
+	srv, rec := fakeupstream.NewEcho(fakeupstream.EchoAnthropic)
+	defer srv.Close()
+	p := newProvider(t, srv.URL, func(p *Provider) {
+		p.APIKeys = []providers.APIKey{{Value: echoKey}}
+		p.Headers = map[string]string{"X-Proxy-Token": echoProxyToken, "Authorization": "Bearer " + echoBearer}
+	})
+	secrets := []string{echoKey, echoProxyToken, echoBearer}
+	tgt := providers.Target{Model: "claude-sonnet-4-5", APIKey: echoKey}
+	native := WithNativeBody(context.Background(), []byte(`{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"x"}]}`))
+	for name, ctx := range map[string]context.Context{"translated": context.Background(), "native": native} {
+		t.Run(name, func(t *testing.T) {
+			_, err := p.Chat(ctx, tgt, unified(t, `{"model":"c","messages":[{"role":"user","content":"x"}]}`))
+			assertScrubbed(t, err, secrets...)
+			if got := rec.Last().Header.Get("X-Api-Key"); got != echoKey {
+				t.Fatalf("the fake did not receive the key: %q", got)
+			}
+
+			s, err := p.ChatStream(ctx, tgt, unified(t, `{"model":"c","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			_, err = s.Next()
+			assertScrubbed(t, err, secrets...)
+		})
+	}
+}
+
+// TestStreamAnsweredWithHTML: a proxy's HTML page with status 200 on a
+// stream request is reported as what it was (with the credentials it
+// quoted scrubbed), not as a stream that ended early.
+func TestStreamAnsweredWithHTML(t *testing.T) {
+	srv, _ := fakeupstream.NewEcho(fakeupstream.EchoHTML)
+	defer srv.Close()
+	p := newProvider(t, srv.URL, func(p *Provider) { p.APIKeys = []providers.APIKey{{Value: echoKey}} })
+	_, err := p.ChatStream(context.Background(), providers.Target{Model: "c", APIKey: echoKey},
+		unified(t, `{"model":"c","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	assertNoSecrets(t, err, echoKey)
+	var e *providers.Error
+	if !errors.As(err, &e) || e.Kind != providers.KindUpstream || e.Provider != "claude" ||
+		!strings.HasPrefix(e.Message, "upstream answered the stream request with text/html instead of an event stream: <html>") {
+		t.Errorf("got %+v", e)
+	}
+}

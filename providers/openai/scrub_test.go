@@ -1,0 +1,108 @@
+package openai
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// Credentials the echo tests configure; each must come back only as its
+// fingerprint.
+const (
+	echoKey         = "sk-echo-key-0123456789abcdef"
+	echoProxyToken  = "proxy-token-8f3a9c2d"
+	echoBearerToken = "helicone-secret-77aa66bb"
+	echoQueryValue  = "query-secret-5e5e5e5e"
+)
+
+// echoProvider configures p with a key, two credential headers (one
+// "Bearer <token>") and a query value.
+func echoProvider(p *Provider) {
+	p.APIKeys = []providers.APIKey{{Value: echoKey}}
+	p.Headers = map[string]string{"X-Proxy-Token": echoProxyToken, "Helicone-Auth": "Bearer " + echoBearerToken}
+	p.Query = map[string]string{"token": echoQueryValue}
+}
+
+// assertScrubbed fails when any secret shows in anything of err that a
+// client or a log line sees, or when the key's fingerprint is missing.
+func assertScrubbed(t *testing.T, err error, secrets ...string) {
+	t.Helper()
+	e := assertNoSecrets(t, err, secrets...)
+	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
+		t.Errorf("message %q lacks the key's fingerprint", e.Message)
+	}
+}
+
+// assertNoSecrets fails when any secret shows in anything of err that a
+// client or a log line sees.
+func assertNoSecrets(t *testing.T, err error, secrets ...string) *providers.Error {
+	t.Helper()
+	var e *providers.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not classified", err, err)
+	}
+	shown := []string{e.Error(), e.Code, e.Param, string(e.OpenAIBody()), string(e.AnthropicBody())}
+	if e.Err != nil {
+		shown = append(shown, e.Err.Error())
+	}
+	for _, text := range shown {
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("secret %q leaks in %q", s, text)
+			}
+		}
+	}
+	return e
+}
+
+// TestEchoedCredentialsScrubbed: an upstream that quotes every header and
+// the URL in its errors (plain and as a stream error event) hands no
+// credential to the client, for both modules.
+func TestEchoedCredentialsScrubbed(t *testing.T) {
+	srv, rec := fakeupstream.NewEcho(fakeupstream.EchoOpenAI)
+	defer srv.Close()
+	secrets := []string{echoKey, echoProxyToken, echoBearerToken, echoQueryValue}
+	tgt := providers.Target{Model: "gpt-4o", APIKey: echoKey}
+	for name, p := range map[string]providers.Provider{
+		"openai":            newOpenAI(t, srv, echoProvider),
+		"openai_compatible": newCompatible(t, srv, echoProvider),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := p.Chat(context.Background(), tgt, chatRequest(t, plainReq))
+			assertScrubbed(t, err, secrets...)
+			if got := rec.Last().Header.Get("Helicone-Auth"); got != "Bearer "+echoBearerToken {
+				t.Fatalf("the fake did not receive the header: %q", got)
+			}
+			_, err = p.Embeddings(context.Background(), tgt, &providers.EmbeddingRequest{Model: "e", Input: providers.EmbeddingInput{Texts: []string{"x"}}})
+			assertScrubbed(t, err, secrets...)
+
+			s, err := p.ChatStream(context.Background(), tgt, chatRequest(t, `{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			_, err = s.Next()
+			assertScrubbed(t, err, secrets...)
+		})
+	}
+}
+
+// TestStreamAnsweredWithHTML: a proxy's HTML page with status 200 on a
+// stream request is reported as what it was (with the credentials it
+// quoted scrubbed), not as a stream that ended early.
+func TestStreamAnsweredWithHTML(t *testing.T) {
+	srv, _ := fakeupstream.NewEcho(fakeupstream.EchoHTML)
+	defer srv.Close()
+	p := newCompatible(t, srv, echoProvider)
+	_, err := p.ChatStream(context.Background(), providers.Target{Model: "m", APIKey: echoKey},
+		chatRequest(t, `{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	assertNoSecrets(t, err, echoKey, echoProxyToken, echoBearerToken, echoQueryValue)
+	e := asError(t, err)
+	if e.Kind != providers.KindUpstream || !strings.HasPrefix(e.Message, "upstream answered the stream request with text/html instead of an event stream: <html><body><h1>Bad gateway</h1>") {
+		t.Errorf("got %+v", e)
+	}
+}
