@@ -64,3 +64,15 @@ func USD(v float64) float64 {
 func AddUSD(a, b float64) float64 {
 	return min(USD(a)+USD(b), math.MaxFloat64)
 }
+
+// Mul is a*b for counts (negatives read as 0), saturating at math.MaxInt.
+func Mul(a, b int) int {
+	a, b = Count(a), Count(b)
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > math.MaxInt/b {
+		return math.MaxInt
+	}
+	return a * b
+}

@@ -69,3 +69,13 @@ func TestUSD(t *testing.T) {
 		t.Errorf("AddUSD(0.25, NaN) = %v", got)
 	}
 }
+
+func TestMul(t *testing.T) {
+	for _, c := range []struct{ a, b, want int }{
+		{3, 4, 12}, {0, math.MaxInt, 0}, {-3, 4, 0}, {math.MaxInt, 2, math.MaxInt}, {1 << 32, 1 << 32, math.MaxInt},
+	} {
+		if got := Mul(c.a, c.b); got != c.want {
+			t.Errorf("Mul(%d, %d) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}
