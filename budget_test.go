@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -77,7 +80,7 @@ func (u *heldUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // keyedHandler provisions a handler in front of up with one model "m"
 // (output $100 per million tokens, input free, at most 4096 output
 // tokens) and one client key with the given limits (JSON fields).
-func keyedHandler(t *testing.T, up http.Handler, limits string) (*Handler, *observer.ObservedLogs) {
+func keyedHandler(t *testing.T, up http.Handler, limits string, top ...string) (*Handler, *observer.ObservedLogs) {
 	t.Helper()
 	quietCaddyT(t)
 	srv := httptest.NewServer(up)
@@ -85,7 +88,7 @@ func keyedHandler(t *testing.T, up http.Handler, limits string) (*Handler, *obse
 	cfg := fmt.Sprintf(`{
 		"providers":[{"type":"openai_compatible","name":"up","base_url":%q,"models":["m"],
 			"model_overrides":{"m":{"max_output":4096,"input":0,"output":100}}}],
-		"client_keys":[{"key":%q%s}]}`, srv.URL+"/v1", testClientKey, limits)
+		"client_keys":[{"key":%q%s}]%s}`, srv.URL+"/v1", testClientKey, limits, strings.Join(top, ""))
 	var h Handler
 	if err := json.Unmarshal([]byte(cfg), &h); err != nil {
 		t.Fatal(err)
@@ -191,6 +194,66 @@ func TestConcurrentStreamsStayWithinBudget(t *testing.T) {
 	if k.Reserved() != 0 {
 		t.Fatalf("$%v still held after every request finished", k.Reserved())
 	}
+}
+
+// The same with storage redis: the holds are in Redis, shared by every
+// instance, and the spend lands there.
+func TestConcurrentStreamsStayWithinBudgetWithRedis(t *testing.T) {
+	addr := startTestRedis(t)
+	up := newHeldUpstream(3, 1200)
+	h, _ := keyedHandler(t, up, `,"budget_usd":0.5,"budget_period":86400000000000`,
+		fmt.Sprintf(`,"storage":{"redis":{"address":%q,"key_prefix":%q,"timeout":2000000000}}`, addr, t.Name()+":"))
+	body := `{"model":"m","stream":true,"max_tokens":1000,"messages":[{"role":"user","content":"hi"}]}`
+	admitted, statuses := concurrentStreams(t, h, up, 20, body)
+	if admitted != 5 || statuses[http.StatusTooManyRequests] != 15 {
+		t.Fatalf("admitted %d, statuses %v; want 5 answered and 15 refused with 429", admitted, statuses)
+	}
+	fp := h.keyring.Lookup(testClientKey).Fingerprint()
+	spent, err := h.shared.store.Spent(context.Background(), "budget:"+fp, 24*time.Hour)
+	if err != nil || math.Abs(spent-0.6) > 1e-9 {
+		t.Fatalf("Redis spend $%v (%v), want $0.60: five requests at $0.12", spent, err)
+	}
+	if held, _ := h.shared.store.Reserved(context.Background(), "budget:"+fp); held != 0 {
+		t.Fatalf("$%v still held in Redis", held)
+	}
+	if k := h.keyring.Lookup(testClientKey); k.Spent() != 0 {
+		t.Fatalf("the in-process limiter decided ($%v spent there), not Redis", k.Spent())
+	}
+}
+
+// startTestRedis runs a private redis-server on a free loopback port, or
+// skips when it is not installed.
+func startTestRedis(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("redis-server not installed")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	// redis-server says when it accepts connections: no polling.
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "Ready to accept connections") {
+			go func() { _, _ = io.Copy(io.Discard, stdout) }()
+			return fmt.Sprintf("127.0.0.1:%d", port)
+		}
+	}
+	t.Fatal("redis-server exited before accepting connections")
+	return ""
 }
 
 // 20 concurrent streams without max_tokens against 3,000 tokens per
