@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/routing"
@@ -51,8 +52,17 @@ func (h *Handler) chat(w http.ResponseWriter, r *http.Request, rec *record, req 
 		h.fail(w, rec, errNoDeployment(req.Model))
 		return
 	}
+	if e := checkOutputLimit(req, ds); e != nil {
+		h.fail(w, rec, e)
+		return
+	}
 	estimate := estimatePromptTokens(req)
-	if !h.admit(w, r, rec, req.Model, estimate+req.OutputLimit()) {
+	rec.promptEstimate = estimate
+	var adm admission
+	if rec.clientKey != nil {
+		adm = h.chatAdmission(req, ds, estimate)
+	}
+	if !h.admit(w, r, rec, req.Model, adm) {
 		return
 	}
 	changed, e := h.filterRequest(rec, req)
@@ -209,11 +219,13 @@ func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *rec
 		w.Header().Set("X-AI-Cache", "MISS")
 	}
 	rec.committed = true
+	rec.streamed = true
 	sink := cw.stream(w, req)
 	for c := first; ; {
 		if c.Usage != nil {
 			rec.usage = c.Usage
 		}
+		rec.streamedChars = sat.Add(rec.streamedChars, streamedChars(c))
 		if acc != nil {
 			acc.add(c)
 		}

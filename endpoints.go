@@ -68,7 +68,7 @@ func (h *Handler) upstreamEmbeddings(w http.ResponseWriter, r *http.Request, rec
 	for _, t := range req.Input.Texts {
 		tokens += 1 + len(t)/4
 	}
-	if !h.admit(w, r, rec, req.Model, tokens) {
+	if !h.admit(w, r, rec, req.Model, h.embeddingAdmission(ds, tokens)) {
 		return nil, nil
 	}
 	p := h.makePlan(r, ds, routing.Request{Model: req.Model, PromptTokens: tokens})
@@ -116,7 +116,7 @@ func (h *Handler) serveImages(w http.ResponseWriter, r *http.Request, rec *recor
 		h.fail(w, rec, errNoDeployment(req.Model))
 		return
 	}
-	if !h.admit(w, r, rec, req.Model, 0) {
+	if !h.admit(w, r, rec, req.Model, h.imageAdmission(ds, &req)) {
 		return
 	}
 	p := h.makePlan(r, ds, routing.Request{Model: req.Model})

@@ -112,8 +112,13 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rec *reco
 }
 
 // admit applies the caller's model permission, rate limits and budget to a
-// request whose model and token estimate are known.
-func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rec *record, model string, tokens int) bool {
+// request whose model and estimates are known. An admitted request holds
+// its estimate (tokens against tokens_per_minute, USD against the budget)
+// until rec.charge settles it in finish, with the real usage, or with
+// nothing when the request failed: so requests in flight see each other,
+// and concurrency cannot overshoot a limit (see security.ClientKey.Reserve
+// for the exact budget rule).
+func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rec *record, model string, a admission) bool {
 	k := rec.clientKey
 	if k == nil {
 		return true
@@ -123,21 +128,22 @@ func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rec *record, mod
 		return false
 	}
 	if h.shared != nil {
-		if d, handled := h.sharedAdmit(r.Context(), k, tokens); handled {
+		if d, hold, handled := h.sharedAdmit(r.Context(), k, a); handled {
 			if d != nil {
 				h.deny(w, rec, d)
 				return false
 			}
-			rec.charge = func(actual int, cost float64) { h.sharedSettle(k, tokens, actual, cost) }
+			rec.charge = func(actual int, cost float64) { h.sharedSettle(k, a.tokens, hold, actual, cost) }
 			return true
 		}
 		// Redis unavailable and failing open: the in-process limiter decides.
 	}
-	if d := k.Admit(tokens); d != nil {
+	res, d := k.Reserve(a.tokens, a.usd)
+	if d != nil {
 		h.deny(w, rec, d)
 		return false
 	}
-	rec.charge = func(actual int, cost float64) { k.Settle(tokens, actual, cost) }
+	rec.charge = func(actual int, cost float64) { k.Release(res, actual, cost) }
 	return true
 }
 

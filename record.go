@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sira-ai/caddy-ai-backends/catalog"
+	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/routing"
@@ -42,6 +43,14 @@ type record struct {
 	committed      bool   // bytes reached the client
 	prompt, answer string // only with audit_prompts, redacted
 	charge         func(tokens int, cost float64)
+
+	// Usage estimated for a stream that ended without the upstream's usage
+	// (a client that disconnected before the final chunk, an upstream that
+	// sends none): see estimateStreamUsage.
+	promptEstimate int  // the request's prompt estimate
+	streamed       bool // a stream was committed to the client
+	streamedChars  int  // text and tool-call argument characters streamed
+	usageEstimated bool
 
 	// headerValues back the response headers the gateway sets on every
 	// answer (see headerValue), one slot each.
@@ -152,6 +161,7 @@ func (h *Handler) metricModel(model string) string {
 // finish records metrics, charges the client key and writes the audit entry.
 func (h *Handler) finish(rec *record) {
 	dur := h.now().Sub(rec.start)
+	rec.estimateStreamUsage()
 	if rec.cost == 0 {
 		rec.computeCost()
 	}
@@ -178,7 +188,7 @@ func (h *Handler) finish(rec *record) {
 	if rec.charge != nil {
 		tokens := 0
 		if rec.usage != nil {
-			tokens = rec.usage.PromptTokens + rec.usage.CompletionTokens
+			tokens = sat.AddCounts(rec.usage.PromptTokens, rec.usage.CompletionTokens)
 		}
 		cost := rec.cost
 		if rec.cache == "hit" || rec.cache == "stale" {
@@ -226,6 +236,7 @@ func (h *Handler) audit(rec *record, provider string, dur time.Duration) {
 		zap.Int("retries", rec.retries),
 		zap.Int("fallbacks", rec.fallbacks),
 		zap.String("degraded", rec.degraded),
+		zap.Bool("usage_estimated", rec.usageEstimated),
 	)
 	if rec.prompt != "" || rec.answer != "" {
 		h.auditLog.Info("content", zap.String("request_id", rec.id),

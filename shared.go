@@ -13,6 +13,7 @@ import (
 
 	"github.com/sira-ai/caddy-ai-backends/breaker"
 	"github.com/sira-ai/caddy-ai-backends/cache"
+	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/security"
 	"github.com/sira-ai/caddy-ai-backends/sharedstate"
@@ -98,38 +99,59 @@ func (h *Handler) provisionShared(ctx caddy.Context) error {
 	return nil
 }
 
-// sharedAdmit applies the client's limits and budget across instances. It
-// reports handled=false when Redis is unavailable and the in-process
-// limiter must decide (fail open).
-func (h *Handler) sharedAdmit(ctx context.Context, k *security.ClientKey, tokens int) (d *security.Denial, handled bool) {
+// sharedAdmit applies the client's limits and budget across instances,
+// holding the request's estimate in Redis (budget hold, and the tokens taken
+// from the shared bucket) until sharedSettle. It reports handled=false when
+// Redis is unavailable and the in-process limiter must decide (fail open).
+func (h *Handler) sharedAdmit(ctx context.Context, k *security.ClientKey, a admission) (d *security.Denial, hold sharedstate.SpendReservation, handled bool) {
 	cfg, ok := h.clientLimits[k.Fingerprint()]
 	if !ok {
-		return nil, false
+		return nil, hold, false
 	}
 	s := h.shared.store
 	fp := k.Fingerprint()
 	if cfg.BudgetUSD > 0 {
-		spent, err := s.Spent(ctx, "budget:"+fp, time.Duration(cfg.BudgetPeriod))
+		var v sharedstate.SpendVerdict
+		var err error
+		hold, v, err = s.ReserveSpend(ctx, "budget:"+fp, time.Duration(cfg.BudgetPeriod), cfg.BudgetUSD, a.usd, h.holdTTL())
 		if err != nil {
-			return h.sharedUnavailable()
+			d, handled = h.sharedUnavailable()
+			return d, hold, handled
 		}
-		if spent >= cfg.BudgetUSD {
+		switch {
+		case v.UsedUp:
 			return &security.Denial{Status: http.StatusTooManyRequests, Type: security.DenialBudgetExceeded,
-				Code: "insufficient_quota", Message: fmt.Sprintf("budget of %.2f USD for this key is used up", cfg.BudgetUSD)}, true
+				Code: "insufficient_quota", Message: fmt.Sprintf("budget of %.2f USD for this key is used up", cfg.BudgetUSD)}, hold, true
+		case !v.Allowed:
+			return &security.Denial{Status: http.StatusTooManyRequests, Type: security.DenialBudgetExceeded,
+				Code: security.CodeBudgetReserved, RetryAfter: time.Second,
+				Message: fmt.Sprintf("budget nearly used up: this key has spent $%.2f of its $%.2f budget and requests in flight "+
+					"hold up to $%.2f more; retry when they finish, or lower max_tokens", v.Spent, cfg.BudgetUSD, v.Reserved)}, hold, true
 		}
 	}
 	dec, err := s.AllowAll(ctx,
 		sharedstate.Limit{Key: "rpm:" + fp, PerMinute: cfg.RequestsPerMinute, Cost: 1},
-		sharedstate.Limit{Key: "tpm:" + fp, PerMinute: cfg.TokensPerMinute, Cost: tokens})
+		sharedstate.Limit{Key: "tpm:" + fp, PerMinute: cfg.TokensPerMinute, Cost: a.tokens})
+	if err != nil || !dec.Allowed {
+		_ = s.ReleaseSpend(context.WithoutCancel(ctx), hold) // admitted by the budget, not by the limits
+		hold = sharedstate.SpendReservation{}
+	}
 	if err != nil {
-		return h.sharedUnavailable()
+		d, handled = h.sharedUnavailable()
+		return d, hold, handled
 	}
 	if !dec.Allowed {
 		return &security.Denial{Status: http.StatusTooManyRequests, Type: security.DenialRateLimited,
 			Code: "rate_limit_exceeded", RetryAfter: dec.RetryAfter,
-			Message: "rate limit reached for this key (shared across gateway instances)"}, true
+			Message: "rate limit reached for this key (shared across gateway instances)"}, hold, true
 	}
-	return nil, true
+	return nil, hold, true
+}
+
+// holdTTL is how long a shared budget hold outlives an instance that died
+// before settling it: the longest a request may run, and a little more.
+func (h *Handler) holdTTL() time.Duration {
+	return timeDuration(h.Retry.Deadline) + 30*time.Second
 }
 
 func (h *Handler) sharedUnavailable() (*security.Denial, bool) {
@@ -141,20 +163,22 @@ func (h *Handler) sharedUnavailable() (*security.Denial, bool) {
 	return nil, false
 }
 
-// sharedSettle corrects the token estimate and adds the spend.
-func (h *Handler) sharedSettle(k *security.ClientKey, estimated, actual int, cost float64) {
+// sharedSettle corrects the token estimate, adds the spend, then ends the
+// budget hold (in that order, so the amount is never missing from both).
+func (h *Handler) sharedSettle(k *security.ClientKey, estimated int, hold sharedstate.SpendReservation, actual int, cost float64) {
 	cfg, ok := h.clientLimits[k.Fingerprint()]
 	if !ok {
 		return
 	}
 	s := h.shared.store
 	ctx := context.Background()
-	if cfg.TokensPerMinute > 0 && actual != estimated {
-		_ = s.Adjust(ctx, "tpm:"+k.Fingerprint(), cfg.TokensPerMinute, actual-estimated)
+	if delta := sat.Sub(sat.Count(actual), sat.Count(estimated)); cfg.TokensPerMinute > 0 && delta != 0 {
+		_ = s.Adjust(ctx, "tpm:"+k.Fingerprint(), cfg.TokensPerMinute, delta)
 	}
 	if cost > 0 {
 		_, _ = s.AddSpend(ctx, "budget:"+k.Fingerprint(), time.Duration(cfg.BudgetPeriod), cost)
 	}
+	_ = s.ReleaseSpend(ctx, hold)
 }
 
 // sharedCacheGet is the second cache tier, behind the local one.

@@ -2,8 +2,9 @@ package security
 
 import (
 	"fmt"
-	"math"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 )
 
 // denialReason is what admit found, decided under the key's lock; the
@@ -16,12 +17,14 @@ const (
 	deniedBudget
 	deniedRequests
 	deniedTokens
+	deniedReserved // the rest of the budget is held by requests in flight
 )
 
 type verdict struct {
 	reason   denialReason
 	wait     time.Duration
 	spent    float64
+	reserved float64
 	resetsAt time.Time
 }
 
@@ -52,6 +55,11 @@ func (k *ClientKey) Admit(estimatedTokens int) *Denial {
 func (k *ClientKey) admit(tokens int64, now time.Time) verdict {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	return k.admitLocked(tokens, now)
+}
+
+// admitLocked is admit with k.mu held.
+func (k *ClientKey) admitLocked(tokens int64, now time.Time) verdict {
 	if !k.tokens.unlimited() && tokens > k.tokens.perMinute {
 		return verdict{reason: deniedTooLarge}
 	}
@@ -105,19 +113,13 @@ func (k *ClientKey) Charge(tokenDelta int, costUSD float64) {
 	now := k.now()
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if !k.tokens.unlimited() && tokenDelta != 0 {
-		k.tokens.adjust(int64(tokenDelta), now)
-	}
-	if costUSD > 0 && !math.IsInf(costUSD, 1) {
-		k.budget.roll(now)
-		k.budget.spent += costUSD
-	}
+	k.chargeLocked(int64(tokenDelta), costUSD, now)
 }
 
 // Settle is Charge(actualTokens - estimatedTokens, costUSD), with negative
 // counts treated as 0 just as Admit does.
 func (k *ClientKey) Settle(estimatedTokens, actualTokens int, costUSD float64) {
-	k.Charge(max(actualTokens, 0)-max(estimatedTokens, 0), costUSD)
+	k.Charge(sat.Sub(sat.Count(actualTokens), sat.Count(estimatedTokens)), costUSD)
 }
 
 // Spent is how much the key has spent, in USD, in the current budget period.
@@ -143,6 +145,8 @@ func (k *ClientKey) BudgetResetsAt() time.Time {
 // limit and when to retry, but never the key's label.
 func (k *ClientKey) denial(v verdict, tokens int64) *Denial {
 	switch v.reason {
+	case deniedReserved:
+		return k.reservedDenial(v)
 	case deniedTooLarge:
 		return &Denial{
 			Status: 413,

@@ -23,6 +23,10 @@ type ClientKey struct {
 	requests tokenBucket
 	tokens   tokenBucket
 	budget   budgetWindow
+	// reservedUSD is the cost estimate held by the inFlight requests that
+	// Reserve admitted against the budget and Release has not settled.
+	reservedUSD float64
+	inFlight    int
 }
 
 // newClientKey builds a key from a validated config. The caller passes the

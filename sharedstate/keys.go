@@ -12,12 +12,14 @@ import (
 //
 //	rl:{key}                           GCRA bucket (hash: t, r, p)
 //	spend:{periodMs}:{startMs}:{key}   spend counter, nano-USD ("0:0" = no period)
+//	reserve:{key}                      budget holds of requests in flight (zset)
 //	cache:{key}                        response cache entry
 //	cooldown:{deployment}              provider cooldown (value "1", PX expiry)
 //	breaker:{len(instance)}:{instance}:{deployment}  published breaker state
 const (
 	kindLimit    = "rl:"
 	kindSpend    = "spend:"
+	kindReserve  = "reserve:"
 	kindCache    = "cache:"
 	kindCooldown = "cooldown:"
 	kindBreaker  = "breaker:"

@@ -12,6 +12,8 @@ const (
 	opAdjust         = "adjust"
 	opAddSpend       = "add_spend"
 	opSpent          = "spent"
+	opReserve        = "reserve"
+	opRelease        = "release"
 	opCacheGet       = "cache_get"
 	opCacheSet       = "cache_set"
 	opSetCooldown    = "set_cooldown"
