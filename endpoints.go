@@ -55,7 +55,7 @@ func (h *Handler) embeddings(w http.ResponseWriter, r *http.Request, rec *record
 		return // admission already answered
 	}
 	h.costHeader(w, rec)
-	writeJSON(w, resp.Raw, resp)
+	h.writeJSON(w, rec, resp.Raw, resp)
 }
 
 // upstreamEmbeddings routes an embeddings request and returns the result.
@@ -137,7 +137,7 @@ func (h *Handler) serveImages(w http.ResponseWriter, r *http.Request, rec *recor
 	rec.usage = resp.Usage
 	h.decisionHeaders(w, r, rec, p)
 	h.costHeader(w, rec)
-	writeJSON(w, resp.Raw, resp)
+	h.writeJSON(w, rec, resp.Raw, resp)
 }
 
 // modelObject is one entry of OpenAI's model list.
@@ -149,7 +149,7 @@ type modelObject struct {
 }
 
 // serveModels handles GET /v1/models from the configuration alone.
-func (h *Handler) serveModels(w http.ResponseWriter, r *http.Request, _ *record) {
+func (h *Handler) serveModels(w http.ResponseWriter, r *http.Request, rec *record) {
 	list := struct {
 		Object string        `json:"object"`
 		Data   []modelObject `json:"data"`
@@ -157,18 +157,17 @@ func (h *Handler) serveModels(w http.ResponseWriter, r *http.Request, _ *record)
 	for _, name := range h.catalog.publicNames {
 		list.Data = append(list.Data, h.modelObject(name))
 	}
-	writeJSON(w, nil, list)
+	h.writeJSON(w, rec, nil, list)
 }
 
 // serveModel handles GET /v1/models/{id}; ids may contain '/'.
-func (h *Handler) serveModel(w http.ResponseWriter, r *http.Request, _ *record) {
-	path := r.URL.Path
-	id := path[strings.Index(path, "/models/")+len("/models/"):]
+func (h *Handler) serveModel(w http.ResponseWriter, r *http.Request, rec *record) {
+	id := rec.pathParams[0]
 	if len(h.catalog.resolve(id)) == 0 {
-		h.writeError(w, formatOpenAI, errNoDeployment(id))
+		h.writeError(w, rec.dialect, errNoDeployment(id))
 		return
 	}
-	writeJSON(w, nil, h.modelObject(id))
+	h.writeJSON(w, rec, nil, h.modelObject(id))
 }
 
 func (h *Handler) modelObject(name string) modelObject {

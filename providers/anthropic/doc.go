@@ -47,5 +47,7 @@
 //
 // Inbound (Anthropic clients to any provider): see ParseMessagesRequest and
 // StreamEncoder. A request bound for an Anthropic upstream can skip the
-// round trip through the unified format altogether: see NativeRequest.
+// round trip through the unified format altogether: the unified request's
+// Original holds the client's body, which requestBody sends on with only
+// model, stream and a lowered max_tokens changed.
 package anthropic

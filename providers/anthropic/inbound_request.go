@@ -44,7 +44,8 @@ type inMessage struct {
 // What the unified format cannot carry is left out here (thinking and
 // redacted_thinking blocks, documents, Files API images, server tools,
 // cache_control, images inside tool results and their is_error flag, the
-// thinking setting); WithNativeBody keeps all of it for an Anthropic upstream.
+// thinking setting); the request's Original keeps all of it for an Anthropic
+// upstream.
 // Errors are *providers.Error of KindInvalidRequest naming the field.
 func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
 	var in inRequest

@@ -1,0 +1,27 @@
+// Package anthropic is the Anthropic Messages client dialect: the error
+// envelope, the answer and stream writers and the request-id header the
+// official Anthropic SDKs read.
+package anthropic
+
+import (
+	"net/http"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// Dialect is Anthropic's Messages dialect.
+var Dialect dialect
+
+type dialect struct{}
+
+func (dialect) Name() string { return "anthropic" }
+
+// ErrorBody is {"type":"error","error":{"type","message"}}.
+func (dialect) ErrorBody(e *providers.Error) []byte { return e.AnthropicBody() }
+
+// SetRequestID sets request-id, which the Anthropic SDKs expose, and
+// X-Request-Id as on every gateway answer.
+func (dialect) SetRequestID(h http.Header, v []string) {
+	h["X-Request-Id"] = v
+	h["Request-Id"] = v
+}
