@@ -61,16 +61,6 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 		tr: NewStreamTranslator(time.Now().Unix())}, nil
 }
 
-// Embeddings are not offered by Anthropic.
-func (p *Provider) Embeddings(context.Context, providers.Target, *providers.EmbeddingRequest) (*providers.EmbeddingResponse, error) {
-	return nil, providers.Unsupported(p.Name, "anthropic", "embeddings")
-}
-
-// Images (generation) are not offered by Anthropic.
-func (p *Provider) Images(context.Context, providers.Target, *providers.ImageRequest) (*providers.ImageResponse, error) {
-	return nil, providers.Unsupported(p.Name, "anthropic", "image generation")
-}
-
 // requestBody is the translated request, or the client's own Anthropic body
 // (a /v1/messages request, req.Original) with model, stream and a lowered
 // max_tokens set, so cache_control, thinking, documents, server tools and
