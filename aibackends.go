@@ -30,7 +30,7 @@ func init() {
 type Handler struct {
 	// ProvidersRaw are the upstream accounts; each object's "type" names its
 	// provider module (openai, openai_compatible, anthropic, google, sim).
-	ProvidersRaw []json.RawMessage `json:"providers,omitempty" caddy:"namespace=http.handlers.ai_backends.providers inline_key=type"`
+	ProvidersRaw []json.RawMessage `json:"providers,omitempty" caddy:"namespace=http.ai_backends.providers inline_key=type"`
 	// Aliases name groups of deployments ("provider/model") across providers.
 	Aliases map[string][]string `json:"aliases,omitempty"`
 	// Routing orders the deployments of a request.

@@ -8,7 +8,7 @@ import (
 )
 
 // Namespace is the Caddy module namespace of provider modules.
-const Namespace = "http.handlers.ai_backends.providers"
+const Namespace = "http.ai_backends.providers"
 
 // Provider is one configured upstream account: what every provider type
 // does. Every other operation is an optional interface below, which a

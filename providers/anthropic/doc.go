@@ -1,5 +1,5 @@
 // Package anthropic is the provider module
-// http.handlers.ai_backends.providers.anthropic (Anthropic's Messages API)
+// http.ai_backends.providers.anthropic (Anthropic's Messages API)
 // and the translation behind the gateway's Anthropic-native inbound endpoint
 // (POST /v1/messages).
 //

@@ -16,7 +16,7 @@ import (
 
 func TestModuleInfo(t *testing.T) {
 	info := Provider{}.CaddyModule()
-	if info.ID != "http.handlers.ai_backends.providers.anthropic" {
+	if info.ID != "http.ai_backends.providers.anthropic" {
 		t.Errorf("ID %s", info.ID)
 	}
 	if _, ok := info.New().(*Provider); !ok {
