@@ -5,14 +5,13 @@ import (
 
 	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/providers"
-	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
 
 // DecodeChat translates a Messages body into the unified request; the body
 // and the client's anthropic-beta values stay in req.Original, so an
 // Anthropic upstream gets them with the least change.
 func DecodeChat(body []byte, r *http.Request) (*providers.ChatRequest, dialects.ChatWriter, *providers.Error) {
-	req, err := wire.ParseMessagesRequest(body)
+	req, err := ParseMessagesRequest(body)
 	if err != nil {
 		return nil, nil, providers.Classify(err)
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/providers"
-	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
 
 // ChatWriter writes chat results in Anthropic's Messages format.
@@ -16,20 +15,20 @@ func (ChatWriter) NeedsChoices() bool { return true }
 
 // Response writes a Messages answer.
 func (ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatResponse, req *providers.ChatRequest) {
-	dialects.WriteJSON(w, wire.EncodeMessagesResponse(resp, req.Model))
+	dialects.WriteJSON(w, EncodeMessagesResponse(resp, req.Model))
 }
 
 // Stream starts a Messages event stream.
 func (ChatWriter) Stream(w http.ResponseWriter, req *providers.ChatRequest) dialects.ChunkSink {
 	dialects.StartSSE(w)
-	return &chunkSink{w: w, flusher: dialects.FlusherOf(w), enc: wire.NewStreamEncoder(req.Model)}
+	return &chunkSink{w: w, flusher: dialects.FlusherOf(w), enc: NewStreamEncoder(req.Model)}
 }
 
 // chunkSink re-encodes unified chunks as Anthropic stream events.
 type chunkSink struct {
 	w       http.ResponseWriter
 	flusher http.Flusher
-	enc     *wire.StreamEncoder
+	enc     *StreamEncoder
 }
 
 func (s *chunkSink) Chunk(c *providers.ChatChunk) error {

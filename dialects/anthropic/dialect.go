@@ -1,6 +1,14 @@
-// Package anthropic is the Anthropic Messages client dialect: the error
-// envelope, the answer and stream writers and the request-id header the
-// official Anthropic SDKs read.
+// Package anthropic is the Anthropic Messages client dialect (POST
+// /v1/messages): the error envelope, the answer and stream writers and the
+// request-id header the official Anthropic SDKs read, and the translation
+// between Messages and the unified types:
+//
+//	ParseMessagesRequest    Messages request   → unified request    (request*.go)
+//	EncodeMessagesResponse  unified completion → Messages response  (response.go)
+//	StreamEncoder           unified chunks     → Messages events    (stream.go)
+//
+// The Messages wire types it shares with the provider are in
+// providers/anthropic.
 package anthropic
 
 import (

@@ -92,10 +92,10 @@ func TestNativeBodyPassThrough(t *testing.T) {
 	p := newProvider(t, srv.URL, func(p *Provider) { p.Beta = []string{"own-beta"} })
 	body := `{"model":"public-name","max_tokens":100,"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],` +
 		`"messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled","budget_tokens":2000},"future_field":[1],"stream":true}`
-	req, err := ParseMessagesRequest([]byte(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The unified view the handler decoded; the provider sends Original.
+	hundred := 100
+	req := &providers.ChatRequest{Model: "public-name", MaxTokens: &hundred,
+		Messages: []providers.Message{{Role: "user", Content: providers.TextContent("hi")}}}
 	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: []byte(body),
 		Beta: []string{"interleaved-thinking-2025-05-14"}}
 
