@@ -13,6 +13,8 @@ import (
 
 	"github.com/sira-ai/caddy-ai-backends/balance"
 	"github.com/sira-ai/caddy-ai-backends/breaker"
+	"github.com/sira-ai/caddy-ai-backends/dialects"
+	openaid "github.com/sira-ai/caddy-ai-backends/dialects/openai"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/routing"
@@ -28,7 +30,7 @@ func init() {
 type Handler struct {
 	// ProvidersRaw are the upstream accounts; each object's "type" names its
 	// provider module (openai, openai_compatible, anthropic, google, sim).
-	ProvidersRaw []json.RawMessage `json:"providers,omitempty" caddy:"namespace=http.handlers.ai_backends.providers inline_key=type"`
+	ProvidersRaw []json.RawMessage `json:"providers,omitempty" caddy:"namespace=http.ai_backends.providers inline_key=type"`
 	// Aliases name groups of deployments ("provider/model") across providers.
 	Aliases map[string][]string `json:"aliases,omitempty"`
 	// Routing orders the deployments of a request.
@@ -240,37 +242,21 @@ func (h *Handler) Cleanup() error {
 	return nil
 }
 
-// ServeHTTP dispatches to the endpoint the path names. The endpoint is
-// matched by suffix, so the handler works under any path prefix
-// (handle_path /ai/* or a base URL of http://host/v1).
+// ServeHTTP finds the request's endpoint in endpointTable and serves it in
+// the endpoint's dialect.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, _ caddyhttp.Handler) error {
-	ep := endpointFor(r.URL.Path)
-	if ep == nil {
-		h.writeError(w, formatOpenAI, &providers.Error{
-			Kind: providers.KindNotFound, Code: "unknown_url",
-			Message: "unknown endpoint " + r.Method + " " + r.URL.Path +
-				"; this gateway serves /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/messages and /v1/models",
-		})
+	spec, params, allow, d := routeRequest(r.Method, r.URL.Path)
+	if spec == nil {
+		h.refuseRoute(w, r, allow, d)
 		return nil
 	}
-	if r.Method != ep.method {
-		w.Header().Set("Allow", ep.method)
-		h.writeError(w, ep.format, &providers.Error{
-			Kind: providers.KindInvalidRequest, Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
-			Message: "method " + r.Method + " is not allowed on " + ep.name + "; use " + ep.method,
-		})
-		return nil
-	}
-	rec := h.newRecord(r, ep.name, ep.format)
+	rec := h.newRecord(r, spec, params)
 	// Every answer, errors included, names its request (the SDKs expose it).
-	w.Header()[hdrRequestID] = rec.headerValue(slotRequestID, rec.id)
-	if ep.format == formatAnthropic {
-		w.Header().Set("Request-Id", rec.id)
-	}
+	spec.dialect.SetRequestID(w.Header(), rec.headerValue(slotRequestID, rec.id))
 	if h.authenticate(w, r, rec) {
-		ep.serve(h, w, r, rec)
+		spec.serve(h, w, r, rec)
 	}
-	if ep.method == http.MethodPost || rec.errKind != "" {
+	if spec.method == http.MethodPost || rec.errKind != "" {
 		// Before the handler returns, so that metrics, spend and the audit
 		// entry are in place by the time the client has the answer (a
 		// scrape or a log read right after it sees this request).
@@ -279,40 +265,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, _ caddyhttp.
 	return nil
 }
 
-// endpoint is one API the gateway serves.
-type endpoint struct {
-	name   string
-	method string
-	format clientFormat
-	serve  func(h *Handler, w http.ResponseWriter, r *http.Request, rec *record)
-}
-
-var (
-	epChat       = &endpoint{"chat/completions", http.MethodPost, formatOpenAI, (*Handler).serveChat}
-	epEmbeddings = &endpoint{"embeddings", http.MethodPost, formatOpenAI, (*Handler).serveEmbeddings}
-	epImages     = &endpoint{"images/generations", http.MethodPost, formatOpenAI, (*Handler).serveImages}
-	epMessages   = &endpoint{"messages", http.MethodPost, formatAnthropic, (*Handler).serveMessages}
-	epModels     = &endpoint{"models", http.MethodGet, formatOpenAI, (*Handler).serveModels}
-	epModel      = &endpoint{"models/{id}", http.MethodGet, formatOpenAI, (*Handler).serveModel}
-)
-
-func endpointFor(path string) *endpoint {
-	path = strings.TrimRight(path, "/")
-	switch {
-	case strings.HasSuffix(path, "/chat/completions"):
-		return epChat
-	case strings.HasSuffix(path, "/embeddings"):
-		return epEmbeddings
-	case strings.HasSuffix(path, "/images/generations"):
-		return epImages
-	case strings.HasSuffix(path, "/messages"):
-		return epMessages
-	case strings.HasSuffix(path, "/models"):
-		return epModels
-	case strings.Contains(path, "/models/"):
-		return epModel
+// refuseRoute answers a path no endpoint serves (404) or a method the
+// path's endpoints do not take (405 with Allow, in their dialect d).
+func (h *Handler) refuseRoute(w http.ResponseWriter, r *http.Request, allow []string, d dialects.Dialect) {
+	if len(allow) == 0 {
+		h.writeError(w, openaid.Dialect, &providers.Error{
+			Kind: providers.KindNotFound, Code: "unknown_url",
+			Message: "unknown endpoint " + r.Method + " " + r.URL.Path +
+				"; this gateway serves /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/messages and /v1/models",
+		})
+		return
 	}
-	return nil
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	h.writeError(w, d, &providers.Error{
+		Kind: providers.KindInvalidRequest, Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+		Message: "method " + r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.Join(allow, " or "),
+	})
 }
 
 // Interface guards

@@ -158,7 +158,7 @@ func (h *Handler) parseRouting(d *caddyfile.Dispenser) error {
 	strategy := d.Val()
 	if !isBuiltinStrategy(strategy) {
 		// A custom router module parses its own block, starting at its name.
-		unm, err := unmarshalGuest(caddyfile.NewDispenser(tokens[1:]), "http.handlers.ai_backends.routers."+strategy)
+		unm, err := unmarshalGuest(caddyfile.NewDispenser(tokens[1:]), "http.ai_backends.routers."+strategy)
 		if err != nil {
 			return err
 		}

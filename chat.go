@@ -5,47 +5,44 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/routing"
 )
 
-// serveChat handles POST /v1/chat/completions.
-func (h *Handler) serveChat(w http.ResponseWriter, r *http.Request, rec *record) {
-	body, e := h.readBody(w, r)
-	if e == nil {
-		var req providers.ChatRequest
-		if e = h.decodeChatChecked(body, &req); e == nil {
-			if e = h.validateChat(&req); e == nil {
-				e = capMaxTokens(rec, &req)
-			}
-			if e == nil {
-				req.Raw = body
-				h.chat(w, r, rec, &req, openAIChatWriter{})
-				return
-			}
+// chatEndpoint serves a chat endpoint whose body decode turns into the
+// unified request: every chat dialect shares the checks, limits and
+// pipeline below.
+func chatEndpoint(decode dialects.ChatDecoder) func(h *Handler, w http.ResponseWriter, r *http.Request, rec *record) {
+	return func(h *Handler, w http.ResponseWriter, r *http.Request, rec *record) {
+		body, e := h.readBody(w, r)
+		if e == nil {
+			e = h.checkBody(body)
 		}
+		var req *providers.ChatRequest
+		var cw dialects.ChatWriter
+		if e == nil {
+			req, cw, e = decode(body, r)
+		}
+		if e == nil {
+			e = h.validateChat(req)
+		}
+		if e == nil {
+			e = capMaxTokens(rec, req)
+		}
+		if e != nil {
+			h.fail(w, rec, e)
+			return
+		}
+		h.chat(w, r, rec, req, cw)
 	}
-	h.fail(w, rec, e)
-}
-
-// chatWriter writes a chat result in the client's dialect.
-type chatWriter interface {
-	format() clientFormat
-	response(w http.ResponseWriter, resp *providers.ChatResponse, req *providers.ChatRequest)
-	stream(w http.ResponseWriter, req *providers.ChatRequest) chunkSink
-}
-
-// chunkSink receives a committed stream's chunks and its end.
-type chunkSink interface {
-	chunk(c *providers.ChatChunk) error
-	end(err *providers.Error)
 }
 
 // chat admits, filters, answers from the cache or routes a validated chat
 // request, and falls back to degraded mode when every provider failed.
-func (h *Handler) chat(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter) {
+func (h *Handler) chat(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw dialects.ChatWriter) {
 	rec.model = req.Model
 	ds := h.catalog.resolve(req.Model)
 	if len(ds) == 0 {
@@ -65,13 +62,9 @@ func (h *Handler) chat(w http.ResponseWriter, r *http.Request, rec *record, req 
 	if !h.admit(w, r, rec, req.Model, adm) {
 		return
 	}
-	changed, e := h.filterRequest(rec, req)
-	if e != nil {
+	if e := h.filterRequest(rec, req); e != nil {
 		h.fail(w, rec, e)
 		return
-	}
-	if changed {
-		r = r.WithContext(withoutNativeBody(r.Context()))
 	}
 	h.auditPrompt(rec, req)
 	key := h.chatCacheKey(r, rec, req)
@@ -104,7 +97,7 @@ func (h *Handler) chat(w http.ResponseWriter, r *http.Request, rec *record, req 
 }
 
 // chatUpstream routes the request over ds and writes the answer.
-func (h *Handler) chatUpstream(ctx context.Context, w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter, ds []*deployment, estimate int, key string) *providers.Error {
+func (h *Handler) chatUpstream(ctx context.Context, w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw dialects.ChatWriter, ds []*deployment, estimate int, key string) *providers.Error {
 	p := h.makePlan(r, ds, routing.Request{
 		Model: req.Model, PromptTokens: estimate, MaxTokens: req.OutputLimit(),
 		NeedsVision: needsVision(req), NeedsTools: len(req.Tools) > 0,
@@ -164,11 +157,11 @@ func (h *Handler) chatUpstream(ctx context.Context, w http.ResponseWriter, r *ht
 }
 
 // writeChat sends a complete answer with the routing and cost headers.
-func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter, p plan, resp *providers.ChatResponse) *providers.Error {
+func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw dialects.ChatWriter, p plan, resp *providers.ChatResponse) *providers.Error {
 	if resp == nil {
 		return &providers.Error{Kind: providers.KindInternal, Message: "empty answer from the provider"}
 	}
-	if err := h.loadChoices(resp, cw.format()); err != nil {
+	if err := h.loadChoices(resp, cw.NeedsChoices()); err != nil {
 		return err
 	}
 	rec.usage = resp.Usage
@@ -177,16 +170,16 @@ func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record,
 	h.decisionHeaders(w, r, rec, p)
 	h.costHeader(w, rec)
 	rec.committed = true
-	cw.response(w, resp, req)
+	cw.Response(w, resp, req)
 	return nil
 }
 
 // loadChoices decodes a relayed answer's choices when this request reads
-// them: to filter secrets, to audit the answer, or to translate it for an
-// Anthropic-format client. A pass-through answer otherwise goes out without
-// its messages ever being decoded.
-func (h *Handler) loadChoices(resp *providers.ChatResponse, f clientFormat) *providers.Error {
-	if f != formatAnthropic && !h.AuditPrompts && !h.redactsResponses() {
+// them: to filter secrets, to audit the answer, or because the client's
+// dialect re-encodes them (writerNeeds). A pass-through answer otherwise
+// goes out without its messages ever being decoded.
+func (h *Handler) loadChoices(resp *providers.ChatResponse, writerNeeds bool) *providers.Error {
+	if !writerNeeds && !h.AuditPrompts && !h.redactsResponses() {
 		return nil
 	}
 	if err := resp.LoadChoices(); err != nil {
@@ -198,7 +191,7 @@ func (h *Handler) loadChoices(resp *providers.ChatResponse, f clientFormat) *pro
 // streamAttempt opens a stream and reads its first event before anything
 // reaches the client, so a failure up to then can still be retried; after
 // the first byte the stream is committed.
-func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter, a *attempt, acc *streamAccumulator, cached bool) (bool, error) {
+func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw dialects.ChatWriter, a *attempt, acc *streamAccumulator, cached bool) (bool, error) {
 	s, err := a.d.up.provider.ChatStream(a.ctx, a.target(), req)
 	if err != nil {
 		return false, err
@@ -220,7 +213,7 @@ func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *rec
 	}
 	rec.committed = true
 	rec.streamed = true
-	sink := cw.stream(w, req)
+	sink := cw.Stream(w, req)
 	for c := first; ; {
 		if c.Usage != nil {
 			rec.usage = c.Usage
@@ -230,13 +223,13 @@ func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *rec
 			acc.add(c)
 		}
 		h.filterChunk(rec, c)
-		if werr := sink.chunk(c); werr != nil {
+		if werr := sink.Chunk(c); werr != nil {
 			// The client went away: returning cancels the upstream call.
 			return true, &providers.Error{Kind: providers.KindCanceled, Message: "client disconnected", Err: werr}
 		}
 		c, err = s.Next()
 		if err == io.EOF {
-			sink.end(nil)
+			sink.End(nil)
 			return true, nil
 		}
 		if err != nil {
@@ -246,7 +239,7 @@ func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *rec
 					Message: "the upstream stream stalled"}
 			}
 			if e.Kind != providers.KindCanceled {
-				sink.end(e)
+				sink.End(e)
 			}
 			return true, e
 		}

@@ -13,8 +13,8 @@ type RoutingConfig struct {
 	// geographic, load_balance or intelligent. Default: default.
 	Strategy string `json:"strategy,omitempty"`
 	// RouterRaw is a custom strategy module (namespace
-	// http.handlers.ai_backends.routers); it replaces Strategy.
-	RouterRaw json.RawMessage `json:"router,omitempty" caddy:"namespace=http.handlers.ai_backends.routers inline_key=name"`
+	// http.ai_backends.routers); it replaces Strategy.
+	RouterRaw json.RawMessage `json:"router,omitempty" caddy:"namespace=http.ai_backends.routers inline_key=name"`
 	// CacheTTL keeps a decision per request shape. Default: 0 (no cache).
 	CacheTTL caddy.Duration `json:"cache_ttl,omitempty"`
 	// Fallback providers tried, in order, after every routed candidate failed.

@@ -1,12 +1,11 @@
 package aibackends
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 	"github.com/sira-ai/caddy-ai-backends/providers"
-	"github.com/sira-ai/caddy-ai-backends/routing"
 )
 
 // serveEmbeddings handles POST /v1/embeddings.
@@ -45,48 +44,28 @@ func validateEmbeddings(req *providers.EmbeddingRequest) *providers.Error {
 
 // embeddings answers an embeddings request from the upstream.
 func (h *Handler) embeddings(w http.ResponseWriter, r *http.Request, rec *record, req *providers.EmbeddingRequest) {
-	rec.model = req.Model
-	resp, e := h.upstreamEmbeddings(w, r, rec, req)
-	if e != nil {
-		h.fail(w, rec, e)
-		return
-	}
-	if resp == nil {
-		return // admission already answered
-	}
-	h.costHeader(w, rec)
-	writeJSON(w, resp.Raw, resp)
-}
-
-// upstreamEmbeddings routes an embeddings request and returns the result.
-func (h *Handler) upstreamEmbeddings(w http.ResponseWriter, r *http.Request, rec *record, req *providers.EmbeddingRequest) (*providers.EmbeddingResponse, *providers.Error) {
-	ds := h.catalog.resolve(req.Model)
-	if len(ds) == 0 {
-		return nil, errNoDeployment(req.Model)
-	}
 	tokens := 0
 	for _, t := range req.Input.Texts {
-		tokens += 1 + len(t)/4
+		tokens = sat.Add(tokens, 1+len(t)/4)
 	}
-	if !h.admit(w, r, rec, req.Model, h.embeddingAdmission(ds, tokens)) {
-		return nil, nil
-	}
-	p := h.makePlan(r, ds, routing.Request{Model: req.Model, PromptTokens: tokens})
-	rec.plan(p)
-	ctx, cancel := context.WithTimeout(r.Context(), timeDuration(h.Retry.Deadline))
-	defer cancel()
 	var resp *providers.EmbeddingResponse
-	err := h.run(ctx, rec, p, func(a *attempt) (bool, error) {
-		var err error
-		resp, err = a.d.up.provider.Embeddings(a.ctx, a.target(), req)
-		return false, err
-	})
-	if err != nil {
-		return nil, err
+	ok := h.runOperation(w, r, rec, operation{model: req.Model, tokens: tokens,
+		admission: func(ds []*deployment) admission { return h.embeddingAdmission(ds, tokens) },
+		call: func(a *attempt) error {
+			e, ok := a.d.up.provider.(providers.Embedder)
+			if !ok {
+				return unsupported(a, "embeddings")
+			}
+			var err error
+			resp, err = e.Embeddings(a.ctx, a.target(), req)
+			return err
+		}})
+	if !ok {
+		return
 	}
 	rec.usage = &providers.Usage{PromptTokens: resp.Usage.PromptTokens, TotalTokens: resp.Usage.TotalTokens}
-	h.decisionHeaders(w, r, rec, p)
-	return resp, nil
+	h.costHeader(w, rec)
+	h.writeJSON(w, rec, resp.Raw, resp)
 }
 
 // serveImages handles POST /v1/images/generations.
@@ -110,34 +89,25 @@ func (h *Handler) serveImages(w http.ResponseWriter, r *http.Request, rec *recor
 		return
 	}
 	req.Raw = body
-	rec.model = req.Model
-	ds := h.catalog.resolve(req.Model)
-	if len(ds) == 0 {
-		h.fail(w, rec, errNoDeployment(req.Model))
-		return
-	}
-	if !h.admit(w, r, rec, req.Model, h.imageAdmission(ds, &req)) {
-		return
-	}
-	p := h.makePlan(r, ds, routing.Request{Model: req.Model})
-	rec.plan(p)
-	ctx, cancel := context.WithTimeout(r.Context(), timeDuration(h.Retry.Deadline))
-	defer cancel()
 	var resp *providers.ImageResponse
-	err := h.run(ctx, rec, p, func(a *attempt) (bool, error) {
-		var err error
-		resp, err = a.d.up.provider.Images(a.ctx, a.target(), &req)
-		return false, err
-	})
-	if err != nil {
-		h.fail(w, rec, err)
+	ok := h.runOperation(w, r, rec, operation{model: req.Model,
+		admission: func(ds []*deployment) admission { return h.imageAdmission(ds, &req) },
+		call: func(a *attempt) error {
+			g, ok := a.d.up.provider.(providers.ImageGenerator)
+			if !ok {
+				return unsupported(a, "image generation")
+			}
+			var err error
+			resp, err = g.Images(a.ctx, a.target(), &req)
+			return err
+		}})
+	if !ok {
 		return
 	}
 	rec.images = len(resp.Data)
 	rec.usage = resp.Usage
-	h.decisionHeaders(w, r, rec, p)
 	h.costHeader(w, rec)
-	writeJSON(w, resp.Raw, resp)
+	h.writeJSON(w, rec, resp.Raw, resp)
 }
 
 // modelObject is one entry of OpenAI's model list.
@@ -149,7 +119,7 @@ type modelObject struct {
 }
 
 // serveModels handles GET /v1/models from the configuration alone.
-func (h *Handler) serveModels(w http.ResponseWriter, r *http.Request, _ *record) {
+func (h *Handler) serveModels(w http.ResponseWriter, r *http.Request, rec *record) {
 	list := struct {
 		Object string        `json:"object"`
 		Data   []modelObject `json:"data"`
@@ -157,18 +127,17 @@ func (h *Handler) serveModels(w http.ResponseWriter, r *http.Request, _ *record)
 	for _, name := range h.catalog.publicNames {
 		list.Data = append(list.Data, h.modelObject(name))
 	}
-	writeJSON(w, nil, list)
+	h.writeJSON(w, rec, nil, list)
 }
 
 // serveModel handles GET /v1/models/{id}; ids may contain '/'.
-func (h *Handler) serveModel(w http.ResponseWriter, r *http.Request, _ *record) {
-	path := r.URL.Path
-	id := path[strings.Index(path, "/models/")+len("/models/"):]
+func (h *Handler) serveModel(w http.ResponseWriter, r *http.Request, rec *record) {
+	id := rec.pathParams[0]
 	if len(h.catalog.resolve(id)) == 0 {
-		h.writeError(w, formatOpenAI, errNoDeployment(id))
+		h.writeError(w, rec.dialect, errNoDeployment(id))
 		return
 	}
-	writeJSON(w, nil, h.modelObject(id))
+	h.writeJSON(w, rec, nil, h.modelObject(id))
 }
 
 func (h *Handler) modelObject(name string) modelObject {

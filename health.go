@@ -9,12 +9,6 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-// HealthChecker is implemented by providers that have a cheaper health
-// check than a one-token completion (listing models, say).
-type HealthChecker interface {
-	HealthCheck(ctx context.Context, t providers.Target) error
-}
-
 // healthLoop runs active health checks until the config is unloaded.
 // Passive health (the breakers) works without it.
 func (h *Handler) healthLoop(ctx context.Context, every time.Duration) {
@@ -68,11 +62,11 @@ func (h *Handler) checkOne(ctx context.Context, d *deployment, timeout time.Dura
 		model = h.LoadBalancing.HealthCheckModel
 	}
 	t := providers.Target{Model: model, APIKey: key.Secret}
-	if hc, ok := d.up.provider.(HealthChecker); ok {
+	if hc, ok := d.up.provider.(providers.HealthChecker); ok {
 		return hc.HealthCheck(cctx, t)
 	}
-	if d.spec.Embeddings {
-		_, err := d.up.provider.Embeddings(cctx, t, &providers.EmbeddingRequest{
+	if e, ok := d.up.provider.(providers.Embedder); ok && d.spec.Embeddings {
+		_, err := e.Embeddings(cctx, t, &providers.EmbeddingRequest{
 			Model: model, Input: providers.EmbeddingInput{Texts: []string{"ping"}},
 		})
 		return err

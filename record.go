@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sira-ai/caddy-ai-backends/catalog"
+	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -22,9 +23,10 @@ type record struct {
 	id             string
 	start          time.Time
 	endpoint       string
-	format         clientFormat
-	model          string // public model asked for
-	client         string // client key fingerprint, "" when the gateway is open
+	dialect        dialects.Dialect
+	pathParams     []string // the endpoint pattern's parameter values
+	model          string   // public model asked for
+	client         string   // client key fingerprint, "" when the gateway is open
 	clientLabel    string
 	clientKey      *security.ClientKey
 	deployment     *deployment
@@ -57,12 +59,12 @@ type record struct {
 	headerValues [slotCount]string
 }
 
-func (h *Handler) newRecord(r *http.Request, endpoint string, f clientFormat) *record {
+func (h *Handler) newRecord(r *http.Request, spec *endpointSpec, params []string) *record {
 	id := r.Header.Get("X-Request-Id")
 	if id == "" || len(id) > 128 {
 		id = strconv.FormatUint(rand.Uint64(), 36)
 	}
-	return &record{id: id, start: h.now(), endpoint: endpoint, format: f, status: http.StatusOK}
+	return &record{id: id, start: h.now(), endpoint: spec.name, dialect: spec.dialect, pathParams: params, status: http.StatusOK}
 }
 
 func (rec *record) plan(p plan) { rec.decision = p.decision }
@@ -77,7 +79,7 @@ func (rec *record) setError(e *providers.Error) {
 // fail writes e to the client and records it.
 func (h *Handler) fail(w http.ResponseWriter, rec *record, e *providers.Error) {
 	rec.setError(e)
-	h.writeError(w, rec.format, e)
+	h.writeError(w, rec.dialect, e)
 }
 
 // decisionHeaders tell the client which provider answered and why: the

@@ -2,7 +2,6 @@ package aibackends
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -55,28 +54,6 @@ func tooLarge(limit int64) *providers.Error {
 		Kind: providers.KindInvalidRequest, Status: http.StatusRequestEntityTooLarge, Code: "request_too_large",
 		Message: fmt.Sprintf("the request body is larger than the limit of %d bytes", limit),
 	}
-}
-
-// decodeJSON decodes body into v, turning decoder errors into a 400 that
-// says what is wrong and where.
-func decodeJSON(body []byte, v any) *providers.Error {
-	err := json.Unmarshal(body, v)
-	if err == nil {
-		return nil
-	}
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return invalid("", "the request body is not valid JSON: %v (at byte %d)", syn, syn.Offset)
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			return invalid("", "the request body must be a JSON object")
-		}
-		return invalid(field, "invalid type for '%s': expected %s, got %s", field, typ.Type, typ.Value)
-	}
-	return invalid("", "invalid request body: %v", err)
 }
 
 var validRoles = map[string]bool{"system": true, "developer": true, "user": true, "assistant": true, "tool": true, "function": true}

@@ -12,6 +12,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 
 	"github.com/sira-ai/caddy-ai-backends/cache"
+	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -95,7 +96,7 @@ func (h *Handler) chatCacheKey(r *http.Request, rec *record, req *providers.Chat
 }
 
 // serveCachedChat answers from a fresh cache entry; false on a miss.
-func (h *Handler) serveCachedChat(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw chatWriter, key string) bool {
+func (h *Handler) serveCachedChat(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw dialects.ChatWriter, key string) bool {
 	e, fresh, ok := h.cache.c.Get(key)
 	if !ok || !fresh {
 		if e, ok = h.sharedCacheGet(r.Context(), key); !ok {
@@ -106,7 +107,7 @@ func (h *Handler) serveCachedChat(w http.ResponseWriter, r *http.Request, rec *r
 }
 
 // replay writes a cached answer as JSON or, to a streaming client, as SSE.
-func (h *Handler) replay(w http.ResponseWriter, rec *record, req *providers.ChatRequest, cw chatWriter, e *cache.Entry, result string) bool {
+func (h *Handler) replay(w http.ResponseWriter, rec *record, req *providers.ChatRequest, cw dialects.ChatWriter, e *cache.Entry, result string) bool {
 	resp, err := decodeEntry(e)
 	if err != nil {
 		return false
@@ -123,17 +124,17 @@ func (h *Handler) replay(w http.ResponseWriter, rec *record, req *providers.Chat
 		hdr.Set("Warning", `110 - "Response is Stale"`)
 	}
 	if !req.Stream {
-		cw.response(w, resp, req)
+		cw.Response(w, resp, req)
 		return true
 	}
 	rec.committed = true
-	sink := cw.stream(w, req)
+	sink := cw.Stream(w, req)
 	for _, c := range cache.ReplayChunks(resp, true) {
-		if err := sink.chunk(c); err != nil {
+		if err := sink.Chunk(c); err != nil {
 			return true
 		}
 	}
-	sink.end(nil)
+	sink.End(nil)
 	return true
 }
 
@@ -173,7 +174,7 @@ func (h *Handler) collapsedChat(ctx context.Context, rec *record, key string, ca
 		if e != nil {
 			return nil, e
 		}
-		if err := h.loadChoices(resp, formatOpenAI); err != nil {
+		if err := h.loadChoices(resp, false); err != nil {
 			return nil, err
 		}
 		h.filterResponse(rec, resp)
@@ -199,7 +200,7 @@ func (h *Handler) collapsedChat(ctx context.Context, rec *record, key string, ca
 
 // staleChat serves an expired answer after every provider failed, when
 // stale_if_error allows it.
-func (h *Handler) staleChat(w http.ResponseWriter, rec *record, req *providers.ChatRequest, cw chatWriter, key string) bool {
+func (h *Handler) staleChat(w http.ResponseWriter, rec *record, req *providers.ChatRequest, cw dialects.ChatWriter, key string) bool {
 	if key == "" || h.Cache.StaleIfError <= 0 {
 		return false
 	}

@@ -1,7 +1,6 @@
 package aibackends
 
 import (
-	"context"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -10,9 +9,9 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/zap"
 
+	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
-	"github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 	"github.com/sira-ai/caddy-ai-backends/security"
 )
 
@@ -97,27 +96,14 @@ func (h *Handler) decodeChecked(body []byte, v any) *providers.Error {
 	if e := h.checkBody(body); e != nil {
 		return e
 	}
-	return decodeJSON(body, v)
+	return dialects.DecodeJSON(body, v)
 }
 
-// decodeChatChecked is decodeChecked for a chat request, through the fast
-// decoder when the request has the usual shape.
-func (h *Handler) decodeChatChecked(body []byte, req *providers.ChatRequest) *providers.Error {
-	if e := h.checkBody(body); e != nil {
-		return e
-	}
-	if providers.DecodeChatRequest(body, req) {
-		return nil
-	}
-	*req = providers.ChatRequest{} // what the fast decoder set before it gave up
-	return decodeJSON(body, req)
-}
-
-// filterRequest redacts or blocks sensitive data in the prompt. It reports
-// whether the messages changed (the pass-through body is patched too).
-func (h *Handler) filterRequest(rec *record, req *providers.ChatRequest) (bool, *providers.Error) {
+// filterRequest redacts or blocks sensitive data in the prompt; the
+// client's original body is patched or dropped to match.
+func (h *Handler) filterRequest(rec *record, req *providers.ChatRequest) *providers.Error {
 	if h.filter == nil || !h.filterPrompts {
-		return false, nil
+		return nil
 	}
 	found := map[security.Detector]int{}
 	block := h.filter.Action() == security.ActionBlock
@@ -147,7 +133,7 @@ func (h *Handler) filterRequest(rec *record, req *providers.ChatRequest) (bool, 
 		}
 	}
 	if len(found) == 0 {
-		return false, nil
+		return nil
 	}
 	kinds := make([]string, 0, len(found))
 	for d := range found {
@@ -162,18 +148,22 @@ func (h *Handler) filterRequest(rec *record, req *providers.ChatRequest) (bool, 
 	h.logger.Info("sensitive data in a prompt", zap.String("action", event),
 		zap.Strings("detectors", kinds), zap.String("request_id", rec.id), zap.String("client_key", rec.client))
 	if block {
-		return false, &providers.Error{Kind: providers.KindInvalidRequest, Code: "sensitive_data_blocked",
+		return &providers.Error{Kind: providers.KindInvalidRequest, Code: "sensitive_data_blocked",
 			Message: "the request was blocked because it contains sensitive data (" + strings.Join(kinds, ", ") + ")"}
 	}
-	if req.Raw != nil {
-		msgs, err := json.Marshal(req.Messages)
-		if err == nil {
-			if patched, err := providers.SetTopLevel(req.Raw, "messages", msgs); err == nil {
-				req.Raw = patched
+	// The client's own body still holds what was found: an OpenAI body
+	// gets the filtered messages, any other is dropped (the upstream then
+	// receives the translated, filtered request).
+	if req.Original.Is(providers.FormatOpenAIChat) {
+		if msgs, err := json.Marshal(req.Messages); err == nil {
+			if patched, err := providers.SetTopLevel(req.Original.Body, "messages", msgs); err == nil {
+				req.Original.Body = patched
+				return nil
 			}
 		}
 	}
-	return true, nil
+	req.Original = providers.Original{}
+	return nil
 }
 
 // redactsResponses reports whether model answers are scanned for secrets.
@@ -215,10 +205,4 @@ func (h *Handler) filterChunk(rec *record, c *providers.ChatChunk) {
 			}
 		}
 	}
-}
-
-// withoutNativeBody stops an Anthropic upstream from receiving the
-// client's original body after the gateway changed the messages.
-func withoutNativeBody(ctx context.Context) context.Context {
-	return anthropic.WithNativeBody(ctx, nil)
 }

@@ -59,7 +59,7 @@ const typicalChat = `{
 func BenchmarkChatKey(b *testing.B) {
 	req := parseChat(b, typicalChat)
 	b.ReportAllocs()
-	b.SetBytes(int64(len(req.Raw)))
+	b.SetBytes(int64(len(req.Original.Body)))
 	for b.Loop() {
 		ChatKey(req)
 	}
@@ -68,7 +68,7 @@ func BenchmarkChatKey(b *testing.B) {
 // BenchmarkChatKeyTyped is a request translated from another format (no Raw).
 func BenchmarkChatKeyTyped(b *testing.B) {
 	req := parseChat(b, typicalChat)
-	req.Raw = nil
+	req.Original = providers.Original{}
 	b.ReportAllocs()
 	for b.Loop() {
 		ChatKey(req)

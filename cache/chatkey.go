@@ -41,7 +41,11 @@ func ChatKey(req *providers.ChatRequest) string {
 	defer putKeyWriter(w)
 
 	w.str(chatKeyVersion)
-	raw := w.splitRaw(req.Raw)
+	var openAIBody []byte // OpenAI's own body: canonical extras come from it
+	if req.Original.Format == providers.FormatOpenAIChat {
+		openAIBody = req.Original.Body
+	}
+	raw := w.splitRaw(openAIBody)
 
 	w.str(req.Model)
 	if raw.messages != nil {
@@ -78,13 +82,21 @@ func ChatKey(req *providers.ChatRequest) string {
 
 	w.tag('X')
 	if raw.invalid {
-		w.blob(req.Raw)
+		w.blob(openAIBody)
 	}
 	w.count(len(w.members)) // the extras splitRaw left on the stack
 	for k := range len(w.members) {
 		m := w.members[k]
 		w.bytesStr(m.key)
 		w.canonOrBlob(m.val, keepOrder)
+	}
+	// A body in another format reaches a same-format upstream with fields
+	// the unified request does not carry (thinking, cache_control, ...):
+	// all of it is part of the key.
+	if o := req.Original; o.Format != providers.FormatOpenAIChat && o.Body != nil {
+		w.tag('O')
+		w.count(int(o.Format))
+		w.canonOrBlob(o.Body, sortKeys)
 	}
 	return w.sum("chat:")
 }

@@ -159,7 +159,7 @@ func TestChatKeyTypedRequest(t *testing.T) {
 func TestChatKeyInvalidRaw(t *testing.T) {
 	keys := map[string]bool{}
 	for _, raw := range []string{`[1,2]`, `{"model":`, `{"a":1}x`, `{"a":"\x"}`, `{"a":1e}`, `nul`, `{"messages":[{"role":"user","content":"\q"}]}`} {
-		req := &providers.ChatRequest{Raw: []byte(raw)}
+		req := &providers.ChatRequest{Original: providers.OpenAIOriginal([]byte(raw))}
 		k := ChatKey(req)
 		if k != ChatKey(req) {
 			t.Errorf("%s: key not stable", raw)

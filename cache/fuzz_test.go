@@ -34,10 +34,10 @@ func FuzzChatKey(f *testing.F) {
 		var req providers.ChatRequest
 		if err := json.Unmarshal(body, &req); err != nil {
 			// Undecodable: the handler rejects it, but the key must not panic.
-			ChatKey(&providers.ChatRequest{Raw: body})
+			ChatKey(&providers.ChatRequest{Original: providers.OpenAIOriginal(body)})
 			return
 		}
-		req.Raw = body
+		req.Original = providers.OpenAIOriginal(body)
 		key := ChatKey(&req)
 		if ChatKey(&req) != key {
 			t.Fatal("key not stable")
@@ -47,7 +47,7 @@ func FuzzChatKey(f *testing.F) {
 		var indented bytes.Buffer
 		if err := json.Indent(&indented, body, "", "  "); err == nil {
 			again := req
-			again.Raw = indented.Bytes()
+			again.Original = providers.OpenAIOriginal(indented.Bytes())
 			if ChatKey(&again) != key {
 				t.Fatalf("indenting changed the key:\n%s", body)
 			}
@@ -57,7 +57,7 @@ func FuzzChatKey(f *testing.F) {
 		// case-colliding names, where re-encoding keeps the meaning).
 		if reordered, ok := reorderTopLevel(body); ok {
 			again := req
-			again.Raw = reordered
+			again.Original = providers.OpenAIOriginal(reordered)
 			if ChatKey(&again) != key {
 				t.Fatalf("reordering changed the key:\n%s\n%s", body, reordered)
 			}
@@ -65,7 +65,7 @@ func FuzzChatKey(f *testing.F) {
 
 		// The typed request survives a marshal/decode round trip.
 		typed := req
-		typed.Raw = nil
+		typed.Original = providers.Original{}
 		typedKey := ChatKey(&typed)
 		encoded, err := json.Marshal(&typed)
 		if err != nil {

@@ -35,6 +35,6 @@ func parseChat(t testing.TB, body string) *providers.ChatRequest {
 	if err := json.Unmarshal([]byte(body), &req); err != nil {
 		t.Fatalf("decode %s: %v", body, err)
 	}
-	req.Raw = []byte(body)
+	req.Original = providers.OpenAIOriginal([]byte(body))
 	return &req
 }

@@ -31,12 +31,9 @@ type ChatRequest struct {
 	ReasoningEffort     string          `json:"reasoning_effort,omitempty"`
 	User                string          `json:"user,omitempty"`
 
-	// Raw is the request body exactly as the client sent it, when the client
-	// spoke OpenAI's format. OpenAI-compatible providers send it on with only
-	// the fields they must change patched in place (see rawjson.go), so fields
-	// the gateway does not know reach the upstream untouched. Nil when the
-	// request was built from another format (e.g. Anthropic's /v1/messages).
-	Raw []byte `json:"-"`
+	// Original is the client's own body and its format, for a provider
+	// that speaks the same format (see Original).
+	Original Original `json:"-"`
 }
 
 // OutputLimit returns the client's output token limit, preferring

@@ -8,17 +8,34 @@ import (
 )
 
 // Namespace is the Caddy module namespace of provider modules.
-const Namespace = "http.handlers.ai_backends.providers"
+const Namespace = "http.ai_backends.providers"
 
-// Provider is one configured upstream account. Operations it lacks return an
-// *Error of KindUnsupported.
+// Provider is one configured upstream account: what every provider type
+// does. Every other operation is an optional interface below, which a
+// provider implements when its upstream can: the handler checks for it, so
+// adding an operation never breaks a provider (a third-party one included)
+// and no provider stubs what it lacks.
 type Provider interface {
 	// Base returns the settings shared by all provider types.
 	Base() *Config
 	Chat(ctx context.Context, t Target, req *ChatRequest) (*ChatResponse, error)
 	ChatStream(ctx context.Context, t Target, req *ChatRequest) (ChatStream, error)
+}
+
+// Embedder is a provider that creates embeddings.
+type Embedder interface {
 	Embeddings(ctx context.Context, t Target, req *EmbeddingRequest) (*EmbeddingResponse, error)
+}
+
+// ImageGenerator is a provider that generates images.
+type ImageGenerator interface {
 	Images(ctx context.Context, t Target, req *ImageRequest) (*ImageResponse, error)
+}
+
+// HealthChecker is a provider with a cheaper health check than a one-token
+// completion (listing models, say).
+type HealthChecker interface {
+	HealthCheck(ctx context.Context, t Target) error
 }
 
 // Target says where one attempt goes: the upstream model name (after the

@@ -3,10 +3,10 @@ package routing
 import "github.com/caddyserver/caddy/v2"
 
 // Namespace is the Caddy module namespace of custom routing strategies:
-// a module with ID "http.handlers.ai_backends.routers.<name>" that
+// a module with ID "http.ai_backends.routers.<name>" that
 // implements RouterModule can be configured in place of a built-in
 // strategy.
-const Namespace = "http.handlers.ai_backends.routers"
+const Namespace = "http.ai_backends.routers"
 
 // RouterModule is a custom routing strategy packaged as a Caddy module.
 //

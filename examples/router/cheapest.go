@@ -2,7 +2,7 @@
 // Caddy module, for ai_backends' `routing` directive.
 //
 // A custom strategy is any Caddy module in the namespace
-// http.handlers.ai_backends.routers that implements routing.RouterModule
+// http.ai_backends.routers that implements routing.RouterModule
 // (caddy.Module plus routing.Strategy). Build it into Caddy with xcaddy
 // (`--with github.com/sira-ai/caddy-ai-backends/examples/router`) or a blank
 // import in cmd/caddy, then name it in place of a built-in strategy. In JSON:

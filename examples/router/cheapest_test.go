@@ -14,7 +14,7 @@ import (
 )
 
 func TestModuleRegistered(t *testing.T) {
-	info, err := caddy.GetModule("http.handlers.ai_backends.routers.cheapest_healthy_first")
+	info, err := caddy.GetModule("http.ai_backends.routers.cheapest_healthy_first")
 	if err != nil {
 		t.Fatal(err)
 	}

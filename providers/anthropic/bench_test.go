@@ -2,7 +2,6 @@ package anthropic
 
 import (
 	"bytes"
-	"io"
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -43,30 +42,6 @@ func BenchmarkStreamTranslate(b *testing.B) {
 		}
 		if events != 22 {
 			b.Fatalf("%d events", events)
-		}
-	}
-}
-
-// BenchmarkStreamEncoder encodes a typical OpenAI stream as Anthropic events.
-func BenchmarkStreamEncoder(b *testing.B) {
-	chunks := openAIChunks(&testing.T{})
-	b.ReportAllocs()
-	for b.Loop() {
-		enc := NewStreamEncoder("m")
-		for _, c := range chunks {
-			_ = enc.Encode(c, io.Discard)
-		}
-		_ = enc.Finish(io.Discard, nil)
-	}
-}
-
-// BenchmarkParseMessagesRequest parses a typical SDK request.
-func BenchmarkParseMessagesRequest(b *testing.B) {
-	body := readTestdata(b, "inbound_request/sdk_agent_loop.json")
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := ParseMessagesRequest(body); err != nil {
-			b.Fatal(err)
 		}
 	}
 }

@@ -18,13 +18,13 @@ const maxResponseSize = 32 << 20
 
 // Chat sends one non-streaming Messages request.
 func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.ChatRequest) (*providers.ChatResponse, error) {
-	body, err := p.requestBody(ctx, t, req, false)
+	body, err := p.requestBody(t, req, false)
 	if err != nil {
 		return nil, p.tag(err)
 	}
 	a := p.newAttempt(ctx)
 	defer a.end()
-	resp, err := p.post(a, t, body)
+	resp, err := p.post(a, t, body, clientBeta(req))
 	if err != nil {
 		return nil, err
 	}
@@ -40,21 +40,18 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 	if err != nil {
 		return nil, p.tag(err)
 	}
-	if n := NativeRequestFrom(ctx); n != nil {
-		n.setResponse(raw)
-	}
 	return out, nil
 }
 
 // ChatStream sends one streaming Messages request. A non-2xx answer is
 // returned here, before any chunk; the stream reads one event per Next.
 func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
-	body, err := p.requestBody(ctx, t, req, true)
+	body, err := p.requestBody(t, req, true)
 	if err != nil {
 		return nil, p.tag(err)
 	}
 	a := p.newAttempt(ctx)
-	resp, err := p.post(a, t, body)
+	resp, err := p.post(a, t, body, clientBeta(req))
 	if err != nil {
 		a.end()
 		return nil, err
@@ -70,24 +67,15 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 		tr: NewStreamTranslator(time.Now().Unix())}, nil
 }
 
-// Embeddings are not offered by Anthropic.
-func (p *Provider) Embeddings(context.Context, providers.Target, *providers.EmbeddingRequest) (*providers.EmbeddingResponse, error) {
-	return nil, providers.Unsupported(p.Name, "anthropic", "embeddings")
-}
-
-// Images (generation) are not offered by Anthropic.
-func (p *Provider) Images(context.Context, providers.Target, *providers.ImageRequest) (*providers.ImageResponse, error) {
-	return nil, providers.Unsupported(p.Name, "anthropic", "image generation")
-}
-
 // requestBody is the translated request, or the client's own Anthropic body
-// (see NativeRequest) with model, stream and a lowered max_tokens set.
-func (p *Provider) requestBody(ctx context.Context, t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
-	n := NativeRequestFrom(ctx)
-	if n == nil || len(n.Body) == 0 {
+// (a /v1/messages request, req.Original) with model, stream and a lowered
+// max_tokens set, so cache_control, thinking, documents, server tools and
+// fields the gateway does not know reach Anthropic untouched.
+func (p *Provider) requestBody(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
+	if !req.Original.Is(providers.FormatAnthropicMessages) {
 		return ToAnthropic(req, Options{Model: t.Model, DefaultMaxTokens: p.DefaultMaxTokens, Stream: stream})
 	}
-	body := n.Body
+	body := req.Original.Body
 	var err error
 	if t.Model != "" {
 		if body, err = providers.SetTopLevel(body, "model", appendString(nil, t.Model)); err != nil {
@@ -95,7 +83,7 @@ func (p *Provider) requestBody(ctx context.Context, t providers.Target, req *pro
 		}
 	}
 	// The handler may lower max_tokens (a configured cap): keep that.
-	if req != nil && req.MaxTokens != nil {
+	if req.MaxTokens != nil {
 		limit := []byte(strconv.Itoa(*req.MaxTokens))
 		if !bytes.Equal(providers.GetTopLevel(body, "max_tokens"), limit) {
 			if body, err = providers.SetTopLevel(body, "max_tokens", limit); err != nil {
@@ -117,12 +105,12 @@ func (p *Provider) requestBody(ctx context.Context, t providers.Target, req *pro
 
 // post makes the one upstream attempt and classifies a non-2xx answer
 // (a redirect included: RoundTrip does not follow it).
-func (p *Provider) post(a *attempt, t providers.Target, body []byte) (*http.Response, error) {
+func (p *Provider) post(a *attempt, t providers.Target, body []byte, beta []string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(a.ctx, http.MethodPost, p.messagesURL(), bytes.NewReader(body))
 	if err != nil {
 		return nil, p.tag(&providers.Error{Kind: providers.KindInternal, Message: "building upstream request failed", Err: err})
 	}
-	p.setHeaders(req.Header, t, NativeRequestFrom(a.parent))
+	p.setHeaders(req.Header, t, beta)
 	resp, err := p.RoundTrip(req)
 	if err != nil {
 		return nil, p.transportError(a, err)
@@ -159,6 +147,15 @@ func (p *Provider) transportError(a *attempt, err error) *providers.Error {
 		e = providers.Classify(err)
 	}
 	return p.tag(e)
+}
+
+// clientBeta is the anthropic-beta values of a client that spoke
+// Anthropic's format; other clients' requests carry none.
+func clientBeta(req *providers.ChatRequest) []string {
+	if req.Original.Format != providers.FormatAnthropicMessages {
+		return nil
+	}
+	return req.Original.Beta
 }
 
 // tag names this provider in a classified error and scrubs every

@@ -86,10 +86,15 @@ func TestBaseURLCredentials(t *testing.T) {
 }
 
 func TestSetHeaders(t *testing.T) {
-	native := func(beta ...string) *NativeRequest { return &NativeRequest{Beta: beta} }
+	native := func(beta ...string) []string {
+		if beta == nil {
+			return []string{}
+		}
+		return beta
+	}
 	for _, c := range []struct {
 		beta   []string
-		native *NativeRequest
+		native []string // the client's own anthropic-beta values
 		want   []string // nil: no header
 	}{
 		{nil, nil, nil},

@@ -321,19 +321,6 @@ func TestBadRequestNeverReachesUpstream(t *testing.T) {
 	}
 }
 
-func TestUnsupportedOperations(t *testing.T) {
-	p := newProvider(t, "http://127.0.0.1:1", nil)
-	_, err := p.Embeddings(context.Background(), target, &providers.EmbeddingRequest{})
-	var e *providers.Error
-	if !errors.As(err, &e) || e.Kind != providers.KindUnsupported || e.HTTPStatus() != 400 || !strings.Contains(e.Error(), "embeddings") {
-		t.Errorf("embeddings: %v", err)
-	}
-	_, err = p.Images(context.Background(), target, &providers.ImageRequest{})
-	if !errors.As(err, &e) || e.Kind != providers.KindUnsupported || !strings.Contains(e.Error(), "image generation") {
-		t.Errorf("images: %v", err)
-	}
-}
-
 func TestConnectionRefused(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL

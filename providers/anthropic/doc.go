@@ -1,7 +1,7 @@
 // Package anthropic is the provider module
-// http.handlers.ai_backends.providers.anthropic (Anthropic's Messages API)
-// and the translation behind the gateway's Anthropic-native inbound endpoint
-// (POST /v1/messages).
+// http.ai_backends.providers.anthropic (Anthropic's Messages API) and the
+// Messages wire types (Block, Tool, ToolChoice, Source, Metadata) that the
+// inbound dialect (package dialects/anthropic, POST /v1/messages) shares.
 //
 // The translators are pure functions over the unified (OpenAI-shaped) types
 // in package providers, kept apart from the HTTP code:
@@ -9,9 +9,6 @@
 //	ToAnthropic             unified request  → Messages request body      (request*.go)
 //	FromAnthropic           Messages response → unified completion         (response.go)
 //	StreamTranslator        Messages events  → unified chunks              (stream.go)
-//	ParseMessagesRequest    Messages request → unified request             (inbound_request.go)
-//	EncodeMessagesResponse  unified completion → Messages response         (inbound_response.go)
-//	StreamEncoder           unified chunks   → Messages events             (inbound_stream.go)
 //
 // # Choices where the formats differ
 //
@@ -45,7 +42,8 @@
 // reasoning_tokens = output_tokens_details.thinking_tokens. In streams every
 // usage count replaces the previous one (they are running totals).
 //
-// Inbound (Anthropic clients to any provider): see ParseMessagesRequest and
-// StreamEncoder. A request bound for an Anthropic upstream can skip the
-// round trip through the unified format altogether: see NativeRequest.
+// A request that arrived in Anthropic's own format skips the round trip
+// through the unified format: the unified request's Original holds the
+// client's body, which requestBody sends on with only model, stream and a
+// lowered max_tokens changed.
 package anthropic

@@ -3,7 +3,6 @@ package anthropic
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -19,33 +18,6 @@ func seedFiles(f *testing.F, pattern string) {
 			f.Add(b)
 		}
 	}
-}
-
-// FuzzParseMessagesRequest: any body is parsed or rejected with a
-// classified error, never a panic; what parses also translates back.
-func FuzzParseMessagesRequest(f *testing.F) {
-	seedFiles(f, "inbound_request/*.json")
-	f.Add([]byte(`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"x"}]}]}]}`))
-	f.Add([]byte(`{"model":"m","max_tokens":0,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":null}]}],"system":[]}`))
-	f.Add([]byte(`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":"f"}}]}],"tool_choice":{"type":"none"}}`))
-	f.Add([]byte(`{"model":1}`))
-	f.Add([]byte(`null`))
-	f.Fuzz(func(t *testing.T, body []byte) {
-		req, err := ParseMessagesRequest(body)
-		if err != nil {
-			if _, ok := err.(*providers.Error); !ok {
-				t.Fatalf("unclassified error %T", err)
-			}
-			return
-		}
-		out, err := ToAnthropic(req, Options{Model: "claude-x"})
-		if err == nil && !json.Valid(out) {
-			t.Fatalf("invalid JSON: %s", out)
-		}
-		if _, err := json.Marshal(req); err != nil {
-			t.Fatalf("unified request does not marshal: %v", err)
-		}
-	})
 }
 
 // FuzzStreamTranslate: arbitrary bytes as an upstream event stream never
@@ -83,12 +55,6 @@ func FuzzStreamTranslate(f *testing.F) {
 				}
 				if u := c.Usage; u != nil && (u.PromptTokens < 0 || u.CompletionTokens < 0 || u.TotalTokens != u.PromptTokens+u.CompletionTokens) {
 					t.Fatalf("bad usage %+v", u)
-				}
-			}
-			// The inbound encoder must take whatever the translator makes.
-			for _, c := range chunks {
-				if err := NewStreamEncoder("m").Encode(c, io.Discard); err != nil {
-					t.Fatal(err)
 				}
 			}
 		}
@@ -147,8 +113,8 @@ func FuzzFromAnthropic(f *testing.F) {
 		if len(resp.Choices) != 1 {
 			t.Fatal("want one choice")
 		}
-		if !json.Valid(EncodeMessagesResponse(resp, "m")) {
-			t.Fatal("re-encoded response is not JSON")
+		if _, err := json.Marshal(resp); err != nil {
+			t.Fatalf("unified response does not marshal: %v", err)
 		}
 	})
 }

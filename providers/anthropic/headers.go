@@ -25,7 +25,7 @@ func (p *Provider) newStaticHeaders() *staticHeaders {
 
 // setHeaders writes the Messages API headers; configured extra headers
 // come last, so an operator can override any of them.
-func (p *Provider) setHeaders(h http.Header, t providers.Target, n *NativeRequest) {
+func (p *Provider) setHeaders(h http.Header, t providers.Target, clientBeta []string) {
 	s := p.static
 	if s == nil {
 		s = p.newStaticHeaders() // an unprovisioned provider, in tests
@@ -41,7 +41,7 @@ func (p *Provider) setHeaders(h http.Header, t providers.Target, n *NativeReques
 		v[3] = t.APIKey
 		h["X-Api-Key"] = v[3:4:4]
 	}
-	if beta, ok := s.betaFor(n); ok {
+	if beta, ok := s.betaFor(clientBeta); ok {
 		v[4] = beta
 		h["Anthropic-Beta"] = v[4:5:5]
 	}
@@ -51,12 +51,12 @@ func (p *Provider) setHeaders(h http.Header, t providers.Target, n *NativeReques
 }
 
 // betaFor is the anthropic-beta value: the configured values, then those
-// the client sent with a native request.
-func (s *staticHeaders) betaFor(n *NativeRequest) (string, bool) {
-	if n == nil || len(n.Beta) == 0 {
+// the client sent with its own Anthropic request.
+func (s *staticHeaders) betaFor(clientBeta []string) (string, bool) {
+	if len(clientBeta) == 0 {
 		return s.beta, s.hasBeta
 	}
-	client := strings.Join(n.Beta, ",")
+	client := strings.Join(clientBeta, ",")
 	if !s.hasBeta {
 		return client, true
 	}

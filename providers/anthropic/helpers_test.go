@@ -84,7 +84,7 @@ func casesIn(t *testing.T, dir string) []string {
 // mustJSON marshals v for comparisons.
 func mustJSON(t testing.TB, v any) string {
 	t.Helper()
-	b, err := marshal(v)
+	b, err := Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func appendCompact(dst []byte, raw []byte) (_ []byte, ok bool) {
 // isCompact reports whether JSON has no whitespace outside its strings. For
 // valid JSON that means compacting it changes nothing; for invalid JSON the
 // answer means nothing, so callers ask it only of JSON known to be valid,
-// or where invalid JSON is kept as is anyway (argumentsJSON).
+// or where invalid JSON is kept as is anyway (ArgumentsJSON).
 func isCompact(b []byte) bool {
 	inString := false
 	for i := 0; i < len(b); i++ {

@@ -17,7 +17,7 @@ func FuzzAppendString(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		want, err := marshal(s)
+		want, err := Marshal(s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func FuzzAppendFloat(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, bits uint64) {
 		v := math.Float64frombits(bits)
-		want, err := marshal(v)
+		want, err := Marshal(v)
 		got, ok := appendFloat(nil, v)
 		if ok != (err == nil) || (ok && !bytes.Equal(got, want)) {
 			t.Fatalf("appendFloat(%v) = %s %v, want %s %v", v, got, ok, want, err)
@@ -49,7 +49,7 @@ func FuzzAppendCompact(f *testing.F) {
 		if len(raw) == 0 {
 			return // never asked: empty raw fields are omitted
 		}
-		want, err := marshal(json.RawMessage(raw))
+		want, err := Marshal(json.RawMessage(raw))
 		got, ok := appendCompact([]byte("x"), raw)
 		if ok != (err == nil) || (ok && string(got) != "x"+string(want)) || (!ok && string(got) != "x") {
 			t.Fatalf("appendCompact(%q) = %s %v, want %s %v", raw, got, ok, want, err)

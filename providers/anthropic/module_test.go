@@ -16,7 +16,7 @@ import (
 
 func TestModuleInfo(t *testing.T) {
 	info := Provider{}.CaddyModule()
-	if info.ID != "http.handlers.ai_backends.providers.anthropic" {
+	if info.ID != "http.ai_backends.providers.anthropic" {
 		t.Errorf("ID %s", info.ID)
 	}
 	if _, ok := info.New().(*Provider); !ok {
@@ -92,14 +92,14 @@ func TestNativeBodyPassThrough(t *testing.T) {
 	p := newProvider(t, srv.URL, func(p *Provider) { p.Beta = []string{"own-beta"} })
 	body := `{"model":"public-name","max_tokens":100,"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],` +
 		`"messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled","budget_tokens":2000},"future_field":[1],"stream":true}`
-	req, err := ParseMessagesRequest([]byte(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := &NativeRequest{Body: []byte(body), Beta: []string{"interleaved-thinking-2025-05-14"}}
-	ctx := WithNativeRequest(context.Background(), n)
+	// The unified view the handler decoded; the provider sends Original.
+	hundred := 100
+	req := &providers.ChatRequest{Model: "public-name", MaxTokens: &hundred,
+		Messages: []providers.Message{{Role: "user", Content: providers.TextContent("hi")}}}
+	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: []byte(body),
+		Beta: []string{"interleaved-thinking-2025-05-14"}}
 
-	resp, err := p.Chat(ctx, target, req)
+	resp, err := p.Chat(context.Background(), target, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,12 +111,13 @@ func TestNativeBodyPassThrough(t *testing.T) {
 	if h := rec.Last().Header.Get("Anthropic-Beta"); h != "own-beta,interleaved-thinking-2025-05-14" {
 		t.Errorf("anthropic-beta %q", h)
 	}
-	raw := n.UpstreamResponse()
-	if !bytes.Contains(raw, []byte(`"type":"thinking"`)) || resp.Choices[0].Message.Content.String() != fakeupstream.DefaultAnthropicText {
-		t.Errorf("upstream response not kept: %s", raw)
+	if resp.Choices[0].Message.Content.String() != fakeupstream.DefaultAnthropicText {
+		t.Errorf("answer %q", resp.Choices[0].Message.Content.String())
 	}
 
-	st, err := p.ChatStream(WithNativeBody(context.Background(), []byte(strings.Replace(body, `"stream":true`, `"stream":false`, 1))), target, req)
+	streamed := *req
+	streamed.Original.Body = []byte(strings.Replace(body, `"stream":true`, `"stream":false`, 1))
+	st, err := p.ChatStream(context.Background(), target, &streamed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,20 +128,19 @@ func TestNativeBodyPassThrough(t *testing.T) {
 	if c, err := st.Next(); err != nil || c.Choices[0].Delta.Role != "assistant" {
 		t.Errorf("stream still parsed into chunks: %v %v", c, err)
 	}
-	if NativeRequestFrom(context.Background()) != nil || (*NativeRequest)(nil).UpstreamResponse() != nil {
-		t.Error("no native request expected")
-	}
 	// A max_tokens the handler lowered in the unified request is applied.
 	capped := *req
 	limit := 50
 	capped.MaxTokens = &limit
-	if _, err := p.Chat(WithNativeBody(context.Background(), []byte(body)), target, &capped); err != nil {
+	if _, err := p.Chat(context.Background(), target, &capped); err != nil {
 		t.Fatal(err)
 	}
 	if got := string(rec.Last().Body); !strings.Contains(got, `"max_tokens":50,`) || strings.Contains(got, `"max_tokens":100`) {
 		t.Errorf("capped body %s", got)
 	}
-	if _, err := p.Chat(WithNativeBody(context.Background(), []byte(`[1]`)), target, req); asKind(t, err) != providers.KindInvalidRequest {
+	bad := *req
+	bad.Original.Body = []byte(`[1]`)
+	if _, err := p.Chat(context.Background(), target, &bad); asKind(t, err) != providers.KindInvalidRequest {
 		t.Errorf("non-object native body: %v", err)
 	}
 }

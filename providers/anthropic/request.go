@@ -31,7 +31,7 @@ func ToAnthropic(req *providers.ChatRequest, o Options) ([]byte, error) {
 	if body, ok := encodeRequest(w); ok {
 		return body, nil
 	}
-	return marshal(w) // a value encoding/json rejects: keep its error
+	return Marshal(w) // a value encoding/json rejects: keep its error
 }
 
 func buildRequest(req *providers.ChatRequest, o Options) (*wireRequest, error) {
@@ -50,7 +50,7 @@ func buildRequest(req *providers.ChatRequest, o Options) (*wireRequest, error) {
 		return nil, invalid("messages", "messages: at least one user, assistant or tool message is required")
 	}
 	if req.ResponseFormat.WantsJSON() {
-		system = append(system, wireBlock{Type: "text", Text: jsonInstruction(req.ResponseFormat)})
+		system = append(system, Block{Type: "text", Text: jsonInstruction(req.ResponseFormat)})
 	}
 	w := &wireRequest{
 		Model:         o.Model,
@@ -64,7 +64,7 @@ func buildRequest(req *providers.ChatRequest, o Options) (*wireRequest, error) {
 		TopP:          req.TopP,
 	}
 	if req.User != "" {
-		w.Metadata = &wireMetadata{UserID: req.User}
+		w.Metadata = &Metadata{UserID: req.User}
 	}
 	w.Tools = convertTools(req.Tools)
 	if len(w.Tools) > 0 { // tool_choice without tools is an error upstream
@@ -139,11 +139,11 @@ func jsonInstruction(rf *providers.ResponseFormat) string {
 // emptyObjectSchema is input_schema for a function declared without parameters.
 var emptyObjectSchema = json.RawMessage(`{"type":"object","properties":{}}`)
 
-func convertTools(tools []providers.Tool) []wireTool {
+func convertTools(tools []providers.Tool) []Tool {
 	if len(tools) == 0 {
 		return nil
 	}
-	out := make([]wireTool, 0, len(tools))
+	out := make([]Tool, 0, len(tools))
 	for _, t := range tools {
 		if t.Type != "" && t.Type != "function" {
 			continue // OpenAI's non-function tools have no Anthropic counterpart
@@ -152,7 +152,7 @@ func convertTools(tools []providers.Tool) []wireTool {
 		if s := bytes.TrimSpace(schema); len(s) == 0 || string(s) == "null" || string(s) == "{}" {
 			schema = emptyObjectSchema
 		}
-		out = append(out, wireTool{Name: t.Function.Name, Description: t.Function.Description, InputSchema: schema})
+		out = append(out, Tool{Name: t.Function.Name, Description: t.Function.Description, InputSchema: schema})
 	}
 	return out
 }
@@ -160,8 +160,8 @@ func convertTools(tools []providers.Tool) []wireTool {
 // convertToolChoice maps OpenAI's tool_choice and parallel_tool_calls.
 // parallel_tool_calls=false becomes disable_parallel_tool_use, which lives on
 // the tool_choice object (auto when the client named no choice).
-func convertToolChoice(tc *providers.ToolChoice, parallel *bool) (*wireToolChoice, error) {
-	var out wireToolChoice
+func convertToolChoice(tc *providers.ToolChoice, parallel *bool) (*ToolChoice, error) {
+	var out ToolChoice
 	switch {
 	case tc == nil:
 		if parallel == nil || *parallel {
@@ -169,13 +169,13 @@ func convertToolChoice(tc *providers.ToolChoice, parallel *bool) (*wireToolChoic
 		}
 		out.Type = "auto"
 	case tc.Function != "":
-		out = wireToolChoice{Type: "tool", Name: tc.Function}
+		out = ToolChoice{Type: "tool", Name: tc.Function}
 	case tc.Mode == "auto":
 		out.Type = "auto"
 	case tc.Mode == "required":
 		out.Type = "any"
 	case tc.Mode == "none":
-		return &wireToolChoice{Type: "none"}, nil
+		return &ToolChoice{Type: "none"}, nil
 	default:
 		return nil, invalid("tool_choice", "tool_choice: unsupported value %q", tc.Mode)
 	}

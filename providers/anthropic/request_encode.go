@@ -3,7 +3,7 @@ package anthropic
 import "strconv"
 
 // encodeRequest writes a Messages request body by hand. It is what
-// marshal(w) writes, byte for byte (request_encode_test.go compares the
+// Marshal(w) writes, byte for byte (request_encode_test.go compares the
 // two), without encoding/json's reflection and without re-scanning every
 // nested value: the MarshalJSON methods of wireSystem and wireMessage made
 // encoding/json validate and compact each turn once per nesting level.
@@ -113,7 +113,7 @@ func appendMessages(b []byte, turns []wireMessage) (_ []byte, ok bool) {
 }
 
 // appendBlocks writes content blocks (null for a nil slice, as encoding/json).
-func appendBlocks(b []byte, blocks []wireBlock) (_ []byte, ok bool) {
+func appendBlocks(b []byte, blocks []Block) (_ []byte, ok bool) {
 	if blocks == nil {
 		return append(b, "null"...), true
 	}
@@ -129,10 +129,10 @@ func appendBlocks(b []byte, blocks []wireBlock) (_ []byte, ok bool) {
 	return append(b, ']'), true
 }
 
-// appendBlock writes one block with wireBlock's field order and omitempty
+// appendBlock writes one block with Block's field order and omitempty
 // rules. Input and Content are raw JSON: compacted, as encoding/json does,
-// unless the block says they already are (see wireBlock.compact).
-func appendBlock(b []byte, x *wireBlock) (_ []byte, ok bool) {
+// unless the block says they already are (see Block.compact).
+func appendBlock(b []byte, x *Block) (_ []byte, ok bool) {
 	b = append(b, `{"type":`...)
 	b = appendString(b, x.Type)
 	if x.Text != "" {
@@ -186,7 +186,7 @@ func appendBlock(b []byte, x *wireBlock) (_ []byte, ok bool) {
 	return append(b, '}'), true
 }
 
-func appendTools(b []byte, tools []wireTool) (_ []byte, ok bool) {
+func appendTools(b []byte, tools []Tool) (_ []byte, ok bool) {
 	b = append(b, '[')
 	for i := range tools {
 		if i > 0 {
@@ -248,7 +248,7 @@ func requestSizeHint(w *wireRequest) int {
 	return n
 }
 
-func blockSizeHint(x *wireBlock) int {
+func blockSizeHint(x *Block) int {
 	n := 48 + len(x.Text) + len(x.ID) + len(x.Name) + len(x.Input) + len(x.ToolUseID) + len(x.Content)
 	if s := x.Source; s != nil {
 		n += 64 + len(s.Data) + len(s.URL)

@@ -17,7 +17,7 @@ func checkEncodeRequest(t *testing.T, req *providers.ChatRequest, o Options) {
 	if err != nil {
 		return
 	}
-	want, wantErr := marshal(w)
+	want, wantErr := Marshal(w)
 	got, ok := encodeRequest(w)
 	if ok != (wantErr == nil) {
 		t.Fatalf("encodeRequest ok=%v, marshal error %v", ok, wantErr)

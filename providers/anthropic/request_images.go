@@ -19,23 +19,23 @@ var imageMediaTypes = map[string]bool{
 // imageBlock turns an OpenAI image URL into an image block: a data URL
 // becomes a base64 source (the data is passed on, not decoded), an http(s)
 // URL a url source that Anthropic fetches itself.
-func imageBlock(url string) (wireBlock, *providers.Error) {
+func imageBlock(url string) (Block, *providers.Error) {
 	if rest, ok := cutPrefixFold(url, "data:"); ok {
 		src, err := parseDataURL(rest)
 		if err != nil {
-			return wireBlock{}, err
+			return Block{}, err
 		}
-		return wireBlock{Type: "image", Source: src}, nil
+		return Block{Type: "image", Source: src}, nil
 	}
 	if hasPrefixFold(url, "https://") || hasPrefixFold(url, "http://") {
-		return wireBlock{Type: "image", Source: &wireSource{Type: "url", URL: url}}, nil
+		return Block{Type: "image", Source: &Source{Type: "url", URL: url}}, nil
 	}
-	return wireBlock{}, providers.Errorf(providers.KindInvalidRequest,
+	return Block{}, providers.Errorf(providers.KindInvalidRequest,
 		"image_url must be an http(s) URL or a base64 data URL")
 }
 
 // parseDataURL reads "<media type>[;param]*;base64,<data>" (after "data:").
-func parseDataURL(rest string) (*wireSource, *providers.Error) {
+func parseDataURL(rest string) (*Source, *providers.Error) {
 	meta, data, ok := strings.Cut(rest, ",")
 	if !ok || data == "" {
 		return nil, providers.Errorf(providers.KindInvalidRequest, "image data URL has no data")
@@ -57,11 +57,11 @@ func parseDataURL(rest string) (*wireSource, *providers.Error) {
 		return nil, &providers.Error{Kind: providers.KindUnsupported, Code: "unsupported_content",
 			Message: "image type " + strconv.Quote(mediaType) + " is not supported by provider type anthropic (jpeg, png, gif, webp)"}
 	}
-	return &wireSource{Type: "base64", MediaType: mediaType, Data: data}, nil
+	return &Source{Type: "base64", MediaType: mediaType, Data: data}, nil
 }
 
-// dataURL is the inverse of parseDataURL, for the inbound direction.
-func dataURL(mediaType, data string) string {
+// DataURL is the inverse of parseDataURL, for the inbound direction.
+func DataURL(mediaType, data string) string {
 	return "data:" + mediaType + ";base64," + data
 }
 

@@ -23,7 +23,7 @@ import (
 //
 // The first turn may be an assistant turn: Anthropic's own API accepts that
 // (Bedrock does not), so no placeholder user turn is invented.
-func convertMessages(msgs []providers.Message) (system []wireBlock, turns []wireMessage, err error) {
+func convertMessages(msgs []providers.Message) (system []Block, turns []wireMessage, err error) {
 	turns = make([]wireMessage, 0, len(msgs)) // at most one turn per message
 	for i, m := range msgs {
 		switch m.Role {
@@ -60,7 +60,7 @@ func param(i int, field string) string {
 }
 
 // appendTurn adds blocks as a turn, merging into the previous turn of the same role.
-func appendTurn(turns []wireMessage, role string, blocks []wireBlock) []wireMessage {
+func appendTurn(turns []wireMessage, role string, blocks []Block) []wireMessage {
 	if len(blocks) == 0 {
 		return turns
 	}
@@ -73,17 +73,17 @@ func appendTurn(turns []wireMessage, role string, blocks []wireBlock) []wireMess
 
 // appendTurnBlock is appendTurn for one block, without a slice to carry it
 // when it joins the previous turn (consecutive tool results do).
-func appendTurnBlock(turns []wireMessage, role string, block wireBlock) []wireMessage {
+func appendTurnBlock(turns []wireMessage, role string, block Block) []wireMessage {
 	if n := len(turns); n > 0 && turns[n-1].Role == role {
 		turns[n-1].Content = append(turns[n-1].Content, block)
 		return turns
 	}
-	return append(turns, wireMessage{Role: role, Content: []wireBlock{block}})
+	return append(turns, wireMessage{Role: role, Content: []Block{block}})
 }
 
 // appendTextBlocks adds the text of c (images are dropped: system prompts
 // are text only) as text blocks.
-func appendTextBlocks(dst []wireBlock, c providers.Content) []wireBlock {
+func appendTextBlocks(dst []Block, c providers.Content) []Block {
 	if c.Parts == nil {
 		return appendText(dst, c.Text)
 	}
@@ -95,18 +95,18 @@ func appendTextBlocks(dst []wireBlock, c providers.Content) []wireBlock {
 	return dst
 }
 
-func appendText(dst []wireBlock, text string) []wireBlock {
+func appendText(dst []Block, text string) []Block {
 	if strings.TrimSpace(text) == "" {
 		return dst
 	}
-	return append(dst, wireBlock{Type: "text", Text: text})
+	return append(dst, Block{Type: "text", Text: text})
 }
 
-func userBlocks(c providers.Content, i int) ([]wireBlock, error) {
+func userBlocks(c providers.Content, i int) ([]Block, error) {
 	if c.Parts == nil {
 		return appendText(nil, c.Text), nil
 	}
-	blocks := make([]wireBlock, 0, len(c.Parts))
+	blocks := make([]Block, 0, len(c.Parts))
 	for j, p := range c.Parts {
 		switch p.Type {
 		case "text":
@@ -130,15 +130,15 @@ func userBlocks(c providers.Content, i int) ([]wireBlock, error) {
 }
 
 // assistantBlocks turns an assistant message into text and tool_use blocks.
-func assistantBlocks(m providers.Message) []wireBlock {
+func assistantBlocks(m providers.Message) []Block {
 	text := m.Content.String()
 	if strings.TrimSpace(text) == "" {
 		text = m.Refusal // a refusal is the assistant's visible answer
 	}
-	blocks := appendText(make([]wireBlock, 0, 1+len(m.ToolCalls)), text)
+	blocks := appendText(make([]Block, 0, 1+len(m.ToolCalls)), text)
 	for _, tc := range m.ToolCalls {
-		input := toolInput(tc.Function.Arguments) // always valid JSON
-		blocks = append(blocks, wireBlock{
+		input := ToolInput(tc.Function.Arguments) // always valid JSON
+		blocks = append(blocks, Block{
 			Type:    "tool_use",
 			ID:      toolID(tc.ID),
 			Name:    tc.Function.Name,
@@ -151,8 +151,8 @@ func assistantBlocks(m providers.Message) []wireBlock {
 
 // toolResultBlock turns a tool message into a tool_result block. Text and
 // image parts become content blocks; empty content is left out.
-func toolResultBlock(m providers.Message, i int) (wireBlock, error) {
-	b := wireBlock{Type: "tool_result", ToolUseID: toolID(m.ToolCallID), compact: true}
+func toolResultBlock(m providers.Message, i int) (Block, error) {
+	b := Block{Type: "tool_result", ToolUseID: toolID(m.ToolCallID), compact: true}
 	if m.Content.Parts == nil {
 		if strings.TrimSpace(m.Content.Text) != "" {
 			b.Content = appendString(make([]byte, 0, len(m.Content.Text)+2), m.Content.Text)
@@ -166,7 +166,7 @@ func toolResultBlock(m providers.Message, i int) (wireBlock, error) {
 	if len(blocks) > 0 {
 		var ok bool
 		if b.Content, ok = appendBlocks(nil, blocks); !ok {
-			b.Content, _ = marshal(blocks) // cannot happen: text and image blocks hold no raw JSON
+			b.Content, _ = Marshal(blocks) // cannot happen: text and image blocks hold no raw JSON
 		}
 	}
 	return b, nil
@@ -200,12 +200,12 @@ func idByte(c byte) bool {
 	return c == '_' || c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 
-// toolInput parses a tool call's JSON-string arguments into the input object
+// ToolInput parses a tool call's JSON-string arguments into the input object
 // Anthropic requires. Empty arguments become {}. Arguments that are not a
 // JSON object (broken JSON a model produced, or a bare value) are kept, not
 // dropped: they are sent as {"_raw_arguments": "<the string>"} so the model
 // still sees what it wrote and the request does not fail.
-func toolInput(args string) json.RawMessage {
+func ToolInput(args string) json.RawMessage {
 	s := strings.TrimSpace(args)
 	if s == "" {
 		return emptyObject
@@ -223,7 +223,7 @@ var emptyObject = json.RawMessage(`{}`)
 
 // toolResultsFirst moves tool_result blocks to the front of a user turn,
 // keeping the order within each group: the API rejects text before them.
-func toolResultsFirst(blocks []wireBlock) {
+func toolResultsFirst(blocks []Block) {
 	n := 0
 	for _, b := range blocks {
 		if b.Type == "tool_result" {
@@ -233,7 +233,7 @@ func toolResultsFirst(blocks []wireBlock) {
 	if n == 0 || n == len(blocks) {
 		return
 	}
-	sorted := make([]wireBlock, 0, len(blocks))
+	sorted := make([]Block, 0, len(blocks))
 	for _, b := range blocks {
 		if b.Type == "tool_result" {
 			sorted = append(sorted, b)

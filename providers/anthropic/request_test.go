@@ -186,8 +186,8 @@ func TestToolInput(t *testing.T) {
 		`not json at all <>`: `{"_raw_arguments":"not json at all <>"}`,
 	}
 	for in, want := range tests {
-		if got := string(toolInput(in)); got != want {
-			t.Errorf("toolInput(%q) = %s, want %s", in, got, want)
+		if got := string(ToolInput(in)); got != want {
+			t.Errorf("ToolInput(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

@@ -64,7 +64,7 @@ func fromWire(w *wireResponse, body []byte, created int64) (*providers.ChatRespo
 			msg.ToolCalls = append(msg.ToolCalls, providers.ToolCall{
 				ID:       b.ID,
 				Type:     "function",
-				Function: providers.FunctionCall{Name: b.Name, Arguments: argumentsJSON(b.Input)},
+				Function: providers.FunctionCall{Name: b.Name, Arguments: ArgumentsJSON(b.Input)},
 			})
 		}
 	}
@@ -89,8 +89,8 @@ func fromWire(w *wireResponse, body []byte, created int64) (*providers.ChatRespo
 	return &out.resp, nil
 }
 
-// argumentsJSON renders a tool_use input as OpenAI's arguments string.
-func argumentsJSON(input json.RawMessage) string {
+// ArgumentsJSON renders a tool_use input as OpenAI's arguments string.
+func ArgumentsJSON(input json.RawMessage) string {
 	s := bytes.TrimSpace(input)
 	if len(s) == 0 || bytes.Equal(s, []byte("null")) {
 		return "{}"

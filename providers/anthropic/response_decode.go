@@ -30,7 +30,7 @@ type responseDecoder struct {
 
 type responseBox struct {
 	w       wireResponse
-	blocks  [4]wireBlock
+	blocks  [4]Block
 	usage   wireUsage
 	counts  [4]int
 	details struct {
@@ -158,7 +158,7 @@ func asciiEqualFold(b []byte, s string) bool {
 
 // content reads the blocks array; null leaves it nil and [] makes it
 // empty but not nil, as encoding/json does.
-func (d *responseDecoder) content(dst *[]wireBlock) bool {
+func (d *responseDecoder) content(dst *[]Block) bool {
 	if d.r.Literal("null") {
 		return true
 	}
@@ -170,7 +170,7 @@ func (d *responseDecoder) content(dst *[]wireBlock) bool {
 		return true
 	}
 	for {
-		*dst = append(*dst, wireBlock{})
+		*dst = append(*dst, Block{})
 		if !d.block(&(*dst)[len(*dst)-1]) {
 			return false
 		}
@@ -180,7 +180,7 @@ func (d *responseDecoder) content(dst *[]wireBlock) bool {
 	}
 }
 
-func (d *responseDecoder) block(b *wireBlock) bool {
+func (d *responseDecoder) block(b *Block) bool {
 	return d.object(blockFields, func(i int) bool {
 		switch i {
 		case 0:

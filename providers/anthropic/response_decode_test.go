@@ -200,7 +200,7 @@ func TestResponseFieldLists(t *testing.T) {
 		list []string
 	}{
 		{reflect.TypeFor[wireResponse](), responseFields},
-		{reflect.TypeFor[wireBlock](), blockFields},
+		{reflect.TypeFor[Block](), blockFields},
 		{usage, usageFields},
 		{details.Type.Elem(), detailsFields},
 	} {

@@ -93,8 +93,8 @@ func TestFromAnthropicErrors(t *testing.T) {
 func TestArgumentsJSON(t *testing.T) {
 	tests := map[string]string{``: `{}`, `null`: `{}`, `{ "a" : 1 }`: `{"a":1}`, `{"s":"<&>"}`: `{"s":"<&>"}`, `{bad`: `{bad`}
 	for in, want := range tests {
-		if got := argumentsJSON(json.RawMessage(in)); got != want {
-			t.Errorf("argumentsJSON(%q) = %q, want %q", in, got, want)
+		if got := ArgumentsJSON(json.RawMessage(in)); got != want {
+			t.Errorf("ArgumentsJSON(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

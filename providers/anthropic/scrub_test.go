@@ -34,7 +34,7 @@ func assertNoSecrets(t *testing.T, err error, secrets ...string) *providers.Erro
 	if !errors.As(err, &e) {
 		t.Fatalf("error %v (%T) is not classified", err, err)
 	}
-	shown := []string{e.Error(), e.Code, e.Param, string(e.OpenAIBody()), string(EncodeError(e))}
+	shown := []string{e.Error(), e.Code, e.Param, string(e.OpenAIBody()), string(e.AnthropicBody())}
 	if e.Err != nil {
 		shown = append(shown, e.Err.Error())
 	}
@@ -61,16 +61,22 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 	})
 	secrets := []string{echoKey, echoProxyToken, echoBearer}
 	tgt := providers.Target{Model: "claude-sonnet-4-5", APIKey: echoKey}
-	native := WithNativeBody(context.Background(), []byte(`{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"x"}]}`))
-	for name, ctx := range map[string]context.Context{"translated": context.Background(), "native": native} {
+	native := providers.Original{Format: providers.FormatAnthropicMessages,
+		Body: []byte(`{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"x"}]}`)}
+	for name, original := range map[string]providers.Original{"translated": {}, "native": native} {
 		t.Run(name, func(t *testing.T) {
-			_, err := p.Chat(ctx, tgt, unified(t, `{"model":"c","messages":[{"role":"user","content":"x"}]}`))
+			ctx := context.Background()
+			req := unified(t, `{"model":"c","messages":[{"role":"user","content":"x"}]}`)
+			req.Original = original
+			_, err := p.Chat(ctx, tgt, req)
 			assertScrubbed(t, err, secrets...)
 			if got := rec.Last().Header.Get("X-Api-Key"); got != echoKey {
 				t.Fatalf("the fake did not receive the key: %q", got)
 			}
 
-			s, err := p.ChatStream(ctx, tgt, unified(t, `{"model":"c","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+			req = unified(t, `{"model":"c","stream":true,"messages":[{"role":"user","content":"x"}]}`)
+			req.Original = original
+			s, err := p.ChatStream(ctx, tgt, req)
 			if err != nil {
 				t.Fatal(err)
 			}

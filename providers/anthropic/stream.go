@@ -71,7 +71,7 @@ func (s *StreamTranslator) Translate(name string, data []byte) ([]*providers.Cha
 		case "content_block_delta":
 			ev.Delta = &q.delta
 		case "content_block_start":
-			ev.ContentBlock = &wireBlock{Type: "text", Text: q.text}
+			ev.ContentBlock = &Block{Type: "text", Text: q.text}
 		}
 	} else {
 		var err error
@@ -170,7 +170,7 @@ func (s *StreamTranslator) messageStart(m *wireResponse) []*providers.ChatChunk 
 	return s.textChunk("")
 }
 
-func (s *StreamTranslator) blockStart(index int, b *wireBlock) []*providers.ChatChunk {
+func (s *StreamTranslator) blockStart(index int, b *Block) []*providers.ChatChunk {
 	if b == nil {
 		return nil
 	}
@@ -189,7 +189,7 @@ func (s *StreamTranslator) blockStart(index int, b *wireBlock) []*providers.Chat
 		// A start that already carries the whole input (not streamed) still
 		// delivers it, as one fragment.
 		if in := bytes.TrimSpace(b.Input); len(in) > 0 && !bytes.Equal(in, []byte("{}")) && !bytes.Equal(in, []byte("null")) {
-			out = append(out, s.argsChunk(st, argumentsJSON(in))...)
+			out = append(out, s.argsChunk(st, ArgumentsJSON(in))...)
 		}
 		return out
 	}

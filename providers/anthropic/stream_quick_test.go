@@ -41,7 +41,7 @@ func FuzzDecodeQuick(f *testing.F) {
 		case "content_block_delta":
 			got.Delta = &q.delta
 		case "content_block_start":
-			got.ContentBlock = &wireBlock{Type: "text", Text: q.text}
+			got.ContentBlock = &Block{Type: "text", Text: q.text}
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s\n got %+v %+v\nwant %+v %+v", data, got, got.Delta, want, want.Delta)

@@ -12,41 +12,42 @@ import (
 
 // wireRequest is the body of POST /v1/messages.
 type wireRequest struct {
-	Model         string          `json:"model"`
-	MaxTokens     int             `json:"max_tokens"`
-	System        wireSystem      `json:"system,omitempty"`
-	Messages      []wireMessage   `json:"messages"`
-	Metadata      *wireMetadata   `json:"metadata,omitempty"`
-	StopSequences []string        `json:"stop_sequences,omitempty"`
-	Stream        bool            `json:"stream,omitempty"`
-	Temperature   *float64        `json:"temperature,omitempty"`
-	TopK          *int            `json:"top_k,omitempty"`
-	TopP          *float64        `json:"top_p,omitempty"`
-	Tools         []wireTool      `json:"tools,omitempty"`
-	ToolChoice    *wireToolChoice `json:"tool_choice,omitempty"`
+	Model         string        `json:"model"`
+	MaxTokens     int           `json:"max_tokens"`
+	System        wireSystem    `json:"system,omitempty"`
+	Messages      []wireMessage `json:"messages"`
+	Metadata      *Metadata     `json:"metadata,omitempty"`
+	StopSequences []string      `json:"stop_sequences,omitempty"`
+	Stream        bool          `json:"stream,omitempty"`
+	Temperature   *float64      `json:"temperature,omitempty"`
+	TopK          *int          `json:"top_k,omitempty"`
+	TopP          *float64      `json:"top_p,omitempty"`
+	Tools         []Tool        `json:"tools,omitempty"`
+	ToolChoice    *ToolChoice   `json:"tool_choice,omitempty"`
 }
 
-type wireMetadata struct {
+// Metadata is the request's metadata (user_id).
+type Metadata struct {
 	UserID string `json:"user_id,omitempty"`
 }
 
 // wireSystem is the top-level system prompt: sent as a plain string when it
 // is one text block, as an array of text blocks otherwise, so that no
 // separator has to be invented between the client's system messages.
-type wireSystem []wireBlock
+type wireSystem []Block
 
 func (s wireSystem) MarshalJSON() ([]byte, error) {
 	if len(s) == 1 && s[0].Type == "text" {
-		return marshal(s[0].Text)
+		return Marshal(s[0].Text)
 	}
-	return marshal([]wireBlock(s))
+	return Marshal([]Block(s))
 }
 
 // wireMessage is one turn. Its content is written as a string when it is a
 // single text block (the API's shorthand), as blocks otherwise.
 type wireMessage struct {
-	Role    string      `json:"role"`
-	Content []wireBlock `json:"content"`
+	Role    string  `json:"role"`
+	Content []Block `json:"content"`
 }
 
 func (m wireMessage) MarshalJSON() ([]byte, error) {
@@ -55,17 +56,17 @@ func (m wireMessage) MarshalJSON() ([]byte, error) {
 		Content any    `json:"content"`
 	}
 	if len(m.Content) == 1 && m.Content[0].Type == "text" {
-		return marshal(turn{m.Role, m.Content[0].Text})
+		return Marshal(turn{m.Role, m.Content[0].Text})
 	}
-	return marshal(turn{m.Role, m.Content})
+	return Marshal(turn{m.Role, m.Content})
 }
 
-// wireBlock is a content block: text, image, tool_use, tool_result, or a
+// Block is a content block: text, image, tool_use, tool_result, or a
 // kind the gateway passes over (thinking, server tools, documents).
-type wireBlock struct {
+type Block struct {
 	Type      string          `json:"type"`
 	Text      string          `json:"text,omitempty"`
-	Source    *wireSource     `json:"source,omitempty"`
+	Source    *Source         `json:"source,omitempty"`
 	ID        string          `json:"id,omitempty"`
 	Name      string          `json:"name,omitempty"`
 	Input     json.RawMessage `json:"input,omitempty"`
@@ -79,24 +80,25 @@ type wireBlock struct {
 	compact bool
 }
 
-// wireSource is an image source: base64 data or a URL.
-type wireSource struct {
+// Source is an image source: base64 data or a URL.
+type Source struct {
 	Type      string `json:"type"`
 	MediaType string `json:"media_type,omitempty"`
 	Data      string `json:"data,omitempty"`
 	URL       string `json:"url,omitempty"`
 }
 
-// wireTool is a client tool definition. Type is empty (or "custom") for
+// Tool is a client tool definition. Type is empty (or "custom") for
 // client tools and names the tool version for Anthropic's server tools.
-type wireTool struct {
+type Tool struct {
 	Type        string          `json:"type,omitempty"`
 	Name        string          `json:"name"`
 	Description string          `json:"description,omitempty"`
 	InputSchema json.RawMessage `json:"input_schema,omitempty"`
 }
 
-type wireToolChoice struct {
+// ToolChoice is Anthropic's tool_choice.
+type ToolChoice struct {
 	Type                   string `json:"type"`
 	Name                   string `json:"name,omitempty"`
 	DisableParallelToolUse bool   `json:"disable_parallel_tool_use,omitempty"`
@@ -105,14 +107,14 @@ type wireToolChoice struct {
 // wireResponse is a Message object: the non-streaming answer, and the
 // message inside a message_start event.
 type wireResponse struct {
-	ID           string      `json:"id"`
-	Type         string      `json:"type"`
-	Role         string      `json:"role"`
-	Model        string      `json:"model"`
-	Content      []wireBlock `json:"content"`
-	StopReason   string      `json:"stop_reason"`
-	StopSequence *string     `json:"stop_sequence"`
-	Usage        *wireUsage  `json:"usage"`
+	ID           string     `json:"id"`
+	Type         string     `json:"type"`
+	Role         string     `json:"role"`
+	Model        string     `json:"model"`
+	Content      []Block    `json:"content"`
+	StopReason   string     `json:"stop_reason"`
+	StopSequence *string    `json:"stop_sequence"`
+	Usage        *wireUsage `json:"usage"`
 }
 
 // wireUsage holds token counts. Pointers tell "absent or null" apart from
@@ -133,7 +135,7 @@ type wireEvent struct {
 	Type         string        `json:"type"`
 	Message      *wireResponse `json:"message"`
 	Index        int           `json:"index"`
-	ContentBlock *wireBlock    `json:"content_block"`
+	ContentBlock *Block        `json:"content_block"`
 	Delta        *wireDelta    `json:"delta"`
 	Usage        *wireUsage    `json:"usage"`
 }
@@ -162,9 +164,9 @@ type wireError struct {
 	} `json:"details"`
 }
 
-// marshal encodes v without HTML escaping, as the API itself writes JSON,
+// Marshal encodes v without HTML escaping, as the API itself writes JSON,
 // so text such as "<b>" stays readable on the wire.
-func marshal(v any) ([]byte, error) {
+func Marshal(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -1,5 +1,5 @@
 // Package google is the provider module for Google's Gemini API
-// (http.handlers.ai_backends.providers.google). It translates the gateway's
+// (http.ai_backends.providers.google). It translates the gateway's
 // OpenAI-shaped requests to generateContent, streamGenerateContent?alt=sse,
 // embedContent and batchEmbedContents, and the answers back.
 //

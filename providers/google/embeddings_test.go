@@ -109,11 +109,3 @@ func TestEmbeddingsUpstreamError(t *testing.T) {
 		t.Errorf("kind = %v", k)
 	}
 }
-
-func TestImagesUnsupported(t *testing.T) {
-	p := &Provider{Config: providers.Config{Name: "gem"}}
-	_, err := p.Images(context.Background(), target, &providers.ImageRequest{Prompt: "cat"})
-	if k := kindOf(t, err); k != providers.KindUnsupported {
-		t.Errorf("kind = %v", k)
-	}
-}

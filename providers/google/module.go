@@ -1,7 +1,6 @@
 package google
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 
@@ -88,11 +87,6 @@ func (p *Provider) Cleanup() error {
 // Base returns the settings shared by all provider types.
 func (p *Provider) Base() *providers.Config { return &p.Config }
 
-// Images is not offered by this provider type.
-func (p *Provider) Images(_ context.Context, _ providers.Target, _ *providers.ImageRequest) (*providers.ImageResponse, error) {
-	return nil, providers.Unsupported(p.Name, "google", "image generation")
-}
-
 // Interface guards.
 var (
 	_ caddy.Module          = (*Provider)(nil)
@@ -100,4 +94,5 @@ var (
 	_ caddy.CleanerUpper    = (*Provider)(nil)
 	_ caddyfile.Unmarshaler = (*Provider)(nil)
 	_ providers.Provider    = (*Provider)(nil)
+	_ providers.Embedder    = (*Provider)(nil)
 )

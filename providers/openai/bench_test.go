@@ -83,7 +83,7 @@ func BenchmarkChunkDecode20(b *testing.B) {
 // BenchmarkChatBodyPatch is the in-place patching of a pass-through body.
 func BenchmarkChatBodyPatch(b *testing.B) {
 	p := &Provider{official: true}
-	req := &providers.ChatRequest{Raw: []byte(benchReq)}
+	req := &providers.ChatRequest{Original: providers.OpenAIOriginal([]byte(benchReq))}
 	t := providers.Target{Model: "gpt-4o-2024-08-06"}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -28,10 +28,10 @@ var (
 // in OpenAI's format is patched in place, so fields the gateway does not know
 // reach the upstream byte for byte; a translated request is encoded anew.
 func (p *Provider) chatBody(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
-	if req.Raw == nil {
+	if !req.Original.Is(providers.FormatOpenAIChat) {
 		return p.encodeChat(t, req, stream)
 	}
-	body, err := patchModel(req.Raw, t.Model)
+	body, err := patchModel(req.Original.Body, t.Model)
 	if err != nil {
 		return nil, err
 	}

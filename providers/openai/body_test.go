@@ -66,7 +66,7 @@ func TestChatBodyRaw(t *testing.T) {
 			`{"model":"gpt-4o","max_tokens":100}`},
 	}
 	for _, c := range cases {
-		req := &providers.ChatRequest{Raw: []byte(c.in)}
+		req := &providers.ChatRequest{Original: providers.OpenAIOriginal([]byte(c.in))}
 		got, err := p.chatBody(providers.Target{Model: c.model}, req, c.stream)
 		if err != nil {
 			t.Errorf("%s: %v", c.name, err)
@@ -75,7 +75,7 @@ func TestChatBodyRaw(t *testing.T) {
 		if string(got) != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
 		}
-		if string(req.Raw) != c.in {
+		if string(req.Original.Body) != c.in {
 			t.Errorf("%s: the client's bytes were modified", c.name)
 		}
 	}
@@ -84,7 +84,7 @@ func TestChatBodyRaw(t *testing.T) {
 func TestChatBodyRawNotAnObject(t *testing.T) {
 	p := &Provider{}
 	for _, raw := range []string{`[]`, `"x"`, ``} {
-		if _, err := p.chatBody(providers.Target{Model: "m"}, &providers.ChatRequest{Raw: []byte(raw)}, false); err == nil {
+		if _, err := p.chatBody(providers.Target{Model: "m"}, &providers.ChatRequest{Original: providers.OpenAIOriginal([]byte(raw))}, false); err == nil {
 			t.Errorf("%q: want an error", raw)
 		} else if e := asError(t, p.requestError(err)); e.Kind != providers.KindInvalidRequest {
 			t.Errorf("%q: kind %v", raw, e.Kind)
@@ -157,7 +157,7 @@ func TestChatBodyRepeatedMembers(t *testing.T) {
 		`{"model":"m","stream_options":{},"stream_options":null}`,
 		`{"model":"m","max_tokens":1,"max_tokens":100000}`,
 	} {
-		_, err := p.chatBody(providers.Target{Model: "mapped"}, &providers.ChatRequest{Raw: []byte(raw)}, false)
+		_, err := p.chatBody(providers.Target{Model: "mapped"}, &providers.ChatRequest{Original: providers.OpenAIOriginal([]byte(raw))}, false)
 		if e := asError(t, p.requestError(err)); err == nil || e.Kind != providers.KindInvalidRequest {
 			t.Errorf("%s: err = %v", raw, err)
 		}
@@ -167,7 +167,7 @@ func TestChatBodyRepeatedMembers(t *testing.T) {
 		`{"model":"m","messages":[{"role":"user","content":"model"}],"metadata":{"model":"x"}}`,
 		`{"model":"m","messages":[{"role":"user","content":"caf\u00e9 \"model\""}]}`,
 	} {
-		if _, err := p.chatBody(providers.Target{Model: "mapped"}, &providers.ChatRequest{Raw: []byte(raw)}, false); err != nil {
+		if _, err := p.chatBody(providers.Target{Model: "mapped"}, &providers.ChatRequest{Original: providers.OpenAIOriginal([]byte(raw))}, false); err != nil {
 			t.Errorf("%s: %v", raw, err)
 		}
 	}

@@ -95,7 +95,7 @@ func FuzzChatBody(f *testing.F) {
 			return // the handler only hands over bodies that decoded as an object
 		}
 		p := &Provider{official: true}
-		body, err := p.chatBody(providers.Target{Model: model}, &providers.ChatRequest{Raw: raw}, stream)
+		body, err := p.chatBody(providers.Target{Model: model}, &providers.ChatRequest{Original: providers.OpenAIOriginal(raw)}, stream)
 		if err != nil {
 			return
 		}

@@ -74,7 +74,7 @@ func chatRequest(t testing.TB, raw string) *providers.ChatRequest {
 	if err := json.Unmarshal([]byte(raw), req); err != nil {
 		t.Fatal(err)
 	}
-	req.Raw = []byte(raw)
+	req.Original = providers.OpenAIOriginal([]byte(raw))
 	return req
 }
 

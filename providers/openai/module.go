@@ -120,10 +120,12 @@ func (p *Provider) Base() *providers.Config { return &p.Config }
 
 // Interface guards.
 var (
-	_ caddy.Provisioner     = (*OpenAI)(nil)
-	_ caddy.CleanerUpper    = (*OpenAI)(nil)
-	_ caddyfile.Unmarshaler = (*OpenAI)(nil)
-	_ providers.Provider    = (*OpenAI)(nil)
+	_ caddy.Provisioner        = (*OpenAI)(nil)
+	_ caddy.CleanerUpper       = (*OpenAI)(nil)
+	_ caddyfile.Unmarshaler    = (*OpenAI)(nil)
+	_ providers.Provider       = (*OpenAI)(nil)
+	_ providers.Embedder       = (*OpenAI)(nil)
+	_ providers.ImageGenerator = (*OpenAI)(nil)
 
 	_ caddy.Provisioner     = (*Compatible)(nil)
 	_ caddy.CleanerUpper    = (*Compatible)(nil)

@@ -15,8 +15,8 @@ import (
 
 func TestModulesRegistered(t *testing.T) {
 	for id, want := range map[string]any{
-		"http.handlers.ai_backends.providers.openai":            &OpenAI{},
-		"http.handlers.ai_backends.providers.openai_compatible": &Compatible{},
+		"http.ai_backends.providers.openai":            &OpenAI{},
+		"http.ai_backends.providers.openai_compatible": &Compatible{},
 	} {
 		info, err := caddy.GetModule(id)
 		if err != nil {

@@ -77,7 +77,7 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 			if got := rec.Last().Header.Get("Helicone-Auth"); got != "Bearer "+echoBearerToken {
 				t.Fatalf("the fake did not receive the header: %q", got)
 			}
-			_, err = p.Embeddings(context.Background(), tgt, &providers.EmbeddingRequest{Model: "e", Input: providers.EmbeddingInput{Texts: []string{"x"}}})
+			_, err = p.(providers.Embedder).Embeddings(context.Background(), tgt, &providers.EmbeddingRequest{Model: "e", Input: providers.EmbeddingInput{Texts: []string{"x"}}})
 			assertScrubbed(t, err, secrets...)
 
 			s, err := p.ChatStream(context.Background(), tgt, chatRequest(t, `{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"x"}]}`))

@@ -12,7 +12,7 @@ import (
 )
 
 func TestModuleRegistered(t *testing.T) {
-	info, err := caddy.GetModule("http.handlers.ai_backends.providers.sim")
+	info, err := caddy.GetModule("http.ai_backends.providers.sim")
 	if err != nil {
 		t.Fatal(err)
 	}

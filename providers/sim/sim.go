@@ -160,8 +160,10 @@ func (p *Provider) Cleanup() error {
 
 // Interface guards
 var (
-	_ providers.Provider    = (*Provider)(nil)
-	_ caddy.Provisioner     = (*Provider)(nil)
-	_ caddy.CleanerUpper    = (*Provider)(nil)
-	_ caddyfile.Unmarshaler = (*Provider)(nil)
+	_ providers.Provider       = (*Provider)(nil)
+	_ providers.Embedder       = (*Provider)(nil)
+	_ providers.ImageGenerator = (*Provider)(nil)
+	_ caddy.Provisioner        = (*Provider)(nil)
+	_ caddy.CleanerUpper       = (*Provider)(nil)
+	_ caddyfile.Unmarshaler    = (*Provider)(nil)
 )

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
+	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
 
 // outMessage is a Message object as the gateway writes it to Anthropic
@@ -69,7 +70,7 @@ func EncodeMessagesResponse(resp *providers.ChatResponse, model string) []byte {
 			}
 			for _, tc := range ch.Message.ToolCalls {
 				out.Content = append(out.Content, outBlock{Type: "tool_use", ID: toolUseID(tc.ID),
-					Name: tc.Function.Name, Input: toolInput(tc.Function.Arguments)})
+					Name: tc.Function.Name, Input: wire.ToolInput(tc.Function.Arguments)})
 			}
 		}
 	} else {
@@ -77,7 +78,7 @@ func EncodeMessagesResponse(resp *providers.ChatResponse, model string) []byte {
 	}
 	stop := stopReason(finish, len(out.Content) > 0 && out.Content[len(out.Content)-1].Type == "tool_use")
 	out.StopReason = &stop
-	b, _ := marshal(out)
+	b, _ := wire.Marshal(out)
 	return b
 }
 

@@ -6,22 +6,23 @@ import (
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
+	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
 
 func TestParseMessagesRequestGolden(t *testing.T) {
-	for _, name := range casesIn(t, "inbound_request") {
+	for _, name := range casesIn(t, "request") {
 		t.Run(name, func(t *testing.T) {
-			req, err := ParseMessagesRequest(readTestdata(t, "inbound_request/"+name+".json"))
+			req, err := ParseMessagesRequest(readTestdata(t, "request/"+name+".json"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "inbound_request/"+name+".golden.json", []byte(mustJSON(t, req)))
+			golden(t, "request/"+name+".golden.json", []byte(mustJSON(t, req)))
 		})
 	}
 }
 
 func TestParseMessagesRequestMapping(t *testing.T) {
-	req, err := ParseMessagesRequest(readTestdata(t, "inbound_request/sdk_agent_loop.json"))
+	req, err := ParseMessagesRequest(readTestdata(t, "request/sdk_agent_loop.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,11 +100,11 @@ func TestParseMessagesRequestErrors(t *testing.T) {
 // TestInboundOutboundRoundTrip: an Anthropic request parsed into the unified
 // form and translated back reaches Claude with the same turns.
 func TestInboundOutboundRoundTrip(t *testing.T) {
-	req, err := ParseMessagesRequest(readTestdata(t, "inbound_request/sdk_agent_loop.json"))
+	req, err := ParseMessagesRequest(readTestdata(t, "request/sdk_agent_loop.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := ToAnthropic(req, Options{Model: "claude-x", Stream: true})
+	out, err := wire.ToAnthropic(req, wire.Options{Model: "claude-x", Stream: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,13 +124,13 @@ func TestInboundOutboundRoundTrip(t *testing.T) {
 }
 
 func TestEncodeMessagesResponseGolden(t *testing.T) {
-	for _, name := range casesIn(t, "inbound_response") {
+	for _, name := range casesIn(t, "response") {
 		t.Run(name, func(t *testing.T) {
 			var resp providers.ChatResponse
-			if err := json.Unmarshal(readTestdata(t, "inbound_response/"+name+".json"), &resp); err != nil {
+			if err := json.Unmarshal(readTestdata(t, "response/"+name+".json"), &resp); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "inbound_response/"+name+".golden.json", EncodeMessagesResponse(&resp, "public-model"))
+			golden(t, "response/"+name+".golden.json", EncodeMessagesResponse(&resp, "public-model"))
 		})
 	}
 }

@@ -6,22 +6,23 @@ import (
 	"strconv"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
+	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
 
 // inRequest is a Messages API request as a client (the official SDK) sends it.
 type inRequest struct {
-	Model         *string         `json:"model"`
-	MaxTokens     *int            `json:"max_tokens"`
-	Messages      *[]inMessage    `json:"messages"`
-	System        json.RawMessage `json:"system"`
-	StopSequences []string        `json:"stop_sequences"`
-	Temperature   *float64        `json:"temperature"`
-	TopP          *float64        `json:"top_p"`
-	TopK          *int            `json:"top_k"`
-	Metadata      *wireMetadata   `json:"metadata"`
-	Tools         []wireTool      `json:"tools"`
-	ToolChoice    *wireToolChoice `json:"tool_choice"`
-	Stream        bool            `json:"stream"`
+	Model         *string          `json:"model"`
+	MaxTokens     *int             `json:"max_tokens"`
+	Messages      *[]inMessage     `json:"messages"`
+	System        json.RawMessage  `json:"system"`
+	StopSequences []string         `json:"stop_sequences"`
+	Temperature   *float64         `json:"temperature"`
+	TopP          *float64         `json:"top_p"`
+	TopK          *int             `json:"top_k"`
+	Metadata      *wire.Metadata   `json:"metadata"`
+	Tools         []wire.Tool      `json:"tools"`
+	ToolChoice    *wire.ToolChoice `json:"tool_choice"`
+	Stream        bool             `json:"stream"`
 }
 
 type inMessage struct {
@@ -44,7 +45,8 @@ type inMessage struct {
 // What the unified format cannot carry is left out here (thinking and
 // redacted_thinking blocks, documents, Files API images, server tools,
 // cache_control, images inside tool results and their is_error flag, the
-// thinking setting); WithNativeBody keeps all of it for an Anthropic upstream.
+// thinking setting); the request's Original keeps all of it for an Anthropic
+// upstream.
 // Errors are *providers.Error of KindInvalidRequest naming the field.
 func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
 	var in inRequest
@@ -107,7 +109,7 @@ func parseSystem(raw json.RawMessage) (providers.Content, error) {
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return providers.Content{}, nil
 	}
-	var blocks []wireBlock
+	var blocks []wire.Block
 	if raw[0] == '"' {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
@@ -123,7 +125,7 @@ func parseSystem(raw json.RawMessage) (providers.Content, error) {
 
 // textParts keeps the text blocks: one becomes plain text, several become
 // text parts (no separator is invented between them).
-func textParts(blocks []wireBlock) providers.Content {
+func textParts(blocks []wire.Block) providers.Content {
 	var parts []providers.ContentPart
 	for _, b := range blocks {
 		if b.Type == "text" && b.Text != "" {
@@ -140,7 +142,7 @@ func textParts(blocks []wireBlock) providers.Content {
 }
 
 // parseContent reads a message's content: a string or an array of blocks.
-func parseContent(raw json.RawMessage, i int) ([]wireBlock, error) {
+func parseContent(raw json.RawMessage, i int) ([]wire.Block, error) {
 	raw = bytes.TrimSpace(raw)
 	field := "messages." + strconv.Itoa(i) + ".content"
 	switch {
@@ -151,9 +153,9 @@ func parseContent(raw json.RawMessage, i int) ([]wireBlock, error) {
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return nil, invalid(field, "%s: %v", field, err)
 		}
-		return []wireBlock{{Type: "text", Text: s}}, nil
+		return []wire.Block{{Type: "text", Text: s}}, nil
 	}
-	var blocks []wireBlock
+	var blocks []wire.Block
 	if err := json.Unmarshal(raw, &blocks); err != nil {
 		return nil, invalid(field, "%s: must be a string or an array of content blocks", field)
 	}

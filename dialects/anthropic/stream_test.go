@@ -173,7 +173,7 @@ func TestStreamEncoderEdgeCases(t *testing.T) {
 // unified chunks and encoded back carries the same text, tool calls, stop
 // reason and usage.
 func TestStreamTranslatorEncoderRoundTrip(t *testing.T) {
-	chunks, _, err := translateAll(t, readTestdata(t, "stream/tool_use.sse"))
+	chunks, _, err := translateAll(t, readTestdata(t, "../../../providers/anthropic/testdata/stream/tool_use.sse"))
 	if err != nil {
 		t.Fatal(err)
 	}

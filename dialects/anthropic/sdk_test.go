@@ -49,7 +49,7 @@ func (g *sdkGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !req.Stream {
 		var resp providers.ChatResponse
-		if err := json.Unmarshal(readTestdata(g.t, "inbound_response/tools_gemini_stop.json"), &resp); err != nil {
+		if err := json.Unmarshal(readTestdata(g.t, "response/tools_gemini_stop.json"), &resp); err != nil {
 			g.t.Error(err)
 		}
 		resp.Usage.CacheWriteTokens = 5

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
+	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
 
 // appendInbound appends the unified messages for one Anthropic turn.
@@ -47,7 +48,7 @@ func appendInbound(msgs []providers.Message, m inMessage, i int) ([]providers.Me
 				}
 			case "tool_use":
 				calls = append(calls, providers.ToolCall{ID: b.ID, Type: "function",
-					Function: providers.FunctionCall{Name: b.Name, Arguments: argumentsJSON(b.Input)}})
+					Function: providers.FunctionCall{Name: b.Name, Arguments: wire.ArgumentsJSON(b.Input)}})
 			}
 		}
 		if len(parts) > 0 || len(calls) > 0 {
@@ -72,12 +73,12 @@ func partsContent(parts []providers.ContentPart) providers.Content {
 }
 
 // imageURL renders an image source as an OpenAI image URL.
-func imageURL(src *wireSource) (string, bool) {
+func imageURL(src *wire.Source) (string, bool) {
 	switch {
 	case src == nil:
 		return "", false
 	case src.Type == "base64" && src.Data != "":
-		return dataURL(src.MediaType, src.Data), true
+		return wire.DataURL(src.MediaType, src.Data), true
 	case src.Type == "url" && src.URL != "":
 		return src.URL, true
 	}
@@ -95,7 +96,7 @@ func toolResultContent(raw json.RawMessage) providers.Content {
 		_ = json.Unmarshal(raw, &s)
 		return providers.TextContent(s)
 	}
-	var blocks []wireBlock
+	var blocks []wire.Block
 	if json.Unmarshal(raw, &blocks) != nil {
 		return providers.Content{}
 	}
@@ -104,7 +105,7 @@ func toolResultContent(raw json.RawMessage) providers.Content {
 
 // inboundTools keeps client tools; Anthropic's server tools (web search,
 // code execution, …: a versioned type) have no unified form.
-func inboundTools(tools []wireTool) []providers.Tool {
+func inboundTools(tools []wire.Tool) []providers.Tool {
 	var out []providers.Tool
 	for _, t := range tools {
 		if t.Type != "" && t.Type != "custom" {
@@ -118,7 +119,7 @@ func inboundTools(tools []wireTool) []providers.Tool {
 
 // inboundToolChoice maps tool_choice; it is set only when tools remain, as
 // OpenAI rejects a tool_choice without tools.
-func inboundToolChoice(req *providers.ChatRequest, tc *wireToolChoice) error {
+func inboundToolChoice(req *providers.ChatRequest, tc *wire.ToolChoice) error {
 	if tc == nil {
 		return nil
 	}

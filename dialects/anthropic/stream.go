@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
+	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
 
 // StreamEncoder turns unified chunks into Anthropic's server-sent events for
@@ -195,7 +196,7 @@ type deltaBody struct {
 }
 
 func (e *StreamEncoder) write(name string, v any) {
-	data, err := marshal(v)
+	data, err := wire.Marshal(v)
 	if err != nil { // cannot happen for these types; never send a broken event
 		return
 	}

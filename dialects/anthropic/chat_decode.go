@@ -1,0 +1,21 @@
+package anthropic
+
+import (
+	"net/http"
+
+	"github.com/sira-ai/caddy-ai-backends/dialects"
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// DecodeChat translates a Messages body into the unified request; the body
+// and the client's anthropic-beta values stay in req.Original, so an
+// Anthropic upstream gets them with the least change.
+func DecodeChat(body []byte, r *http.Request) (*providers.ChatRequest, dialects.ChatWriter, *providers.Error) {
+	req, err := ParseMessagesRequest(body)
+	if err != nil {
+		return nil, nil, providers.Classify(err)
+	}
+	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: body,
+		Beta: r.Header.Values("anthropic-beta")}
+	return req, ChatWriter{}, nil
+}

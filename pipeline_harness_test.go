@@ -1,0 +1,80 @@
+package aibackends
+
+// The in-process harness for request-path tests: a Handler provisioned
+// from JSON (as Caddy would, minus the server) in front of the fakes in
+// internal/fakeupstream or the simulator, driven through ServeHTTP with
+// httptest. integration/ keeps what needs a real Caddy: the Caddyfile,
+// reloads, the admin API and the SDK runs.
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/caddyserver/caddy/v2"
+	"go.uber.org/zap"
+)
+
+// pipeHandler provisions a handler from its JSON config; it is cleaned up
+// when the test ends. Logs are dropped.
+func pipeHandler(t testing.TB, config string) *Handler {
+	t.Helper()
+	pipeQuietCaddy(t)
+	var h Handler
+	if err := json.Unmarshal([]byte(config), &h); err != nil {
+		t.Fatalf("config: %v\n%s", err, config)
+	}
+	ctx, cancel := caddy.NewContext(caddy.ActiveContext())
+	t.Cleanup(cancel)
+	if err := h.Provision(ctx); err != nil {
+		t.Fatalf("provision: %v", err)
+	}
+	t.Cleanup(func() { _ = h.Cleanup() })
+	if err := h.Validate(); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	h.logger, h.auditLog = zap.NewNop(), zap.NewNop()
+	return &h
+}
+
+var pipeQuiet sync.Once
+
+// pipeQuietCaddy loads an empty config that logs errors only, so handlers
+// provisioned in its context do not log their provisioning.
+func pipeQuietCaddy(t testing.TB) {
+	pipeQuiet.Do(func() {
+		cfg := []byte(`{"admin":{"disabled":true},"logging":{"logs":{"default":{"level":"ERROR"}}}}`)
+		if err := caddy.Load(cfg, true); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// pipeDo sends one request through the handler; header holds name, value
+// pairs.
+func pipeDo(t testing.TB, h *Handler, method, path, body string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(method, path, bytes.NewReader([]byte(body)))
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	if err := h.ServeHTTP(w, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// pipeChat is a chat request body for model.
+func pipeChat(model string, stream bool) string {
+	b, _ := json.Marshal(map[string]any{
+		"model": model, "stream": stream,
+		"messages": []map[string]string{{"role": "user", "content": "hello"}},
+	})
+	return string(b)
+}
