@@ -84,11 +84,11 @@ var quiet sync.Once
 // so that handlers provisioned in its context (caddy.ActiveContext) do not
 // drown the figures in provisioning logs. Without a config, a context
 // logs everything to stderr with a development logger.
-func quietCaddy(b *testing.B) {
+func quietCaddy(tb testing.TB) {
 	quiet.Do(func() {
 		cfg := []byte(`{"admin":{"disabled":true},"logging":{"logs":{"default":{"level":"ERROR"}}}}`)
 		if err := caddy.Load(cfg, true); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	})
 }

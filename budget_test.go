@@ -3,7 +3,6 @@ package aibackends
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -17,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -82,26 +80,12 @@ func (u *heldUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // tokens) and one client key with the given limits (JSON fields).
 func keyedHandler(t *testing.T, up http.Handler, limits string, top ...string) (*Handler, *observer.ObservedLogs) {
 	t.Helper()
-	quietCaddyT(t)
 	srv := httptest.NewServer(up)
 	t.Cleanup(srv.Close)
-	cfg := fmt.Sprintf(`{
+	h := pipeHandler(t, fmt.Sprintf(`{
 		"providers":[{"type":"openai_compatible","name":"up","base_url":%q,"models":["m"],
 			"model_overrides":{"m":{"max_output":4096,"input":0,"output":100}}}],
-		"client_keys":[{"key":%q%s}]%s}`, srv.URL+"/v1", testClientKey, limits, strings.Join(top, ""))
-	var h Handler
-	if err := json.Unmarshal([]byte(cfg), &h); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := caddy.NewContext(caddy.ActiveContext())
-	t.Cleanup(cancel)
-	if err := h.Provision(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = h.Cleanup() })
+		"client_keys":[{"key":%q%s}]%s}`, srv.URL+"/v1", testClientKey, limits, strings.Join(top, "")))
 	// The key's buckets and budget period run on a clock that stands
 	// still: a loaded machine cannot refill a bucket mid-test.
 	ring, err := security.NewKeyring([]security.ClientKeyConfig{keyConfig(h.ClientKeys[0])}, testclock.New().Now)
@@ -112,22 +96,12 @@ func keyedHandler(t *testing.T, up http.Handler, limits string, top ...string) (
 	core, logs := observer.New(zapcore.InfoLevel)
 	h.logger = zap.NewNop()
 	h.auditLog = zap.New(core)
-	return &h, logs
+	return h, logs
 }
 
 func keyConfig(k ClientKey) security.ClientKeyConfig {
 	return security.ClientKeyConfig{Key: k.Key, TokensPerMinute: k.TokensPerMinute,
 		BudgetUSD: k.BudgetUSD, BudgetPeriod: time.Duration(k.BudgetPeriod)}
-}
-
-// quietCaddyT is quietCaddy for tests.
-func quietCaddyT(t *testing.T) {
-	quiet.Do(func() {
-		cfg := []byte(`{"admin":{"disabled":true},"logging":{"logs":{"default":{"level":"ERROR"}}}}`)
-		if err := caddy.Load(cfg, true); err != nil {
-			t.Fatal(err)
-		}
-	})
 }
 
 func chatRequest(ctx context.Context, body string) *http.Request {

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/caddyserver/caddy/v2"
@@ -21,7 +20,7 @@ import (
 // when the test ends. Logs are dropped.
 func pipeHandler(t testing.TB, config string) *Handler {
 	t.Helper()
-	pipeQuietCaddy(t)
+	quietCaddy(t)
 	var h Handler
 	if err := json.Unmarshal([]byte(config), &h); err != nil {
 		t.Fatalf("config: %v\n%s", err, config)
@@ -37,19 +36,6 @@ func pipeHandler(t testing.TB, config string) *Handler {
 	}
 	h.logger, h.auditLog = zap.NewNop(), zap.NewNop()
 	return &h
-}
-
-var pipeQuiet sync.Once
-
-// pipeQuietCaddy loads an empty config that logs errors only, so handlers
-// provisioned in its context do not log their provisioning.
-func pipeQuietCaddy(t testing.TB) {
-	pipeQuiet.Do(func() {
-		cfg := []byte(`{"admin":{"disabled":true},"logging":{"logs":{"default":{"level":"ERROR"}}}}`)
-		if err := caddy.Load(cfg, true); err != nil {
-			t.Fatal(err)
-		}
-	})
 }
 
 // pipeDo sends one request through the handler; header holds name, value
