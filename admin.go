@@ -149,9 +149,9 @@ type keyStatus struct {
 	// BackoffLevel counts the rests in a row: the rest is 1m << (level-1), at most 1h.
 	BackoffLevel int        `json:"backoff_level,omitempty"`
 	NotAfter     *time.Time `json:"not_after,omitempty"`
-	Requests    int64      `json:"requests"`
-	Errors      int64      `json:"errors"`
-	LastUse     *time.Time `json:"last_use,omitempty"`
+	Requests     int64      `json:"requests"`
+	Errors       int64      `json:"errors"`
+	LastUse      *time.Time `json:"last_use,omitempty"`
 }
 
 type deploymentStatus struct {

@@ -176,7 +176,9 @@ func (h *Handler) callOnce(ctx context.Context, d *deployment, key *upstreamKey,
 	}
 	h.keyOutcome(d.up, key, e, now)
 	// A closure: the gauge must show the state after this outcome, not before.
-	defer func() { metrics.SetBreakerState(d.up.name, d.metricID(), metrics.BreakerValue(st.brk.State().String())) }()
+	defer func() {
+		metrics.SetBreakerState(d.up.name, d.metricID(), metrics.BreakerValue(st.brk.State().String()))
+	}()
 	switch {
 	case e == nil:
 		st.brk.Success()
