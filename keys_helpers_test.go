@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/caddyserver/caddy/v2"
-	"go.uber.org/zap"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -80,7 +79,7 @@ var quietTests sync.Once
 
 // provisionTestHandler provisions a handler from JSON as Caddy would, with
 // its clock replaced by clock (nil: the real clock), and cleans it up at
-// the end of the test.
+// the end of the test. Logs go to Caddy's default logger, at level ERROR.
 func provisionTestHandler(t *testing.T, cfg string, clock *testclock.Clock) *Handler {
 	t.Helper()
 	quietTests.Do(func() {
@@ -93,6 +92,9 @@ func provisionTestHandler(t *testing.T, cfg string, clock *testclock.Clock) *Han
 	if err := json.Unmarshal([]byte(cfg), h); err != nil {
 		t.Fatal(err)
 	}
+	if clock != nil {
+		h.now = clock.Now
+	}
 	ctx, cancel := caddy.NewContext(caddy.ActiveContext())
 	t.Cleanup(cancel)
 	if err := h.Provision(ctx); err != nil {
@@ -102,11 +104,6 @@ func provisionTestHandler(t *testing.T, cfg string, clock *testclock.Clock) *Han
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = h.Cleanup() })
-	h.logger = zap.NewNop()
-	h.auditLog = zap.NewNop()
-	if clock != nil {
-		h.now = clock.Now
-	}
 	return h
 }
 
