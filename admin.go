@@ -19,7 +19,8 @@ func init() {
 }
 
 // Admin serves the gateway's live status on Caddy's admin endpoint:
-// GET /ai_backends/status and POST /ai_backends/breakers/<deployment>/reset.
+// GET /ai_backends/status, POST /ai_backends/breakers/<deployment>/reset
+// and POST /ai_backends/keys/<fingerprint>/enable.
 // It reads the pooled state, so it sees every running ai_backends handler.
 type Admin struct{}
 
@@ -36,6 +37,7 @@ func (a Admin) Routes() []caddy.AdminRoute {
 	return []caddy.AdminRoute{
 		{Pattern: "/ai_backends/status", Handler: caddy.AdminHandlerFunc(a.status)},
 		{Pattern: "/ai_backends/breakers/", Handler: caddy.AdminHandlerFunc(a.resetBreaker)},
+		{Pattern: "/ai_backends/keys/", Handler: caddy.AdminHandlerFunc(a.enableKey)},
 	}
 }
 
@@ -81,11 +83,21 @@ func (a Admin) resetBreaker(w http.ResponseWriter, r *http.Request) error {
 		return caddy.APIError{HTTPStatus: http.StatusNotFound, Err: fmt.Errorf("use POST /ai_backends/breakers/<provider>/<model>/reset")}
 	}
 	found := 0
+	reset := func(ds *deploymentState) {
+		ds.brk.Reset()
+		ds.unhealthy.Store(false)
+		found++
+	}
 	states.Range(func(_, value any) bool {
-		if ds, ok := value.(*deploymentState); ok && ds.id == id {
-			ds.brk.Reset()
-			ds.unhealthy.Store(false)
-			found++
+		switch v := value.(type) {
+		case *deploymentState:
+			if v.id == id {
+				reset(v)
+			}
+		case *unlistedModels:
+			if ds := v.find(id); ds != nil {
+				reset(ds)
+			}
 		}
 		return true
 	})
@@ -121,15 +133,25 @@ type providerStatus struct {
 	Region  string      `json:"region,omitempty"`
 	Models  []string    `json:"models"`
 	Keys    []keyStatus `json:"keys"`
+	// UnlistedModels are the "provider/<model>" addresses of models the
+	// config does not list, each with its own breaker, most recent first
+	// (at most unlistedCapacity; older ones start fresh).
+	UnlistedModels []deploymentStatus `json:"unlisted_models"`
 }
 
 type keyStatus struct {
-	Fingerprint string     `json:"fingerprint"`
-	State       string     `json:"state"` // active, disabled, expired, cooling_down
-	NotAfter    *time.Time `json:"not_after,omitempty"`
-	Requests    int64      `json:"requests"`
-	Errors      int64      `json:"errors"`
-	LastUse     *time.Time `json:"last_use,omitempty"`
+	Fingerprint string `json:"fingerprint"`
+	// State is active, resting (after a 401, until next_probe), probing
+	// (its rest is over: the next request tries it), expired or cooling_down.
+	State string `json:"state"`
+	// NextProbe is when a resting key is tried again.
+	NextProbe *time.Time `json:"next_probe,omitempty"`
+	// BackoffLevel counts the rests in a row: the rest is 1m << (level-1), at most 1h.
+	BackoffLevel int        `json:"backoff_level,omitempty"`
+	NotAfter     *time.Time `json:"not_after,omitempty"`
+	Requests     int64      `json:"requests"`
+	Errors       int64      `json:"errors"`
+	LastUse      *time.Time `json:"last_use,omitempty"`
 }
 
 type deploymentStatus struct {
@@ -166,6 +188,12 @@ func (h *Handler) status() handlerStatus {
 		for _, k := range up.keys {
 			ps.Keys = append(ps.Keys, keyStatusOf(k, now))
 		}
+		ps.UnlistedModels = []deploymentStatus{}
+		for _, ds := range up.unlisted.list() {
+			ps.UnlistedModels = append(ps.UnlistedModels, deploymentStatusOf(&deployment{
+				id: ds.id, public: ds.model, upstream: up.cfg.UpstreamModel(ds.model), up: up, state: ds,
+			}))
+		}
 		st.Providers = append(st.Providers, ps)
 	}
 	ids := make([]string, 0, len(h.catalog.byID))
@@ -174,31 +202,36 @@ func (h *Handler) status() handlerStatus {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		d := h.catalog.byID[id]
-		snap := d.state.brk.Snapshot()
-		st.Deployments = append(st.Deployments, deploymentStatus{
-			ID: d.id, Provider: d.up.name, Model: d.public, UpstreamModel: d.upstream,
-			Region: d.up.cfg.Region, Weight: d.up.cfg.Weight,
-			Healthy:  snap.State != breaker.Open && !d.state.unhealthy.Load(),
-			InFlight: d.state.endpoint.InFlight(), Breaker: snap, Stats: d.state.stats.view(),
-		})
+		st.Deployments = append(st.Deployments, deploymentStatusOf(h.catalog.byID[id]))
 	}
 	st.Cache = h.cacheStatus()
 	st.SharedState = h.sharedStatus()
 	return st
 }
 
+func deploymentStatusOf(d *deployment) deploymentStatus {
+	snap := d.state.brk.Snapshot()
+	return deploymentStatus{
+		ID: d.id, Provider: d.up.name, Model: d.public, UpstreamModel: d.upstream,
+		Region: d.up.cfg.Region, Weight: d.up.cfg.Weight,
+		Healthy:  snap.State != breaker.Open && !d.state.unhealthy.Load(),
+		InFlight: d.state.endpoint.InFlight(), Breaker: snap, Stats: d.state.stats.view(),
+	}
+}
+
 func keyStatusOf(k *upstreamKey, now time.Time) keyStatus {
+	phase, next, level := k.state.health.view(now)
 	ks := keyStatus{
-		Fingerprint: k.Fingerprint, State: "active",
+		Fingerprint: k.Fingerprint, State: phase, BackoffLevel: level,
 		Requests: k.state.requests.Load(), Errors: k.state.errors.Load(),
 	}
+	if !next.IsZero() {
+		ks.NextProbe = &next
+	}
 	switch {
-	case k.state.disabled.Load():
-		ks.State = "disabled"
-	case !k.NotAfter.IsZero() && now.After(k.NotAfter):
+	case k.expired(now):
 		ks.State = "expired"
-	case k.state.cooldown.Load() > now.UnixNano():
+	case phase == keyActive && k.state.cooldown.Load() > now.UnixNano():
 		ks.State = "cooling_down"
 	}
 	if !k.NotAfter.IsZero() {

@@ -103,7 +103,9 @@ func (Handler) CaddyModule() caddy.ModuleInfo {
 func (h *Handler) Provision(ctx caddy.Context) error {
 	h.logger = ctx.Logger()
 	h.auditLog = h.logger.Named("audit")
-	h.now = time.Now
+	if h.now == nil { // tests inject their clock before Provision starts goroutines that read it
+		h.now = time.Now
+	}
 	h.started = h.now()
 	h.applyDefaults()
 	if err := metrics.Register(ctx.GetMetricsRegistry()); err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/sira-ai/caddy-ai-backends/metrics"
@@ -43,7 +42,7 @@ var errAttemptTimeout = errors.New("upstream attempt timed out")
 // errors with backoff (honouring Retry-After), then the next one is tried,
 // until one succeeds, an error must go to the client, or all failed.
 func (h *Handler) run(ctx context.Context, rec *record, p plan, do attemptFunc) *providers.Error {
-	var failures []string
+	var failed failures
 	var last *providers.Error
 	for i, d := range p.order {
 		if i > 0 && rec.deployment != nil {
@@ -55,14 +54,14 @@ func (h *Handler) run(ctx context.Context, rec *record, p plan, do attemptFunc) 
 		for try := 0; try <= retries; try++ {
 			if !d.state.brk.Allow() {
 				last = h.breakerRefusal(d)
-				failures = append(failures, d.id+": "+last.Message)
+				failed.add(d.id, last)
 				break
 			}
 			key, kerr := h.pickKey(d.up, h.now())
 			if kerr != nil {
 				d.state.brk.Release()
 				last = kerr
-				failures = append(failures, d.id+": "+kerr.Message)
+				failed.add(d.id, kerr)
 				break
 			}
 			rec.deployment, rec.keyFingerprint = d, key.Fingerprint
@@ -82,7 +81,7 @@ func (h *Handler) run(ctx context.Context, rec *record, p plan, do attemptFunc) 
 			if committed || e.Kind == providers.KindCanceled || ctx.Err() != nil {
 				return e
 			}
-			failures = append(failures, fmt.Sprintf("%s: %s", d.id, e.Message))
+			failed.add(d.id, e)
 			if !e.Fallback() {
 				return e
 			}
@@ -113,17 +112,10 @@ func (h *Handler) run(ctx context.Context, rec *record, p plan, do attemptFunc) 
 	if last != nil && len(p.order) <= 1 {
 		return last // one deployment: its own error says most
 	}
-	e := &providers.Error{
-		Kind: providers.KindUnavailable, Code: "all_providers_failed",
-		Message: "no provider could serve the request: " + strings.Join(failures, "; "),
+	if last != nil && len(failed.reasons) == 1 {
+		return last
 	}
-	if last != nil {
-		e.RetryAfter = last.RetryAfter
-		if len(failures) == 1 {
-			return last
-		}
-	}
-	return e
+	return failed.err(last)
 }
 
 // breakerRefusal explains why a deployment's breaker let nothing through:
@@ -139,9 +131,18 @@ func (h *Handler) breakerRefusal(d *deployment) *providers.Error {
 }
 
 // switchKey reports whether the failure belongs to the key rather than the
-// deployment: a rejected key (401/403) or a rate-limited one (429).
+// deployment: a rejected key (401) or a rate-limited one (429). A 403 is
+// about the model or feature asked for: another key would not change it.
 func switchKey(e *providers.Error) bool {
-	return e.Kind == providers.KindAuth || e.Kind == providers.KindPermission || e.Kind == providers.KindRateLimited
+	return e.Kind == providers.KindAuth || e.Kind == providers.KindRateLimited
+}
+
+// deploymentRefused reports whether the upstream refused this model or
+// feature (403): a failure of the deployment, which its breaker counts,
+// never of the key, so one tenant asking for a forbidden provider/<model>
+// takes nothing away from the provider's other models.
+func deploymentRefused(e *providers.Error) bool {
+	return e.Kind == providers.KindPermission && e.Upstream != 0
 }
 
 // callOnce performs one attempt and feeds its outcome to the breaker, the
@@ -174,7 +175,10 @@ func (h *Handler) callOnce(ctx context.Context, d *deployment, key *upstreamKey,
 		e = providers.Classify(err)
 	}
 	h.keyOutcome(d.up, key, e, now)
-	defer metrics.SetBreakerState(d.up.name, d.id, metrics.BreakerValue(st.brk.State().String()))
+	// A closure: the gauge must show the state after this outcome, not before.
+	defer func() {
+		metrics.SetBreakerState(d.up.name, d.metricID(), metrics.BreakerValue(st.brk.State().String()))
+	}()
 	switch {
 	case e == nil:
 		st.brk.Success()
@@ -185,7 +189,7 @@ func (h *Handler) callOnce(ctx context.Context, d *deployment, key *upstreamKey,
 		}
 		st.endpoint.Observe(observed, now)
 		key.state.endpoint.Observe(observed, now)
-	case e.BreakerFailure():
+	case e.BreakerFailure() || deploymentRefused(e):
 		st.brk.Failure()
 		st.stats.record(false, latency, 0, e.Kind.String(), now)
 	case e.Kind == providers.KindRateLimited && len(d.up.keys) <= 1:

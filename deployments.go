@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/caddyserver/caddy/v2"
 
@@ -21,6 +22,7 @@ type deployment struct {
 	upstream string // model name sent upstream (after model_map)
 	spec     catalog.Spec
 	known    bool // spec came from the built-in table or an override
+	unlisted bool // "provider/<model>" for a model the config does not list
 	up       *upstream
 	state    *deploymentState
 }
@@ -32,7 +34,10 @@ type upstream struct {
 	cfg      *providers.Config
 	keys     []*upstreamKey
 	keyPick  balance.Policy
-	catchAll *deploymentState // state for "provider/<unlisted model>"
+	unlisted *unlistedModels // state for each "provider/<unlisted model>"
+	// unlistedLabel is the one metric label of all unlisted models,
+	// "provider/*": their names are the client's choice, so unbounded.
+	unlistedLabel string
 }
 
 // upstreamKey is a resolved API key with its live state.
@@ -69,11 +74,9 @@ func (h *Handler) buildCatalog(provs []providers.Provider, bcfg breaker.Config) 
 		if err := h.acquireKeys(up); err != nil {
 			return nil, err
 		}
-		catchAll, err := h.acquireDeployment(up, "*", bcfg)
-		if err != nil {
+		if err := h.acquireUnlisted(up, bcfg); err != nil {
 			return nil, err
 		}
-		up.catchAll = catchAll
 		c.upstreams = append(c.upstreams, up)
 		c.byProvider[up.name] = up
 		for _, model := range cfg.Models {
@@ -142,7 +145,7 @@ func (h *Handler) acquireDeployment(up *upstream, model string, bcfg breaker.Con
 	key := "deployment:" + id + "@" + up.cfg.BaseURL
 	v, err := h.pool.load(key, func() (caddy.Destructor, error) {
 		return &deploymentState{
-			id: id, provider: up.name,
+			id: id, provider: up.name, model: model,
 			brk:      breaker.New(bcfg, nil),
 			endpoint: balance.NewEndpoint(up.cfg.Weight),
 		}, nil
@@ -163,8 +166,7 @@ func (h *Handler) acquireKeys(up *upstream) error {
 	}
 	up.keyPick = policy
 	for _, k := range up.cfg.Keys() {
-		key := "key:" + up.name + ":" + k.Fingerprint
-		v, err := h.pool.load(key, func() (caddy.Destructor, error) {
+		v, err := h.pool.load(keyPoolKey(up, k), func() (caddy.Destructor, error) {
 			return &keyState{provider: up.name, fingerprint: k.Fingerprint, endpoint: balance.NewEndpoint(1)}, nil
 		})
 		if err != nil {
@@ -173,6 +175,41 @@ func (h *Handler) acquireKeys(up *upstream) error {
 		up.keys = append(up.keys, &upstreamKey{Key: k, state: v.(*keyState)})
 	}
 	return nil
+}
+
+// keyPoolKey is the identity of a key's pooled state: everything that makes
+// it this key. The same secret with another not_after or sent to another
+// server is another key, so a key whose config changes starts fresh (an
+// operator who fixed a rejected key need not wait out its back-off).
+func keyPoolKey(up *upstream, k providers.Key) string {
+	notAfter := ""
+	if !k.NotAfter.IsZero() {
+		notAfter = k.NotAfter.UTC().Format(time.RFC3339Nano)
+	}
+	return "key:" + up.name + ":" + k.Fingerprint + ":" + notAfter + "@" + up.cfg.BaseURL
+}
+
+// acquireUnlisted takes the provider's pooled set of unlisted-model states.
+func (h *Handler) acquireUnlisted(up *upstream, bcfg breaker.Config) error {
+	v, err := h.pool.load("unlisted:"+up.name+"@"+up.cfg.BaseURL, func() (caddy.Destructor, error) {
+		return newUnlistedModels(up.name, unlistedCapacity), nil
+	})
+	if err != nil {
+		return err
+	}
+	up.unlisted = v.(*unlistedModels)
+	up.unlisted.configure(bcfg, up.cfg.Weight)
+	up.unlistedLabel = up.name + "/*"
+	return nil
+}
+
+// metricID is the deployment's label in metrics: its id, or "provider/*"
+// for every unlisted model.
+func (d *deployment) metricID() string {
+	if d.unlisted {
+		return d.up.unlistedLabel
+	}
+	return d.id
 }
 
 func (h *Handler) acquirePolicy(scope, name string) (balance.Policy, error) {
@@ -192,6 +229,8 @@ func (h *Handler) acquirePolicy(scope, name string) (balance.Policy, error) {
 // resolve finds the deployments for a requested model: a public name or
 // alias, or "provider/model" addressing one provider directly (any model
 // name, so an openai_compatible server's models need not all be listed).
+// Each unlisted model has its own state (breaker, statistics), kept in the
+// provider's bounded LRU.
 func (c *modelCatalog) resolve(model string) []*deployment {
 	if ds, ok := c.byModel[model]; ok {
 		return ds
@@ -213,6 +252,6 @@ func (c *modelCatalog) resolve(model string) []*deployment {
 	}
 	return []*deployment{{
 		id: model, public: model, upstream: up.cfg.UpstreamModel(rest),
-		spec: spec, known: known, up: up, state: up.catchAll,
+		spec: spec, known: known, unlisted: true, up: up, state: up.unlisted.get(rest),
 	}}
 }

@@ -21,6 +21,7 @@ var states = caddy.NewUsagePool()
 type deploymentState struct {
 	id       string // "provider/model", for the admin API
 	provider string
+	model    string // the public model name ("*" for no model in particular)
 	brk      *breaker.Breaker
 	endpoint *balance.Endpoint
 	stats    outcomeStats
@@ -35,7 +36,7 @@ type keyState struct {
 	provider    string
 	fingerprint string
 	endpoint    *balance.Endpoint
-	disabled    atomic.Bool // after a 401/403 from the upstream
+	health      keyHealth // resting after a 401 from the upstream
 	requests    atomic.Int64
 	errors      atomic.Int64
 	lastUse     atomic.Int64 // unix nanoseconds

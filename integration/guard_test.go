@@ -117,11 +117,11 @@ func TestUpstreamKeyRotationAfter401(t *testing.T) {
 		}
 	}
 	if bad != 1 {
-		t.Fatalf("the rejected key was used %d times; it must be taken out of use after its 401", bad)
+		t.Fatalf("the rejected key was used %d times; it must rest after its 401", bad)
 	}
 	_, status := g.get2999("/ai_backends/status")
-	if !strings.Contains(status, `"state":"disabled"`) || strings.Contains(status, badKey) {
-		t.Fatalf("status should show the disabled key by fingerprint only: %s", status)
+	if !strings.Contains(status, `"state":"resting","next_probe":`) || strings.Contains(status, badKey) {
+		t.Fatalf("status should show the resting key by fingerprint only: %s", status)
 	}
 	if logs := g.logText(); strings.Contains(logs, badKey) || strings.Contains(logs, goodKey) || !strings.Contains(logs, "upstream key disabled") {
 		t.Fatal("key handling log is wrong: a key leaked or the disable was not logged")
