@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/caddyserver/caddy/v2"
-
 	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -75,36 +73,15 @@ func (u *scriptedUpstream) count(key, model string) int {
 	return n
 }
 
-var quietTests sync.Once
-
 // provisionTestHandler provisions a handler from JSON as Caddy would, with
-// its clock replaced by clock (nil: the real clock), and cleans it up at
-// the end of the test. Logs go to Caddy's default logger, at level ERROR.
+// its clock replaced by clock (nil: the real clock).
 func provisionTestHandler(t *testing.T, cfg string, clock *testclock.Clock) *Handler {
 	t.Helper()
-	quietTests.Do(func() {
-		cfg := []byte(`{"admin":{"disabled":true},"logging":{"logs":{"default":{"level":"ERROR"}}}}`)
-		if err := caddy.Load(cfg, true); err != nil {
-			t.Fatal(err)
+	return pipeHandler(t, cfg, func(h *Handler) {
+		if clock != nil {
+			h.now = clock.Now
 		}
 	})
-	h := new(Handler)
-	if err := json.Unmarshal([]byte(cfg), h); err != nil {
-		t.Fatal(err)
-	}
-	if clock != nil {
-		h.now = clock.Now
-	}
-	ctx, cancel := caddy.NewContext(caddy.ActiveContext())
-	t.Cleanup(cancel)
-	if err := h.Provision(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = h.Cleanup() })
-	return h
 }
 
 // testReply is a decoded gateway answer.

@@ -17,13 +17,17 @@ import (
 )
 
 // pipeHandler provisions a handler from its JSON config; it is cleaned up
-// when the test ends. Logs are dropped.
-func pipeHandler(t testing.TB, config string) *Handler {
+// when the test ends. Logs are dropped. before, when given, runs before
+// Provision (to set a test clock: Provision starts goroutines reading it).
+func pipeHandler(t testing.TB, config string, before ...func(*Handler)) *Handler {
 	t.Helper()
 	quietCaddy(t)
 	var h Handler
 	if err := json.Unmarshal([]byte(config), &h); err != nil {
 		t.Fatalf("config: %v\n%s", err, config)
+	}
+	for _, f := range before {
+		f(&h)
 	}
 	ctx, cancel := caddy.NewContext(caddy.ActiveContext())
 	t.Cleanup(cancel)
