@@ -33,11 +33,12 @@ func readWithin(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, src i
 	if rc.SetReadDeadline(time.Now().Add(d)) == nil {
 		_, err := buf.ReadFrom(src)
 		if err == nil {
-			// Lift it again: on HTTP/1 the server goes on reading the
-			// connection to notice a client that leaves, and a deadline
-			// passing there would cancel the request in mid-answer. After
-			// a failure it stays, so that the server's draining of an
-			// unread body cannot wait on the slow client either.
+			// Lift it again: the deadline is for the body, and the answer
+			// may take far longer. (Go's HTTP/1 server clears it itself
+			// before it watches the connection for a client that leaves;
+			// the other protocols promise nothing.) After a failure it
+			// stays, so the server's draining of an unread body cannot
+			// wait on the slow client either.
 			_ = rc.SetReadDeadline(time.Time{})
 			return nil
 		}
