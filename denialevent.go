@@ -22,7 +22,7 @@ func denialEvent(d *security.Denial) string {
 		return metrics.EventDeniedModel
 	case security.CodeRequestTooLarge:
 		return metrics.EventDeniedTooLarge
-	case security.CodeInsufficientQuota:
+	case security.CodeInsufficientQuota, security.CodeBudgetReserved:
 		return metrics.EventDeniedBudget
 	case security.CodeAnomalousTraffic:
 		return metrics.EventDeniedAnomaly

@@ -6,7 +6,6 @@ package aibackends
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -36,11 +35,12 @@ type tenantHandler struct {
 // newTenantHandler provisions a handler from JSON, as Caddy would.
 func newTenantHandler(t *testing.T, cfg string) *tenantHandler {
 	t.Helper()
+	quietCaddy(t)
 	var h Handler
 	if err := json.Unmarshal([]byte(cfg), &h); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+	ctx, cancel := caddy.NewContext(caddy.ActiveContext())
 	t.Cleanup(cancel)
 	if err := h.Provision(ctx); err != nil {
 		t.Fatal(err)
@@ -258,6 +258,7 @@ func TestDenialEventForEveryDenial(t *testing.T) {
 		{&security.Denial{Status: 413, Type: security.DenialRateLimited, Code: security.CodeRequestTooLarge}, metrics.EventDeniedTooLarge},
 		{&security.Denial{Status: 429, Type: security.DenialRateLimited, Code: security.CodeRateLimited}, metrics.EventDeniedRateLimit},
 		{&security.Denial{Status: 429, Type: security.DenialBudgetExceeded, Code: security.CodeInsufficientQuota}, metrics.EventDeniedBudget},
+		{&security.Denial{Status: 429, Type: security.DenialBudgetExceeded, Code: security.CodeBudgetReserved}, metrics.EventDeniedBudget},
 		{&security.Denial{Status: 503, Type: codeSharedStateUnavailable, Code: codeSharedStateUnavailable}, metrics.EventDeniedSharedState},
 		// A denial with a code added later still lands on its reason.
 		{&security.Denial{Status: 429, Type: security.DenialBudgetExceeded, Code: "new_budget_code"}, metrics.EventDeniedBudget},
