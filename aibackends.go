@@ -43,6 +43,9 @@ type Handler struct {
 	Retry *RetryConfig `json:"retry,omitempty"`
 	// MaxBodySize of a request in bytes. Default: 10 MiB.
 	MaxBodySize int64 `json:"max_body_size,omitempty"`
+	// BodyReadTimeout bounds reading a request's body; a body that has not
+	// arrived by then is answered with 408. Default: 30s.
+	BodyReadTimeout caddy.Duration `json:"body_read_timeout,omitempty"`
 	// MaxMessages in one chat request. Default: 0 (no limit).
 	MaxMessages int `json:"max_messages,omitempty"`
 	// ClientKeys callers must present; none configured = open gateway.
@@ -229,6 +232,9 @@ func (h *Handler) Validate() error {
 	}
 	if h.MaxMessages < 0 {
 		return fmt.Errorf("max_messages must not be negative")
+	}
+	if h.BodyReadTimeout < 0 {
+		return fmt.Errorf("body_read_timeout must not be negative")
 	}
 	return nil
 }

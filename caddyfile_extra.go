@@ -26,6 +26,8 @@ func (h *Handler) unmarshalMore(d *caddyfile.Dispenser) error {
 		n, err := intArg(d)
 		h.KeyExpiryWarningDays = n
 		return err
+	case "body_read_timeout":
+		return durationArg(d, &h.BodyReadTimeout)
 	case "audit_prompts":
 		h.AuditPrompts = true
 		return nil

@@ -118,22 +118,27 @@ type modelObject struct {
 	OwnedBy string `json:"owned_by"`
 }
 
-// serveModels handles GET /v1/models from the configuration alone.
+// serveModels handles GET /v1/models from the configuration alone: the
+// public names and aliases the caller's key may use.
 func (h *Handler) serveModels(w http.ResponseWriter, r *http.Request, rec *record) {
 	list := struct {
 		Object string        `json:"object"`
 		Data   []modelObject `json:"data"`
 	}{Object: "list", Data: make([]modelObject, 0, len(h.catalog.publicNames))}
 	for _, name := range h.catalog.publicNames {
-		list.Data = append(list.Data, h.modelObject(name))
+		if h.modelAllowed(rec.clientKey, name) {
+			list.Data = append(list.Data, h.modelObject(name))
+		}
 	}
 	h.writeJSON(w, rec, nil, list)
 }
 
-// serveModel handles GET /v1/models/{id}; ids may contain '/'.
+// serveModel handles GET /v1/models/{id}; ids may contain '/'. A model the
+// caller's key may not use is answered like an unknown one (404), so the
+// answer does not tell which models or providers exist.
 func (h *Handler) serveModel(w http.ResponseWriter, r *http.Request, rec *record) {
 	id := rec.pathParams[0]
-	if len(h.catalog.resolve(id)) == 0 {
+	if !h.modelVisible(rec, id) {
 		h.writeError(w, rec.dialect, errNoDeployment(id))
 		return
 	}

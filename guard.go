@@ -88,9 +88,11 @@ func sorted(s []string) []string {
 // authenticate checks the caller's key before the body is read.
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rec *record) bool {
 	if h.keyring == nil {
+		security.MaskCredentials(r.Header)
 		return true
 	}
 	k := h.keyring.Lookup(security.KeyFromRequest(r.Header))
+	security.MaskCredentials(r.Header) // consumed: nothing after this may see it
 	if k == nil {
 		h.deny(w, rec, security.InvalidKeyDenial())
 		return false
@@ -100,7 +102,7 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rec *reco
 	if h.anomaly != nil {
 		if blocked, until, justBlocked := h.anomaly.Observe(rec.client); blocked {
 			if justBlocked {
-				metrics.IncSecurityEvent("anomaly_blocked")
+				metrics.IncSecurityEvent(metrics.EventAnomalyBlocked)
 				h.logger.Warn("client blocked for anomalous request rate",
 					zap.String("client_key", rec.client), zap.String("label", rec.clientLabel), zap.Time("until", until))
 			}
@@ -123,7 +125,7 @@ func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rec *record, mod
 	if k == nil {
 		return true
 	}
-	if !k.ModelAllowed(model) {
+	if !h.modelAllowed(k, model) {
 		h.deny(w, rec, security.ModelDenial(model))
 		return false
 	}
@@ -159,7 +161,7 @@ func (h *Handler) deny(w http.ResponseWriter, rec *record, d *security.Denial) {
 	if d.Type == security.DenialBudgetExceeded {
 		kind = providers.KindQuota
 	}
-	metrics.IncSecurityEvent("denied_" + d.Type)
+	metrics.IncSecurityEvent(denialEvent(d))
 	h.fail(w, rec, &providers.Error{Kind: kind, Status: d.Status, Code: d.Code, Message: d.Message, RetryAfter: d.RetryAfter})
 }
 

@@ -20,7 +20,8 @@ import (
 
 // record follows one request from arrival to the audit log and metrics.
 type record struct {
-	id             string
+	id             string // made by the gateway; X-Request-Id of the answer
+	clientID       string // the client's own X-Request-Id, sanitised, or ""
 	start          time.Time
 	endpoint       string
 	dialect        dialects.Dialect
@@ -59,12 +60,38 @@ type record struct {
 	headerValues [slotCount]string
 }
 
+// newRecord starts a request's record under an id the gateway makes: a
+// client's X-Request-Id is kept apart (clientID), so no client can choose,
+// reuse or forge the id that audit entries and logs are correlated by.
 func (h *Handler) newRecord(r *http.Request, spec *endpointSpec, params []string) *record {
-	id := r.Header.Get("X-Request-Id")
-	if id == "" || len(id) > 128 {
-		id = strconv.FormatUint(rand.Uint64(), 36)
+	return &record{
+		id: strconv.FormatUint(rand.Uint64(), 36), clientID: clientRequestID(r.Header.Get(hdrRequestID)),
+		start: h.now(), endpoint: spec.name, dialect: spec.dialect, pathParams: params, status: http.StatusOK,
 	}
-	return &record{id: id, start: h.now(), endpoint: spec.name, dialect: spec.dialect, pathParams: params, status: http.StatusOK}
+}
+
+// maxClientRequestID bounds the client's X-Request-Id kept in the audit log.
+const maxClientRequestID = 128
+
+// clientRequestID makes a client's X-Request-Id safe to log: printable
+// ASCII only (control characters could forge or split log lines in a
+// plain-text log), at most maxClientRequestID bytes. A clean id, the usual
+// case, is returned without copying.
+func clientRequestID(v string) string {
+	clean := len(v) <= maxClientRequestID
+	for i := 0; clean && i < len(v); i++ {
+		clean = v[i] >= 0x20 && v[i] < 0x7f
+	}
+	if clean {
+		return v
+	}
+	b := make([]byte, 0, min(len(v), maxClientRequestID))
+	for i := 0; i < len(v) && len(b) < maxClientRequestID; i++ {
+		if v[i] >= 0x20 && v[i] < 0x7f {
+			b = append(b, v[i])
+		}
+	}
+	return string(b)
 }
 
 func (rec *record) plan(p plan) { rec.decision = p.decision }
@@ -218,6 +245,7 @@ func (h *Handler) audit(rec *record, provider string, dur time.Duration) {
 	}
 	ce.Write(
 		zap.String("request_id", rec.id),
+		zap.String("client_request_id", rec.clientID),
 		zap.String("client_key", rec.client),
 		zap.String("client_label", rec.clientLabel),
 		zap.String("endpoint", rec.endpoint),

@@ -34,11 +34,15 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *pro
 		size = 4096
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size+1))
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, h.MaxBodySize))
+	timeout := h.bodyReadTimeout()
+	err := readWithin(w, r, buf, http.MaxBytesReader(w, r.Body, h.MaxBodySize), timeout)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return nil, tooLarge(h.MaxBodySize)
+		}
+		if err == errBodyTimedOut {
+			return nil, bodyTimedOut(timeout)
 		}
 		return nil, &providers.Error{Kind: providers.KindInvalidRequest, Code: "body_read_failed",
 			Message: "could not read the request body: " + err.Error()}

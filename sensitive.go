@@ -185,7 +185,7 @@ func (h *Handler) filterResponse(rec *record, resp *providers.ChatResponse) {
 	}
 	if n > 0 {
 		resp.Raw = nil // the upstream bytes hold the secret: re-encode
-		metrics.IncSecurityEvent("response_redacted")
+		metrics.IncSecurityEvent(metrics.EventResponseRedacted)
 		h.logger.Info("secret redacted from a model answer", zap.Int("findings", n), zap.String("request_id", rec.id))
 	}
 }
@@ -201,7 +201,7 @@ func (h *Handler) filterChunk(rec *record, c *providers.ChatChunk) {
 			if out, n := h.filter.RedactSecrets(*p); n > 0 {
 				c.Choices[i].Delta.Content = &out
 				c.Raw = nil
-				metrics.IncSecurityEvent("response_redacted")
+				metrics.IncSecurityEvent(metrics.EventResponseRedacted)
 			}
 		}
 	}

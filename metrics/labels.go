@@ -25,13 +25,31 @@ const (
 	CacheStale  = "stale"
 )
 
-// Security events for IncSecurityEvent.
+// Security events for IncSecurityEvent. The values are a stable interface
+// (dashboards and alerts match them); the README lists them.
 const (
-	EventRedacted       = "redacted"
-	EventBlocked        = "blocked"
-	EventAnomalyBlocked = "anomaly_blocked"
-	EventKeyDisabled    = "key_disabled"
+	EventRedacted         = "redacted"          // sensitive data replaced in a prompt
+	EventBlocked          = "blocked"           // a prompt refused for sensitive data
+	EventResponseRedacted = "response_redacted" // a secret removed from a model's answer
+	EventAnomalyBlocked   = "anomaly_blocked"   // a client key starts an anomaly block
+	EventKeyDisabled      = "key_disabled"      // an upstream key taken out of use
+
+	// Requests the client-key guard refused, one value per reason.
+	EventDeniedInvalidKey  = "denied_invalid_key"              // 401: no or unknown client key
+	EventDeniedModel       = "denied_model"                    // 403: model not on the key's allow-list
+	EventDeniedRateLimit   = "denied_rate_limit"               // 429: requests or tokens per minute
+	EventDeniedBudget      = "denied_budget"                   // 429: the key's budget is spent
+	EventDeniedTooLarge    = "denied_request_too_large"        // 413: more tokens than a minute allows
+	EventDeniedAnomaly     = "denied_anomaly"                  // 429: the key is in an anomaly block
+	EventDeniedSharedState = "denied_shared_state_unavailable" // 503: Redis down with fail_closed
 )
+
+// securityEventNames is every value IncSecurityEvent exports as itself.
+var securityEventNames = []string{
+	EventRedacted, EventBlocked, EventResponseRedacted, EventAnomalyBlocked, EventKeyDisabled,
+	EventDeniedInvalidKey, EventDeniedModel, EventDeniedRateLimit, EventDeniedBudget,
+	EventDeniedTooLarge, EventDeniedAnomaly, EventDeniedSharedState,
+}
 
 // Breaker gauge values for SetBreakerState. They order the states by
 // severity for dashboards, which is not breaker.State's numbering: convert

@@ -89,11 +89,10 @@ func IncError(kind string) {
 	single(&errorCounters, errorsTotal, token(kind)).Inc()
 }
 
-// IncSecurityEvent counts EventRedacted, EventBlocked, EventAnomalyBlocked
-// or EventKeyDisabled; anything else is counted as Other.
+// IncSecurityEvent counts one of the Event* values; anything else is
+// counted as Other.
 func IncSecurityEvent(event string) {
-	single(&securityCounters, securityEvents,
-		oneOf(event, EventRedacted, EventBlocked, EventAnomalyBlocked, EventKeyDisabled)).Inc()
+	single(&securityCounters, securityEvents, oneOf(event, securityEventNames...)).Inc()
 }
 
 // IncKeyRequest counts an upstream call made with the key whose

@@ -75,5 +75,11 @@ func (k *ClientKey) CapMaxTokens(requested int) int {
 	return max(requested, 0)
 }
 
-// ModelAllowed reports whether this key may use model.
+// ModelAllowed reports whether this key may use model, a public model name
+// or alias (or, for an unresolved name, the string as asked).
 func (k *ClientKey) ModelAllowed(model string) bool { return k.models.allows(model) }
+
+// AddressAllowed reports whether this key may address one provider directly
+// with addr ("provider/model"): only an allow-list entry naming that
+// provider admits it (see modelMatcher.allowsAddress).
+func (k *ClientKey) AddressAllowed(addr string) bool { return k.models.allowsAddress(addr) }

@@ -30,3 +30,27 @@ func bearerToken(v string) (string, bool) {
 	key := strings.TrimSpace(v[len(scheme):])
 	return key, key != ""
 }
+
+// credentialHeaders are the request headers that may carry a credential
+// for the gateway: the three KeyFromRequest reads, and Gemini's
+// x-goog-api-key, which a Gemini SDK pointed at the gateway sends.
+var credentialHeaders = [...]string{"Authorization", "X-Api-Key", "Api-Key", "X-Goog-Api-Key"}
+
+// Masked replaces a credential header's value once the key was read.
+const Masked = "REDACTED"
+
+// MaskCredentials overwrites, in place, the values of the request headers
+// that can carry a key, once the key was read from them: whatever reads the
+// request afterwards (a later handler, log_append, a placeholder such as
+// {http.request.header.x-api-key}) sees "REDACTED". The values are
+// overwritten rather than replaced, so this never allocates. Caddy's
+// access log is not reached this way: it logs a copy of the headers taken
+// before any handler runs (see the README for the log filter it needs).
+func MaskCredentials(h http.Header) {
+	for _, name := range credentialHeaders {
+		vs := h[name]
+		for i := range vs {
+			vs[i] = Masked
+		}
+	}
+}

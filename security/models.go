@@ -39,8 +39,9 @@ func newModelMatcher(patterns []string) (modelMatcher, error) {
 	return m, nil
 }
 
-// allows reports whether model is on the list. Matching is case-sensitive:
-// an allow-list must fail closed, so "GPT-4o" does not sneak past "gpt-4o".
+// allows reports whether the public model name or alias model is on the
+// list. Matching is case-sensitive: an allow-list must fail closed, so
+// "GPT-4o" does not sneak past "gpt-4o".
 func (m *modelMatcher) allows(model string) bool {
 	if m.all {
 		return true
@@ -50,6 +51,32 @@ func (m *modelMatcher) allows(model string) bool {
 	}
 	for _, p := range m.prefixes {
 		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// allowsAddress reports whether the list admits addr, a "provider/model"
+// address that picks one provider directly. Only an entry that names the
+// provider counts: "provider/model" exactly, or a wildcard whose prefix
+// starts with "provider/" ("provider/*", "provider/gpt-4*"). A wildcard
+// meant for public names ("sim*") must not admit "simp/<anything>" just
+// because the strings share a prefix. The list "*" (or none) admits all.
+func (m *modelMatcher) allowsAddress(addr string) bool {
+	if m.all {
+		return true
+	}
+	if _, ok := m.exact[addr]; ok {
+		return true
+	}
+	provider, _, ok := strings.Cut(addr, "/")
+	if !ok {
+		return false
+	}
+	for _, p := range m.prefixes {
+		if len(p) > len(provider) && p[len(provider)] == '/' && p[:len(provider)] == provider &&
+			strings.HasPrefix(addr, p) {
 			return true
 		}
 	}

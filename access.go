@@ -1,0 +1,28 @@
+package aibackends
+
+import "github.com/sira-ai/caddy-ai-backends/security"
+
+// modelAllowed decides a client key's model permission on what the name
+// resolves to, never on the raw string alone: a public model name or alias
+// is matched against the key's allow-list (wildcards included), while
+// anything else is a "provider/model" address, which only an entry naming
+// that provider admits ("provider/*" or the exact address). Otherwise a
+// list like "sim*" would also admit "simp/<anything>" on a provider whose
+// name happens to start with "sim".
+func (h *Handler) modelAllowed(k *security.ClientKey, model string) bool {
+	if k == nil {
+		return true
+	}
+	if _, public := h.catalog.byModel[model]; public {
+		return k.ModelAllowed(model)
+	}
+	return k.AddressAllowed(model)
+}
+
+// modelVisible tells whether GET /v1/models and /v1/models/{id} show model
+// to the caller of rec: it must resolve and the caller's key must be
+// allowed to use it, so a listing never reveals a model (or, through a
+// "provider/…" id, a provider name) the key cannot reach.
+func (h *Handler) modelVisible(rec *record, model string) bool {
+	return len(h.catalog.resolve(model)) > 0 && h.modelAllowed(rec.clientKey, model)
+}
