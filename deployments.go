@@ -20,7 +20,7 @@ type deployment struct {
 	id       string // "provider/model" with the public model name
 	public   string // model name clients use
 	upstream string // model name sent upstream (after model_map)
-	unlisted bool // "provider/<model>" for a model the config does not list
+	unlisted bool   // "provider/<model>" for a model the config does not list
 	up       *upstream
 	state    *deploymentState
 

@@ -30,11 +30,11 @@ type Spec struct {
 
 // Tokens are independent usage counters, each priced at its own rate.
 type Tokens struct {
-	Input       int // uncached prompt tokens
-	CachedInput int // prompt tokens read from cache
-	CacheWrite  int // prompt tokens written to cache
-	Output      int // completion tokens other than reasoning
-	Reasoning   int // hidden reasoning tokens
+	Input       int     // uncached prompt tokens
+	CachedInput int     // prompt tokens read from cache
+	CacheWrite  int     // prompt tokens written to cache
+	Output      int     // completion tokens other than reasoning
+	Reasoning   int     // hidden reasoning tokens
 	Images      int     // generated images
 	Seconds     float64 // billed seconds, for models priced per second
 }
