@@ -54,14 +54,16 @@ var liteLLMPrefix = map[string]string{
 	"google":    "gemini",
 }
 
-// lookup finds a model: its exact key (so a configured
+// lookup finds a model: a prefixed ID by its exact key (so a configured
 // "vertex_ai/claude-..." or "azure/gpt-4o" gets that provider's price),
-// then the key under the provider type's LiteLLM prefix, then the bare
-// name, then its family by the dated-version rules of Lookup.
+// then the name under the provider type's LiteLLM prefix ("gemini/..." for
+// the google provider), then the bare name, then its family by the
+// dated-version rules of Lookup.
 func (t *table) lookup(providerType, model string) (Spec, bool) {
-	full := strings.ToLower(strings.TrimSpace(model))
-	if s, ok := t.byKey[full]; ok {
-		return s, true
+	if strings.IndexByte(model, '/') >= 0 {
+		if s, ok := t.byKey[strings.ToLower(strings.TrimSpace(model))]; ok {
+			return s, true
+		}
 	}
 	name := normalize(model)
 	if prefix := liteLLMPrefix[providerType]; prefix != "" {

@@ -63,6 +63,7 @@ type Loader struct {
 	stopOnce sync.Once
 	cancel   context.CancelFunc
 	done     chan struct{}
+	ticks    <-chan time.Time // tests drive the polling loop; nil: a ticker
 }
 
 // NewLoader checks cfg and returns a loader that has not loaded anything
@@ -133,13 +134,17 @@ func (l *Loader) Start() {
 
 func (l *Loader) run(ctx context.Context) {
 	defer close(l.done)
-	tick := time.NewTicker(l.cfg.Refresh)
-	defer tick.Stop()
+	ticks := l.ticks
+	if ticks == nil {
+		tick := time.NewTicker(l.cfg.Refresh)
+		defer tick.Stop()
+		ticks = tick.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-ticks:
 			_ = l.Poll(ctx) // the outcome is logged and in Status
 		}
 	}
