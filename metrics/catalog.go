@@ -18,8 +18,10 @@ var (
 	catalogEntriesDesc = prometheus.NewDesc(nameCatalogEntries,
 		"Models in each price catalog in use, by source: \"builtin\", a file path or a URL without credentials or query.",
 		[]string{"source"}, nil)
-	catalogLoadErrorsDesc = prometheus.NewDesc(nameCatalogLoadErrors,
-		"Failed loads of a price catalog (the last good table stays in use).", nil, nil)
+	catalogLoadErrors = prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: nameCatalogLoadErrors,
+		Help: "Failed loads of a price catalog (the last good table stays in use).",
+	}, func() float64 { return float64(catalog.LoadErrors()) })
 
 	// unknownModelTotal has no model label: unlisted model names come
 	// from clients, and the log names each one once.
@@ -30,23 +32,21 @@ var (
 )
 
 func init() {
-	all = append(all, catalogCollector{}, unknownModelTotal)
+	all = append(all, catalogEntries{}, catalogLoadErrors, unknownModelTotal)
 	names = append(names, nameCatalogEntries, nameCatalogLoadErrors, nameUnknownModel)
 }
 
 // IncUnknownModel counts a request whose model has no price.
 func IncUnknownModel() { unknownModelTotal.Inc() }
 
-// catalogCollector reports the catalog package's loaders.
-type catalogCollector struct{}
+// catalogEntries reports the size of the built-in table and of every
+// running loader's table. The source label is configuration (a path, or a
+// URL without credentials or query), so it is bounded.
+type catalogEntries struct{}
 
-func (catalogCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- catalogEntriesDesc
-	ch <- catalogLoadErrorsDesc
-}
+func (catalogEntries) Describe(ch chan<- *prometheus.Desc) { ch <- catalogEntriesDesc }
 
-func (catalogCollector) Collect(ch chan<- prometheus.Metric) {
-	ch <- prometheus.MustNewConstMetric(catalogLoadErrorsDesc, prometheus.CounterValue, float64(catalog.LoadErrors()))
+func (catalogEntries) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(catalogEntriesDesc, prometheus.GaugeValue, float64(catalog.BuiltinEntries()), "builtin")
 	seen := map[string]bool{"builtin": true}
 	for _, st := range catalog.Live() {
