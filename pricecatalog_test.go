@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -56,19 +55,6 @@ func TestUnmarshalCaddyfileCatalog(t *testing.T) {
 	}
 }
 
-var quietForTests sync.Once
-
-// quietCaddyForTests gives handlers a running (empty, error-only logging)
-// Caddy to provision in, as quietCaddy does for benchmarks.
-func quietCaddyForTests(t *testing.T) {
-	quietForTests.Do(func() {
-		cfg := []byte(`{"admin":{"disabled":true},"logging":{"logs":{"default":{"level":"ERROR"}}}}`)
-		if err := caddy.Load(cfg, true); err != nil {
-			t.Fatal(err)
-		}
-	})
-}
-
 // provisionWithCatalog provisions a sim handler whose catalog file prices
 // sim-small and a model only the catalog knows.
 func provisionWithCatalog(t *testing.T, path string) (*Handler, context.CancelFunc) {
@@ -92,7 +78,7 @@ func provisionWithCatalog(t *testing.T, path string) (*Handler, context.CancelFu
 // the pooled loader survives a config reload and stops with the last
 // config that used it.
 func TestDeploymentsPriceFromPooledCatalog(t *testing.T) {
-	quietCaddyForTests(t)
+	quietCaddy(t)
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	path := filepath.Join(t.TempDir(), "prices.json")
 	doc := `{"sim-small": {"mode": "chat", "input_cost_per_token": 9e-06, "output_cost_per_token": 1e-05},
