@@ -12,6 +12,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 
 	"github.com/sira-ai/caddy-ai-backends/breaker"
+	"github.com/sira-ai/caddy-ai-backends/catalog"
 )
 
 func init() {
@@ -118,6 +119,7 @@ type handlerStatus struct {
 	ClientKeys  int                 `json:"client_keys"`
 	Cache       any                 `json:"cache,omitempty"`
 	SharedState any                 `json:"shared_state,omitempty"`
+	Catalog     *catalog.Status     `json:"catalog,omitempty"`
 }
 
 type routingStatus struct {
@@ -206,6 +208,7 @@ func (h *Handler) status() handlerStatus {
 	}
 	st.Cache = h.cacheStatus()
 	st.SharedState = h.sharedStatus()
+	st.Catalog = h.catalogStatus()
 	return st
 }
 

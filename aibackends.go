@@ -13,6 +13,7 @@ import (
 
 	"github.com/sira-ai/caddy-ai-backends/balance"
 	"github.com/sira-ai/caddy-ai-backends/breaker"
+	"github.com/sira-ai/caddy-ai-backends/catalog"
 	"github.com/sira-ai/caddy-ai-backends/dialects"
 	openaid "github.com/sira-ai/caddy-ai-backends/dialects/openai"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
@@ -69,10 +70,13 @@ type Handler struct {
 	// DegradeTo names a model or alias (a cheaper or local group) that
 	// serves a request after every provider of its own model failed.
 	DegradeTo string `json:"degrade_to,omitempty"`
+	// Catalog loads prices and limits from a LiteLLM-format file or URL.
+	Catalog *CatalogConfig `json:"catalog,omitempty"`
 
 	providers     []providers.Provider
 	providerNames map[string]bool // Caddyfile parsing: names seen
 	catalog       *modelCatalog
+	prices        *catalog.Loader // nil: built-in table only
 	router        routing.Strategy
 	decisions     *routing.Cache
 	fallback      []*upstream
@@ -125,6 +129,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return fmt.Errorf("ai_backends needs at least one provider")
 	}
 	if err := h.decryptProviderKeys(); err != nil {
+		return err
+	}
+	if err := h.provisionCatalog(); err != nil {
 		return err
 	}
 	h.catalog, err = h.buildCatalog(h.providers, h.breakerConfig())

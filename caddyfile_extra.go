@@ -31,6 +31,8 @@ func (h *Handler) unmarshalMore(d *caddyfile.Dispenser) error {
 	case "audit_prompts":
 		h.AuditPrompts = true
 		return nil
+	case "catalog":
+		return h.parseCatalog(d)
 	case "degrade_to":
 		if !d.AllArgs(&h.DegradeTo) {
 			return d.ArgErr()

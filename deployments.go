@@ -20,11 +20,12 @@ type deployment struct {
 	id       string // "provider/model" with the public model name
 	public   string // model name clients use
 	upstream string // model name sent upstream (after model_map)
-	spec     catalog.Spec
-	known    bool // spec came from the built-in table or an override
-	unlisted bool // "provider/<model>" for a model the config does not list
+	unlisted bool   // "provider/<model>" for a model the config does not list
 	up       *upstream
 	state    *deploymentState
+
+	// entry gives the spec: model_override > loaded catalog > built-in.
+	entry *catalog.Entry
 }
 
 // upstream is one configured provider with its keys.
@@ -54,7 +55,11 @@ type modelCatalog struct {
 	byID        map[string]*deployment   // "provider/model"
 	publicNames []string                 // for GET /v1/models, sorted
 	owners      map[string]string        // public name → owning provider type
+	prices      *catalog.Loader          // nil: built-in table only
 }
+
+// spec is the deployment's current spec; a catalog reload changes it.
+func (d *deployment) spec() catalog.Spec { return d.entry.Spec() }
 
 // buildCatalog turns provisioned providers into deployments, acquiring
 // their pooled state.
@@ -64,6 +69,7 @@ func (h *Handler) buildCatalog(provs []providers.Provider, bcfg breaker.Config) 
 		byModel:    map[string][]*deployment{},
 		byID:       map[string]*deployment{},
 		owners:     map[string]string{},
+		prices:     h.prices,
 	}
 	for _, p := range provs {
 		cfg := p.Base()
@@ -115,18 +121,12 @@ func (h *Handler) buildCatalog(provs []providers.Provider, bcfg breaker.Config) 
 
 func (h *Handler) newDeployment(up *upstream, model string, bcfg breaker.Config) (*deployment, error) {
 	upstreamModel := up.cfg.UpstreamModel(model)
-	spec, known := catalog.Lookup(upstreamModel)
-	if !known {
-		spec, known = catalog.Lookup(model)
-	}
+	var override *catalog.Override
 	for _, name := range []string{upstreamModel, model} {
 		if o, ok := up.cfg.ModelOverrides[name]; ok {
-			spec, known = o.Apply(spec), true
+			override = &o
 			break
 		}
-	}
-	if !known { // unknown model: assume a capable chat model rather than exclude it
-		spec = catalog.Spec{Tools: true, Vision: true, JSONMode: true, Streaming: true}
 	}
 	st, err := h.acquireDeployment(up, model, bcfg)
 	if err != nil {
@@ -134,7 +134,7 @@ func (h *Handler) newDeployment(up *upstream, model string, bcfg breaker.Config)
 	}
 	return &deployment{
 		id: up.name + "/" + model, public: model, upstream: upstreamModel,
-		spec: spec, known: known, up: up, state: st,
+		entry: h.prices.Entry(up.cfg.Type(), override, upstreamModel, model), up: up, state: st,
 	}, nil
 }
 
@@ -246,12 +246,8 @@ func (c *modelCatalog) resolve(model string) []*deployment {
 	if !ok {
 		return nil
 	}
-	spec, known := catalog.Lookup(rest)
-	if !known {
-		spec = catalog.Spec{Tools: true, Vision: true, JSONMode: true, Streaming: true}
-	}
 	return []*deployment{{
 		id: model, public: model, upstream: up.cfg.UpstreamModel(rest),
-		spec: spec, known: known, unlisted: true, up: up, state: up.unlisted.get(rest),
+		entry: c.prices.Entry(up.cfg.Type(), nil, rest), unlisted: true, up: up, state: up.unlisted.get(rest),
 	}}
 }

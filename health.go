@@ -65,13 +65,13 @@ func (h *Handler) checkOne(ctx context.Context, d *deployment, timeout time.Dura
 	if hc, ok := d.up.provider.(providers.HealthChecker); ok {
 		return hc.HealthCheck(cctx, t)
 	}
-	if e, ok := d.up.provider.(providers.Embedder); ok && d.spec.Embeddings {
+	if e, ok := d.up.provider.(providers.Embedder); ok && d.spec().Embeddings {
 		_, err := e.Embeddings(cctx, t, &providers.EmbeddingRequest{
 			Model: model, Input: providers.EmbeddingInput{Texts: []string{"ping"}},
 		})
 		return err
 	}
-	if d.spec.Images {
+	if d.spec().Images {
 		return nil // generating an image to check health would cost too much
 	}
 	one := 1

@@ -79,7 +79,7 @@ func (h *Handler) makePlan(r *http.Request, ds []*deployment, need routing.Reque
 		healthy := d.state.brk.Ready() && !d.state.unhealthy.Load()
 		cands[i] = routing.Candidate{
 			ID: d.id, Provider: d.up.name, Model: d.upstream, Region: d.up.cfg.Region,
-			Weight: d.up.cfg.Weight, Spec: d.spec, Healthy: healthy,
+			Weight: d.up.cfg.Weight, Spec: d.spec(), Healthy: healthy,
 			Latency: secondsToDuration(v.LatencyMS / 1000), TTFT: secondsToDuration(v.TTFTMS / 1000),
 			SuccessRate: v.SuccessRate, Samples: int(v.samples), InFlight: d.state.endpoint.InFlight(),
 		}

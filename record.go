@@ -44,6 +44,7 @@ type record struct {
 	cache          string // hit, miss, bypass, stale or ""
 	degraded       string
 	committed      bool   // bytes reached the client
+	unpriced       bool   // costed at 0: no source prices the model
 	prompt, answer string // only with audit_prompts, redacted
 	charge         func(tokens int, cost float64)
 
@@ -137,7 +138,12 @@ func (rec *record) computeCost() {
 	}
 	t := rec.usage.Tokens()
 	t.Images = rec.images
-	rec.cost = catalog.Cost(t, rec.deployment.spec.Prices)
+	spec, known := rec.deployment.entry.Get()
+	rec.cost = catalog.Cost(t, spec.Prices)
+	if !known && !rec.unpriced {
+		rec.unpriced = true // computeCost may run twice; count the request once
+		noteUnknownModel(rec.deployment)
+	}
 }
 
 // costHeader announces the request's cost; call before writing the body.

@@ -39,19 +39,19 @@ func (h *Handler) chatAdmission(req *providers.ChatRequest, ds []*deployment, pr
 	}
 	var a admission
 	h.eachCandidate(ds, func(d *deployment) {
-		o := out
-		if m := d.spec.MaxOutput; m > 0 && o > m {
+		o, spec := out, d.spec()
+		if m := spec.MaxOutput; m > 0 && o > m {
 			o = m
 		}
 		o = sat.Mul(o, choices)
 		a.tokens = max(a.tokens, sat.Add(prompt, o))
 		t := catalog.Tokens{Input: prompt, Output: o}
-		if d.spec.Reasoning && !set {
+		if spec.Reasoning && !set {
 			// Without max_tokens a reasoning model's hidden tokens come on
 			// top of the visible answer (routing assumes as many).
 			t.Reasoning = o
 		}
-		a.usd = max(a.usd, catalog.Cost(t, d.spec.Prices))
+		a.usd = max(a.usd, catalog.Cost(t, spec.Prices))
 	})
 	return a
 }
@@ -75,7 +75,7 @@ func (h *Handler) imageAdmission(ds []*deployment, req *providers.ImageRequest) 
 // maxPrice is the highest price of usage t among the candidates.
 func (h *Handler) maxPrice(ds []*deployment, t catalog.Tokens) float64 {
 	usd := 0.0
-	h.eachCandidate(ds, func(d *deployment) { usd = max(usd, catalog.Cost(t, d.spec.Prices)) })
+	h.eachCandidate(ds, func(d *deployment) { usd = max(usd, catalog.Cost(t, d.spec().Prices)) })
 	return usd
 }
 
@@ -110,10 +110,11 @@ func checkOutputLimit(req *providers.ChatRequest, ds []*deployment) *providers.E
 	}
 	limit := 0
 	for _, d := range ds {
-		if d.spec.MaxOutput <= 0 {
+		m := d.spec().MaxOutput
+		if m <= 0 {
 			return nil
 		}
-		limit = max(limit, d.spec.MaxOutput)
+		limit = max(limit, m)
 	}
 	if n <= limit {
 		return nil

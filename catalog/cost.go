@@ -31,7 +31,7 @@ func Cost(t Tokens, p Prices) float64 {
 		count(t.CacheWrite)*cacheWriteRate +
 		count(t.Output)*p.Output +
 		count(t.Reasoning)*reasoningRate
-	return nonNegative(tokenCost/perMillion + count(t.Images)*p.PerImage)
+	return nonNegative(tokenCost/perMillion + count(t.Images)*p.PerImage + seconds(t.Seconds)*p.PerSecond)
 }
 
 // EmbeddingCost is the price in USD of an embeddings call: embedding models
@@ -46,6 +46,14 @@ func count(n int) float64 {
 		return 0
 	}
 	return float64(n)
+}
+
+// seconds reads a negative or NaN duration as 0, like count.
+func seconds(s float64) float64 {
+	if s < 0 || math.IsNaN(s) {
+		return 0
+	}
+	return s
 }
 
 // nonNegative keeps a mistaken (negative or NaN) price in the table from

@@ -16,6 +16,7 @@ type Override struct {
 	Output        *float64 `json:"output,omitempty"`
 	ReasoningRate *float64 `json:"reasoning_rate,omitempty"`
 	PerImage      *float64 `json:"per_image,omitempty"`
+	PerSecond     *float64 `json:"per_second,omitempty"`
 }
 
 // Apply returns s with the override's set fields replaced.
@@ -33,6 +34,7 @@ func (o Override) Apply(s Spec) Spec {
 	setFloat(&s.Prices.Output, o.Output)
 	setFloat(&s.Prices.Reasoning, o.ReasoningRate)
 	setFloat(&s.Prices.PerImage, o.PerImage)
+	setFloat(&s.Prices.PerSecond, o.PerSecond)
 	return s
 }
 

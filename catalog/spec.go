@@ -1,8 +1,9 @@
 // Package catalog knows what models can do and what they cost: a built-in
-// table for current OpenAI, Anthropic and Gemini models, with overrides.
+// table for current OpenAI, Anthropic and Gemini models, a catalog loaded
+// from a LiteLLM-format file or URL (loader.go), and overrides.
 package catalog
 
-// Prices are USD per one million tokens, and per image.
+// Prices are USD per one million tokens, per image and per second.
 type Prices struct {
 	Input       float64 `json:"input,omitempty"`
 	CachedInput float64 `json:"cached_input,omitempty"` // cache reads
@@ -10,6 +11,7 @@ type Prices struct {
 	Output      float64 `json:"output,omitempty"`
 	Reasoning   float64 `json:"reasoning,omitempty"` // 0 = Output rate
 	PerImage    float64 `json:"per_image,omitempty"`
+	PerSecond   float64 `json:"per_second,omitempty"` // models billed by time (audio, video)
 }
 
 // Spec is what one model can do, and its prices.
@@ -28,10 +30,11 @@ type Spec struct {
 
 // Tokens are independent usage counters, each priced at its own rate.
 type Tokens struct {
-	Input       int // uncached prompt tokens
-	CachedInput int // prompt tokens read from cache
-	CacheWrite  int // prompt tokens written to cache
-	Output      int // completion tokens other than reasoning
-	Reasoning   int // hidden reasoning tokens
-	Images      int // generated images
+	Input       int     // uncached prompt tokens
+	CachedInput int     // prompt tokens read from cache
+	CacheWrite  int     // prompt tokens written to cache
+	Output      int     // completion tokens other than reasoning
+	Reasoning   int     // hidden reasoning tokens
+	Images      int     // generated images
+	Seconds     float64 // billed seconds, for models priced per second
 }

@@ -37,7 +37,8 @@ var known = func() []string {
 	return names
 }()
 
-// Lookup returns the built-in spec of a model.
+// Lookup returns the built-in spec of a model. (Loader.Lookup and Entry
+// consult a loaded catalog first.)
 //
 // An exact model ID matches first. Otherwise a dated or otherwise
 // versioned ID resolves to its family: the longest known family name that
@@ -62,12 +63,18 @@ func Lookup(model string) (Spec, bool) {
 	if family, ok := aliases[name]; ok {
 		return builtin[family], true
 	}
+	return familyOf(builtin, name)
+}
+
+// familyOf resolves a dated or versioned name to its family in m, by the
+// rules Lookup documents.
+func familyOf(m map[string]Spec, name string) (Spec, bool) {
 	// Longest prefix first: walk the separators from the right.
 	for i := len(name) - 1; i > 0; i-- {
 		if name[i] != '-' && name[i] != '@' {
 			continue
 		}
-		s, ok := builtin[name[:i]]
+		s, ok := m[name[:i]]
 		if !ok {
 			continue
 		}

@@ -97,6 +97,7 @@ func TestLabelNamesCarryNoIdentity(t *testing.T) {
 		"provider": true, "model": true, "status": true, "currency": true, "type": true,
 		"from": true, "to": true, "strategy": true, "deployment": true, "result": true,
 		"event": true, "key": true, "mode": true,
+		"source": true, // a configured catalog path or credential-free URL
 	}
 	for _, mf := range gather(t) {
 		for _, m := range mf.GetMetric() {

@@ -25,7 +25,7 @@ import (
 //	    region       <region>
 //	    versions     1.1|2|h2c...                 # HTTP versions to the upstream
 //	    model_override <model> { context_window <n> max_output <n> vision|tools|json_mode|streaming|reasoning [true|false]
-//	                             input|cached_input|cache_write|output|reasoning_rate|per_image <usd> }
+//	                             input|cached_input|cache_write|output|reasoning_rate|per_image|per_second <usd> }
 //	}
 //
 // The dispenser stands on "provider"; the handler reads name and type.
@@ -232,6 +232,8 @@ func overrideFloat(o *catalog.Override, name string) **float64 {
 		return &o.ReasoningRate
 	case "per_image":
 		return &o.PerImage
+	case "per_second":
+		return &o.PerSecond
 	}
 	return nil
 }
