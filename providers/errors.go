@@ -123,10 +123,11 @@ func (e *Error) OpenAIType() string {
 }
 
 // AnthropicType is the error type in Anthropic's error envelope.
+// Anthropic uses invalid_request_error for 4xx statuses it lists no other
+// type for (a 405, 408 or 415 here), and timeout_error for 504.
 func (e *Error) AnthropicType() string {
-	switch e.HTTPStatus() {
-	case http.StatusBadRequest, http.StatusMethodNotAllowed, http.StatusUnsupportedMediaType:
-		return "invalid_request_error"
+	status := e.HTTPStatus()
+	switch status {
 	case http.StatusUnauthorized:
 		return "authentication_error"
 	case http.StatusPaymentRequired:
@@ -141,6 +142,11 @@ func (e *Error) AnthropicType() string {
 		return "rate_limit_error"
 	case http.StatusServiceUnavailable, 529:
 		return "overloaded_error"
+	case http.StatusGatewayTimeout:
+		return "timeout_error"
+	}
+	if status >= 400 && status < 500 {
+		return "invalid_request_error"
 	}
 	return "api_error"
 }
