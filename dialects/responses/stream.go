@@ -129,6 +129,7 @@ func (e *StreamEncoder) Finish(w io.Writer, err error) error {
 			e.writeError(pe)
 			return e.flush(w)
 		}
+		e.finish = "failed" // what was streamed ends incomplete
 		e.closeAll()
 		e.resp.fail(pe)
 		e.writeResponse("response.failed")
@@ -201,7 +202,7 @@ func (e *StreamEncoder) closeMessage() {
 	e.closePart()
 	item := &e.resp.Output[e.msg]
 	item.Status = "completed"
-	if e.finish == providers.FinishLength || e.finish == providers.FinishContentFilter {
+	if e.finish == providers.FinishLength || e.finish == providers.FinishContentFilter || e.finish == "failed" {
 		item.Status = "incomplete"
 	}
 	e.write(itemEvent{Type: "response.output_item.done", OutputIndex: e.msg, Item: *item})
@@ -280,7 +281,7 @@ type textEvent struct {
 	Delta        *string    `json:"delta,omitempty"`
 	Text         *string    `json:"text,omitempty"`
 	Refusal      *string    `json:"refusal,omitempty"`
-	Logprobs     []struct{} `json:"logprobs,omitempty"`
+	Logprobs     []struct{} `json:"logprobs,omitzero"`
 }
 
 type argsEvent struct {
