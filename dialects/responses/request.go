@@ -304,6 +304,9 @@ func eachMember(v []byte, path string, fn func(key string, v json.RawMessage) er
 			return bodyError(err)
 		}
 		full := join(path, key)
+		if key == "" {
+			return invalid(path, codeInvalidValue, "A parameter name in '%s' is empty.", orDefault(path, "the request body"))
+		}
 		if seen[key] {
 			return invalid(full, codeInvalidValue, "Duplicate parameter: '%s'.", full)
 		}
