@@ -20,6 +20,10 @@
 //   - Store keeps finished responses for previous_response_id and the
 //     retrieve / delete / input_items endpoints, scoped by owner (the client
 //     key's fingerprint); MemoryStore is the bounded, expiring in-process one.
+//   - Request.WithHistory and NewStoredFromJSON bridge the gateway's store
+//     and a pass-through upstream: a conversation stored by the gateway
+//     continues on OpenAI as explicit input items, and OpenAI's answer is
+//     stored for a next turn on any provider.
 //
 // A request that goes to an OpenAI upstream is not translated at all: the
 // pipeline passes the client's body through (providers.ResponsesPassthrough)
