@@ -27,6 +27,7 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
+		checkScanAgrees(t, body)
 		r, err := Decode(body)
 		if err != nil {
 			var e *providers.Error
@@ -80,6 +81,27 @@ func TestDecodeRoundTrip(t *testing.T) {
 		b2, _ := json.Marshal(&back)
 		if string(b) != string(b2) {
 			t.Errorf("round trip differs:\n%s\n%s", b, b2)
+		}
+	}
+}
+
+// checkScanAgrees: whatever the fast member scan accepts, encoding/json
+// reads as the same members.
+func checkScanAgrees(t *testing.T, body []byte) {
+	fast, ok := scanMembers(body)
+	if !ok || checkDepth(body) != nil {
+		return
+	}
+	slow, err := decodeMembers(body, "")
+	if err != nil {
+		t.Fatalf("scan accepted what encoding/json refuses (%v): %q", err, body)
+	}
+	if len(fast) != len(slow) {
+		t.Fatalf("%d members scanned, %d decoded", len(fast), len(slow))
+	}
+	for i := range fast {
+		if fast[i].key != slow[i].key || string(fast[i].value) != string(slow[i].value) {
+			t.Fatalf("member %d: %q=%s vs %q=%s", i, fast[i].key, fast[i].value, slow[i].key, slow[i].value)
 		}
 	}
 }

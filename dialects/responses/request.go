@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -111,6 +112,9 @@ const maxDepth = 128
 
 // Decode parses a Responses create body. Errors are *providers.Error of
 // KindInvalidRequest whose Param is the JSON path of the offending value.
+// The Request's raw values (Item.Raw, ToolsRaw, tool parameters, the
+// schema) alias body: keep body unchanged while the Request is in use;
+// what the store keeps is copied.
 func Decode(body []byte) (*Request, error) {
 	if err := checkDepth(body); err != nil {
 		return nil, err
@@ -275,60 +279,112 @@ func (r *Request) decodeReasoning(v json.RawMessage) error {
 	return nil
 }
 
+// member is one object member as scanned.
+type member struct {
+	key   string
+	value json.RawMessage
+}
+
 // eachMember calls fn for each member of the JSON object v, in order.
-// path names v in errors ("" for the body itself).
+// path names v in errors ("" for the body itself). The values alias v.
+// The common case is scanned without reflection (jsonscan); anything the
+// scanner does not take (escaped keys, syntax errors, deep nesting) goes
+// through encoding/json, which words the error.
 func eachMember(v []byte, path string, fn func(key string, v json.RawMessage) error) error {
-	dec := json.NewDecoder(bytes.NewReader(v))
-	tok, err := dec.Token()
-	if err != nil {
-		if path == "" {
-			return bodyError(err)
-		}
-		return wrongType(path, "an object")
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		if path == "" {
-			return invalid("", codeInvalidType, "The request body must be a JSON object.")
-		}
-		return wrongType(path, "an object")
-	}
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return bodyError(err)
-		}
-		key, _ := tok.(string)
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return bodyError(err)
-		}
-		full := join(path, key)
-		if key == "" {
-			return invalid(path, codeInvalidValue, "A parameter name in '%s' is empty.", orDefault(path, "the request body"))
-		}
-		if seen[key] {
-			return invalid(full, codeInvalidValue, "Duplicate parameter: '%s'.", full)
-		}
-		seen[key] = true
-		if err := fn(key, raw); err != nil {
+	members, ok := scanMembers(v)
+	if !ok {
+		var err error
+		if members, err = decodeMembers(v, path); err != nil {
 			return err
 		}
 	}
-	if _, err := dec.Token(); err != nil {
-		return bodyError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return invalid("", codeInvalidValue, "The request body holds more than one JSON value.")
+	for i, m := range members {
+		full := join(path, m.key)
+		if m.key == "" {
+			return invalid(path, codeInvalidValue, "A parameter name in '%s' is empty.", orDefault(path, "the request body"))
+		}
+		for _, prev := range members[:i] {
+			if prev.key == m.key {
+				return invalid(full, codeInvalidValue, "Duplicate parameter: '%s'.", full)
+			}
+		}
+		if err := fn(m.key, m.value); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
+// scanMembers is the fast path of eachMember: ok is false when v is not a
+// lone, plainly keyed JSON object the scanner accepts.
+func scanMembers(v []byte) ([]member, bool) {
+	r := jsonscan.Reader{Data: v}
+	members := make([]member, 0, 8)
+	ok := r.Object(func(key []byte) bool {
+		for _, c := range key {
+			if c >= 0x80 { // encoding/json would replace invalid UTF-8: let it
+				return false
+			}
+		}
+		val, ok := r.Value()
+		members = append(members, member{string(key), val})
+		return ok
+	})
+	return members, ok && r.AtEnd()
+}
+
+// decodeMembers is the slow path of eachMember, with encoding/json's errors.
+func decodeMembers(v []byte, path string) ([]member, error) {
+	dec := json.NewDecoder(bytes.NewReader(v))
+	tok, err := dec.Token()
+	if err != nil {
+		if path == "" {
+			return nil, bodyError(err)
+		}
+		return nil, wrongType(path, "an object")
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		if path == "" {
+			return nil, invalid("", codeInvalidType, "The request body must be a JSON object.")
+		}
+		return nil, wrongType(path, "an object")
+	}
+	var members []member
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, bodyError(err)
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, bodyError(err)
+		}
+		members = append(members, member{key, raw})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, bodyError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, invalid("", codeInvalidValue, "The request body holds more than one JSON value.")
+	}
+	return members, nil
+}
+
 // eachElement calls fn for each element of the JSON array v.
 func eachElement(v []byte, path string, fn func(i int, v json.RawMessage) error) error {
-	var elems []json.RawMessage
-	if err := json.Unmarshal(v, &elems); err != nil {
-		return wrongType(path, "an array")
+	r := jsonscan.Reader{Data: v}
+	elems := make([]json.RawMessage, 0, 8)
+	ok := r.Array(func() bool {
+		val, ok := r.Value()
+		elems = append(elems, val)
+		return ok
+	})
+	if !ok || !r.AtEnd() {
+		elems = nil
+		if err := json.Unmarshal(v, &elems); err != nil {
+			return wrongType(path, "an array")
+		}
 	}
 	for i, e := range elems {
 		if err := fn(i, e); err != nil {

@@ -131,7 +131,7 @@ func listedInput(items []Item, newID func(string) string) []json.RawMessage {
 				Status string `json:"status"`
 			}{id, "function_call_output", it.CallID, it.Output, "completed"}
 		default:
-			out = append(out, it.Raw)
+			out = append(out, append(json.RawMessage(nil), it.Raw...)) // Raw aliases the request body
 			continue
 		}
 		b, err := json.Marshal(v)
