@@ -79,6 +79,7 @@ type fakeOpenAI struct {
 	rec      *Recorder
 	requests atomic.Int64 // counts requests, for FailFirst
 	ids      atomic.Int64 // makes completion and call ids unique and deterministic
+	stored   oaiResponsesState
 	shutdown chan struct{}
 }
 
@@ -128,6 +129,8 @@ func (f *fakeOpenAI) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		f.serveEmbeddings(w, body)
 	case strings.HasSuffix(path, "/images/generations"):
 		f.serveImages(w, body)
+	case strings.HasSuffix(path, "/responses"):
+		f.serveResponses(w, r, body)
 	default:
 		oaiWriteError(w, &OpenAIError{Status: http.StatusNotFound, Type: "invalid_request_error",
 			Message: "Invalid URL (" + r.Method + " " + path + ")"})

@@ -10,6 +10,7 @@ import (
 //	provider <name> openai|openai_compatible {
 //	    auth_header <name>        # send the key in this header, not as Bearer (Azure: api-key)
 //	    query       <key> <value> # append to every upstream URL; repeatable
+//	    responses_api             # the server also serves /responses (openai_compatible)
 //	}
 func (p *Provider) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	return p.Config.UnmarshalBlock(d, p.unmarshalOption)
@@ -35,6 +36,11 @@ func (p *Provider) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 			p.Query = map[string]string{}
 		}
 		p.Query[key] = value
+	case "responses_api":
+		if d.NextArg() {
+			return true, d.ArgErr()
+		}
+		p.ResponsesAPI = true
 	default:
 		return false, nil
 	}

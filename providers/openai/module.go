@@ -35,6 +35,11 @@ type Provider struct {
 	// Query parameters appended to every upstream URL, e.g.
 	// {"api-version": "2024-10-21"} for Azure OpenAI.
 	Query map[string]string `json:"query,omitempty"`
+	// ResponsesAPI says an openai_compatible server also serves OpenAI's
+	// Responses API at {base_url}/responses, so /v1/responses requests pass
+	// through instead of being translated to chat completions. OpenAI
+	// itself always does.
+	ResponsesAPI bool `json:"responses_api,omitempty"`
 
 	official bool   // the upstream is OpenAI itself, which rejects unknown parameters
 	query    string // encoded Query with its leading "?", or ""
