@@ -117,8 +117,8 @@ func TestDecodeAgentLoop(t *testing.T) {
 		got, _ := json.Marshal(c.Messages)
 		t.Fatalf("messages =\n%s", got)
 	}
-	if c.Raw != nil {
-		t.Error("a translated request carries no Raw")
+	if c.Original.Body != nil {
+		t.Error("a translated request carries no original body")
 	}
 }
 

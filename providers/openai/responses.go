@@ -34,7 +34,7 @@ func (p *Provider) Responses(ctx context.Context, t providers.Target, body []byt
 			}
 		},
 		func(status int, h http.Header, errBody []byte) error {
-			return upstreamError(p.Name, status, h, errBody, t.APIKey)
+			return upstreamError(p.Name, status, h, errBody)
 		})
 }
 
