@@ -16,6 +16,7 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/catalog"
 	"github.com/sira-ai/caddy-ai-backends/dialects"
 	openaid "github.com/sira-ai/caddy-ai-backends/dialects/openai"
+	"github.com/sira-ai/caddy-ai-backends/dialects/responses"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/routing"
@@ -70,6 +71,8 @@ type Handler struct {
 	// DegradeTo names a model or alias (a cheaper or local group) that
 	// serves a request after every provider of its own model failed.
 	DegradeTo string `json:"degrade_to,omitempty"`
+	// Responses bounds the responses stored for the Responses API.
+	Responses *ResponsesConfig `json:"responses,omitempty"`
 	// Catalog loads prices and limits from a LiteLLM-format file or URL.
 	Catalog *CatalogConfig `json:"catalog,omitempty"`
 
@@ -94,6 +97,7 @@ type Handler struct {
 	filterPrompts    bool
 	cache            *cacheState
 	shared           *sharedState
+	responseStore    responses.Store
 	clientLimits     map[string]ClientKey // by key fingerprint, for shared limits
 }
 
@@ -158,6 +162,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return err
 	}
 	if err := h.provisionShared(ctx); err != nil {
+		return err
+	}
+	if err := h.provisionResponses(); err != nil {
 		return err
 	}
 	if err := h.registerForAdmin(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/dialects"
 	anthropicd "github.com/sira-ai/caddy-ai-backends/dialects/anthropic"
 	openaid "github.com/sira-ai/caddy-ai-backends/dialects/openai"
+	responsesd "github.com/sira-ai/caddy-ai-backends/dialects/responses"
 )
 
 // endpointSpec describes one API the gateway serves, as data: how it is
@@ -43,6 +44,14 @@ var endpointTable = compileEndpoints([]*endpointSpec{
 		dialect: openaid.Dialect, serve: (*Handler).serveModels},
 	{name: "models/{id}", method: http.MethodGet, pattern: "/models/{id}",
 		dialect: openaid.Dialect, serve: (*Handler).serveModel},
+	{name: "responses", method: http.MethodPost, pattern: "/responses",
+		dialect: responsesd.Dialect, serve: (*Handler).serveResponses},
+	{name: "responses/{id}", method: http.MethodGet, pattern: "/responses/{id}",
+		dialect: responsesd.Dialect, serve: (*Handler).serveResponseGet},
+	{name: "responses/{id}", method: http.MethodDelete, pattern: "/responses/{id}",
+		dialect: responsesd.Dialect, serve: (*Handler).serveResponseDelete},
+	{name: "responses/{id}/input_items", method: http.MethodGet, pattern: "/responses/{id}/input_items",
+		dialect: responsesd.Dialect, serve: (*Handler).serveResponseInputItems},
 })
 
 func compileEndpoints(specs []*endpointSpec) []*endpointSpec {

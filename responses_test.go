@@ -1,0 +1,171 @@
+package aibackends
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+	sdk "github.com/openai/openai-go/v3/responses"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+)
+
+// responsesGateway serves a handler over loopback for the official SDK:
+// an OpenAI deployment "m" and an Anthropic one "m" behind alias-free
+// provider addresses, and a simulated "sim".
+func responsesGateway(t *testing.T, extra string) (h *Handler, url string, oai, ant *fakeupstream.Recorder) {
+	t.Helper()
+	so, oai := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "from openai"})
+	sa, ant := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{Text: "from anthropic"})
+	t.Cleanup(sa.Close)
+	h = pipeHandler(t, fmt.Sprintf(`{%s"providers":[
+		{"type":"openai_compatible","name":"oai","base_url":%q,"models":["gpt-4o"]},
+		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k"}],"models":["claude-sonnet-4-5"]},
+		{"type":"sim","name":"sim","models":["sim"]}]}`, extra, so.URL+"/v1", sa.URL))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
+	t.Cleanup(srv.Close)
+	return h, srv.URL + "/v1", oai, ant
+}
+
+func sdkClient(url, key string) openai.Client {
+	return openai.NewClient(option.WithBaseURL(url), option.WithAPIKey(key), option.WithMaxRetries(0))
+}
+
+// TestResponsesSDKOnEveryProvider: the official SDK's Responses client,
+// plain and streamed, against OpenAI, Anthropic and simulated deployments.
+func TestResponsesSDKOnEveryProvider(t *testing.T) {
+	_, url, _, _ := responsesGateway(t, "")
+	client := sdkClient(url, "any")
+	for _, model := range []string{"gpt-4o", "claude-sonnet-4-5", "sim"} {
+		t.Run(model, func(t *testing.T) {
+			resp, err := client.Responses.New(context.Background(), sdk.ResponseNewParams{
+				Model: model, Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.OutputText() == "" || resp.Status != "completed" || resp.Usage.TotalTokens == 0 || !strings.HasPrefix(resp.ID, "resp_") {
+				t.Fatalf("response %+v", resp)
+			}
+			stream := client.Responses.NewStreaming(context.Background(), sdk.ResponseNewParams{
+				Model: model, Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})
+			defer stream.Close()
+			var text strings.Builder
+			var final *sdk.Response
+			for stream.Next() {
+				switch ev := stream.Current(); ev.Type {
+				case "response.output_text.delta":
+					text.WriteString(ev.AsResponseOutputTextDelta().Delta)
+				case "response.completed":
+					r := ev.AsResponseCompleted().Response
+					final = &r
+				}
+			}
+			if err := stream.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if final == nil || text.String() == "" || final.OutputText() != text.String() {
+				t.Fatalf("streamed %q, final %+v", text.String(), final)
+			}
+		})
+	}
+}
+
+// TestResponsesPreviousAcrossProviders: a conversation started on OpenAI
+// continues on Anthropic through previous_response_id: the second provider
+// receives the whole history.
+func TestResponsesPreviousAcrossProviders(t *testing.T) {
+	_, url, _, ant := responsesGateway(t, "")
+	client := sdkClient(url, "any")
+	first, err := client.Responses.New(context.Background(), sdk.ResponseNewParams{
+		Model: "gpt-4o", Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("remember the word lighthouse")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := client.Responses.New(context.Background(), sdk.ResponseNewParams{
+		Model: "claude-sonnet-4-5", PreviousResponseID: openai.String(first.ID),
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("which word?")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := string(ant.Last().Body)
+	if !strings.Contains(sent, "remember the word lighthouse") || !strings.Contains(sent, "from openai") || !strings.Contains(sent, "which word?") {
+		t.Fatalf("anthropic received %s", sent)
+	}
+	if second.PreviousResponseID != first.ID {
+		t.Errorf("previous_response_id echoed %q", second.PreviousResponseID)
+	}
+}
+
+// TestResponsesStoreEndpoints: retrieve, input items and delete, scoped to
+// the key that created the response; store false keeps nothing.
+func TestResponsesStoreEndpoints(t *testing.T) {
+	_, url, _, _ := responsesGateway(t, `"client_keys":[{"key":"key-one-secret"},{"key":"key-two-secret"}],`)
+	one, two := sdkClient(url, "key-one-secret"), sdkClient(url, "key-two-secret")
+	ctx := context.Background()
+	created, err := one.Responses.New(ctx, sdk.ResponseNewParams{Model: "sim",
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("keep me")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := one.Responses.Get(ctx, created.ID, sdk.ResponseGetParams{})
+	if err != nil || got.ID != created.ID || got.OutputText() != created.OutputText() {
+		t.Fatalf("get: %v %+v", err, got)
+	}
+	items, err := one.Responses.InputItems.List(ctx, created.ID, sdk.InputItemListParams{})
+	if err != nil || len(items.Data) != 1 {
+		t.Fatalf("input items: %v %+v", err, items)
+	}
+	var apiErr *openai.Error
+	if _, err := two.Responses.Get(ctx, created.ID, sdk.ResponseGetParams{}); !errors.As(err, &apiErr) || apiErr.StatusCode != 404 {
+		t.Fatalf("another key read the response: %v", err)
+	}
+	if _, err := two.Responses.New(ctx, sdk.ResponseNewParams{Model: "sim", PreviousResponseID: openai.String(created.ID),
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("x")}}); !errors.As(err, &apiErr) ||
+		apiErr.StatusCode != 404 || apiErr.Code != "previous_response_not_found" {
+		t.Fatalf("another key continued the conversation: %v", err)
+	}
+	if err := one.Responses.Delete(ctx, created.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := one.Responses.Get(ctx, created.ID, sdk.ResponseGetParams{}); !errors.As(err, &apiErr) || apiErr.StatusCode != 404 {
+		t.Fatalf("deleted response still served: %v", err)
+	}
+	unstored, err := one.Responses.New(ctx, sdk.ResponseNewParams{Model: "sim", Store: openai.Bool(false),
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("forget me")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := one.Responses.Get(ctx, unstored.ID, sdk.ResponseGetParams{}); !errors.As(err, &apiErr) || apiErr.StatusCode != 404 {
+		t.Fatalf("store false kept the response: %v", err)
+	}
+}
+
+// TestResponsesErrors: failures in the Responses error shape.
+func TestResponsesErrors(t *testing.T) {
+	h, _, _, _ := responsesGateway(t, "")
+	for _, c := range []struct {
+		body   string
+		status int
+		want   string
+	}{
+		{`{"model":"nope","input":"x"}`, 404, `"code":"model_not_found"`},
+		{`{"model":"sim","input":"x","tools":[{"type":"web_search_preview"}]}`, 400, `"param":"tools[0]"`},
+		{`{"model":"sim","input":"x","previous_response_id":"resp_unknown"}`, 404, `"code":"previous_response_not_found"`},
+		{`{"model":"sim","input":[{"type":"message","role":"user","content":[{"type":"input_image","image_url":7}]}]}`, 400, `"param":"input[0].content[0]`},
+		{`{"model":"sim"}`, 400, `"error"`},
+	} {
+		w := pipeDo(t, h, "POST", "/v1/responses", c.body)
+		if w.Code != c.status || !strings.Contains(w.Body.String(), c.want) {
+			t.Errorf("%s: %d %s", c.body, w.Code, w.Body)
+		}
+	}
+	if w := pipeDo(t, h, "PUT", "/v1/responses/resp_1", ""); w.Code != 405 || !strings.Contains(w.Header().Get("Allow"), "DELETE") {
+		t.Errorf("PUT: %d allow %q", w.Code, w.Header().Get("Allow"))
+	}
+}
