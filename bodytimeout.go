@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sync/atomic"
 	"time"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -29,8 +28,7 @@ var errBodyTimedOut = errors.New("request body read timed out")
 // other writer (an in-process recorder, a wrapper that hides the
 // connection) gets a timer that closes the body.
 func readWithin(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, src io.Reader, d time.Duration) error {
-	rc := http.NewResponseController(w)
-	if rc.SetReadDeadline(time.Now().Add(d)) == nil {
+	if rc := readDeadlineSetter(w); rc != nil && rc.SetReadDeadline(time.Now().Add(d)) == nil {
 		_, err := buf.ReadFrom(src)
 		if err == nil {
 			// Lift it again: the deadline is for the body, and the answer
@@ -47,16 +45,35 @@ func readWithin(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, src i
 		}
 		return err
 	}
-	var fired atomic.Bool
-	t := time.AfterFunc(d, func() {
-		fired.Store(true)
-		_ = r.Body.Close()
-	})
+	t := time.AfterFunc(d, func() { _ = r.Body.Close() })
 	_, err := buf.ReadFrom(src)
-	if !t.Stop() && fired.Load() && err != nil {
+	if !t.Stop() && err != nil { // the timer fired and closed the body
 		return errBodyTimedOut
 	}
 	return err
+}
+
+// deadlineSetter is what a connection-backed writer offers (net/http's
+// HTTP/1 and HTTP/2 writers, Caddy's HTTP/3 one).
+type deadlineSetter interface {
+	SetReadDeadline(time.Time) error
+}
+
+// readDeadlineSetter finds the writer that sets the connection's read
+// deadline through the wrappers' Unwrap methods, as
+// http.ResponseController does, but without allocating the controller or,
+// where there is none, the ErrNotSupported error on every request.
+func readDeadlineSetter(w http.ResponseWriter) deadlineSetter {
+	for {
+		switch t := w.(type) {
+		case deadlineSetter:
+			return t
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = t.Unwrap()
+		default:
+			return nil
+		}
+	}
 }
 
 func isTimeout(err error) bool {
