@@ -33,6 +33,8 @@ func (h *Handler) unmarshalMore(d *caddyfile.Dispenser) error {
 		return nil
 	case "catalog":
 		return h.parseCatalog(d)
+	case "responses":
+		return h.parseResponses(d)
 	case "degrade_to":
 		if !d.AllArgs(&h.DegradeTo) {
 			return d.ArgErr()

@@ -5,7 +5,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
@@ -146,6 +148,30 @@ func TestExamplesAdapt(t *testing.T) {
 		}
 		if !strings.Contains(string(out), `"handler":"ai_backends"`) {
 			t.Fatalf("%s: no ai_backends handler in %s", f, out)
+		}
+	}
+}
+
+func TestUnmarshalCaddyfileResponses(t *testing.T) {
+	var h Handler
+	d := caddyfile.NewTestDispenser(`ai_backends {
+		responses {
+			ttl 24h
+			max_entries 500
+			max_bytes 64MiB
+		}
+	}`)
+	if err := h.UnmarshalCaddyfile(d); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.Responses; r == nil || r.TTL != caddy.Duration(24*time.Hour) || r.MaxEntries != 500 || r.MaxBytes != 64<<20 {
+		t.Fatalf("responses = %+v", h.Responses)
+	}
+	for _, bad := range []string{`ai_backends { responses { ttl } }`, `ai_backends { responses { colour red } }`,
+		`ai_backends { responses { max_bytes lots } }`, `ai_backends { responses x }`} {
+		var h Handler
+		if err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(bad)); err == nil {
+			t.Errorf("%s: accepted", bad)
 		}
 	}
 }
