@@ -101,9 +101,14 @@ type deadlineRecorder struct{ *httptest.ResponseRecorder }
 
 func (deadlineRecorder) SetReadDeadline(time.Time) error { return nil }
 
-// serveOnce runs one request through the handler and checks the answer.
+// serveOnce runs one chat request through the handler and checks the answer.
 func serveOnce(b *testing.B, h *Handler, body []byte, want string) {
-	r := httptest.NewRequest(http.MethodPost, "/v1/chat/completions", bytes.NewReader(body))
+	serveOnceAt(b, h, "/v1/chat/completions", body, want)
+}
+
+// serveOnceAt runs one request to path through the handler.
+func serveOnceAt(b *testing.B, h *Handler, path string, body []byte, want string) {
+	r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	w := deadlineRecorder{httptest.NewRecorder()}
 	if err := h.ServeHTTP(w, r, nil); err != nil {
@@ -206,6 +211,36 @@ func BenchmarkTranslatedAnthropic(b *testing.B) {
 // BenchmarkTranslatedAnthropicStream20: the same, streamed.
 func BenchmarkTranslatedAnthropicStream20(b *testing.B) {
 	benchServe(b, true, "claude", true, "data: [DONE]")
+}
+
+// benchResponses is a typical Responses request: instructions and one
+// user turn, store off (what is measured is the request path).
+const benchResponses = `{"model":%q,"instructions":"Be brief.","input":"Say something about reverse proxies.","store":false%s}`
+
+func benchServeResponses(b *testing.B, model string, stream bool, want string) {
+	h := benchHandler(b, true)
+	extra := ""
+	if stream {
+		extra = `,"stream":true`
+	}
+	body := []byte(fmt.Sprintf(benchResponses, model, extra))
+	serveOnceAt(b, h, "/v1/responses", body, want)
+	b.ReportAllocs()
+	for b.Loop() {
+		serveOnceAt(b, h, "/v1/responses", body, want)
+	}
+}
+
+// BenchmarkResponsesTranslatedAnthropic: Responses client, Anthropic
+// upstream; the request and the answer are translated. Compare with
+// BenchmarkTranslatedAnthropic (the chat client's path).
+func BenchmarkResponsesTranslatedAnthropic(b *testing.B) {
+	benchServeResponses(b, "claude", false, `"object":"response"`)
+}
+
+// BenchmarkResponsesTranslatedAnthropicStream20: the same, streamed.
+func BenchmarkResponsesTranslatedAnthropicStream20(b *testing.B) {
+	benchServeResponses(b, "claude", true, "response.completed")
 }
 
 // BenchmarkSim is the gateway's own overhead with no network at all: the
