@@ -72,15 +72,7 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		case "client_key":
 			err = h.parseClientKey(d)
 		case "max_body_size":
-			var s string
-			if !d.AllArgs(&s) {
-				return d.ArgErr()
-			}
-			size, perr := humanize.ParseBytes(s)
-			if perr != nil || size == 0 {
-				return d.Errf("max_body_size: invalid size %q", s)
-			}
-			h.MaxBodySize = int64(size)
+			h.MaxBodySize, err = sizeArg(d)
 		case "max_messages":
 			h.MaxMessages, err = intArg(d)
 		default:
@@ -397,6 +389,21 @@ func durationArg(d *caddyfile.Dispenser, dst *caddy.Duration) error {
 	}
 	*dst = caddy.Duration(dur)
 	return nil
+}
+
+// sizeArg reads one size argument such as 64MiB or 1048576: more than
+// zero and at most 1 TiB.
+func sizeArg(d *caddyfile.Dispenser) (int64, error) {
+	name := d.Val()
+	var s string
+	if !d.AllArgs(&s) {
+		return 0, d.ArgErr()
+	}
+	size, err := humanize.ParseBytes(s)
+	if err != nil || size == 0 || size > 1<<40 {
+		return 0, d.Errf("%s: invalid size %q", name, s)
+	}
+	return int64(size), nil
 }
 
 func intArg(d *caddyfile.Dispenser) (int, error) {

@@ -2,7 +2,6 @@ package aibackends
 
 import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
-	"github.com/dustin/go-humanize"
 )
 
 // parseCatalog reads:
@@ -43,15 +42,7 @@ func (h *Handler) parseCatalog(d *caddyfile.Dispenser) error {
 		case "timeout":
 			err = durationArg(d, &c.Timeout)
 		case "max_size":
-			var s string
-			if !d.AllArgs(&s) {
-				return d.ArgErr()
-			}
-			size, perr := humanize.ParseBytes(s)
-			if perr != nil || size == 0 || size > 1<<40 {
-				return d.Errf("max_size: invalid size %q", s)
-			}
-			c.MaxSize = int64(size)
+			c.MaxSize, err = sizeArg(d)
 		default:
 			return d.Errf("unrecognized catalog option %q", d.Val())
 		}

@@ -2,7 +2,6 @@ package aibackends
 
 import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
-	"github.com/dustin/go-humanize"
 )
 
 // unmarshalMore parses the subdirectives of the cache, security and
@@ -69,15 +68,7 @@ func (h *Handler) parseCache(d *caddyfile.Dispenser) error {
 		case "stale_if_error":
 			err = durationArg(d, &c.StaleIfError)
 		case "max_size":
-			var s string
-			if !d.AllArgs(&s) {
-				return d.ArgErr()
-			}
-			size, perr := humanize.ParseBytes(s)
-			if perr != nil || size == 0 {
-				return d.Errf("max_size: invalid size %q", s)
-			}
-			c.MaxSize = int64(size)
+			c.MaxSize, err = sizeArg(d)
 		case "all_requests":
 			c.AllRequests = true
 		default:

@@ -2,7 +2,6 @@ package aibackends
 
 import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
-	"github.com/dustin/go-humanize"
 )
 
 // parseResponses reads:
@@ -29,14 +28,8 @@ func (h *Handler) parseResponses(d *caddyfile.Dispenser) error {
 		case "max_entries":
 			c.MaxEntries, err = intArg(d)
 		case "max_bytes":
-			var s string
-			if !d.AllArgs(&s) {
-				return d.ArgErr()
-			}
-			size, perr := humanize.ParseBytes(s)
-			if perr != nil || size == 0 || size > 1<<40 {
-				return d.Errf("max_bytes: invalid size %q", s)
-			}
+			var size int64
+			size, err = sizeArg(d)
 			c.MaxBytes = int(size)
 		default:
 			return d.Errf("unrecognized responses option %q", d.Val())
