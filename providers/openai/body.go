@@ -28,6 +28,15 @@ var (
 // in OpenAI's format is patched in place, so fields the gateway does not know
 // reach the upstream byte for byte; a translated request is encoded anew.
 func (p *Provider) chatBody(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
+	body, err := p.chatBodyFor(t, req, stream)
+	if err != nil || len(p.drop) == 0 {
+		return body, err
+	}
+	return dropFields(body, p.drop)
+}
+
+// chatBodyFor is chatBody before the upstream's rejected fields are dropped.
+func (p *Provider) chatBodyFor(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
 	if !req.Original.Is(providers.FormatOpenAIChat) {
 		return p.encodeChat(t, req, stream)
 	}

@@ -43,7 +43,31 @@ type Provider struct {
 
 	official bool   // the upstream is OpenAI itself, which rejects unknown parameters
 	query    string // encoded Query with its leading "?", or ""
+
+	// urlFor, when set, builds an operation's upstream URL instead of
+	// BaseURL+path+query (Azure's deployment paths); see SetURLBuilder.
+	urlFor func(t providers.Target, path string) string
+	// drop lists top-level chat fields the upstream rejects (a preset's quirks).
+	drop []string
 }
+
+// url is the upstream URL of the operation at path ("/chat/completions").
+func (p *Provider) url(t providers.Target, path string) string {
+	if p.urlFor != nil {
+		return p.urlFor(t, path)
+	}
+	return p.BaseURL + path + p.query
+}
+
+// SetURLBuilder makes the provider build every upstream URL with f, given
+// the target and the operation's path as OpenAI names it ("/chat/completions",
+// "/embeddings", "/images/generations", "/responses"). Provider types that
+// wrap this one call it from their Provision (Azure OpenAI's deployments).
+func (p *Provider) SetURLBuilder(f func(t providers.Target, path string) string) { p.urlFor = f }
+
+// ProvisionAs provisions the shared configuration with d and validates
+// the OpenAI-specific options, for provider types built on this one.
+func (p *Provider) ProvisionAs(d providers.Defaults) error { return p.provision(d) }
 
 // OpenAI is the provider module for OpenAI's own API. An API key is required;
 // base_url defaults to DefaultBaseURL.
