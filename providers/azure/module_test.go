@@ -188,15 +188,17 @@ func TestRetryAfterMs(t *testing.T) {
 func TestProvisionErrors(t *testing.T) {
 	srv, _ := fakeResource(t, fakeupstream.AzureConfig{})
 	for name, edit := range map[string]func(*Azure){
-		"no base":         func(a *Azure) { a.BaseURL = "" },
-		"bad version":     func(a *Azure) { a.APIVersion = "latest" },
-		"bad deployment":  func(a *Azure) { a.Deployments = map[string]string{"gpt-4o": "a/b"} },
-		"bad resource":    func(a *Azure) { a.BaseURL, a.Resource = "", "evil.com/x" },
-		"no key":          func(a *Azure) { a.APIKeys = nil },
-		"query":           func(a *Azure) { a.Query = map[string]string{"api-version": "2024-10-21"} },
-		"key and entra":   func(a *Azure) { a.Entra = &Entra{Credential: DefaultChain} },
-		"entra no secret": func(a *Azure) { a.APIKeys, a.Entra = nil, &Entra{Credential: ClientSecret, TenantID: "t", ClientID: "c"} },
-		"entra unknown":   func(a *Azure) { a.APIKeys, a.Entra = nil, &Entra{Credential: "password"} },
+		"no base":        func(a *Azure) { a.BaseURL = "" },
+		"bad version":    func(a *Azure) { a.APIVersion = "latest" },
+		"bad deployment": func(a *Azure) { a.Deployments = map[string]string{"gpt-4o": "a/b"} },
+		"bad resource":   func(a *Azure) { a.BaseURL, a.Resource = "", "evil.com/x" },
+		"no key":         func(a *Azure) { a.APIKeys = nil },
+		"query":          func(a *Azure) { a.Query = map[string]string{"api-version": "2024-10-21"} },
+		"key and entra":  func(a *Azure) { a.Entra = &Entra{Credential: DefaultChain} },
+		"entra no secret": func(a *Azure) {
+			a.APIKeys, a.Entra = nil, &Entra{Credential: ClientSecret, TenantID: "t", ClientID: "c"}
+		},
+		"entra unknown": func(a *Azure) { a.APIKeys, a.Entra = nil, &Entra{Credential: "password"} },
 	} {
 		if _, err := provisionAzure(t, srv, edit); err == nil {
 			t.Errorf("%s: provisioned", name)
