@@ -115,6 +115,11 @@ func (a *Azure) Provision(caddy.Context) error {
 		a.prefix, a.suffix = a.BaseURL+"/openai/deployments/", "?api-version="+a.APIVersion
 	}
 	a.SetURLBuilder(a.url)
+	modelOf := make(map[string]string, len(a.Deployments))
+	for model, dep := range a.Deployments {
+		modelOf[dep] = model
+	}
+	a.SetModelOf(func(dep string) string { return modelOf[dep] })
 	return nil
 }
 

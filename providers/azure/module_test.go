@@ -256,3 +256,19 @@ func bodyModel(body []byte) string {
 	rest := string(body[i+len(`"model":"`):])
 	return rest[:strings.IndexByte(rest, '"')]
 }
+
+// A deployment with a name of its own still gets the rules of the model it
+// serves: o3 takes max_completion_tokens, not max_tokens.
+func TestDeploymentOfReasoningModel(t *testing.T) {
+	srv, rec := fakeResource(t, fakeupstream.AzureConfig{})
+	a := newAzure(t, srv, func(a *Azure) { a.Deployments = map[string]string{"o3": "team-reasoner"} })
+	_, err := a.Chat(context.Background(), target("o3"),
+		chatRequest(t, `{"model":"o3","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := string(rec.Last().Body); !strings.Contains(body, `"max_completion_tokens":100`) || strings.Contains(body, `"max_tokens"`) ||
+		!strings.Contains(body, `"model":"team-reasoner"`) {
+		t.Errorf("body %s", body)
+	}
+}

@@ -47,6 +47,9 @@ type Provider struct {
 	// urlFor, when set, builds an operation's upstream URL instead of
 	// BaseURL+path+query (Azure's deployment paths); see SetURLBuilder.
 	urlFor func(t providers.Target, path string) string
+	// modelOf, when set, names the model behind an upstream name that is
+	// not one (an Azure deployment), for model-specific rules; see SetModelOf.
+	modelOf func(upstream string) string
 	// drop lists top-level chat fields the upstream rejects (a preset's quirks).
 	drop []string
 }
@@ -64,6 +67,12 @@ func (p *Provider) url(t providers.Target, path string) string {
 // "/embeddings", "/images/generations", "/responses"). Provider types that
 // wrap this one call it from their Provision (Azure OpenAI's deployments).
 func (p *Provider) SetURLBuilder(f func(t providers.Target, path string) string) { p.urlFor = f }
+
+// SetModelOf tells the provider which model an upstream name stands for
+// ("" when unknown), so that rules keyed by model, such as sending
+// max_completion_tokens to reasoning models, hold for Azure deployments
+// with names of their own.
+func (p *Provider) SetModelOf(f func(upstream string) string) { p.modelOf = f }
 
 // ProvisionAs provisions the shared configuration with d and validates
 // the OpenAI-specific options, for provider types built on this one.
