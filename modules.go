@@ -7,6 +7,7 @@ package aibackends
 import (
 	_ "github.com/sira-ai/caddy-ai-backends/command"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
+	_ "github.com/sira-ai/caddy-ai-backends/providers/azure"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/google"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/openai"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/sim"

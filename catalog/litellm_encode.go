@@ -27,7 +27,7 @@ func builtinProvider(name string) string {
 	case hasKey(simModels, name):
 		return "sim"
 	}
-	return ""
+	return vendorOf(name)
 }
 
 func hasKey(m map[string]Spec, k string) bool {

@@ -49,9 +49,19 @@ func newTable(d *decoded) *table {
 // liteLLMPrefix maps a gateway provider type to LiteLLM's key prefix for
 // it, where the two differ or the bare key may belong to another provider.
 var liteLLMPrefix = map[string]string{
-	"openai":    "openai",
-	"anthropic": "anthropic",
-	"google":    "gemini",
+	"openai":     "openai",
+	"anthropic":  "anthropic",
+	"google":     "gemini",
+	"azure":      "azure",
+	"together":   "together_ai",
+	"fireworks":  "fireworks_ai",
+	"groq":       "groq",
+	"mistral":    "mistral",
+	"deepseek":   "deepseek",
+	"xai":        "xai",
+	"cerebras":   "cerebras",
+	"perplexity": "perplexity",
+	"openrouter": "openrouter",
 }
 
 // lookup finds a model: a prefixed ID by its exact key (so a configured

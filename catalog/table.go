@@ -8,11 +8,16 @@ import (
 
 // builtin holds every model family the gateway knows, keyed by the family
 // name (the undated model ID). It is filled from the per-provider files
-// (table_openai.go, table_anthropic.go, table_gemini.go, table_sim.go) and
+// (table_openai.go, table_anthropic.go, table_gemini.go, table_sim.go,
+// table_vendors.go) and
 // never changed afterwards, so reads need no lock.
 var builtin = func() map[string]Spec {
 	m := make(map[string]Spec, len(openAIModels)+len(anthropicModels)+len(geminiModels)+len(simModels))
-	for _, group := range []map[string]Spec{openAIModels, anthropicModels, geminiModels, simModels} {
+	groups := []map[string]Spec{openAIModels, anthropicModels, geminiModels, simModels}
+	for _, vendor := range vendorModels {
+		groups = append(groups, vendor)
+	}
+	for _, group := range groups {
 		for name, s := range group {
 			m[name] = s
 		}

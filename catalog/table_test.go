@@ -133,7 +133,8 @@ func TestTableSanity(t *testing.T) {
 			if p.Output < p.Input {
 				t.Errorf("%s: output cheaper than input: %+v", name, p)
 			}
-			if !s.Streaming || !s.Tools {
+			// Perplexity's Sonar models are the one family without function calling.
+			if !s.Streaming || !s.Tools && vendorOf(name) != "perplexity" {
 				t.Errorf("%s: every chat model in the table streams and calls tools", name)
 			}
 		}
@@ -222,4 +223,57 @@ func FuzzLookup(f *testing.F) {
 			t.Fatalf("Lookup(%q) not deterministic", model)
 		}
 	})
+}
+
+// The vendors' own model IDs, with their path prefixes and versions,
+// resolve to the preset tables; OpenRouter's "<vendor>/<model>" IDs to
+// the vendor's entry.
+func TestVendorModelIDs(t *testing.T) {
+	for id, want := range map[string]float64{
+		"mistral-large-2411":                               2.00,
+		"mistral-small-latest":                             0.10,
+		"llama-3.3-70b-versatile":                          0.59,
+		"openai/gpt-oss-120b":                              0.15,
+		"deepseek-chat":                                    0.28,
+		"grok-4-0709":                                      3.00,
+		"meta-llama/Llama-3.3-70B-Instruct-Turbo":          0.88,
+		"accounts/fireworks/models/llama-v3p1-8b-instruct": 0.20,
+		"llama3.1-8b":                                      0.10,
+		"sonar-pro":                                        3.00,
+		"openai/gpt-4o":                                    2.50,
+		"anthropic/claude-sonnet-4":                        3.00,
+	} {
+		s, ok := Lookup(id)
+		if !ok || s.Prices.Input != want {
+			t.Errorf("Lookup(%q) = %v %+v, want input %v", id, ok, s.Prices, want)
+		}
+	}
+	if s, _ := Lookup("sonar"); s.Tools {
+		t.Error("sonar calls tools")
+	}
+}
+
+// Every family is in one table only: builtin merges them, and a name in
+// two would silently take one of the prices.
+func TestBuiltinTablesDisjoint(t *testing.T) {
+	seen := map[string]int{}
+	groups := []map[string]Spec{openAIModels, anthropicModels, geminiModels, simModels}
+	for _, v := range vendorModels {
+		groups = append(groups, v)
+	}
+	total := 0
+	for _, g := range groups {
+		for name := range g {
+			seen[name]++
+			total++
+		}
+	}
+	for name, n := range seen {
+		if n > 1 {
+			t.Errorf("%s is in %d tables", name, n)
+		}
+	}
+	if total != len(builtin) {
+		t.Errorf("%d entries in the tables, %d built in", total, len(builtin))
+	}
 }

@@ -30,6 +30,7 @@ const (
 	KindUpstream                   // upstream 5xx
 	KindUnavailable                // no deployment could take the request (breakers open, all failed)
 	KindCanceled                   // the client went away
+	KindPolicy                     // the upstream's content policy refused the request (Azure content_filter): no retry, another provider may serve
 )
 
 var kindNames = [...]string{
@@ -37,6 +38,7 @@ var kindNames = [...]string{
 	KindUnsupported: "unsupported", KindAuth: "auth", KindPermission: "permission", KindQuota: "quota",
 	KindRateLimited: "rate_limited", KindOverloaded: "overloaded", KindTimeout: "timeout",
 	KindNetwork: "network", KindUpstream: "upstream", KindUnavailable: "unavailable", KindCanceled: "canceled",
+	KindPolicy: "policy",
 }
 
 // String returns a stable label, used in metrics and logs.
@@ -81,7 +83,7 @@ func (e *Error) HTTPStatus() int {
 		return e.Status
 	}
 	switch e.Kind {
-	case KindInvalidRequest, KindUnsupported:
+	case KindInvalidRequest, KindUnsupported, KindPolicy:
 		return http.StatusBadRequest
 	case KindNotFound:
 		return http.StatusNotFound
@@ -106,7 +108,7 @@ func (e *Error) HTTPStatus() int {
 // OpenAIType is the "type" of OpenAI's error object.
 func (e *Error) OpenAIType() string {
 	switch e.Kind {
-	case KindInvalidRequest, KindNotFound, KindUnsupported:
+	case KindInvalidRequest, KindNotFound, KindUnsupported, KindPolicy:
 		return "invalid_request_error"
 	case KindAuth:
 		return "authentication_error"

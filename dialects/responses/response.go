@@ -252,7 +252,7 @@ func (r *Response) fail(e *providers.Error) {
 	switch e.Kind {
 	case providers.KindRateLimited, providers.KindQuota:
 		code = "rate_limit_exceeded"
-	case providers.KindInvalidRequest:
+	case providers.KindInvalidRequest, providers.KindPolicy: // a prompt the content filter refused
 		code = "invalid_prompt"
 	}
 	r.Error = &ResponseError{Code: code, Message: e.Error()}

@@ -19,6 +19,17 @@ func isReasoningModel(model string) bool {
 	return false
 }
 
+// reasoning reports whether the upstream name stands for a reasoning
+// model: the name itself, or the model behind it (SetModelOf).
+func (p *Provider) reasoning(upstream string) bool {
+	if p.modelOf != nil {
+		if model := p.modelOf(upstream); model != "" && isReasoningModel(model) {
+			return true
+		}
+	}
+	return isReasoningModel(upstream)
+}
+
 var (
 	jsonTrue         = []byte("true")
 	includeUsageOnly = []byte(`{"include_usage":true}`)
@@ -28,6 +39,15 @@ var (
 // in OpenAI's format is patched in place, so fields the gateway does not know
 // reach the upstream byte for byte; a translated request is encoded anew.
 func (p *Provider) chatBody(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
+	body, err := p.chatBodyFor(t, req, stream)
+	if err != nil || len(p.drop) == 0 {
+		return body, err
+	}
+	return dropFields(body, p.drop)
+}
+
+// chatBodyFor is chatBody before the upstream's rejected fields are dropped.
+func (p *Provider) chatBodyFor(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
 	if !req.Original.Is(providers.FormatOpenAIChat) {
 		return p.encodeChat(t, req, stream)
 	}
@@ -43,7 +63,7 @@ func (p *Provider) chatBody(t providers.Target, req *providers.ChatRequest, stre
 	if err != nil {
 		return nil, err
 	}
-	if isReasoningModel(t.Model) {
+	if p.reasoning(t.Model) {
 		if body, err = renameMaxTokens(body); err != nil {
 			return nil, err
 		}
@@ -62,7 +82,7 @@ func (p *Provider) encodeChat(t providers.Target, req *providers.ChatRequest, st
 	if stream {
 		out.StreamOptions = &providers.StreamOptions{IncludeUsage: true}
 	}
-	if isReasoningModel(out.Model) && out.MaxTokens != nil && out.MaxCompletionTokens == nil {
+	if p.reasoning(out.Model) && out.MaxTokens != nil && out.MaxCompletionTokens == nil {
 		out.MaxCompletionTokens, out.MaxTokens = out.MaxTokens, nil
 	}
 	if p.official {

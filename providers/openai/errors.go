@@ -97,6 +97,10 @@ func upstreamError(provider string, status int, h http.Header, body []byte) *pro
 		e.Kind = providers.KindQuota // spent: waiting will not help, another provider may
 	case info.Code == "model_not_found":
 		e.Kind = providers.KindNotFound
+	case status == http.StatusBadRequest && info.Code == "content_filter":
+		// Azure's content filter refused the prompt: the same request will
+		// be refused again here, but another provider may serve it.
+		e.Kind = providers.KindPolicy
 	}
 	return e
 }

@@ -43,7 +43,40 @@ type Provider struct {
 
 	official bool   // the upstream is OpenAI itself, which rejects unknown parameters
 	query    string // encoded Query with its leading "?", or ""
+
+	// urlFor, when set, builds an operation's upstream URL instead of
+	// BaseURL+path+query (Azure's deployment paths); see SetURLBuilder.
+	urlFor func(t providers.Target, path string) string
+	// modelOf, when set, names the model behind an upstream name that is
+	// not one (an Azure deployment), for model-specific rules; see SetModelOf.
+	modelOf func(upstream string) string
+	// drop lists top-level chat fields the upstream rejects (a preset's quirks).
+	drop []string
 }
+
+// url is the upstream URL of the operation at path ("/chat/completions").
+func (p *Provider) url(t providers.Target, path string) string {
+	if p.urlFor != nil {
+		return p.urlFor(t, path)
+	}
+	return p.BaseURL + path + p.query
+}
+
+// SetURLBuilder makes the provider build every upstream URL with f, given
+// the target and the operation's path as OpenAI names it ("/chat/completions",
+// "/embeddings", "/images/generations", "/responses"). Provider types that
+// wrap this one call it from their Provision (Azure OpenAI's deployments).
+func (p *Provider) SetURLBuilder(f func(t providers.Target, path string) string) { p.urlFor = f }
+
+// SetModelOf tells the provider which model an upstream name stands for
+// ("" when unknown), so that rules keyed by model, such as sending
+// max_completion_tokens to reasoning models, hold for Azure deployments
+// with names of their own.
+func (p *Provider) SetModelOf(f func(upstream string) string) { p.modelOf = f }
+
+// ProvisionAs provisions the shared configuration with d and validates
+// the OpenAI-specific options, for provider types built on this one.
+func (p *Provider) ProvisionAs(d providers.Defaults) error { return p.provision(d) }
 
 // OpenAI is the provider module for OpenAI's own API. An API key is required;
 // base_url defaults to DefaultBaseURL.

@@ -22,7 +22,7 @@ var responseLimit int64 = MaxResponseSize
 // transport failure, is returned as a classified *providers.Error; the body
 // is then already closed.
 func (p *Provider) post(ctx context.Context, t providers.Target, path string, body []byte) (*http.Response, error) {
-	return p.Config.Post(ctx, p.BaseURL+path+p.query, body,
+	return p.Config.Post(ctx, p.url(t, path), body,
 		func(h http.Header) { p.setHeaders(h, t.APIKey) },
 		func(status int, h http.Header, errBody []byte) error {
 			return upstreamError(p.Name, status, h, errBody)

@@ -26,7 +26,7 @@ func (p *Provider) Responses(ctx context.Context, t providers.Target, body []byt
 	if stream {
 		accept = eventStreamHeaderValue
 	}
-	return p.Config.Post(ctx, p.BaseURL+"/responses"+p.query, out,
+	return p.Config.Post(ctx, p.url(t, "/responses"), out,
 		func(h http.Header) {
 			p.setHeaders(h, t.APIKey)
 			if _, set := p.ExtraHeaders()["Accept"]; !set {

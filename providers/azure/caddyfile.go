@@ -1,0 +1,96 @@
+package azure
+
+import (
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+)
+
+// unmarshalOption parses the azure options besides the shared ones (see
+// providers.Config.UnmarshalBlock) and openai_compatible's responses_api:
+//
+//	provider <name> azure {
+//	    resource    <name>                 # or base_url https://<name>.openai.azure.com
+//	    api_version v1|<YYYY-MM-DD[-preview]>
+//	    deployment  <model> <deployment>   # repeatable; default: the model's own name
+//	    responses_api                      # the deployments serve the Responses API
+//	    entra client_secret|workload_identity|managed_identity|default {
+//	        tenant_id <id>
+//	        client_id <id>
+//	        client_secret <secret>
+//	        token_file <path>
+//	        authority_host <https URL>
+//	    }
+//	}
+func (a *Azure) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
+	switch d.Val() {
+	case "resource":
+		return true, oneArg(d, &a.Resource)
+	case "api_version":
+		if err := oneArg(d, &a.APIVersion); err != nil {
+			return true, err
+		}
+		if err := checkAPIVersion(a.APIVersion); err != nil {
+			return true, d.Err(err.Error())
+		}
+	case "deployment":
+		var model, dep string
+		if !d.AllArgs(&model, &dep) {
+			return true, d.Errf("usage: deployment <model> <deployment>")
+		}
+		if a.Deployments == nil {
+			a.Deployments = map[string]string{}
+		}
+		a.Deployments[model] = dep
+	case "responses_api":
+		if d.NextArg() {
+			return true, d.ArgErr()
+		}
+		a.ResponsesAPI = true
+	case "entra":
+		return true, a.unmarshalEntra(d)
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+func (a *Azure) unmarshalEntra(d *caddyfile.Dispenser) error {
+	e := &Entra{}
+	if err := oneArg(d, &e.Credential); err != nil {
+		return err
+	}
+	switch e.Credential {
+	case ClientSecret, WorkloadIdentity, ManagedIdentity, DefaultChain:
+	default:
+		return d.Errf("entra: unknown credential %q (want client_secret, workload_identity, managed_identity or default)", e.Credential)
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		var dst *string
+		switch d.Val() {
+		case "tenant_id":
+			dst = &e.TenantID
+		case "client_id":
+			dst = &e.ClientID
+		case "client_secret":
+			dst = &e.ClientSecret
+		case "token_file":
+			dst = &e.TokenFile
+		case "authority_host":
+			dst = &e.AuthorityHost
+		default:
+			return d.Errf("entra: unknown option %q", d.Val())
+		}
+		if err := oneArg(d, dst); err != nil {
+			return err
+		}
+	}
+	a.Entra = e
+	return nil
+}
+
+// oneArg reads the single argument of the current option into dst.
+func oneArg(d *caddyfile.Dispenser, dst *string) error {
+	if !d.AllArgs(dst) {
+		return d.ArgErr()
+	}
+	return nil
+}
