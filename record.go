@@ -52,9 +52,9 @@ type record struct {
 	// (a client that disconnected before the final chunk, an upstream that
 	// sends none): see estimateStreamUsage.
 	promptEstimate int  // the request's prompt estimate
-	streamed       bool // a stream was committed to the client
 	streamedChars  int  // text and tool-call argument characters streamed
-	usageEstimated bool
+	streamed       bool // a stream was committed to the client
+	usageEstimated bool // (the two bools side by side: no padding between)
 
 	// trace is the request's tracing state (tracing.go), nil when the
 	// request is not traced: one pointer keeps untraced records small.
