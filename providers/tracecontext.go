@@ -1,9 +1,9 @@
 package providers
 
 import (
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"net/http"
 
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
