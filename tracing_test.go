@@ -76,15 +76,20 @@ func newOTLPReceiver(t *testing.T) (*otlpReceiver, string) {
 // server span's context.
 func tracedDo(t *testing.T, h *Handler, body string) (*httptest.ResponseRecorder, []*tracepb.Span, trace.SpanContext) {
 	t.Helper()
+	return tracedDoRequest(t, h, httptest.NewRequest(http.MethodPost, "/v1/chat/completions", strings.NewReader(body)))
+}
+
+func tracedDoRequest(t *testing.T, h *Handler, r *http.Request) (*httptest.ResponseRecorder, []*tracepb.Span, trace.SpanContext) {
+	t.Helper()
 	rc, endpoint := newOTLPReceiver(t)
 	exp, err := otlptracehttp.New(context.Background(), otlptracehttp.WithEndpointURL(endpoint))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
-	ctx, server := tp.Tracer("caddy-test").Start(context.Background(), "POST /v1/chat/completions",
+	ctx, server := tp.Tracer("caddy-test").Start(context.Background(), "POST "+r.URL.Path,
 		trace.WithSpanKind(trace.SpanKindServer))
-	r := httptest.NewRequest(http.MethodPost, "/v1/chat/completions", strings.NewReader(body)).WithContext(ctx)
+	r = r.WithContext(ctx)
 	r.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
 	if err := h.ServeHTTP(w, r, nil); err != nil {
@@ -364,6 +369,43 @@ func TestTracingOffCreatesNothing(t *testing.T) {
 	for _, tp := range got {
 		if tp != "" {
 			t.Fatalf("traceparent %q sent without a span", tp)
+		}
+	}
+}
+
+// TestTracingCacheHitAndEmbeddings: an answer from the cache is an
+// operation span with sira.cache=hit and no attempt span; an embeddings
+// call is an "embeddings {model}" operation with its attempt.
+func TestTracingCacheHitAndEmbeddings(t *testing.T) {
+	s, rec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
+	h := pipeHandler(t, fmt.Sprintf(`{"cache":{"all_requests":true},"providers":[
+		{"type":"openai","name":"a","base_url":%q,"api_keys":[{"value":"k"}],"models":["m","e"]}]}`, s.URL+"/v1"))
+	body := pipeChat("m", false)
+	if w := pipeDo(t, h, http.MethodPost, "/v1/chat/completions", body); w.Code != 200 {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	w, spans, _ := tracedDo(t, h, body)
+	if w.Code != 200 || rec.Count() != 1 {
+		t.Fatalf("status %d, upstream saw %d requests", w.Code, rec.Count())
+	}
+	if len(spans) != 2 || spans[0].Kind != tracepb.Span_SPAN_KIND_INTERNAL {
+		t.Fatalf("cache hit: %d spans, want the operation and the server span", len(spans))
+	}
+	wantStr(t, "cache hit", spanAttrs(spans[0]), "sira.cache", "hit")
+
+	r := httptest.NewRequest(http.MethodPost, "/v1/embeddings", strings.NewReader(`{"model":"e","input":"hi"}`))
+	_, spans, _ = tracedDoRequest(t, h, r)
+	names := map[string]tracepb.Span_SpanKind{}
+	for _, s := range spans {
+		names[s.Name] = s.Kind
+	}
+	if len(spans) != 3 || names["embeddings e"] == 0 {
+		t.Fatalf("embeddings spans: %v", names)
+	}
+	for _, s := range spans {
+		if s.Kind == tracepb.Span_SPAN_KIND_CLIENT {
+			wantStr(t, "embeddings attempt", spanAttrs(s), "gen_ai.operation.name", "embeddings")
+			wantStr(t, "embeddings attempt", spanAttrs(s), "gen_ai.provider.name", "openai")
 		}
 	}
 }
