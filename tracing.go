@@ -127,14 +127,17 @@ func (rec *record) startTrace(r *http.Request, method string) {
 	rec.trace = t
 }
 
-// traceRequest records the chat request's model and parameters; they go
-// on the operation span and on every attempt span.
+// traceRequest records the chat request's model and parameters: the
+// parameters go on the operation span and on every attempt span, the
+// model asked for on the operation span only (an attempt names the model
+// it sends upstream).
 func (rec *record) traceRequest(req *providers.ChatRequest) {
 	if rec.trace == nil {
 		return
 	}
-	attrs := make([]attribute.KeyValue, 0, 5)
-	attrs = append(attrs, attrRequestModel.String(req.Model), attrStream.Bool(req.Stream))
+	rec.trace.span.SetAttributes(attrRequestModel.String(req.Model))
+	attrs := make([]attribute.KeyValue, 0, 4)
+	attrs = append(attrs, attrStream.Bool(req.Stream))
 	if n := req.OutputLimit(); n > 0 {
 		attrs = append(attrs, attrMaxTokens.Int(n))
 	}
@@ -184,9 +187,7 @@ func (rec *record) endTrace() {
 	op := operationName(rec.endpoint)
 	if rec.model != "" {
 		span.SetName(op + " " + rec.model)
-		if len(rec.trace.requestAttrs) == 0 {
-			span.SetAttributes(attrRequestModel.String(rec.model))
-		}
+		span.SetAttributes(attrRequestModel.String(rec.model))
 	}
 	if d := rec.deployment; d != nil {
 		span.SetAttributes(attrProviderName.String(genAIProviderName(d.up.cfg.Type())),

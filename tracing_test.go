@@ -379,7 +379,8 @@ func TestTracingOffCreatesNothing(t *testing.T) {
 func TestTracingCacheHitAndEmbeddings(t *testing.T) {
 	s, rec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
 	h := pipeHandler(t, fmt.Sprintf(`{"cache":{"all_requests":true},"providers":[
-		{"type":"openai","name":"a","base_url":%q,"api_keys":[{"value":"k"}],"models":["m","e"]}]}`, s.URL+"/v1"))
+		{"type":"openai","name":"a","base_url":%q,"api_keys":[{"value":"k"}],"models":["m","e"],
+		"model_map":{"e":"text-embedding-3-small"}}]}`, s.URL+"/v1"))
 	body := pipeChat("m", false)
 	if w := pipeDo(t, h, http.MethodPost, "/v1/chat/completions", body); w.Code != 200 {
 		t.Fatalf("status %d: %s", w.Code, w.Body)
@@ -399,13 +400,19 @@ func TestTracingCacheHitAndEmbeddings(t *testing.T) {
 	for _, s := range spans {
 		names[s.Name] = s.Kind
 	}
-	if len(spans) != 3 || names["embeddings e"] == 0 {
+	if len(spans) != 3 || names["embeddings e"] != tracepb.Span_SPAN_KIND_INTERNAL ||
+		names["embeddings text-embedding-3-small"] != tracepb.Span_SPAN_KIND_CLIENT {
 		t.Fatalf("embeddings spans: %v", names)
 	}
 	for _, s := range spans {
-		if s.Kind == tracepb.Span_SPAN_KIND_CLIENT {
-			wantStr(t, "embeddings attempt", spanAttrs(s), "gen_ai.operation.name", "embeddings")
-			wantStr(t, "embeddings attempt", spanAttrs(s), "gen_ai.provider.name", "openai")
+		a := spanAttrs(s)
+		switch s.Kind {
+		case tracepb.Span_SPAN_KIND_CLIENT:
+			wantStr(t, "embeddings attempt", a, "gen_ai.operation.name", "embeddings")
+			wantStr(t, "embeddings attempt", a, "gen_ai.provider.name", "openai")
+			wantStr(t, "embeddings attempt", a, "gen_ai.request.model", "text-embedding-3-small")
+		case tracepb.Span_SPAN_KIND_INTERNAL:
+			wantStr(t, "embeddings operation", a, "gen_ai.request.model", "e")
 		}
 	}
 }
