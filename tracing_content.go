@@ -5,7 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
-	"github.com/dustin/go-humanize"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -97,13 +96,12 @@ func cutUTF8(s string, n int) string {
 
 // parseTracingContent reads `tracing_content <size>`, e.g. 4KiB.
 func (h *Handler) parseTracingContent(d *caddyfile.Dispenser) error {
-	var s string
-	if !d.AllArgs(&s) {
-		return d.ArgErr()
+	size, err := sizeArg(d)
+	if err != nil {
+		return err
 	}
-	size, err := humanize.ParseBytes(s)
-	if err != nil || size == 0 || size > 1<<30 {
-		return d.Errf("tracing_content: invalid size %q", s)
+	if size > 1<<30 {
+		return d.Errf("tracing_content: %d bytes is more than a span should carry", size)
 	}
 	h.TracingContent = int(size)
 	return nil
