@@ -74,9 +74,13 @@ func newOTLPReceiver(t *testing.T) (*otlpReceiver, string) {
 // TracerProvider exporting OTLP/HTTP to a receiver, as Caddy's tracing
 // handler would, and returns the response, the exported spans and the
 // server span's context.
-func tracedDo(t *testing.T, h *Handler, body string) (*httptest.ResponseRecorder, []*tracepb.Span, trace.SpanContext) {
+func tracedDo(t *testing.T, h *Handler, body string, header ...string) (*httptest.ResponseRecorder, []*tracepb.Span, trace.SpanContext) {
 	t.Helper()
-	return tracedDoRequest(t, h, httptest.NewRequest(http.MethodPost, "/v1/chat/completions", strings.NewReader(body)))
+	r := httptest.NewRequest(http.MethodPost, "/v1/chat/completions", strings.NewReader(body))
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	return tracedDoRequest(t, h, r)
 }
 
 func tracedDoRequest(t *testing.T, h *Handler, r *http.Request) (*httptest.ResponseRecorder, []*tracepb.Span, trace.SpanContext) {
@@ -153,7 +157,8 @@ func TestTracingStreamRetryFallback(t *testing.T) {
 		}
 	}
 	sa, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Fail: fakeupstream.OpenAIErrorFor(503), OnRequest: capture("a")})
-	sb, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "from b", OnRequest: capture("b")})
+	sb, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "from b", OnRequest: capture("b"),
+		CachedTokens: 3, ReasoningTokens: 1})
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
 		{"type":"openai_compatible","name":"a","base_url":%q,"models":["m"],"max_retries":1},
 		{"type":"openai_compatible","name":"b","base_url":%q,"models":["m"]}]}`, pipeFast, sa.URL+"/v1", sb.URL+"/v1"))
@@ -265,6 +270,9 @@ func TestTracingStreamRetryFallback(t *testing.T) {
 	if ba["gen_ai.usage.output_tokens"].GetIntValue() <= 0 {
 		t.Errorf("answering attempt usage: %v", ba["gen_ai.usage.output_tokens"])
 	}
+	wantInt(t, "answering attempt", ba, "gen_ai.usage.cache_read.input_tokens", 3)
+	wantInt(t, "answering attempt", ba, "gen_ai.usage.reasoning.output_tokens", 1)
+	wantInt(t, "operation", oa, "gen_ai.usage.cache_read.input_tokens", 3)
 	if got := strings.Join(eventNames(b), ","); got != "gen_ai.first_chunk" {
 		t.Errorf("answering attempt events: %s", got)
 	}
@@ -414,5 +422,37 @@ func TestTracingCacheHitAndEmbeddings(t *testing.T) {
 		case tracepb.Span_SPAN_KIND_INTERNAL:
 			wantStr(t, "embeddings operation", a, "gen_ai.request.model", "e")
 		}
+	}
+}
+
+// TestTracingBreakerRejection: a deployment whose breaker is open is
+// skipped without an attempt span, and the operation span says why.
+func TestTracingBreakerRejection(t *testing.T) {
+	sa, ra := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Fail: fakeupstream.OpenAIErrorFor(500)})
+	sb, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"routing":{"allow_override":true},
+		"circuit_breaker":{"failure_threshold":1,"recovery_timeout":3600000000000},"providers":[
+		{"type":"openai_compatible","name":"a","base_url":%q,"models":["m"],"max_retries":0},
+		{"type":"openai_compatible","name":"b","base_url":%q,"models":["m"]}]}`, pipeFast, sa.URL+"/v1", sb.URL+"/v1"))
+	if w := pipeDo(t, h, http.MethodPost, "/v1/chat/completions", pipeChat("m", false)); w.Code != 200 || ra.Count() != 1 {
+		t.Fatalf("status %d, a saw %d", w.Code, ra.Count())
+	}
+	// X-AI-Fallback puts a first again: the router alone would skip it.
+	w, spans, _ := tracedDo(t, h, pipeChat("m", false), "X-AI-Fallback", "a,b")
+	if w.Code != 200 || ra.Count() != 1 {
+		t.Fatalf("status %d, a saw %d", w.Code, ra.Count())
+	}
+	var clients int
+	var events []string
+	for _, s := range spans {
+		if s.Kind == tracepb.Span_SPAN_KIND_CLIENT {
+			clients++
+		}
+		if s.Kind == tracepb.Span_SPAN_KIND_INTERNAL {
+			events = eventNames(s)
+		}
+	}
+	if clients != 1 || !strings.Contains(strings.Join(events, ","), "sira.breaker.rejected") {
+		t.Errorf("%d attempt spans, events %v", clients, events)
 	}
 }
