@@ -101,7 +101,7 @@ type requestTrace struct {
 	span          trace.Span
 	tracer        trace.Tracer
 	attempts      int
-	requestAttrs  []attribute.KeyValue // the request's model and parameters
+	requestAttrs  []attribute.KeyValue // the request's parameters (stream, max_tokens, …)
 	responseAttrs []attribute.KeyValue // the answering attempt's response
 	traceIn       string               // gen_ai.input.messages, with tracing_content
 	traceOut      string               // gen_ai.output.messages, with tracing_content
@@ -109,8 +109,9 @@ type requestTrace struct {
 }
 
 // startTrace starts the request's operation span when a recording span
-// (Caddy's `tracing` handler) is in the request's context. Listing models
-// calls no upstream and is left to the server span.
+// (Caddy's `tracing` handler) is in the request's context. The GET and
+// DELETE endpoints (model lists, stored responses) call no upstream and
+// are left to the server span.
 func (rec *record) startTrace(r *http.Request, method string) {
 	if method != http.MethodPost {
 		return
