@@ -65,6 +65,11 @@ type Handler struct {
 	// AuditPrompts adds prompts and answers (with sensitive values
 	// redacted) to the audit log. Default: off.
 	AuditPrompts bool `json:"audit_prompts,omitempty"`
+	// TracingContent puts prompts and completions, redacted like the audit
+	// log's, on the request's trace spans (gen_ai.input.messages and
+	// gen_ai.output.messages), each cut to this many bytes of text. Only
+	// when Caddy's tracing handler traces the request. Default: 0, off.
+	TracingContent int `json:"tracing_content,omitempty"`
 	// Storage shares limits, budgets, the cache and cooldowns among
 	// gateway instances (Redis); without it all state is in process.
 	Storage *StorageConfig `json:"storage,omitempty"`
@@ -243,6 +248,9 @@ func (h *Handler) Validate() error {
 	}
 	if h.DegradeTo != "" && len(h.catalog.resolve(h.DegradeTo)) == 0 {
 		return fmt.Errorf("degrade_to: %q is not a configured model or alias", h.DegradeTo)
+	}
+	if h.TracingContent < 0 {
+		return fmt.Errorf("tracing_content must not be negative")
 	}
 	if h.MaxMessages < 0 {
 		return fmt.Errorf("max_messages must not be negative")

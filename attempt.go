@@ -47,6 +47,7 @@ func (h *Handler) run(ctx context.Context, rec *record, p plan, do attemptFunc) 
 	for i, d := range p.order {
 		if i > 0 && rec.deployment != nil {
 			metrics.IncFallback(rec.deployment.up.name, d.up.name)
+			rec.traceFallback(rec.deployment, d)
 			rec.fallbacks++
 		}
 		retries := d.up.cfg.Retries()
@@ -54,6 +55,7 @@ func (h *Handler) run(ctx context.Context, rec *record, p plan, do attemptFunc) 
 		for try := 0; try <= retries; try++ {
 			if !d.state.brk.Allow() {
 				last = h.breakerRefusal(d)
+				rec.traceRefused(d, last)
 				failed.add(d.id, last)
 				break
 			}
@@ -61,6 +63,7 @@ func (h *Handler) run(ctx context.Context, rec *record, p plan, do attemptFunc) 
 			if kerr != nil {
 				d.state.brk.Release()
 				last = kerr
+				rec.traceRefused(d, kerr)
 				failed.add(d.id, kerr)
 				break
 			}
@@ -68,8 +71,9 @@ func (h *Handler) run(ctx context.Context, rec *record, p plan, do attemptFunc) 
 			if try > 0 {
 				rec.retries++
 				metrics.IncRetry(d.up.name)
+				rec.traceRetry(d, last)
 			}
-			committed, err := h.callOnce(ctx, d, key, do)
+			committed, err := h.callOnce(ctx, rec, d, key, do)
 			if err == nil {
 				return nil
 			}
@@ -94,6 +98,7 @@ func (h *Handler) run(ctx context.Context, rec *record, p plan, do attemptFunc) 
 				break
 			}
 			wait, ok := h.backoff(try, e.RetryAfter)
+			rec.traceBackoff(d, wait, ok)
 			if !ok || !sleepCtx(ctx, wait) {
 				break
 			}
@@ -147,11 +152,12 @@ func deploymentRefused(e *providers.Error) bool {
 
 // callOnce performs one attempt and feeds its outcome to the breaker, the
 // statistics, the balancer and the key state.
-func (h *Handler) callOnce(ctx context.Context, d *deployment, key *upstreamKey, do attemptFunc) (bool, error) {
+func (h *Handler) callOnce(ctx context.Context, rec *record, d *deployment, key *upstreamKey, do attemptFunc) (bool, error) {
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	timeout := timeDuration(d.up.cfg.Timeout)
 	a := &attempt{ctx: actx, d: d, key: key, timeout: timeout, start: h.now()}
+	a.ctx = rec.startAttempt(actx, d)
 	a.timer = time.AfterFunc(timeout, func() { cancel(errAttemptTimeout) })
 	defer a.timer.Stop()
 
@@ -174,6 +180,7 @@ func (h *Handler) callOnce(ctx context.Context, d *deployment, key *upstreamKey,
 	if err != nil {
 		e = providers.Classify(err)
 	}
+	rec.endAttempt(e)
 	h.keyOutcome(d.up, key, e, now)
 	// A closure: the gauge must show the state after this outcome, not before.
 	defer func() {

@@ -22,8 +22,10 @@ func (h *Handler) auditRedactor() *security.Filter {
 	return h.auditFilter
 }
 
-// auditPrompt keeps the prompt, redacted, when audit_prompts is on.
+// auditPrompt keeps the prompt, redacted, when audit_prompts is on, and
+// puts it on the trace with tracing_content.
 func (h *Handler) auditPrompt(rec *record, req *providers.ChatRequest) {
+	h.tracePrompt(rec, req)
 	if !h.AuditPrompts {
 		return
 	}
@@ -42,6 +44,7 @@ func (h *Handler) auditPrompt(rec *record, req *providers.ChatRequest) {
 
 // auditAnswer keeps the answer, redacted, when audit_prompts is on.
 func (h *Handler) auditAnswer(rec *record, resp *providers.ChatResponse) {
+	h.traceAnswer(rec, resp)
 	if !h.AuditPrompts || resp == nil || len(resp.Choices) == 0 {
 		return
 	}

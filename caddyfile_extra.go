@@ -30,6 +30,8 @@ func (h *Handler) unmarshalMore(d *caddyfile.Dispenser) error {
 	case "audit_prompts":
 		h.AuditPrompts = true
 		return nil
+	case "tracing_content":
+		return h.parseTracingContent(d)
 	case "catalog":
 		return h.parseCatalog(d)
 	case "responses":

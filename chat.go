@@ -44,6 +44,7 @@ func chatEndpoint(decode dialects.ChatDecoder) func(h *Handler, w http.ResponseW
 // request, and falls back to degraded mode when every provider failed.
 func (h *Handler) chat(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw dialects.ChatWriter) {
 	rec.model = req.Model
+	rec.traceRequest(req)
 	ds := h.catalog.resolve(req.Model)
 	if len(ds) == 0 {
 		h.fail(w, rec, errNoDeployment(req.Model))
@@ -114,7 +115,7 @@ func (h *Handler) chatUpstream(ctx context.Context, w http.ResponseWriter, r *ht
 			rec.cache = "miss"
 			metrics.IncCache("miss")
 		}
-		if key != "" || h.AuditPrompts {
+		if key != "" || h.AuditPrompts || h.tracesContent(rec) {
 			acc = &streamAccumulator{}
 		}
 		err := h.run(ctx, rec, p, func(a *attempt) (bool, error) { return h.streamAttempt(w, r, rec, req, cw, a, acc, key != "") })
@@ -130,6 +131,7 @@ func (h *Handler) chatUpstream(ctx context.Context, w http.ResponseWriter, r *ht
 		err := h.run(ctx, rec, p, func(a *attempt) (bool, error) {
 			var err error
 			resp, err = a.d.up.provider.Chat(a.ctx, a.target(), req)
+			rec.traceResponse(resp)
 			return false, err
 		})
 		return resp, err
@@ -161,7 +163,7 @@ func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record,
 	if resp == nil {
 		return &providers.Error{Kind: providers.KindInternal, Message: "empty answer from the provider"}
 	}
-	if err := h.loadChoices(resp, cw.NeedsChoices()); err != nil {
+	if err := h.loadChoices(resp, cw.NeedsChoices() || h.tracesContent(rec)); err != nil {
 		return err
 	}
 	rec.usage = resp.Usage
@@ -206,6 +208,7 @@ func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *rec
 	}
 	a.ttft = h.now().Sub(a.start)
 	rec.ttft = a.ttft
+	rec.traceChunk(first, a.ttft)
 	a.touch()
 	h.decisionHeaders(w, r, rec, plan{decision: rec.decision})
 	if cached {
@@ -228,6 +231,9 @@ func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *rec
 			return true, &providers.Error{Kind: providers.KindCanceled, Message: "client disconnected", Err: werr}
 		}
 		c, err = s.Next()
+		if err == nil {
+			rec.traceChunk(c, 0)
+		}
 		if err == io.EOF {
 			sink.End(nil)
 			return true, nil

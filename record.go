@@ -52,9 +52,13 @@ type record struct {
 	// (a client that disconnected before the final chunk, an upstream that
 	// sends none): see estimateStreamUsage.
 	promptEstimate int  // the request's prompt estimate
-	streamed       bool // a stream was committed to the client
 	streamedChars  int  // text and tool-call argument characters streamed
-	usageEstimated bool
+	streamed       bool // a stream was committed to the client
+	usageEstimated bool // (the two bools side by side: no padding between)
+
+	// trace is the request's tracing state (tracing.go), nil when the
+	// request is not traced: one pointer keeps untraced records small.
+	trace *requestTrace
 
 	// headerValues back the response headers the gateway sets on every
 	// answer (see headerValue), one slot each.
@@ -65,10 +69,12 @@ type record struct {
 // client's X-Request-Id is kept apart (clientID), so no client can choose,
 // reuse or forge the id that audit entries and logs are correlated by.
 func (h *Handler) newRecord(r *http.Request, spec *endpointSpec, params []string) *record {
-	return &record{
+	rec := &record{
 		id: strconv.FormatUint(rand.Uint64(), 36), clientID: clientRequestID(r.Header.Get(hdrRequestID)),
 		start: h.now(), endpoint: spec.name, dialect: spec.dialect, pathParams: params, status: http.StatusOK,
 	}
+	rec.startTrace(r, spec.method)
+	return rec
 }
 
 // maxClientRequestID bounds the client's X-Request-Id kept in the audit log.
@@ -95,7 +101,10 @@ func clientRequestID(v string) string {
 	return string(b)
 }
 
-func (rec *record) plan(p plan) { rec.decision = p.decision }
+func (rec *record) plan(p plan) {
+	rec.decision = p.decision
+	rec.tracePlan(p)
+}
 
 func (rec *record) setError(e *providers.Error) {
 	rec.errKind = e.Kind.String()
@@ -232,6 +241,7 @@ func (h *Handler) finish(rec *record) {
 		rec.charge(tokens, cost)
 	}
 	h.audit(rec, provider, dur)
+	rec.endTrace()
 }
 
 // audit writes one structured entry per request. Prompts and keys never

@@ -120,6 +120,8 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 			return true, err
 		}
 		c.MaxRetries = &n
+	case "trace_context":
+		return true, c.parseTraceContext(d)
 	case "weight":
 		n, err := intArg(d)
 		if err != nil {

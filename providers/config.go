@@ -56,6 +56,10 @@ type Config struct {
 	// prior knowledge (no HTTP/1.1); over https:// it is ignored and TLS
 	// negotiates HTTP/2 as by default, like reverse_proxy does.
 	Versions []string `json:"versions,omitempty"`
+	// TraceContext sends the W3C trace context (traceparent, tracestate)
+	// of the upstream attempt's span when the request is traced. Turn it
+	// off for upstreams that reject unknown headers. Default: on.
+	TraceContext *bool `json:"trace_context,omitempty"`
 
 	providerType string
 	keys         []Key

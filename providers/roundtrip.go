@@ -26,6 +26,7 @@ func (c *Config) RoundTrip(req *http.Request) (*http.Response, error) {
 		password, _ := u.Password()
 		req.SetBasicAuth(u.Username(), password)
 	}
+	c.injectTraceContext(req)
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		// Client.Do's clearer error for an http:// server behind https://.
