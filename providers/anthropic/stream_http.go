@@ -22,6 +22,7 @@ type chatStream struct {
 	err   error                  // sticky: once set, every Next returns it
 	once  sync.Once
 	ended atomic.Bool // message_stop arrived: Close drains the body to keep the connection
+	relay bool        // the client speaks Anthropic's format: chunks carry their event
 }
 
 // Next returns the next chunk, io.EOF after message_stop, or a classified
@@ -58,8 +59,27 @@ func (s *chatStream) Next() (*providers.ChatChunk, error) {
 			s.Close()
 			return nil, s.err
 		}
+		if s.relay {
+			chunks = s.relayChunks(chunks, ev)
+		}
 		s.queue, s.next = append(s.queue[:0], chunks...), 0
 	}
+}
+
+// relayChunks makes the event's chunks carry it (see providers.StreamEvent):
+// one chunk at least, the first with the event itself. Usage and content
+// still flow through the unified chunks for accounting and the filter.
+func (s *chatStream) relayChunks(chunks []*providers.ChatChunk, ev providers.SSEEvent) []*providers.ChatChunk {
+	if len(chunks) == 0 {
+		chunks = append(chunks, s.tr.emptyChunk())
+	}
+	for i, c := range chunks {
+		c.Event.Relay = true
+		if i == 0 {
+			c.Event.Name, c.Event.Data = ev.Name, ev.Data
+		}
+	}
+	return chunks
 }
 
 func (s *chatStream) readError(err error) error {
