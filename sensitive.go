@@ -202,7 +202,9 @@ func (h *Handler) filterChunk(rec *record, c *providers.ChatChunk) {
 			if out, n := h.filter.RedactSecrets(*p); n > 0 {
 				c.Choices[i].Delta.Content = &out
 				c.Raw = nil
-				c.Event.Changed = true // a relayed event is written from the filtered text
+				if c.Event != nil {
+					c.Event.Changed = true // a relayed event is written from the filtered text
+				}
 				metrics.IncSecurityEvent(metrics.EventResponseRedacted)
 			}
 		}

@@ -51,17 +51,18 @@ type ChatChunk struct {
 
 	// Event is the upstream event this chunk came from, when the upstream
 	// speaks the client's own stream format (an Anthropic stream answering
-	// /v1/messages); see StreamEvent.
-	Event StreamEvent `json:"-"`
+	// /v1/messages); see StreamEvent. nil otherwise. Like Raw, it is valid
+	// until the stream's next Next call (a pointer: most chunks have none).
+	Event *StreamEvent `json:"-"`
 }
 
 // StreamEvent is one server-sent event as the upstream sent it, for a
 // dialect that relays same-format events instead of re-encoding chunks (so
 // thinking blocks, signatures and event types added later reach the
 // client). While relaying, every upstream event yields exactly one chunk
-// with Relay set: the first chunk of the event carries Name and Data (valid
-// until the stream's next Next call), further chunks of the same event have
-// only Relay. An event that translates to nothing gets an empty chunk.
+// with an Event: the first chunk of the event carries Name and Data,
+// further chunks of the same event have only Relay. An event that
+// translates to nothing gets an empty chunk.
 type StreamEvent struct {
 	Name string
 	Data []byte

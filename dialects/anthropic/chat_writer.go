@@ -47,7 +47,7 @@ type chunkSink struct {
 
 func (s *chunkSink) Chunk(c *providers.ChatChunk) error {
 	if !s.decided {
-		s.decided, s.relay = true, c.Event.Relay
+		s.decided, s.relay = true, c.Event != nil && c.Event.Relay
 		if !s.relay {
 			// message_start goes out now; unless this chunk has the
 			// upstream's count, it announces the gateway's estimate.

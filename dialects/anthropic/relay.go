@@ -12,8 +12,8 @@ import (
 // already written. A chunk whose text the gateway changed (the security
 // filter) is written from its unified content at the event's block index.
 func (s *chunkSink) relayChunk(c *providers.ChatChunk) error {
-	ev := &c.Event
-	if !ev.Relay {
+	ev := c.Event
+	if ev == nil || !ev.Relay {
 		return nil // cannot happen: one upstream serves the whole stream
 	}
 	if ev.Changed {

@@ -21,8 +21,10 @@ type chatStream struct {
 	next  int                    // an index, not a reslice, so one array serves every event
 	err   error                  // sticky: once set, every Next returns it
 	once  sync.Once
-	ended atomic.Bool // message_stop arrived: Close drains the body to keep the connection
-	relay bool        // the client speaks Anthropic's format: chunks carry their event
+	ended atomic.Bool           // message_stop arrived: Close drains the body to keep the connection
+	relay bool                  // the client speaks Anthropic's format: chunks carry their event
+	event providers.StreamEvent // the current event, for its first chunk
+	rest  providers.StreamEvent // for the event's further chunks (Relay only)
 }
 
 // Next returns the next chunk, io.EOF after message_stop, or a classified
@@ -73,11 +75,13 @@ func (s *chatStream) relayChunks(chunks []*providers.ChatChunk, ev providers.SSE
 	if len(chunks) == 0 {
 		chunks = append(chunks, s.tr.emptyChunk())
 	}
-	for i, c := range chunks {
-		c.Event.Relay = true
-		if i == 0 {
-			c.Event.Name, c.Event.Data = ev.Name, ev.Data
-		}
+	// One event is in flight at a time (a chunk's Event is valid until
+	// the next Next call), so two structs per stream serve every chunk.
+	s.event = providers.StreamEvent{Name: ev.Name, Data: ev.Data, Relay: true}
+	s.rest = providers.StreamEvent{Relay: true}
+	chunks[0].Event = &s.event
+	for _, c := range chunks[1:] {
+		c.Event = &s.rest
 	}
 	return chunks
 }
