@@ -241,3 +241,35 @@ func TestMessagesStructuredOutput(t *testing.T) {
 		t.Fatalf("anthropic got: %s", antRec.Last().Body)
 	}
 }
+
+// TestMessagesUntranslatablePrefersAnthropic: a model served by an OpenAI
+// and an Anthropic deployment sends a request with an untranslatable field
+// only to the Anthropic one, whatever the routing order; a Gemini
+// deployment gets structured output as a response schema.
+func TestMessagesUntranslatablePrefersAnthropic(t *testing.T) {
+	ant, antRec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{})
+	t.Cleanup(ant.Close)
+	oai, oaiRec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
+	gem, gemRec := fakeupstream.NewGemini(fakeupstream.GeminiOptions{})
+	t.Cleanup(gem.Close)
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
+		{"type":"openai_compatible","name":"oai","base_url":%q,"models":["m"],"max_retries":0},
+		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k"}],"models":["m"],"max_retries":0},
+		{"type":"google","name":"gem","base_url":%q,"api_keys":[{"value":"k"}],"models":["gemini-2.5-flash"],"max_retries":0}]}`,
+		pipeFast, oai.URL+"/v1", ant.URL, gem.URL+"/v1beta"))
+	for range 3 {
+		if w := pipeDo(t, h, "POST", "/v1/messages", messagesBody("m", false, `"container":"c1",`)); w.Code != http.StatusOK {
+			t.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
+	if antRec.Count() != 3 || oaiRec.Count() != 0 {
+		t.Fatalf("anthropic got %d, openai %d", antRec.Count(), oaiRec.Count())
+	}
+	cfg := `"output_config":{"format":{"type":"json_schema","schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}},`
+	if w := pipeDo(t, h, "POST", "/v1/messages", messagesBody("gemini-2.5-flash", false, cfg)); w.Code != http.StatusOK {
+		t.Fatalf("gemini: %d %s", w.Code, w.Body)
+	}
+	if sent := string(gemRec.Last().Body); !strings.Contains(sent, `"responseMimeType":"application/json"`) || !strings.Contains(sent, `"required":["city"]`) {
+		t.Fatalf("gemini got: %s", sent)
+	}
+}
