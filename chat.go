@@ -104,6 +104,9 @@ func (h *Handler) chatUpstream(ctx context.Context, w http.ResponseWriter, r *ht
 		NeedsVision: needsVision(req), NeedsTools: len(req.Tools) > 0,
 		NeedsJSON: req.ResponseFormat.WantsJSON(), Stream: req.Stream,
 	})
+	if e := keepRelaying(&p, req); e != nil {
+		return e
+	}
 	rec.plan(p)
 	if len(p.order) == 0 {
 		return &providers.Error{Kind: providers.KindUnsupported, Code: "no_capable_deployment",

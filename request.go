@@ -99,24 +99,8 @@ func (h *Handler) validateChat(req *providers.ChatRequest) *providers.Error {
 	return nil
 }
 
-// estimatePromptTokens is a cheap estimate (about four characters a token)
+// estimatePromptTokens is the shared prompt estimate (providers.EstimatePromptTokens),
 // for routing, limits and cost estimates before the provider counts.
 func estimatePromptTokens(req *providers.ChatRequest) int {
-	n := 0
-	for _, m := range req.Messages {
-		n += 4 + len(m.Content.Text)/4
-		for _, p := range m.Content.Parts {
-			n += len(p.Text) / 4
-			if p.ImageURL != nil {
-				n += 765 // a high-detail image tile set, OpenAI's rule of thumb
-			}
-		}
-		for _, tc := range m.ToolCalls {
-			n += len(tc.Function.Arguments) / 4
-		}
-	}
-	for _, t := range req.Tools {
-		n += (len(t.Function.Name) + len(t.Function.Description) + len(t.Function.Parameters)) / 4
-	}
-	return n
+	return providers.EstimatePromptTokens(req)
 }

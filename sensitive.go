@@ -185,6 +185,7 @@ func (h *Handler) filterResponse(rec *record, resp *providers.ChatResponse) {
 	}
 	if n > 0 {
 		resp.Raw = nil // the upstream bytes hold the secret: re-encode
+		resp.Original = providers.Original{}
 		metrics.IncSecurityEvent(metrics.EventResponseRedacted)
 		h.logger.Info("secret redacted from a model answer", zap.Int("findings", n), zap.String("request_id", rec.id))
 	}
@@ -201,6 +202,9 @@ func (h *Handler) filterChunk(rec *record, c *providers.ChatChunk) {
 			if out, n := h.filter.RedactSecrets(*p); n > 0 {
 				c.Choices[i].Delta.Content = &out
 				c.Raw = nil
+				if c.Event != nil {
+					c.Event.Changed = true // a relayed event is written from the filtered text
+				}
 				metrics.IncSecurityEvent(metrics.EventResponseRedacted)
 			}
 		}

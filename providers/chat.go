@@ -34,6 +34,13 @@ type ChatRequest struct {
 	// Original is the client's own body and its format, for a provider
 	// that speaks the same format (see Original).
 	Original Original `json:"-"`
+
+	// Untranslatable names the request fields (dotted paths, e.g.
+	// "mcp_servers" or "messages.2.content.0") that change the meaning of
+	// the request and that only an upstream relaying Original in its own
+	// format can honour. The gateway refuses to send such a request to any
+	// other provider (see RelaysOriginal) rather than drop them.
+	Untranslatable []string `json:"-"`
 }
 
 // OutputLimit returns the client's output token limit, preferring

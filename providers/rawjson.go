@@ -185,3 +185,12 @@ func skipValue(b []byte, i int) (int, bool) {
 	}
 	return i, true
 }
+
+// EachTopLevel calls fn with the name (still JSON-escaped, without quotes)
+// of each top-level member of obj, in order, without decoding the values.
+func EachTopLevel(obj []byte, fn func(name []byte)) error {
+	return walkTopLevel(obj, func(_ int, name []byte, _, _ int) bool {
+		fn(name)
+		return true
+	})
+}

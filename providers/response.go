@@ -16,6 +16,13 @@ type ChatResponse struct {
 	// the handler sends it to OpenAI-format clients unchanged.
 	Raw []byte `json:"-"`
 
+	// Original is the upstream body in another client format (an Anthropic
+	// Message answering a /v1/messages request), so that dialect's writer
+	// relays every block, thinking and signatures included, instead of
+	// re-encoding Choices. The security filter clears it when it changes
+	// the answer.
+	Original Original `json:"-"`
+
 	// choicesPending: Choices are still only in Raw (see LoadChoices).
 	choicesPending bool
 }
@@ -41,6 +48,30 @@ type ChatChunk struct {
 	// Raw is the event's JSON as the upstream sent it, when the upstream
 	// spoke OpenAI's format; valid until the stream's next Next call.
 	Raw []byte `json:"-"`
+
+	// Event is the upstream event this chunk came from, when the upstream
+	// speaks the client's own stream format (an Anthropic stream answering
+	// /v1/messages); see StreamEvent. nil otherwise. Like Raw, it is valid
+	// until the stream's next Next call (a pointer: most chunks have none).
+	Event *StreamEvent `json:"-"`
+}
+
+// StreamEvent is one server-sent event as the upstream sent it, for a
+// dialect that relays same-format events instead of re-encoding chunks (so
+// thinking blocks, signatures and event types added later reach the
+// client). While relaying, every upstream event yields exactly one chunk
+// with an Event: the first chunk of the event carries Name and Data,
+// further chunks of the same event have only Relay. An event that
+// translates to nothing gets an empty chunk.
+type StreamEvent struct {
+	Name string
+	Data []byte
+	// Relay marks a chunk of a relayed stream.
+	Relay bool
+	// Changed is set by the gateway when it altered the chunk's unified
+	// content (the security filter redacted text): the dialect must write
+	// the unified content instead of Data.
+	Changed bool
 }
 
 // ChunkChoice is one choice's delta within a chunk.

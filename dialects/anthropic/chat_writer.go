@@ -10,29 +10,57 @@ import (
 // ChatWriter writes chat results in Anthropic's Messages format.
 type ChatWriter struct{}
 
-// NeedsChoices is true: the answer is always re-encoded.
+// NeedsChoices is true: an answer from another provider is re-encoded.
 func (ChatWriter) NeedsChoices() bool { return true }
 
-// Response writes a Messages answer.
+// Response writes a Messages answer. An Anthropic upstream's own answer
+// (resp.Original) goes out as it came, with only the model replaced by the
+// public name, so thinking blocks, signatures, citations and block types
+// added after this release reach the client; any other is re-encoded.
 func (ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatResponse, req *providers.ChatRequest) {
+	if resp != nil && resp.Original.Is(providers.FormatAnthropicMessages) {
+		if body, err := providers.SetTopLevel(resp.Original.Body, "model", quoteJSON(req.Model)); err == nil {
+			dialects.WriteJSON(w, body)
+			return
+		}
+	}
 	dialects.WriteJSON(w, EncodeMessagesResponse(resp, req.Model))
 }
 
 // Stream starts a Messages event stream.
 func (ChatWriter) Stream(w http.ResponseWriter, req *providers.ChatRequest) dialects.ChunkSink {
 	dialects.StartSSE(w)
-	return &chunkSink{w: w, flusher: dialects.FlusherOf(w), enc: NewStreamEncoder(req.Model)}
+	return &chunkSink{w: w, flusher: dialects.FlusherOf(w), enc: NewStreamEncoder(req.Model), req: req}
 }
 
-// chunkSink re-encodes unified chunks as Anthropic stream events.
+// chunkSink writes a stream to the client: an Anthropic upstream's events
+// relayed as they came (see relay.go), any other upstream's chunks
+// re-encoded as Anthropic stream events.
 type chunkSink struct {
 	w       http.ResponseWriter
 	flusher http.Flusher
 	enc     *StreamEncoder
+	req     *providers.ChatRequest
+	decided bool // the first chunk said whether the stream is relayed
+	relay   bool
 }
 
 func (s *chunkSink) Chunk(c *providers.ChatChunk) error {
-	if err := s.enc.Encode(c, s.w); err != nil {
+	if !s.decided {
+		s.decided, s.relay = true, c.Event != nil && c.Event.Relay
+		if !s.relay {
+			// message_start goes out now; unless this chunk has the
+			// upstream's count, it announces the gateway's estimate.
+			s.enc.EstimateInput(providers.EstimatePromptTokens(s.req))
+		}
+	}
+	var err error
+	if s.relay {
+		err = s.relayChunk(c)
+	} else {
+		err = s.enc.Encode(c, s.w)
+	}
+	if err != nil {
 		return err
 	}
 	s.flusher.Flush()
@@ -43,6 +71,9 @@ func (s *chunkSink) End(err *providers.Error) {
 	var e error
 	if err != nil {
 		e = err
+	}
+	if s.relay && e == nil {
+		return // message_stop was relayed
 	}
 	_ = s.enc.Finish(s.w, e)
 	s.flusher.Flush()

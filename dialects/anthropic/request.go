@@ -23,6 +23,20 @@ type inRequest struct {
 	Tools         []wire.Tool      `json:"tools"`
 	ToolChoice    *wire.ToolChoice `json:"tool_choice"`
 	Stream        bool             `json:"stream"`
+	OutputConfig  *inOutputConfig  `json:"output_config"`
+	OutputFormat  *inOutputFormat  `json:"output_format"`
+}
+
+// inOutputConfig is output_config: the structured-output format, and the
+// effort level (left to the reasoning mapping).
+type inOutputConfig struct {
+	Format *inOutputFormat `json:"format"`
+}
+
+// inOutputFormat is {"type":"json_schema","schema":{…}}.
+type inOutputFormat struct {
+	Type   string          `json:"type"`
+	Schema json.RawMessage `json:"schema"`
 }
 
 type inMessage struct {
@@ -41,12 +55,14 @@ type inMessage struct {
 //	max_tokens → max_tokens; stop_sequences → stop; temperature, top_p, top_k; metadata.user_id → user
 //	tools (input_schema → parameters); tool_choice auto/any/tool/none → auto/required/named/none;
 //	disable_parallel_tool_use → parallel_tool_calls false; stream (with usage requested)
+//	output_config.format (or the beta output_format) json_schema → response_format json_schema
 //
-// What the unified format cannot carry is left out here (thinking and
-// redacted_thinking blocks, documents, Files API images, server tools,
-// cache_control, images inside tool results and their is_error flag, the
-// thinking setting); the request's Original keeps all of it for an Anthropic
-// upstream.
+// Every field of the API has a rule (fields.go): what is harmless to drop
+// is left out here (thinking blocks and the thinking setting, cache_control,
+// service_tier, …); what changes the meaning and cannot be translated
+// (documents, Files API images, server tools, mcp_servers, unknown fields,
+// …) is listed in req.Untranslatable, so the request goes only to an
+// Anthropic upstream, which gets the client's body (req.Original) as is.
 // Errors are *providers.Error of KindInvalidRequest naming the field.
 func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
 	var in inRequest
@@ -82,7 +98,8 @@ func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
 	if in.Stream {
 		req.StreamOptions = &providers.StreamOptions{IncludeUsage: true} // message_delta reports usage
 	}
-	system, err := parseSystem(in.System)
+	req.Untranslatable = untranslatableFields(body, nil)
+	system, err := parseSystem(in.System, &req.Untranslatable)
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +107,14 @@ func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
 		req.Messages = append(req.Messages, providers.Message{Role: "system", Content: system})
 	}
 	for i, m := range *in.Messages {
-		if req.Messages, err = appendInbound(req.Messages, m, i); err != nil {
+		if req.Messages, err = appendInbound(req.Messages, m, i, &req.Untranslatable); err != nil {
 			return nil, err
 		}
 	}
+	if req.ResponseFormat, err = outputFormat(in.OutputConfig, in.OutputFormat); err != nil {
+		return nil, err
+	}
+	req.Untranslatable = serverTools(in.Tools, req.Untranslatable)
 	req.Tools = inboundTools(in.Tools)
 	if len(req.Tools) > 0 || in.ToolChoice != nil {
 		if err := inboundToolChoice(req, in.ToolChoice); err != nil {
@@ -103,8 +124,9 @@ func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
 	return req, nil
 }
 
-// parseSystem reads system as a string or an array of text blocks.
-func parseSystem(raw json.RawMessage) (providers.Content, error) {
+// parseSystem reads system as a string or an array of text blocks; a block
+// of another type (none exists today) goes to untranslatable.
+func parseSystem(raw json.RawMessage, untranslatable *[]string) (providers.Content, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return providers.Content{}, nil
@@ -119,6 +141,11 @@ func parseSystem(raw json.RawMessage) (providers.Content, error) {
 	}
 	if err := json.Unmarshal(raw, &blocks); err != nil {
 		return providers.Content{}, invalid("system", "system: must be a string or an array of text blocks")
+	}
+	for i, b := range blocks {
+		if b.Type != "text" {
+			*untranslatable = append(*untranslatable, "system."+strconv.Itoa(i)+" ("+b.Type+")")
+		}
 	}
 	return textParts(blocks), nil
 }

@@ -9,16 +9,23 @@ import (
 	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
 
-// appendInbound appends the unified messages for one Anthropic turn.
-func appendInbound(msgs []providers.Message, m inMessage, i int) ([]providers.Message, error) {
+// appendInbound appends the unified messages for one Anthropic turn; the
+// blocks it cannot translate (blockRule, Files API images, images in tool
+// results) go to untranslatable.
+func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable *[]string) ([]providers.Message, error) {
 	blocks, err := parseContent(m.Content, i)
 	if err != nil {
 		return nil, err
 	}
+	for j, b := range blocks {
+		if blockRule(b.Type) == refused || (b.Type == "image" && !translatableImage(b.Source)) {
+			*untranslatable = append(*untranslatable, blockField(i, j, b.Type))
+		}
+	}
 	switch m.Role {
 	case "user":
 		var parts []providers.ContentPart
-		for _, b := range blocks {
+		for j, b := range blocks {
 			switch b.Type {
 			case "text":
 				if b.Text != "" {
@@ -31,7 +38,11 @@ func appendInbound(msgs []providers.Message, m inMessage, i int) ([]providers.Me
 			case "tool_result":
 				// OpenAI wants tool results right after the assistant's
 				// calls, so they go before the user's own text.
-				msgs = append(msgs, providers.Message{Role: "tool", ToolCallID: b.ToolUseID, Content: toolResultContent(b.Content)})
+				content, textOnly := toolResultContent(b.Content)
+				if !textOnly {
+					*untranslatable = append(*untranslatable, blockField(i, j, "tool_result with non-text content"))
+				}
+				msgs = append(msgs, providers.Message{Role: "tool", ToolCallID: b.ToolUseID, Content: content})
 			}
 		}
 		if c := partsContent(parts); !c.IsEmpty() {
@@ -72,6 +83,12 @@ func partsContent(parts []providers.ContentPart) providers.Content {
 	return providers.Content{Parts: parts}
 }
 
+// translatableImage reports whether an image source has a URL form.
+func translatableImage(src *wire.Source) bool {
+	_, ok := imageURL(src)
+	return ok
+}
+
 // imageURL renders an image source as an OpenAI image URL.
 func imageURL(src *wire.Source) (string, bool) {
 	switch {
@@ -85,22 +102,29 @@ func imageURL(src *wire.Source) (string, bool) {
 	return "", false // Files API sources cannot be expressed
 }
 
-// toolResultContent reads a tool_result's content: a string or text blocks.
-func toolResultContent(raw json.RawMessage) providers.Content {
+// toolResultContent reads a tool_result's content: a string or text
+// blocks; textOnly is false when it also holds blocks of other types
+// (images, documents), which have no unified form.
+func toolResultContent(raw json.RawMessage) (c providers.Content, textOnly bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
-		return providers.Content{}
+		return providers.Content{}, true
 	}
 	if raw[0] == '"' {
 		var s string
 		_ = json.Unmarshal(raw, &s)
-		return providers.TextContent(s)
+		return providers.TextContent(s), true
 	}
 	var blocks []wire.Block
 	if json.Unmarshal(raw, &blocks) != nil {
-		return providers.Content{}
+		return providers.Content{}, true
 	}
-	return textParts(blocks)
+	for _, b := range blocks {
+		if b.Type != "text" {
+			return textParts(blocks), false
+		}
+	}
+	return textParts(blocks), true
 }
 
 // inboundTools keeps client tools; Anthropic's server tools (web search,

@@ -24,23 +24,31 @@ import (
 // follows the finish chunk is folded into it. A failure is an error event in
 // Anthropic's envelope. Not safe for concurrent use.
 type StreamEncoder struct {
-	model   string
-	started bool
-	closed  bool
-	open    int    // index of the open block, -1 when none
-	kind    string // its type
-	next    int    // index of the next block
-	tools   map[int]int
-	finish  string
-	lastUse bool // the last block opened is a tool_use
-	usage   *providers.Usage
-	buf     bytes.Buffer
+	model         string
+	started       bool
+	closed        bool
+	open          int    // index of the open block, -1 when none
+	kind          string // its type
+	next          int    // index of the next block
+	tools         map[int]int
+	finish        string
+	lastUse       bool // the last block opened is a tool_use
+	usage         *providers.Usage
+	inputEstimate int // message_start's input count when the first chunk has none
+	buf           bytes.Buffer
 }
 
 // NewStreamEncoder starts an encoder; model is the public model name.
 func NewStreamEncoder(model string) *StreamEncoder {
 	return &StreamEncoder{model: model, open: -1, tools: map[int]int{}}
 }
+
+// EstimateInput sets the input token count message_start announces when the
+// first chunk carries no usage (an upstream that reports usage only at the
+// end): clients that read input usage from message_start (LangChain's
+// streaming usage) then see the gateway's estimate instead of 0. The final
+// message_delta still carries the upstream's exact count.
+func (e *StreamEncoder) EstimateInput(n int) { e.inputEstimate = max(n, 0) }
 
 // Encode writes the events for one chunk (possibly none) to w.
 func (e *StreamEncoder) Encode(c *providers.ChatChunk, w io.Writer) error {
@@ -116,12 +124,16 @@ func (e *StreamEncoder) Finish(w io.Writer, err error) error {
 	return e.flush(w)
 }
 
-// start writes message_start and a ping. Input usage is known here only if
-// the first chunk carried it; the final message_delta always has it.
+// start writes message_start and a ping. Input usage is exact here only if
+// the first chunk carried it, the estimate (EstimateInput) otherwise; the
+// final message_delta always has the exact count.
 func (e *StreamEncoder) start(id string, u *providers.Usage) {
 	e.started = true
 	msg := outMessage{ID: messageID(id), Type: "message", Role: "assistant", Model: e.model,
 		Content: []outBlock{}, Usage: anthropicUsage(u)}
+	if u == nil || u.PromptTokens == 0 {
+		msg.Usage.InputTokens = e.inputEstimate
+	}
 	msg.Usage.OutputTokens = 0
 	e.write("message_start", struct {
 		Type    string     `json:"type"`

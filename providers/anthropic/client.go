@@ -40,7 +40,24 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 	if err != nil {
 		return nil, p.tag(err)
 	}
+	if relaying(req) {
+		// A /v1/messages client gets Anthropic's own answer, every block
+		// (thinking and its signature included) as the upstream sent it.
+		out.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: raw}
+	}
 	return out, nil
+}
+
+// RelaysOriginal is true for Anthropic Messages bodies: requestBody sends
+// them on with only the model, max_tokens and stream patched.
+func (p *Provider) RelaysOriginal(f providers.Format) bool {
+	return f == providers.FormatAnthropicMessages
+}
+
+// relaying reports whether the request goes upstream as the client's own
+// Messages body, so the answer can go back to that client as is.
+func relaying(req *providers.ChatRequest) bool {
+	return req.Original.Is(providers.FormatAnthropicMessages)
 }
 
 // ChatStream sends one streaming Messages request. A non-2xx answer is
@@ -64,7 +81,7 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 	}
 	a.pause() // from here the timeout applies between events
 	return &chatStream{p: p, a: a, body: resp.Body, sse: events,
-		tr: NewStreamTranslator(time.Now().Unix())}, nil
+		tr: NewStreamTranslator(time.Now().Unix()), relay: relaying(req)}, nil
 }
 
 // requestBody is the translated request, or the client's own Anthropic body
@@ -72,7 +89,7 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 // max_tokens set, so cache_control, thinking, documents, server tools and
 // fields the gateway does not know reach Anthropic untouched.
 func (p *Provider) requestBody(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
-	if !req.Original.Is(providers.FormatAnthropicMessages) {
+	if !relaying(req) {
 		return ToAnthropic(req, Options{Model: t.Model, DefaultMaxTokens: p.DefaultMaxTokens, Stream: stream})
 	}
 	body := req.Original.Body

@@ -244,3 +244,10 @@ func (s *StreamTranslator) finish(reason string) []*providers.ChatChunk {
 func (s *StreamTranslator) chunk() *providers.ChatChunk {
 	return &providers.ChatChunk{ID: s.id, Object: "chat.completion.chunk", Created: s.created, Model: s.model}
 }
+
+// emptyChunk is a chunk with no choices, carrying only a relayed event.
+func (s *StreamTranslator) emptyChunk() *providers.ChatChunk {
+	c := s.chunk()
+	c.Choices = []providers.ChunkChoice{}
+	return c
+}
