@@ -35,13 +35,14 @@ func (p *Provider) CountTokens(ctx context.Context, t providers.Target, req *pro
 	if err != nil {
 		return 0, err
 	}
+	// proto3 JSON leaves out a zero, so a missing totalTokens is 0.
 	var out struct {
-		TotalTokens *int `json:"totalTokens"`
+		TotalTokens int `json:"totalTokens"`
 	}
-	if err := json.Unmarshal(raw, &out); err != nil || out.TotalTokens == nil || *out.TotalTokens < 0 {
+	if err := json.Unmarshal(raw, &out); err != nil || out.TotalTokens < 0 {
 		return 0, p.badUpstream(err)
 	}
-	return *out.TotalTokens, nil
+	return out.TotalTokens, nil
 }
 
 var _ providers.TokenCounter = (*Provider)(nil)
