@@ -58,4 +58,3 @@ func (p *Provider) countTokensURL() string {
 }
 
 var _ providers.TokenCounter = (*Provider)(nil)
-
