@@ -242,3 +242,23 @@ func TestCountTokensCache(t *testing.T) {
 		t.Fatalf("a different body: %d %s, upstream called %d times", w.Code, w.Body, f.ant.Count())
 	}
 }
+
+// TestCountTokensChatOnlyServer: an openai_compatible server without the
+// Responses API has no counting endpoint, so the gateway counts locally
+// and says so, without calling the server.
+func TestCountTokensChatOnlyServer(t *testing.T) {
+	srv, rec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
+	t.Cleanup(srv.Close)
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[{"type":"openai_compatible","name":"vllm","base_url":%q,"models":["llama"]}]}`,
+		pipeFast, srv.URL+"/v1"))
+	w := pipeDo(t, h, "POST", "/v1/messages/count_tokens", countBody("llama"))
+	if w.Code != 200 || w.Header().Get("X-AI-Token-Count") != "estimate" {
+		t.Fatalf("%d %q %s", w.Code, w.Header().Get("X-AI-Token-Count"), w.Body)
+	}
+	if n := decodeCount(t, w.Body.String())["input_tokens"]; n != float64(localCount(t, countBody("llama"))) {
+		t.Errorf("input_tokens %v, want the local count %d", n, localCount(t, countBody("llama")))
+	}
+	if rec.Count() != 0 {
+		t.Errorf("the chat-only server was called %d times", rec.Count())
+	}
+}
