@@ -35,8 +35,12 @@ func newCountCache(max int, ttl time.Duration) *countCache {
 	return &countCache{max: max, ttl: ttl, order: list.New(), entries: make(map[string]*list.Element, max)}
 }
 
-// get returns a fresh count for key.
+// get returns a fresh count for key. A nil cache (a handler that was not
+// provisioned) holds nothing.
 func (c *countCache) get(key string, now time.Time) (tokens int, exact, ok bool) {
+	if c == nil {
+		return 0, false, false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, found := c.entries[key]
@@ -55,6 +59,9 @@ func (c *countCache) get(key string, now time.Time) (tokens int, exact, ok bool)
 
 // put stores a count, evicting the least recently used entry when full.
 func (c *countCache) put(key string, tokens int, exact bool, now time.Time) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, found := c.entries[key]; found {

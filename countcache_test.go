@@ -33,3 +33,11 @@ func TestCountCache(t *testing.T) {
 		t.Errorf("updated c: %d %v %v", n, exact, ok)
 	}
 }
+
+func TestCountCacheNil(t *testing.T) {
+	var c *countCache
+	c.put("a", 1, true, time.Now())
+	if _, _, ok := c.get("a", time.Now()); ok {
+		t.Fatal("a nil cache returned a count")
+	}
+}
