@@ -104,6 +104,7 @@ type Handler struct {
 	shared           *sharedState
 	responseStore    responses.Store
 	clientLimits     map[string]ClientKey // by key fingerprint, for shared limits
+	counts           *countCache          // token counts by request shape
 }
 
 // CaddyModule returns the Caddy module information.
@@ -123,6 +124,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		h.now = time.Now
 	}
 	h.started = h.now()
+	h.counts = newCountCache(countCacheEntries, countCacheTTL)
 	h.applyDefaults()
 	if err := metrics.Register(ctx.GetMetricsRegistry()); err != nil {
 		return fmt.Errorf("registering metrics: %v", err)

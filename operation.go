@@ -17,6 +17,10 @@ type operation struct {
 	admission func(ds []*deployment) admission
 	// call performs the operation on one attempt's deployment.
 	call func(a *attempt) error
+	// answered, when set, runs after admission and before any plan: it
+	// reports true when the answer is known without an upstream call (a
+	// cached token count), or a failure to answer the client with.
+	answered func() (bool, *providers.Error)
 }
 
 // runOperation is the pipeline of the non-chat endpoints: resolve the
@@ -31,6 +35,16 @@ func (h *Handler) runOperation(w http.ResponseWriter, r *http.Request, rec *reco
 	}
 	if !h.admit(w, r, rec, op.model, op.admission(ds)) {
 		return false
+	}
+	if op.answered != nil {
+		done, e := op.answered()
+		if e != nil {
+			h.fail(w, rec, e)
+			return false
+		}
+		if done {
+			return true
+		}
 	}
 	p := h.makePlan(r, ds, routing.Request{Model: op.model, PromptTokens: op.tokens})
 	rec.plan(p)

@@ -67,3 +67,14 @@ func Unsupported(provider, providerType, op string) *Error {
 		Message:  op + " is not supported by provider type " + providerType,
 	}
 }
+
+// TokenCounter is a provider whose upstream counts a request's input tokens
+// (Anthropic's count_tokens, OpenAI's responses/input_tokens, Gemini's
+// countTokens). The count is the upstream's own, so exact for its model.
+type TokenCounter interface {
+	// CountTokens returns the input tokens req would use on t.Model. A
+	// provider that cannot count this particular request upstream (an
+	// OpenAI-compatible server without the Responses API) returns an
+	// *Error of KindUnsupported, and the caller counts locally.
+	CountTokens(ctx context.Context, t Target, req *ChatRequest) (int, error)
+}

@@ -19,3 +19,15 @@ func DecodeChat(body []byte, r *http.Request) (*providers.ChatRequest, dialects.
 		Beta: r.Header.Values("anthropic-beta")}
 	return req, ChatWriter{}, nil
 }
+
+// DecodeCountTokens is DecodeChat for POST /v1/messages/count_tokens: the
+// same body less max_tokens.
+func DecodeCountTokens(body []byte, r *http.Request) (*providers.ChatRequest, *providers.Error) {
+	req, err := ParseCountTokensRequest(body)
+	if err != nil {
+		return nil, providers.Classify(err)
+	}
+	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: body,
+		Beta: r.Header.Values("anthropic-beta")}
+	return req, nil
+}

@@ -3,6 +3,7 @@ package anthropic
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -78,6 +79,28 @@ func FuzzStreamEncode(f *testing.F) {
 		}
 		if err := enc.Finish(io.Discard, nil); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzParseCountTokensRequest: a count_tokens body is parsed or rejected
+// with a classified error, never a panic (no max_tokens to lean on).
+func FuzzParseCountTokensRequest(f *testing.F) {
+	seedFiles(f, "request/*.json")
+	f.Add([]byte(`{"model":"m","messages":[{"role":"user","content":"x"}]}`))
+	f.Add([]byte(`{"model":"m"}`))
+	f.Add([]byte(`{"model":"m","messages":[]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req, err := ParseCountTokensRequest(body)
+		if err != nil {
+			var e *providers.Error
+			if !errors.As(err, &e) || e.Kind != providers.KindInvalidRequest {
+				t.Fatalf("unclassified error %v", err)
+			}
+			return
+		}
+		if req.Model == "" || len(req.Messages) == 0 {
+			t.Fatalf("accepted a body without model or messages: %s", body)
 		}
 	})
 }

@@ -65,6 +65,17 @@ type inMessage struct {
 // Anthropic upstream, which gets the client's body (req.Original) as is.
 // Errors are *providers.Error of KindInvalidRequest naming the field.
 func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
+	return parseRequest(body, true)
+}
+
+// ParseCountTokensRequest is ParseMessagesRequest for a count_tokens body,
+// which has the same fields less max_tokens (and the sampling settings,
+// which are accepted and not used).
+func ParseCountTokensRequest(body []byte) (*providers.ChatRequest, error) {
+	return parseRequest(body, false)
+}
+
+func parseRequest(body []byte, needMaxTokens bool) (*providers.ChatRequest, error) {
 	var in inRequest
 	if err := json.Unmarshal(body, &in); err != nil {
 		return nil, &providers.Error{Kind: providers.KindInvalidRequest, Message: "invalid JSON body: " + err.Error(), Err: err}
@@ -72,9 +83,9 @@ func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
 	switch {
 	case in.Model == nil || *in.Model == "":
 		return nil, invalid("model", "model: field required")
-	case in.MaxTokens == nil:
+	case in.MaxTokens == nil && needMaxTokens:
 		return nil, invalid("max_tokens", "max_tokens: field required")
-	case *in.MaxTokens < 0:
+	case in.MaxTokens != nil && *in.MaxTokens < 0:
 		return nil, invalid("max_tokens", "max_tokens: must be greater than or equal to 0")
 	case in.Messages == nil:
 		return nil, invalid("messages", "messages: field required")

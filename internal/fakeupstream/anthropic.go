@@ -79,7 +79,7 @@ func (f *anthropicFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
-	case r.Method != http.MethodPost || r.URL.Path != "/v1/messages":
+	case r.Method != http.MethodPost || (r.URL.Path != "/v1/messages" && r.URL.Path != "/v1/messages/count_tokens"):
 		anthropicError(w, http.StatusNotFound, "not_found_error", "Not found", nil)
 		return
 	case r.Header.Get("X-Api-Key") == "":
@@ -93,6 +93,9 @@ func (f *anthropicFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case o.Status != 0 && (o.FailFirst == 0 || n <= int64(o.FailFirst)):
 		anthropicError(w, o.Status, o.ErrorType, o.ErrorMessage, o.Header)
+		return
+	case r.URL.Path == "/v1/messages/count_tokens":
+		f.serveCountTokens(w, body)
 		return
 	}
 	var req struct {

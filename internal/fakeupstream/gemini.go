@@ -173,6 +173,8 @@ func (g *gemini) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 		g.stream(w, r, events)
 	case "embedContent", "batchEmbedContents":
 		g.embed(w, resource, method, req)
+	case "countTokens":
+		g.countTokens(w, body)
 	default:
 		geminiFail(w, &GeminiError{Code: 404, Status: "NOT_FOUND", Message: "Requested entity was not found."})
 	}

@@ -129,6 +129,8 @@ func (f *fakeOpenAI) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		f.serveEmbeddings(w, body)
 	case strings.HasSuffix(path, "/images/generations"):
 		f.serveImages(w, body)
+	case strings.HasSuffix(path, "/responses/input_tokens"):
+		f.serveInputTokens(w, body)
 	case strings.HasSuffix(path, "/responses"):
 		f.serveResponses(w, r, body)
 	default:

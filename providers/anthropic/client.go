@@ -123,7 +123,12 @@ func (p *Provider) requestBody(t providers.Target, req *providers.ChatRequest, s
 // post makes the one upstream attempt and classifies a non-2xx answer
 // (a redirect included: RoundTrip does not follow it).
 func (p *Provider) post(a *attempt, t providers.Target, body []byte, beta []string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(a.ctx, http.MethodPost, p.messagesURL(), bytes.NewReader(body))
+	return p.postTo(a, p.messagesURL(), t, body, beta)
+}
+
+// postTo is post to another endpoint of the API (count_tokens).
+func (p *Provider) postTo(a *attempt, url string, t providers.Target, body []byte, beta []string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(a.ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, p.tag(&providers.Error{Kind: providers.KindInternal, Message: "building upstream request failed", Err: err})
 	}
