@@ -74,11 +74,6 @@ func (h *Handler) serveResponses(w http.ResponseWriter, r *http.Request, rec *re
 			e = providers.Classify(err)
 		}
 	}
-	if e == nil && rq.OpenAIOnly != nil {
-		// Only an OpenAI upstream serves these, and this gateway translates
-		// every Responses request.
-		e = rq.OpenAIOnly.Error("ai_backends")
-	}
 	var prior []providers.Message
 	if e == nil && rq.PreviousResponseID != "" {
 		prior, e = h.priorConversation(r.Context(), rec, rq.PreviousResponseID)
@@ -86,7 +81,21 @@ func (h *Handler) serveResponses(w http.ResponseWriter, r *http.Request, rec *re
 	var req *providers.ChatRequest
 	if e == nil {
 		req = rq.ChatRequest(prior)
-		req.Original = providers.Original{Format: providers.FormatOpenAIResponses, Body: body}
+		// An upstream with the Responses API gets the client's body, the
+		// stored conversation inlined in place of previous_response_id
+		// (that upstream may never have seen it).
+		if prior != nil {
+			if body, err := rq.WithHistory(body, prior); err == nil {
+				req.Original = providers.Original{Format: providers.FormatOpenAIResponses, Body: body}
+			}
+		} else {
+			req.Original = providers.Original{Format: providers.FormatOpenAIResponses, Body: body}
+		}
+		// OpenAI-only features (hosted tools, background) narrow the plan
+		// to such upstreams, or are refused naming the feature.
+		if f := rq.OpenAIOnly; f != nil {
+			req.Untranslatable = []string{f.Param + " (" + f.Name + ")"}
+		}
 		if e = h.validateChat(req); e == nil {
 			e = capMaxTokens(rec, req)
 		}
@@ -95,13 +104,12 @@ func (h *Handler) serveResponses(w http.ResponseWriter, r *http.Request, rec *re
 		h.fail(w, rec, e)
 		return
 	}
-	cw := &responses.ChatWriter{Req: rq, Now: h.now,
+	cw := &responses.ChatWriter{Req: rq, Prior: prior, Now: h.now,
 		Meta: responses.Meta{CreatedAt: rec.start, Model: rq.Model}}
 	if rq.Store {
 		owner := rec.client
-		cw.Keep = func(resp *responses.Response) {
-			stored := responses.NewStored(rq, resp, prior, rec.start)
-			if err := h.responseStore.Put(r.Context(), owner, resp.ID, stored); err != nil {
+		cw.Keep = func(id string, stored *responses.Stored) {
+			if err := h.responseStore.Put(r.Context(), owner, id, stored); err != nil {
 				h.logger.Warn("could not store a response", zap.String("request_id", rec.id), zap.Error(err))
 			}
 		}

@@ -169,3 +169,70 @@ func TestResponsesErrors(t *testing.T) {
 		t.Errorf("PUT: %d allow %q", w.Code, w.Header().Get("Allow"))
 	}
 }
+
+// TestResponsesPassThroughToOpenAI: to an upstream with the Responses API
+// the client's body passes through (hosted tools included) and the answer
+// is relayed, plain and streamed; it is stored, and a conversation started
+// on another provider continues there with its history inlined.
+func TestResponsesPassThroughToOpenAI(t *testing.T) {
+	so, rec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "relayed"})
+	h := pipeHandler(t, fmt.Sprintf(`{"providers":[
+		{"type":"openai_compatible","name":"oai","base_url":%q,"models":["gpt-4o"],"responses_api":true},
+		{"type":"sim","name":"sim","models":["sim"]}]}`, so.URL+"/v1"))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
+	defer srv.Close()
+	client := sdkClient(srv.URL+"/v1", "any")
+	ctx := context.Background()
+
+	resp, err := client.Responses.New(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
+		Tools: []sdk.ToolUnionParam{{OfWebSearchPreview: &sdk.WebSearchPreviewToolParam{Type: sdk.WebSearchPreviewToolTypeWebSearchPreview}}},
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rec.Last().Path, "/responses") || !strings.Contains(string(rec.Last().Body), "web_search_preview") {
+		t.Fatalf("not passed through: %s %s", rec.Last().Path, rec.Last().Body)
+	}
+	if resp.OutputText() == "" {
+		t.Fatalf("relayed answer %+v", resp)
+	}
+	if got, err := client.Responses.Get(ctx, resp.ID, sdk.ResponseGetParams{}); err != nil || got.ID != resp.ID {
+		t.Fatalf("the relayed response was not stored: %v", err)
+	}
+
+	stream := client.Responses.NewStreaming(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})
+	var final *sdk.Response
+	for stream.Next() {
+		if ev := stream.Current(); ev.Type == "response.completed" {
+			r := ev.AsResponseCompleted().Response
+			final = &r
+		}
+	}
+	if err := stream.Err(); err != nil || final == nil || final.OutputText() == "" {
+		t.Fatalf("relayed stream: %v %+v", err, final)
+	}
+	if _, err := client.Responses.Get(ctx, final.ID, sdk.ResponseGetParams{}); err != nil {
+		t.Fatalf("the relayed stream's response was not stored: %v", err)
+	}
+
+	first, err := client.Responses.New(ctx, sdk.ResponseNewParams{Model: "sim",
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("a turn on the simulator")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Responses.New(ctx, sdk.ResponseNewParams{Model: "gpt-4o", PreviousResponseID: openai.String(first.ID),
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("and now on openai")}}); err != nil {
+		t.Fatal(err)
+	}
+	sent := string(rec.Last().Body)
+	if strings.Contains(sent, "previous_response_id") || !strings.Contains(sent, "a turn on the simulator") {
+		t.Fatalf("history not inlined: %s", sent)
+	}
+
+	// A hosted tool cannot be translated: refused naming it.
+	w := pipeDo(t, h, "POST", "/v1/responses", `{"model":"sim","input":"x","tools":[{"type":"web_search_preview"}]}`)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), `"param":"tools[0]"`) {
+		t.Fatalf("hosted tool on sim: %d %s", w.Code, w.Body)
+	}
+}

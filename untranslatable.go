@@ -36,7 +36,7 @@ func keepRelaying(p *plan, req *providers.ChatRequest) *providers.Error {
 		param = field[:i]
 	}
 	msg := field + ": not supported when " + req.Model + " is served by a provider of another API format " +
-		"(only an Anthropic deployment can take it; remove it to use this model)"
+		"(only an upstream that speaks the client's API itself can take it; remove it to use this model)"
 	if n := len(req.Untranslatable); n > 1 {
 		msg += "; also: " + strings.Join(req.Untranslatable[1:min(n, 6)], ", ")
 	}

@@ -1,6 +1,7 @@
 package responses
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -8,24 +9,32 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-// ChatWriter writes a translated answer as a Response object or the
-// Responses event stream, and hands the finished response to Keep (the
-// store) when the request asked to store it.
+// ChatWriter writes an answer as a Response object or the Responses event
+// stream: relayed as the upstream sent it when a Responses upstream served
+// the request (ChatResponse.Original, relayed stream events), translated
+// otherwise. With store on it hands the finished response to Keep.
 type ChatWriter struct {
 	Req *Request
+	// Prior is the conversation before this turn (previous_response_id).
+	Prior []providers.Message
 	// Meta fixes the response's times and model.
 	Meta Meta
-	// Keep stores the finished response; nil keeps nothing.
-	Keep func(resp *Response)
+	// Keep stores a finished response under its id; nil keeps nothing.
+	Keep func(id string, s *Stored)
 	// Now is the clock for completed_at.
 	Now func() time.Time
 }
 
-// NeedsChoices is true: the answer is always re-encoded.
+// NeedsChoices is true: a translated answer is always re-encoded.
 func (*ChatWriter) NeedsChoices() bool { return true }
 
 // Response writes the Response object.
 func (cw *ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatResponse, _ *providers.ChatRequest) {
+	if resp.Original.Is(providers.FormatOpenAIResponses) {
+		cw.keepJSON(resp.Original.Body)
+		dialects.WriteJSON(w, resp.Original.Body)
+		return
+	}
 	m := cw.Meta
 	m.Now = cw.Now()
 	out, err := EncodeResponse(cw.Req, resp, m)
@@ -37,30 +46,49 @@ func (cw *ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatRespon
 		return
 	}
 	if cw.Keep != nil {
-		cw.Keep(out)
+		cw.Keep(out.ID, NewStored(cw.Req, out, cw.Prior, cw.Meta.CreatedAt))
 	}
 	dialects.WriteJSON(w, out.JSON())
 }
 
-// Stream starts the event stream.
-func (cw *ChatWriter) Stream(w http.ResponseWriter, _ *providers.ChatRequest) dialects.ChunkSink {
-	dialects.StartSSE(w)
-	s := &chunkSink{cw: cw, w: w, flusher: dialects.FlusherOf(w), enc: NewStreamEncoder(cw.Req, cw.Meta)}
-	if s.enc.Start(w) == nil {
-		s.flusher.Flush()
+// keepJSON stores a relayed Response object.
+func (cw *ChatWriter) keepJSON(body []byte) {
+	if cw.Keep == nil {
+		return
 	}
-	return s
+	if st, err := NewStoredFromJSON(cw.Req, body, cw.Prior, cw.Meta.CreatedAt); err == nil {
+		var head struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(body, &head) == nil && head.ID != "" {
+			cw.Keep(head.ID, st)
+		}
+	}
 }
 
-// chunkSink encodes unified chunks as Responses events.
+// Stream starts the event stream. Whether it is relayed or translated is
+// known at the first chunk.
+func (cw *ChatWriter) Stream(w http.ResponseWriter, _ *providers.ChatRequest) dialects.ChunkSink {
+	dialects.StartSSE(w)
+	return &chunkSink{cw: cw, w: w, flusher: dialects.FlusherOf(w), enc: NewStreamEncoder(cw.Req, cw.Meta)}
+}
+
+// chunkSink writes a stream's events.
 type chunkSink struct {
-	cw      *ChatWriter
-	w       http.ResponseWriter
-	flusher http.Flusher
-	enc     *StreamEncoder
+	cw       *ChatWriter
+	w        http.ResponseWriter
+	flusher  http.Flusher
+	enc      *StreamEncoder
+	relaying bool
+	final    []byte // the relayed response.completed event's response
+	buf      []byte
 }
 
 func (s *chunkSink) Chunk(c *providers.ChatChunk) error {
+	if ev := c.Event; ev != nil && ev.Relay && !ev.Changed && (s.relaying || !s.enc.started) {
+		s.relaying = true
+		return s.relay(c)
+	}
 	if err := s.enc.Encode(c, s.w); err != nil {
 		return err
 	}
@@ -68,7 +96,39 @@ func (s *chunkSink) Chunk(c *providers.ChatChunk) error {
 	return nil
 }
 
+// relay writes an upstream event as it came.
+func (s *chunkSink) relay(c *providers.ChatChunk) error {
+	ev := c.Event
+	if ev.Name == "" && len(ev.Data) == 0 { // a further chunk of a relayed event
+		return nil
+	}
+	if ev.Name == "response.completed" || ev.Name == "response.incomplete" {
+		if r := providers.GetTopLevel(ev.Data, "response"); r != nil {
+			s.final = append(s.final[:0], r...)
+		}
+	}
+	s.buf = append(s.buf[:0], "event: "...)
+	s.buf = append(s.buf, ev.Name...)
+	s.buf = append(s.buf, "\ndata: "...)
+	s.buf = append(s.buf, ev.Data...)
+	s.buf = append(s.buf, "\n\n"...)
+	if _, err := s.w.Write(s.buf); err != nil {
+		return err
+	}
+	s.flusher.Flush()
+	return nil
+}
+
 func (s *chunkSink) End(err *providers.Error) {
+	if s.relaying {
+		if err != nil { // the upstream's own events stopped short: say why
+			_ = s.enc.Finish(s.w, err)
+		} else if s.final != nil {
+			s.cw.keepJSON(s.final)
+		}
+		s.flusher.Flush()
+		return
+	}
 	var e error
 	if err != nil {
 		e = err
@@ -77,6 +137,7 @@ func (s *chunkSink) End(err *providers.Error) {
 	_ = s.enc.Finish(s.w, e)
 	s.flusher.Flush()
 	if err == nil && s.cw.Keep != nil {
-		s.cw.Keep(s.enc.Response())
+		resp := s.enc.Response()
+		s.cw.Keep(resp.ID, NewStored(s.cw.Req, resp, s.cw.Prior, s.cw.Meta.CreatedAt))
 	}
 }

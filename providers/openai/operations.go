@@ -9,6 +9,9 @@ import (
 // Chat makes one non-streamed chat completion. The response keeps the
 // upstream body in Raw, so OpenAI-format clients receive it unchanged.
 func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.ChatRequest) (*providers.ChatResponse, error) {
+	if p.relaysResponses(req) {
+		return p.chatViaResponses(ctx, t, req)
+	}
 	body, err := p.chatBody(t, req, false)
 	if err != nil {
 		return nil, p.requestError(err)

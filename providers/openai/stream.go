@@ -19,6 +19,9 @@ import (
 // as an error before any chunk. The request always asks for the final usage
 // chunk; the handler hides it from clients that did not ask for it.
 func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
+	if p.relaysResponses(req) {
+		return p.streamViaResponses(ctx, t, req)
+	}
 	body, err := p.chatBody(t, req, true)
 	if err != nil {
 		return nil, p.requestError(err)

@@ -1,0 +1,113 @@
+package openai
+
+import (
+	"encoding/json"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// wireResponse is what the gateway reads of a Response object relayed from
+// a Responses upstream: enough for usage, the audit log and the cache. The
+// client receives the upstream's bytes (ChatResponse.Original).
+type wireResponse struct {
+	ID                string `json:"id"`
+	Model             string `json:"model"`
+	CreatedAt         int64  `json:"created_at"`
+	Status            string `json:"status"`
+	IncompleteDetails *struct {
+		Reason string `json:"reason"`
+	} `json:"incomplete_details"`
+	Output []wireOutputItem `json:"output"`
+	Usage  *wireUsage       `json:"usage"`
+}
+
+type wireOutputItem struct {
+	Type    string `json:"type"`
+	Content []struct {
+		Type    string `json:"type"`
+		Text    string `json:"text"`
+		Refusal string `json:"refusal"`
+	} `json:"content"`
+	CallID    string `json:"call_id"`
+	Name      string `json:"name"`
+	Arguments string `json:"arguments"`
+}
+
+type wireUsage struct {
+	InputTokens        int `json:"input_tokens"`
+	OutputTokens       int `json:"output_tokens"`
+	TotalTokens        int `json:"total_tokens"`
+	InputTokensDetails struct {
+		CachedTokens int `json:"cached_tokens"`
+	} `json:"input_tokens_details"`
+	OutputTokensDetails struct {
+		ReasoningTokens int `json:"reasoning_tokens"`
+	} `json:"output_tokens_details"`
+}
+
+// usage is the unified usage of a Responses usage object.
+func (u *wireUsage) usage() *providers.Usage {
+	if u == nil {
+		return nil
+	}
+	out := &providers.Usage{PromptTokens: u.InputTokens, CompletionTokens: u.OutputTokens, TotalTokens: u.TotalTokens}
+	if u.InputTokensDetails.CachedTokens > 0 {
+		out.PromptTokensDetails = &providers.PromptTokensDetails{CachedTokens: u.InputTokensDetails.CachedTokens}
+	}
+	if u.OutputTokensDetails.ReasoningTokens > 0 {
+		out.CompletionTokensDetails = &providers.CompletionTokensDetails{ReasoningTokens: u.OutputTokensDetails.ReasoningTokens}
+	}
+	return out
+}
+
+// finishReason maps a Response's status to a chat finish reason.
+func (r *wireResponse) finishReason(calls bool) string {
+	if r.Status == "incomplete" && r.IncompleteDetails != nil {
+		switch r.IncompleteDetails.Reason {
+		case "max_output_tokens":
+			return providers.FinishLength
+		case "content_filter":
+			return providers.FinishContentFilter
+		}
+	}
+	if calls {
+		return providers.FinishToolCalls
+	}
+	return providers.FinishStop
+}
+
+// chatOfResponse is the unified view of a relayed Response object: its
+// message text, refusal and function calls as one choice, and usage. The
+// object itself stays in Original for the Responses client.
+func chatOfResponse(raw []byte) (*providers.ChatResponse, error) {
+	var r wireResponse
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream answered with an invalid Response object", Err: err}
+	}
+	var msg providers.Message
+	msg.Role = "assistant"
+	text := ""
+	for _, it := range r.Output {
+		switch it.Type {
+		case "message":
+			for _, c := range it.Content {
+				switch c.Type {
+				case "output_text":
+					text += c.Text
+				case "refusal":
+					msg.Refusal += c.Refusal
+				}
+			}
+		case "function_call":
+			msg.ToolCalls = append(msg.ToolCalls, providers.ToolCall{ID: it.CallID, Type: "function",
+				Function: providers.FunctionCall{Name: it.Name, Arguments: it.Arguments}})
+		}
+	}
+	msg.Content = providers.TextContent(text)
+	return &providers.ChatResponse{
+		ID: r.ID, Object: "chat.completion", Created: r.CreatedAt, Model: r.Model,
+		Choices:  []providers.Choice{{Message: msg, FinishReason: r.finishReason(len(msg.ToolCalls) > 0)}},
+		Usage:    r.Usage.usage(),
+		Original: providers.Original{Format: providers.FormatOpenAIResponses, Body: raw},
+	}, nil
+}

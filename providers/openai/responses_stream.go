@@ -1,0 +1,128 @@
+package openai
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// responsesStream relays a Responses upstream's event stream: every event
+// becomes one chunk whose Event carries it as sent (the Responses client
+// receives it unchanged) and whose choices carry what the gateway reads of
+// it: text and refusal deltas, function calls, and the finish reason and
+// usage of the final event.
+type responsesStream struct {
+	body      io.ReadCloser
+	events    *providers.SSEReader
+	cfg       *providers.Config
+	cancel    context.CancelFunc
+	calls     map[int]int // output_index → tool call index
+	chunk     providers.ChatChunk
+	event     providers.StreamEvent
+	done      bool
+	err       error
+	closeOnce sync.Once
+}
+
+func newResponsesStream(resp *http.Response, events *providers.SSEReader, cfg *providers.Config, cancel context.CancelFunc) *responsesStream {
+	return &responsesStream{body: resp.Body, events: events, cfg: cfg, cancel: cancel, calls: map[int]int{}}
+}
+
+// responsesEvent is what the gateway reads of one stream event.
+type responsesEvent struct {
+	Type        string          `json:"type"`
+	Delta       string          `json:"delta"`
+	OutputIndex int             `json:"output_index"`
+	Item        *wireOutputItem `json:"item"`
+	Response    *wireResponse   `json:"response"`
+}
+
+// Next returns the chunk of the next event; io.EOF after the final one
+// (response.completed, .incomplete, .failed or an error event, all relayed).
+func (s *responsesStream) Next() (*providers.ChatChunk, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if s.done {
+		s.err = io.EOF
+		return nil, io.EOF
+	}
+	ev, err := s.events.Next()
+	if err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			err = &providers.Error{Kind: providers.KindNetwork, Provider: s.cfg.Name,
+				Message: "stream ended early: upstream closed it before the response finished", Err: err}
+		}
+		s.err = s.cfg.Scrub(err)
+		return nil, s.err
+	}
+	var e responsesEvent
+	if err := json.Unmarshal(ev.Data, &e); err != nil {
+		s.err = s.cfg.Scrub(&providers.Error{Kind: providers.KindUpstream, Provider: s.cfg.Name,
+			Message: "upstream sent an invalid Responses stream event", Err: err})
+		return nil, s.err
+	}
+	name := ev.Name
+	if name == "" {
+		name = e.Type
+	}
+	s.event = providers.StreamEvent{Name: name, Data: ev.Data, Relay: true}
+	s.chunk = providers.ChatChunk{Object: "chat.completion.chunk", Event: &s.event}
+	s.read(&e)
+	return &s.chunk, nil
+}
+
+// read fills the chunk's unified view of event e.
+func (s *responsesStream) read(e *responsesEvent) {
+	var d providers.Delta
+	var finish *string
+	switch e.Type {
+	case "response.output_text.delta":
+		d.Content = &e.Delta
+	case "response.refusal.delta":
+		d.Refusal = &e.Delta
+	case "response.output_item.added":
+		if e.Item != nil && e.Item.Type == "function_call" {
+			i := len(s.calls)
+			s.calls[e.OutputIndex] = i
+			d.ToolCalls = []providers.ToolCall{{Index: &i, ID: e.Item.CallID, Type: "function",
+				Function: providers.FunctionCall{Name: e.Item.Name}}}
+		}
+	case "response.function_call_arguments.delta":
+		if i, ok := s.calls[e.OutputIndex]; ok {
+			d.ToolCalls = []providers.ToolCall{{Index: &i, Function: providers.FunctionCall{Arguments: e.Delta}}}
+		}
+	case "response.completed", "response.incomplete":
+		s.done = true
+		if r := e.Response; r != nil {
+			f := r.finishReason(len(s.calls) > 0)
+			finish = &f
+			s.chunk.ID, s.chunk.Model, s.chunk.Created = r.ID, r.Model, r.CreatedAt
+			s.chunk.Usage = r.Usage.usage()
+		}
+	case "response.failed", "error":
+		s.done = true // relayed as it came: the client has the failure
+	}
+	if d.Content != nil || d.Refusal != nil || d.ToolCalls != nil || finish != nil {
+		s.chunk.Choices = []providers.ChunkChoice{{Delta: d, FinishReason: finish}}
+	}
+}
+
+// Close releases the upstream connection; safe to call more than once.
+func (s *responsesStream) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		err = s.body.Close()
+		if s.cancel != nil {
+			s.cancel()
+		}
+	})
+	return err
+}
+
+var _ providers.ChatStream = (*responsesStream)(nil)
