@@ -50,7 +50,7 @@ func benchHandler(b *testing.B, audit bool) *Handler {
 	up := httptest.NewServer(fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20}))
 	b.Cleanup(up.Close)
 	cfg := fmt.Sprintf(`{"providers":[
-		{"type":"openai_compatible","name":"oai","base_url":%q,"models":["fast"]},
+		{"type":"openai_compatible","name":"oai","base_url":%q,"models":["fast"],"responses_api":true},
 		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"bench-key"}],"models":["claude"]},
 		{"type":"sim","name":"sim","models":["sim"],"max_output":20}
 	]}`, up.URL+"/v1", up.URL)
@@ -229,6 +229,13 @@ func benchServeResponses(b *testing.B, model string, stream bool, want string) {
 	for b.Loop() {
 		serveOnceAt(b, h, "/v1/responses", body, want)
 	}
+}
+
+// BenchmarkResponsesPassThrough: Responses client, an upstream with the
+// Responses API; the body passes through and the answer is relayed.
+// Compare with BenchmarkPassThroughOpenAI.
+func BenchmarkResponsesPassThrough(b *testing.B) {
+	benchServeResponses(b, "fast", false, `"object":"response"`)
 }
 
 // BenchmarkResponsesTranslatedAnthropic: Responses client, Anthropic

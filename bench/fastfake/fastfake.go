@@ -89,6 +89,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeOpenAI(w, k, req.Model)
+	case strings.HasSuffix(path, "/responses") && !req.Stream:
+		writeResponses(w, k, req.Model)
 	case strings.HasSuffix(path, "/messages"):
 		if req.Stream {
 			streamAnthropic(w, r, k, req.Model)
