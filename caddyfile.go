@@ -25,8 +25,8 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 	return m, err
 }
 
-// UnmarshalCaddyfile parses the ai_backends directive; the README's
-// configuration reference lists every subdirective:
+// UnmarshalCaddyfile parses the ai_backends directive. Every subdirective
+// (the README's configuration reference has their options):
 //
 //	ai_backends {
 //	    provider <name> [<type>] { ... }
@@ -36,9 +36,23 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //	    circuit_breaker { ... }
 //	    retry { ... }
 //	    client_key <key> { ... }
+//	    cache { ... }
+//	    security { ... }
+//	    storage redis { ... }
+//	    catalog [<file>] { ... }
+//	    responses { ... }
+//	    degrade_to <model-or-alias>
+//	    master_key <placeholder>...
+//	    key_expiry_warning_days <n>
+//	    audit_prompts
+//	    tracing_content <size>
 //	    max_body_size <size>
+//	    body_read_timeout <duration>
 //	    max_messages <n>
 //	}
+//
+// This file parses the top level and the routing, balancing, breaker,
+// retry and client-key blocks; caddyfile_extra.go dispatches the rest.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // directive name
 	if d.NextArg() {

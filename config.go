@@ -57,13 +57,25 @@ type BalancingConfig struct {
 
 // BreakerConfig configures the circuit breaker of every deployment.
 type BreakerConfig struct {
-	FailureThreshold int            `json:"failure_threshold,omitempty"` // default 5
-	FailureRatio     float64        `json:"failure_ratio,omitempty"`     // 0 disables
-	MinRequests      int            `json:"min_requests,omitempty"`      // default 10
-	Window           caddy.Duration `json:"window,omitempty"`            // default 60s
-	RecoveryTimeout  caddy.Duration `json:"recovery_timeout,omitempty"`  // default 60s
-	SuccessThreshold int            `json:"success_threshold,omitempty"` // default 3
-	HalfOpenProbes   int            `json:"half_open_probes,omitempty"`  // default 1
+	// FailureThreshold opens the breaker after this many consecutive
+	// failures. Default: 5.
+	FailureThreshold int `json:"failure_threshold,omitempty"`
+	// FailureRatio opens it when this share of the window's requests failed
+	// (at least MinRequests of them). 0 disables the ratio rule.
+	FailureRatio float64 `json:"failure_ratio,omitempty"`
+	// MinRequests in the window before FailureRatio applies. Default: 10.
+	MinRequests int `json:"min_requests,omitempty"`
+	// Window over which FailureRatio is counted. Default: 60s.
+	Window caddy.Duration `json:"window,omitempty"`
+	// RecoveryTimeout is how long an open breaker waits before letting
+	// probes through (half-open). Default: 60s.
+	RecoveryTimeout caddy.Duration `json:"recovery_timeout,omitempty"`
+	// SuccessThreshold closes a half-open breaker after this many
+	// successful probes. Default: 3.
+	SuccessThreshold int `json:"success_threshold,omitempty"`
+	// HalfOpenProbes is how many probes may run at once while half-open.
+	// Default: 1.
+	HalfOpenProbes int `json:"half_open_probes,omitempty"`
 }
 
 // RetryConfig bounds retries and the whole request.

@@ -34,10 +34,16 @@ type SecurityConfig struct {
 
 // AnomalyConfig tunes anomaly blocking.
 type AnomalyConfig struct {
-	Factor   float64        `json:"factor,omitempty"`    // default 10
-	MinRate  float64        `json:"min_rate,omitempty"`  // requests/s; default 5
-	Baseline caddy.Duration `json:"baseline,omitempty"`  // default 10m
-	CoolDown caddy.Duration `json:"cool_down,omitempty"` // default 5m
+	// Factor: a client is blocked when its request rate exceeds its own
+	// baseline this many times. Default: 10.
+	Factor float64 `json:"factor,omitempty"`
+	// MinRate in requests per second below which nobody is blocked.
+	// Default: 5.
+	MinRate float64 `json:"min_rate,omitempty"`
+	// Baseline is the period the usual rate is learnt over. Default: 10m.
+	Baseline caddy.Duration `json:"baseline,omitempty"`
+	// CoolDown is how long a blocked client stays blocked. Default: 5m.
+	CoolDown caddy.Duration `json:"cool_down,omitempty"`
 }
 
 // anomalyState pools the detector so a reload keeps baselines and blocks.
