@@ -52,7 +52,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //	}
 //
 // This file parses the top level and the routing, balancing, breaker,
-// retry and client-key blocks; caddyfile_extra.go dispatches the rest.
+// retry and client-key blocks; caddyfile_options.go dispatches the rest.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // directive name
 	if d.NextArg() {

@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/security"
 )
 
 // readBody reads the request body within the size limit, after checking
@@ -103,4 +105,27 @@ func (h *Handler) validateChat(req *providers.ChatRequest) *providers.Error {
 // for routing, limits and cost estimates before the provider counts.
 func estimatePromptTokens(req *providers.ChatRequest) int {
 	return providers.EstimatePromptTokens(req)
+}
+
+// checkBody rejects invalid UTF-8 and deep nesting before any decoding.
+func (h *Handler) checkBody(body []byte) *providers.Error {
+	if err := security.CheckUTF8(body); err != nil {
+		return invalid("", "%v", err)
+	}
+	depth := 0
+	if h.Security != nil {
+		depth = h.Security.MaxDepth
+	}
+	if err := security.CheckJSONDepth(body, depth); err != nil {
+		return invalid("", "%v", err)
+	}
+	return nil
+}
+
+// decodeChecked checks the body, then decodes it.
+func (h *Handler) decodeChecked(body []byte, v any) *providers.Error {
+	if e := h.checkBody(body); e != nil {
+		return e
+	}
+	return dialects.DecodeJSON(body, v)
 }

@@ -166,7 +166,7 @@ func (a *accumulator) cover(ts time.Time) {
 	a.days[day/64] |= 1 << (day % 64)
 }
 
-// denialTypes are the error types of the gateway's own refusals (guard.go).
+// denialTypes are the error types of the gateway's own refusals (clientkeys.go).
 var denialTypes = map[string]bool{"auth": true, "permission": true, "rate_limited": true, "quota": true}
 
 func (a *accumulator) audit(e *entry, ts time.Time) {

@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 )
 
-// Log names the handler writes (see record.go, sensitive.go, keys.go and
-// guard.go in the handler package).
+// Log names the handler writes (see record.go, security.go, upstreamkeys.go
+// and clientkeys.go in the handler package).
 const (
 	handlerLogger = "http.handlers.ai_backends"
 	auditMessage  = "request"

@@ -9,7 +9,6 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/zap"
 
-	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/security"
@@ -80,29 +79,6 @@ func (h *Handler) provisionSecurity() error {
 		h.anomaly = v.(*anomalyState).d
 	}
 	return nil
-}
-
-// checkBody rejects invalid UTF-8 and deep nesting before any decoding.
-func (h *Handler) checkBody(body []byte) *providers.Error {
-	if err := security.CheckUTF8(body); err != nil {
-		return invalid("", "%v", err)
-	}
-	depth := 0
-	if h.Security != nil {
-		depth = h.Security.MaxDepth
-	}
-	if err := security.CheckJSONDepth(body, depth); err != nil {
-		return invalid("", "%v", err)
-	}
-	return nil
-}
-
-// decodeChecked checks the body, then decodes it.
-func (h *Handler) decodeChecked(body []byte, v any) *providers.Error {
-	if e := h.checkBody(body); e != nil {
-		return e
-	}
-	return dialects.DecodeJSON(body, v)
 }
 
 // filterRequest redacts or blocks sensitive data in the prompt; the
