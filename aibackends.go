@@ -288,7 +288,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, _ caddyhttp.
 	if h.authenticate(w, r, rec) {
 		spec.serve(h, w, r, rec)
 	}
-	if spec.method == http.MethodPost || rec.errKind != "" {
+	if spec.method != http.MethodGet || rec.errKind != "" {
 		// Before the handler returns, so that metrics, spend and the audit
 		// entry are in place by the time the client has the answer (a
 		// scrape or a log read right after it sees this request).
