@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/scrubtest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -15,38 +16,6 @@ const (
 	echoProxyToken = "proxy-token-8f3a9c2d"
 	echoBearer     = "gateway-secret-77aa66bb"
 )
-
-// assertScrubbed fails when any secret shows in anything of err that a
-// client or a log line sees, or when the key's fingerprint is missing.
-func assertScrubbed(t *testing.T, err error, secrets ...string) {
-	t.Helper()
-	e := assertNoSecrets(t, err, secrets...)
-	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
-		t.Errorf("message %q lacks the key's fingerprint", e.Message)
-	}
-}
-
-// assertNoSecrets fails when any secret shows in anything of err that a
-// client or a log line sees.
-func assertNoSecrets(t *testing.T, err error, secrets ...string) *providers.Error {
-	t.Helper()
-	var e *providers.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not classified", err, err)
-	}
-	shown := []string{e.Error(), e.Code, e.Param, string(e.OpenAIBody()), string(e.AnthropicBody())}
-	if e.Err != nil {
-		shown = append(shown, e.Err.Error())
-	}
-	for _, text := range shown {
-		for _, s := range secrets {
-			if strings.Contains(text, s) {
-				t.Errorf("secret %q leaks in %q", s, text)
-			}
-		}
-	}
-	return e
-}
 
 // TestEchoedCredentialsScrubbed: an upstream (or a proxy) that quotes
 // x-api-key and every other header in its error message, as an HTTP error
@@ -69,7 +38,7 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 			req := unified(t, `{"model":"c","messages":[{"role":"user","content":"x"}]}`)
 			req.Original = original
 			_, err := p.Chat(ctx, tgt, req)
-			assertScrubbed(t, err, secrets...)
+			scrubtest.AssertScrubbed(t, err, secrets...)
 			if got := rec.Last().Header.Get("X-Api-Key"); got != echoKey {
 				t.Fatalf("the fake did not receive the key: %q", got)
 			}
@@ -82,7 +51,7 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 			}
 			defer s.Close()
 			_, err = s.Next()
-			assertScrubbed(t, err, secrets...)
+			scrubtest.AssertScrubbed(t, err, secrets...)
 		})
 	}
 }
@@ -96,7 +65,7 @@ func TestStreamAnsweredWithHTML(t *testing.T) {
 	p := newProvider(t, srv.URL, func(p *Provider) { p.APIKeys = []providers.APIKey{{Value: echoKey}} })
 	_, err := p.ChatStream(context.Background(), providers.Target{Model: "c", APIKey: echoKey},
 		unified(t, `{"model":"c","stream":true,"messages":[{"role":"user","content":"x"}]}`))
-	assertNoSecrets(t, err, echoKey)
+	scrubtest.AssertNoSecrets(t, err, echoKey)
 	var e *providers.Error
 	if !errors.As(err, &e) || e.Kind != providers.KindUpstream || e.Provider != "claude" ||
 		!strings.HasPrefix(e.Message, "upstream answered the stream request with text/html instead of an event stream: <html>") {

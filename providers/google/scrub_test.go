@@ -9,6 +9,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/scrubtest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -34,38 +35,6 @@ func echoProvider(t *testing.T, baseURL string) *Provider {
 	return p
 }
 
-// assertScrubbed fails when any secret shows in anything of err that a
-// client or a log line sees, or when the key's fingerprint is missing.
-func assertScrubbed(t *testing.T, err error, secrets ...string) {
-	t.Helper()
-	e := assertNoSecrets(t, err, secrets...)
-	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
-		t.Errorf("message %q lacks the key's fingerprint", e.Message)
-	}
-}
-
-// assertNoSecrets fails when any secret shows in anything of err that a
-// client or a log line sees.
-func assertNoSecrets(t *testing.T, err error, secrets ...string) *providers.Error {
-	t.Helper()
-	var e *providers.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not classified", err, err)
-	}
-	shown := []string{e.Error(), e.Code, e.Param, string(e.OpenAIBody()), string(e.AnthropicBody())}
-	if e.Err != nil {
-		shown = append(shown, e.Err.Error())
-	}
-	for _, text := range shown {
-		for _, s := range secrets {
-			if strings.Contains(text, s) {
-				t.Errorf("secret %q leaks in %q", s, text)
-			}
-		}
-	}
-	return e
-}
-
 // TestEchoedCredentialsScrubbed: a Gemini upstream (or a proxy) that
 // quotes x-goog-api-key and every other header in its errors, plain and as
 // a stream error event, hands no credential to the client.
@@ -77,12 +46,12 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 	tgt := providers.Target{Model: "gemini-2.5-flash", APIKey: echoKey}
 
 	_, err := p.Chat(context.Background(), tgt, chatRequest(t, `{"model":"g","messages":[{"role":"user","content":"x"}]}`))
-	assertScrubbed(t, err, secrets...)
+	scrubtest.AssertScrubbed(t, err, secrets...)
 	if got := rec.Last().Header.Get("X-Goog-Api-Key"); got != echoKey {
 		t.Fatalf("the fake did not receive the key: %q", got)
 	}
 	_, err = p.Embeddings(context.Background(), tgt, &providers.EmbeddingRequest{Model: "e", Input: providers.EmbeddingInput{Texts: []string{"x"}}})
-	assertScrubbed(t, err, secrets...)
+	scrubtest.AssertScrubbed(t, err, secrets...)
 
 	s, err := p.ChatStream(context.Background(), tgt, chatRequest(t, simpleRequest))
 	if err != nil {
@@ -90,7 +59,7 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 	}
 	defer s.Close()
 	_, err = s.Next()
-	assertScrubbed(t, err, secrets...)
+	scrubtest.AssertScrubbed(t, err, secrets...)
 }
 
 // TestModelCannotLeaveThePath is the regression test for a model name with
@@ -132,7 +101,7 @@ func TestStreamAnsweredWithHTML(t *testing.T) {
 	defer srv.Close()
 	p := echoProvider(t, srv.URL)
 	_, err := p.ChatStream(context.Background(), providers.Target{Model: "gemini-2.5-flash", APIKey: echoKey}, chatRequest(t, simpleRequest))
-	assertNoSecrets(t, err, echoKey, echoProxyToken, echoBearer)
+	scrubtest.AssertNoSecrets(t, err, echoKey, echoProxyToken, echoBearer)
 	var e *providers.Error
 	if !errors.As(err, &e) || e.Kind != providers.KindUpstream ||
 		!strings.HasPrefix(e.Message, "upstream answered the stream request with text/html instead of an event stream: <html>") {

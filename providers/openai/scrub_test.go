@@ -2,11 +2,11 @@ package openai
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/scrubtest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -27,38 +27,6 @@ func echoProvider(p *Provider) {
 	p.Query = map[string]string{"token": echoQueryValue}
 }
 
-// assertScrubbed fails when any secret shows in anything of err that a
-// client or a log line sees, or when the key's fingerprint is missing.
-func assertScrubbed(t *testing.T, err error, secrets ...string) {
-	t.Helper()
-	e := assertNoSecrets(t, err, secrets...)
-	if !strings.Contains(e.Message, providers.KeyFingerprint(secrets[0])) {
-		t.Errorf("message %q lacks the key's fingerprint", e.Message)
-	}
-}
-
-// assertNoSecrets fails when any secret shows in anything of err that a
-// client or a log line sees.
-func assertNoSecrets(t *testing.T, err error, secrets ...string) *providers.Error {
-	t.Helper()
-	var e *providers.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not classified", err, err)
-	}
-	shown := []string{e.Error(), e.Code, e.Param, string(e.OpenAIBody()), string(e.AnthropicBody())}
-	if e.Err != nil {
-		shown = append(shown, e.Err.Error())
-	}
-	for _, text := range shown {
-		for _, s := range secrets {
-			if strings.Contains(text, s) {
-				t.Errorf("secret %q leaks in %q", s, text)
-			}
-		}
-	}
-	return e
-}
-
 // TestEchoedCredentialsScrubbed: an upstream that quotes every header and
 // the URL in its errors (plain and as a stream error event) hands no
 // credential to the client, for both modules.
@@ -73,12 +41,12 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := p.Chat(context.Background(), tgt, chatRequest(t, plainReq))
-			assertScrubbed(t, err, secrets...)
+			scrubtest.AssertScrubbed(t, err, secrets...)
 			if got := rec.Last().Header.Get("Helicone-Auth"); got != "Bearer "+echoBearerToken {
 				t.Fatalf("the fake did not receive the header: %q", got)
 			}
 			_, err = p.(providers.Embedder).Embeddings(context.Background(), tgt, &providers.EmbeddingRequest{Model: "e", Input: providers.EmbeddingInput{Texts: []string{"x"}}})
-			assertScrubbed(t, err, secrets...)
+			scrubtest.AssertScrubbed(t, err, secrets...)
 
 			s, err := p.ChatStream(context.Background(), tgt, chatRequest(t, `{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"x"}]}`))
 			if err != nil {
@@ -86,7 +54,7 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 			}
 			defer s.Close()
 			_, err = s.Next()
-			assertScrubbed(t, err, secrets...)
+			scrubtest.AssertScrubbed(t, err, secrets...)
 		})
 	}
 }
@@ -100,7 +68,7 @@ func TestStreamAnsweredWithHTML(t *testing.T) {
 	p := newCompatible(t, srv, echoProvider)
 	_, err := p.ChatStream(context.Background(), providers.Target{Model: "m", APIKey: echoKey},
 		chatRequest(t, `{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}`))
-	assertNoSecrets(t, err, echoKey, echoProxyToken, echoBearerToken, echoQueryValue)
+	scrubtest.AssertNoSecrets(t, err, echoKey, echoProxyToken, echoBearerToken, echoQueryValue)
 	e := asError(t, err)
 	if e.Kind != providers.KindUpstream || !strings.HasPrefix(e.Message, "upstream answered the stream request with text/html instead of an event stream: <html><body><h1>Bad gateway</h1>") {
 		t.Errorf("got %+v", e)
