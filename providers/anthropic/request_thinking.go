@@ -26,6 +26,14 @@ func UsesAdaptiveThinking(model string) bool {
 	return ok && (major > 4 || major == 4 && minor >= 6)
 }
 
+// thinks reports whether a model can think: not Claude 3 and 3.5, which
+// refuse the thinking field (an effort asked of them is left out). Names it
+// cannot place are assumed to think.
+func thinks(model string) bool {
+	_, major, minor, ok := parseModelName(model)
+	return !ok || major > 3 || major == 3 && minor >= 7
+}
+
 // adaptiveEffort is output_config.effort for an OpenAI effort level.
 // Anthropic's levels are low, medium, high and max; minimal has no
 // counterpart below low, and xhigh becomes max, which Opus models and
@@ -56,7 +64,7 @@ func applyThinking(w *wireRequest, req *providers.ChatRequest, o Options) error 
 	if !known {
 		return invalid("reasoning_effort", "reasoning_effort: unknown value %q (want none, minimal, low, medium, high or xhigh)", req.ReasoningEffort)
 	}
-	if budget == 0 {
+	if budget == 0 || !thinks(o.Model) {
 		return nil
 	}
 	if tc := w.ToolChoice; tc != nil && (tc.Type == "any" || tc.Type == "tool") {

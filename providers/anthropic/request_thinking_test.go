@@ -117,6 +117,12 @@ func TestAdaptiveThinkingModels(t *testing.T) {
 			t.Errorf("%s %s: output_config %+v, want effort %s", tc.model, tc.effort, got.OutputConfig, tc.wantEffort)
 		}
 	}
+	for _, m := range []string{"claude-3-5-sonnet-20241022", "claude-3-haiku-20240307"} {
+		req := &providers.ChatRequest{Messages: userTurn(), ReasoningEffort: "high"}
+		if got := thinkingBody(t, req, Options{Model: m}); got.Thinking != nil || got.OutputConfig != nil {
+			t.Errorf("%s cannot think: got thinking %+v", m, got.Thinking)
+		}
+	}
 	for _, m := range []string{"claude-sonnet-4-5", "claude-opus-4-1", "claude-3-7-sonnet-latest", "mystery"} {
 		if UsesAdaptiveThinking(m) {
 			t.Errorf("%s takes a budget, not adaptive thinking", m)
