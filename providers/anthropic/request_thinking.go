@@ -71,7 +71,10 @@ func applyThinking(w *wireRequest, req *providers.ChatRequest, o Options) error 
 		return invalid("tool_choice", "tool_choice: a forced tool choice (required or a named function) cannot be combined with reasoning_effort on provider type anthropic; use auto or none, or turn reasoning off")
 	}
 	budget = max(budget, providers.MinThinkingBudget)
-	w.MaxTokens, budget = thinkingLimits(w.MaxTokens, budget, req.OutputLimit() > 0, o.Model)
+	// An Anthropic client's own max_tokens (its body was not relayed, e.g.
+	// after redaction) already counts thinking: it is not raised again.
+	visibleLimit := req.OutputLimit() > 0 && req.Original.Format != providers.FormatAnthropicMessages
+	w.MaxTokens, budget = thinkingLimits(w.MaxTokens, budget, visibleLimit, o.Model)
 	if UsesAdaptiveThinking(o.Model) {
 		w.Thinking = &Thinking{Type: "adaptive"}
 		w.OutputConfig = &OutputConfig{Effort: adaptiveEffort(req.ReasoningEffort, o.Model)}

@@ -186,3 +186,16 @@ func TestThinkingEncoderMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestAnthropicClientMaxTokensKept: the max_tokens of an Anthropic client
+// (translated here when its body could not be relayed) already counts
+// thinking, so it is not raised by the budget.
+func TestAnthropicClientMaxTokensKept(t *testing.T) {
+	limit := 20000
+	req := &providers.ChatRequest{Messages: userTurn(), MaxTokens: &limit, ReasoningEffort: "medium"}
+	req.Original = providers.Original{Format: providers.FormatAnthropicMessages}
+	got := thinkingBody(t, req, Options{Model: "claude-sonnet-4-5"})
+	if got.MaxTokens != limit || got.Thinking == nil || got.Thinking.BudgetTokens != 8192 {
+		t.Errorf("max_tokens %d thinking %+v, want %d and budget 8192", got.MaxTokens, got.Thinking, limit)
+	}
+}

@@ -53,7 +53,8 @@ func geminiFamily(model string) int {
 //
 // Gemini counts thoughts inside maxOutputTokens, so a client's limit grows
 // by the effort's budget (capped at the model's output limit) to leave the
-// visible answer what the client asked for.
+// visible answer what the client asked for; except an Anthropic client's
+// max_tokens, which already counts thinking.
 func applyThinking(out *generateRequest, req *providers.ChatRequest, model string, budgets providers.ReasoningBudgets) error {
 	if req.ReasoningEffort == "" {
 		return nil
@@ -95,7 +96,9 @@ func applyThinking(out *generateRequest, req *providers.ChatRequest, model strin
 	}
 	g := out.GenerationConfig
 	g.ThinkingConfig = tc
-	if g.MaxOutputTokens != nil && budget > 0 {
+	// An Anthropic client's max_tokens already includes thinking, as
+	// maxOutputTokens does: it is kept as the client sent it.
+	if g.MaxOutputTokens != nil && budget > 0 && req.Original.Format != providers.FormatAnthropicMessages {
 		n := max(min(providers.AddTokens(*g.MaxOutputTokens, budget), geminiMaxOutput), *g.MaxOutputTokens)
 		g.MaxOutputTokens = &n
 	}

@@ -59,6 +59,22 @@ func TestReasoningEffortToThinkingConfig(t *testing.T) {
 	}
 }
 
+// TestAnthropicClientLimitKept: a /v1/messages client's max_tokens already
+// counts thinking, so maxOutputTokens is not raised by the budget.
+func TestAnthropicClientLimitKept(t *testing.T) {
+	limit := 20000
+	req := &providers.ChatRequest{Messages: []providers.Message{{Role: "user", Content: providers.TextContent("hi")}},
+		ReasoningEffort: "medium", MaxTokens: &limit}
+	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: []byte(`{}`)}
+	out, err := (&Provider{}).translate(req, "gemini-2.5-flash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := out.GenerationConfig; *g.MaxOutputTokens != limit || *g.ThinkingConfig.ThinkingBudget != 8192 {
+		t.Errorf("maxOutputTokens %d budget %d, want %d and 8192", *g.MaxOutputTokens, *g.ThinkingConfig.ThinkingBudget, limit)
+	}
+}
+
 func TestUnknownReasoningEffortGemini(t *testing.T) {
 	req := &providers.ChatRequest{Messages: []providers.Message{{Role: "user", Content: providers.TextContent("hi")}}, ReasoningEffort: "lots"}
 	_, err := (&Provider{}).translate(req, "gemini-2.5-flash")
