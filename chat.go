@@ -133,7 +133,7 @@ func (h *Handler) chatUpstream(ctx context.Context, w http.ResponseWriter, r *ht
 		var resp *providers.ChatResponse
 		err := h.run(ctx, rec, p, func(a *attempt) (bool, error) {
 			var err error
-			resp, err = a.d.up.provider.Chat(a.ctx, a.target(), req)
+			resp, err = a.d.up.provider.Chat(a.ctx, a.target(), reasoningFor(req, a.d))
 			rec.traceResponse(resp)
 			return false, err
 		})
@@ -197,7 +197,7 @@ func (h *Handler) loadChoices(resp *providers.ChatResponse, writerNeeds bool) *p
 // reaches the client, so a failure up to then can still be retried; after
 // the first byte the stream is committed.
 func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *record, req *providers.ChatRequest, cw dialects.ChatWriter, a *attempt, acc *streamAccumulator, cached bool) (bool, error) {
-	s, err := a.d.up.provider.ChatStream(a.ctx, a.target(), req)
+	s, err := a.d.up.provider.ChatStream(a.ctx, a.target(), reasoningFor(req, a.d))
 	if err != nil {
 		return false, err
 	}

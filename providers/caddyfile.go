@@ -139,6 +139,8 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 		c.Headers[args[0]] = args[1]
 	case "model_override":
 		return true, c.parseOverride(d)
+	case "reasoning_budgets":
+		return true, c.parseReasoningBudgets(d)
 	default:
 		return false, nil
 	}
@@ -257,4 +259,24 @@ func intArg(d *caddyfile.Dispenser) (int, error) {
 		return 0, d.Errf("%s: want a non-negative integer, got %q", d.Val(), s)
 	}
 	return n, nil
+}
+
+// parseReasoningBudgets reads `reasoning_budgets <effort> <tokens>...`;
+// Provision checks the levels and values, as for JSON configs.
+func (c *Config) parseReasoningBudgets(d *caddyfile.Dispenser) error {
+	args := d.RemainingArgs()
+	if len(args) == 0 || len(args)%2 != 0 {
+		return d.Errf("usage: reasoning_budgets <effort> <tokens> [<effort> <tokens>...]")
+	}
+	if c.ReasoningBudgets == nil {
+		c.ReasoningBudgets = ReasoningBudgets{}
+	}
+	for i := 0; i < len(args); i += 2 {
+		n, err := strconv.Atoi(args[i+1])
+		if err != nil {
+			return d.Errf("reasoning_budgets %s: want a number of tokens, got %q", args[i], args[i+1])
+		}
+		c.ReasoningBudgets[args[i]] = n
+	}
+	return nil
 }

@@ -60,6 +60,10 @@ type Config struct {
 	// of the upstream attempt's span when the request is traced. Turn it
 	// off for upstreams that reject unknown headers. Default: on.
 	TraceContext *bool `json:"trace_context,omitempty"`
+	// ReasoningBudgets override DefaultReasoningBudgets: the thinking
+	// budget (tokens) each reasoning effort level becomes for upstreams
+	// that take a budget (Anthropic, Gemini 2.5).
+	ReasoningBudgets ReasoningBudgets `json:"reasoning_budgets,omitempty"`
 
 	providerType string
 	keys         []Key
@@ -121,6 +125,9 @@ func (c *Config) Provision(d Defaults) error {
 	}
 	if c.Weight <= 0 {
 		c.Weight = 1
+	}
+	if err := c.ReasoningBudgets.Check(); err != nil {
+		return fmt.Errorf("provider %s: %w", c.Name, err)
 	}
 	for _, v := range c.Versions {
 		if !slices.Contains(httpVersions, v) {

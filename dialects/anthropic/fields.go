@@ -43,10 +43,10 @@ var messagesFields = map[string]fieldRule{
 	"top_k":          translated,
 	"tools":          translated, // client tools; server tools refused (toolRule)
 	"tool_choice":    translated,
-	"output_config":  translated, // format → response_format json_schema; effort ignored
+	"output_config":  translated, // format → response_format json_schema; effort → reasoning_effort
 	"output_format":  translated, // the structured-outputs beta's name for output_config.format
+	"thinking":       translated, // → reasoning_effort (request_reasoning.go)
 
-	"thinking":              ignored, // extended thinking: the reasoning mapping is separate
 	"service_tier":          ignored,
 	"speed":                 ignored,
 	"cache_control":         ignored, // automatic prompt caching

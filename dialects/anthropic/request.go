@@ -25,12 +25,14 @@ type inRequest struct {
 	Stream        bool             `json:"stream"`
 	OutputConfig  *inOutputConfig  `json:"output_config"`
 	OutputFormat  *inOutputFormat  `json:"output_format"`
+	Thinking      *inThinking      `json:"thinking"`
 }
 
 // inOutputConfig is output_config: the structured-output format, and the
-// effort level (left to the reasoning mapping).
+// effort level (see reasoningEffort).
 type inOutputConfig struct {
 	Format *inOutputFormat `json:"format"`
+	Effort string          `json:"effort"`
 }
 
 // inOutputFormat is {"type":"json_schema","schema":{…}}.
@@ -56,9 +58,10 @@ type inMessage struct {
 //	tools (input_schema → parameters); tool_choice auto/any/tool/none → auto/required/named/none;
 //	disable_parallel_tool_use → parallel_tool_calls false; stream (with usage requested)
 //	output_config.format (or the beta output_format) json_schema → response_format json_schema
+//	thinking and output_config.effort → reasoning_effort (request_reasoning.go)
 //
 // Every field of the API has a rule (fields.go): what is harmless to drop
-// is left out here (thinking blocks and the thinking setting, cache_control,
+// is left out here (thinking blocks, cache_control,
 // service_tier, …); what changes the meaning and cannot be translated
 // (documents, Files API images, server tools, mcp_servers, unknown fields,
 // …) is listed in req.Untranslatable, so the request goes only to an
@@ -123,6 +126,13 @@ func parseRequest(body []byte, needMaxTokens bool) (*providers.ChatRequest, erro
 		}
 	}
 	if req.ResponseFormat, err = outputFormat(in.OutputConfig, in.OutputFormat); err != nil {
+		return nil, err
+	}
+	var effort string
+	if in.OutputConfig != nil {
+		effort = in.OutputConfig.Effort
+	}
+	if req.ReasoningEffort, err = reasoningEffort(in.Thinking, effort); err != nil {
 		return nil, err
 	}
 	req.Untranslatable = serverTools(in.Tools, req.Untranslatable)

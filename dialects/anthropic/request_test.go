@@ -42,7 +42,7 @@ func TestParseMessagesRequestMapping(t *testing.T) {
 	if *req.MaxTokens != 2048 || req.Stop[0] != "###" || req.User != "u-7" || *req.TopK != 20 || !req.Stream || !req.IncludeUsage() {
 		t.Errorf("parameters %+v", req)
 	}
-	if len(req.Tools) != 2 || req.ToolChoice.Mode != "required" || req.ParallelToolCalls == nil || *req.ParallelToolCalls {
+	if len(req.Tools) != 2 || req.ToolChoice.Mode != "auto" || req.ParallelToolCalls == nil || *req.ParallelToolCalls {
 		t.Errorf("tools %+v choice %+v parallel %v", req.Tools, req.ToolChoice, req.ParallelToolCalls)
 	}
 }
@@ -108,16 +108,19 @@ func TestInboundOutboundRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"model":"claude-x","max_tokens":2048,"system":[{"type":"text","text":"You are a careful assistant."},{"type":"text","text":"Answer in French."}],` +
+	// thinking (budget 1024, effort low) comes back as low's budget of 2048
+	// on top of the 2048 visible tokens, with temperature and top_k dropped
+	// as Anthropic requires with thinking on.
+	want := `{"model":"claude-x","max_tokens":4096,"system":[{"type":"text","text":"You are a careful assistant."},{"type":"text","text":"Answer in French."}],` +
 		`"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},` +
 		`{"type":"image","source":{"type":"url","url":"https://example.com/map.jpg"}},{"type":"text","text":"Where is this and what is the weather?"}]},` +
 		`{"role":"assistant","content":[{"type":"text","text":"Let me look."},{"type":"tool_use","id":"toolu_01","name":"locate","input":{"hint":"tower"}},` +
 		`{"type":"tool_use","id":"toolu_02","name":"weather","input":{}}]},` +
 		`{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":"Paris"},` +
 		`{"type":"tool_result","tool_use_id":"toolu_02","content":[{"type":"text","text":"Sunny"},{"type":"text","text":", 21C"}]},{"type":"text","text":"Be brief."}]}],` +
-		`"metadata":{"user_id":"u-7"},"stop_sequences":["###"],"stream":true,"temperature":0.3,"top_k":20,"top_p":0.95,` +
+		`"metadata":{"user_id":"u-7"},"stop_sequences":["###"],"stream":true,"top_p":0.95,` +
 		`"tools":[{"name":"locate","description":"Find a place","input_schema":{"type":"object","properties":{"hint":{"type":"string"}}}},` +
-		`{"name":"weather","input_schema":{"type":"object","properties":{}}}],"tool_choice":{"type":"any","disable_parallel_tool_use":true}}`
+		`{"name":"weather","input_schema":{"type":"object","properties":{}}}],"tool_choice":{"type":"auto","disable_parallel_tool_use":true},"thinking":{"type":"enabled","budget_tokens":2048}}`
 	if string(out) != want {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}

@@ -115,6 +115,8 @@ func (f *anthropicFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		anthropicError(w, http.StatusBadRequest, "invalid_request_error", "max_tokens: Field required", nil)
 	case len(req.Messages) == 0:
 		anthropicError(w, http.StatusBadRequest, "invalid_request_error", "messages: Field required", nil)
+	case checkThinking(body) != "":
+		anthropicError(w, http.StatusBadRequest, "invalid_request_error", checkThinking(body), nil)
 	case req.Stream:
 		f.stream(w, n, req.Model)
 	default:

@@ -90,7 +90,7 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 // fields the gateway does not know reach Anthropic untouched.
 func (p *Provider) requestBody(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
 	if !relaying(req) {
-		return ToAnthropic(req, Options{Model: t.Model, DefaultMaxTokens: p.DefaultMaxTokens, Stream: stream})
+		return ToAnthropic(req, Options{Model: t.Model, DefaultMaxTokens: p.DefaultMaxTokens, Stream: stream, Budgets: p.ReasoningBudgets})
 	}
 	body := req.Original.Body
 	var err error

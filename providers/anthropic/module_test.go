@@ -90,10 +90,10 @@ func TestNativeBodyPassThrough(t *testing.T) {
 	srv, rec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{Thinking: "t"})
 	defer srv.Close()
 	p := newProvider(t, srv.URL, func(p *Provider) { p.Beta = []string{"own-beta"} })
-	body := `{"model":"public-name","max_tokens":100,"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],` +
+	body := `{"model":"public-name","max_tokens":3000,"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],` +
 		`"messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled","budget_tokens":2000},"future_field":[1],"stream":true}`
 	// The unified view the handler decoded; the provider sends Original.
-	hundred := 100
+	hundred := 3000
 	req := &providers.ChatRequest{Model: "public-name", MaxTokens: &hundred,
 		Messages: []providers.Message{{Role: "user", Content: providers.TextContent("hi")}}}
 	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: []byte(body),
@@ -103,7 +103,7 @@ func TestNativeBodyPassThrough(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"model":"claude-3-5-sonnet-20241022","max_tokens":100,"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],` +
+	want := `{"model":"claude-3-5-sonnet-20241022","max_tokens":3000,"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],` +
 		`"messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled","budget_tokens":2000},"future_field":[1]}`
 	if got := string(rec.Last().Body); got != want {
 		t.Errorf("non-stream body\n%s\nwant\n%s", got, want)
@@ -130,12 +130,12 @@ func TestNativeBodyPassThrough(t *testing.T) {
 	}
 	// A max_tokens the handler lowered in the unified request is applied.
 	capped := *req
-	limit := 50
+	limit := 2500 // still above the body's thinking budget, as Anthropic requires
 	capped.MaxTokens = &limit
 	if _, err := p.Chat(context.Background(), target, &capped); err != nil {
 		t.Fatal(err)
 	}
-	if got := string(rec.Last().Body); !strings.Contains(got, `"max_tokens":50,`) || strings.Contains(got, `"max_tokens":100`) {
+	if got := string(rec.Last().Body); !strings.Contains(got, `"max_tokens":2500,`) || strings.Contains(got, `"max_tokens":3000`) {
 		t.Errorf("capped body %s", got)
 	}
 	bad := *req

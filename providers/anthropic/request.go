@@ -17,6 +17,8 @@ type Options struct {
 	DefaultMaxTokens int
 	// Stream asks for server-sent events.
 	Stream bool
+	// Budgets are the provider's reasoning_budgets (nil: the defaults).
+	Budgets providers.ReasoningBudgets
 }
 
 // ToAnthropic translates a unified (OpenAI-shaped) chat request into a
@@ -72,6 +74,9 @@ func buildRequest(req *providers.ChatRequest, o Options) (*wireRequest, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	if err := applyThinking(w, req, o); err != nil {
+		return nil, err
 	}
 	return w, nil
 }

@@ -84,6 +84,23 @@ func encodeRequest(w *wireRequest) (_ []byte, ok bool) {
 		}
 		b = append(b, '}')
 	}
+	if t := w.Thinking; t != nil {
+		b = append(b, `,"thinking":{"type":`...)
+		b = appendString(b, t.Type)
+		if t.BudgetTokens != 0 {
+			b = append(b, `,"budget_tokens":`...)
+			b = strconv.AppendInt(b, int64(t.BudgetTokens), 10)
+		}
+		b = append(b, '}')
+	}
+	if oc := w.OutputConfig; oc != nil {
+		b = append(b, `,"output_config":{`...)
+		if oc.Effort != "" {
+			b = append(b, `"effort":`...)
+			b = appendString(b, oc.Effort)
+		}
+		b = append(b, '}')
+	}
 	return append(b, '}'), true
 }
 

@@ -24,6 +24,8 @@ type wireRequest struct {
 	TopP          *float64      `json:"top_p,omitempty"`
 	Tools         []Tool        `json:"tools,omitempty"`
 	ToolChoice    *ToolChoice   `json:"tool_choice,omitempty"`
+	Thinking      *Thinking     `json:"thinking,omitempty"`
+	OutputConfig  *OutputConfig `json:"output_config,omitempty"`
 }
 
 // Metadata is the request's metadata (user_id).

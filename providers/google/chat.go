@@ -13,7 +13,7 @@ import (
 
 // Chat sends one generateContent request.
 func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.ChatRequest) (*providers.ChatResponse, error) {
-	body, err := toGemini(req, p.SafetySettings)
+	body, err := p.translate(req, t.Model)
 	if err != nil {
 		return nil, p.withProvider(err)
 	}
@@ -41,7 +41,7 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 // with a usage chunk (no choices); the handler hides it from clients that
 // did not ask for it.
 func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
-	body, err := toGemini(req, p.SafetySettings)
+	body, err := p.translate(req, t.Model)
 	if err != nil {
 		return nil, p.withProvider(err)
 	}

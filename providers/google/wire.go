@@ -107,6 +107,15 @@ type generationConfig struct {
 	Seed               *int32          `json:"seed,omitempty"`
 	PresencePenalty    *float64        `json:"presencePenalty,omitempty"`
 	FrequencyPenalty   *float64        `json:"frequencyPenalty,omitempty"`
+	ThinkingConfig     *thinkingConfig `json:"thinkingConfig,omitempty"`
+}
+
+// thinkingConfig steers a thinking model: a token budget (2.5 family) or
+// a level (3 family), and whether thought summaries come back.
+type thinkingConfig struct {
+	ThinkingBudget  *int   `json:"thinkingBudget,omitempty"`
+	ThinkingLevel   string `json:"thinkingLevel,omitempty"`
+	IncludeThoughts bool   `json:"includeThoughts,omitempty"`
 }
 
 // generateResponse is a GenerateContentResponse: the whole answer, or one
