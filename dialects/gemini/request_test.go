@@ -116,10 +116,10 @@ func TestParseRequestUntranslatable(t *testing.T) {
 func TestParseRequestErrors(t *testing.T) {
 	for body, param := range map[string]string{
 		`{"contents":[]}`: "contents",
-		`{"contents":[{"role":"system","parts":[{"text":"x"}]}]}`:                                    "contents.0.role",
-		`{"contents":[{"parts":[{}]}]}`:                                                              "contents.0.parts.0",
-		`{"contents":[{"parts":[{"functionResponse":{"name":"f","response":{}}}]}]}`:                 "contents.0.parts.0.functionResponse",
-		`{"contents":[{"role":"model","parts":[{"functionCall":{"args":{}}}]}]}`:                     "contents.0.parts.0.functionCall.name",
+		`{"contents":[{"role":"system","parts":[{"text":"x"}]}]}`:                                     "contents.0.role",
+		`{"contents":[{"parts":[{}]}]}`:                                                               "contents.0.parts.0",
+		`{"contents":[{"parts":[{"functionResponse":{"name":"f","response":{}}}]}]}`:                  "contents.0.parts.0.functionResponse",
+		`{"contents":[{"role":"model","parts":[{"functionCall":{"args":{}}}]}]}`:                      "contents.0.parts.0.functionCall.name",
 		`{"contents":[{"parts":[{"text":"x"}]}],"toolConfig":{"functionCallingConfig":{"mode":"X"}}}`: "toolConfig.functionCallingConfig.mode",
 		`{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"candidateCount":0}}`:             "generationConfig.candidateCount",
 		`{"contents":[{"parts":[{"text":"x"}]}],"tools":[{"functionDeclarations":[{}]}]}`:             "tools.0.functionDeclarations.0.name",
