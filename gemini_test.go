@@ -331,3 +331,28 @@ func TestGeminiModels(t *testing.T) {
 		t.Errorf("/v1/models: %s", w.Body)
 	}
 }
+
+// TestGeminiRelay: to a Gemini upstream the client's body goes on as sent
+// (a Google-hosted tool and a thought signature included) to the mapped
+// model's URL, and Gemini's own answer comes back with the public name.
+func TestGeminiRelay(t *testing.T) {
+	g := newGeminiGateway(t, fakeupstream.OpenAIConfig{})
+	body := `{"contents":[{"role":"user","parts":[{"text":"news?"}]},{"role":"model","parts":[{"text":"ok","thoughtSignature":"c2ln"}]},` +
+		`{"role":"user","parts":[{"text":"more"}]}],"tools":[{"googleSearch":{}}],"safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_NONE"}]}`
+	for _, path := range []string{"/v1beta/models/gem:generateContent", "/v1beta/models/gem:streamGenerateContent?alt=sse"} {
+		w := pipeDo(t, g.h, "POST", path, body, geminiAuth...)
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"modelVersion":"gem"`) {
+			t.Fatalf("%s: %d %s", path, w.Code, w.Body)
+		}
+		up := g.gemRec.Last()
+		if !strings.Contains(up.Path, "/models/gemini-2.5-flash:") {
+			t.Errorf("upstream path %s", up.Path)
+		}
+		var sent, orig any
+		_ = json.Unmarshal(up.Body, &sent)
+		_ = json.Unmarshal([]byte(body), &orig)
+		if fmt.Sprint(sent) != fmt.Sprint(orig) {
+			t.Errorf("%s: upstream body changed:\n%s", path, up.Body)
+		}
+	}
+}

@@ -60,11 +60,16 @@ type ChatWriter struct{ sse bool }
 func (ChatWriter) NeedsChoices() bool { return true }
 
 // Response writes a GenerateContentResponse. A Gemini upstream's own
-// answer (resp.Original) goes out as it came.
+// answer (resp.Original) goes out as it came, with only modelVersion
+// replaced by the public name, so grounding metadata, thought signatures
+// and parts added after this release reach the client.
 func (ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatResponse, req *providers.ChatRequest) {
 	if resp != nil && resp.Original.Is(providers.FormatGemini) {
-		dialects.WriteJSON(w, resp.Original.Body)
-		return
+		name, _ := json.Marshal(req.Model)
+		if body, err := providers.SetTopLevel(resp.Original.Body, "modelVersion", name); err == nil {
+			dialects.WriteJSON(w, body)
+			return
+		}
 	}
 	dialects.WriteJSON(w, EncodeResponse(resp, req.Model))
 }

@@ -13,7 +13,7 @@ import (
 
 // Chat sends one generateContent request.
 func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.ChatRequest) (*providers.ChatResponse, error) {
-	body, err := p.translate(req, t.Model)
+	body, err := p.requestBody(req, t.Model)
 	if err != nil {
 		return nil, p.withProvider(err)
 	}
@@ -33,6 +33,11 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 		}
 		return nil, p.badUpstream(err)
 	}
+	if relaying(req) {
+		// A Gemini client gets Gemini's own answer, every part
+		// (grounding, thought signatures) as the upstream sent it.
+		resp.Original = providers.Original{Format: providers.FormatGemini, Body: raw}
+	}
 	return resp, nil
 }
 
@@ -41,7 +46,7 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 // with a usage chunk (no choices); the handler hides it from clients that
 // did not ask for it.
 func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
-	body, err := p.translate(req, t.Model)
+	body, err := p.requestBody(req, t.Model)
 	if err != nil {
 		return nil, p.withProvider(err)
 	}
