@@ -56,13 +56,13 @@ func StatusName(code int) string {
 		return "INVALID_ARGUMENT"
 	case http.StatusUnauthorized:
 		return "UNAUTHENTICATED"
-	case http.StatusPaymentRequired, http.StatusForbidden:
+	case http.StatusForbidden:
 		return "PERMISSION_DENIED"
 	case http.StatusNotFound:
 		return "NOT_FOUND"
 	case http.StatusConflict:
 		return "ABORTED"
-	case http.StatusTooManyRequests:
+	case http.StatusTooManyRequests, http.StatusPaymentRequired: // 402: Google's "prepayment credits depleted"
 		return "RESOURCE_EXHAUSTED"
 	case http.StatusNotImplemented:
 		return "UNIMPLEMENTED"

@@ -36,7 +36,7 @@ func TestEncodeResponse(t *testing.T) {
 
 func TestErrorBody(t *testing.T) {
 	for code, status := range map[int]string{400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
-		404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED", 500: "INTERNAL"} {
+		404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 402: "RESOURCE_EXHAUSTED", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED", 500: "INTERNAL"} {
 		var b struct{ Error rpcStatus }
 		_ = json.Unmarshal(Dialect.ErrorBody(&providers.Error{Status: code, Message: "m"}), &b)
 		if b.Error.Code != code || b.Error.Status != status || b.Error.Message != "m" {
