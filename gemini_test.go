@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -261,6 +262,16 @@ func TestGeminiKeyInQuery(t *testing.T) {
 	if strings.Contains(last.Path, "gk-1") || strings.Contains(fmt.Sprint(last.Header), "gk-1") ||
 		!strings.Contains(last.Path, "alt=sse") {
 		t.Errorf("upstream request %s %v", last.Path, last.Header)
+	}
+	// Whatever reads the request after the handler (a log line) finds no key.
+	r := httptest.NewRequest("POST", "/v1beta/models/sim:generateContent?key=gk-1&alt=json", strings.NewReader(geminiHello))
+	r.Header.Set("Content-Type", "application/json")
+	rw := httptest.NewRecorder()
+	if err := g.h.ServeHTTP(rw, r, nil); err != nil || rw.Code != 200 {
+		t.Fatalf("%v %d %s", err, rw.Code, rw.Body)
+	}
+	if strings.Contains(r.URL.String(), "gk-1") || strings.Contains(r.RequestURI, "gk-1") || r.URL.Query().Get("alt") != "json" {
+		t.Errorf("request after the handler: %s %s", r.URL, r.RequestURI)
 	}
 	w = pipeDo(t, g.h, "POST", "/v1beta/models/gem:generateContent?key=wrong", geminiHello)
 	checkGeminiError(t, w, 401, "UNAUTHENTICATED")
