@@ -40,6 +40,10 @@ type chunkSink struct {
 	wrote   bool // a response went out (the array needs a separator)
 	buf     bytes.Buffer
 
+	decided bool // the first chunk said whether the stream is relayed
+	relay   bool
+	ev      relayedEvent
+
 	calls  map[callKey]*pendingCall
 	order  []callKey
 	finish map[int]string // choice index → unified finish reason
@@ -54,6 +58,12 @@ type pendingCall struct {
 }
 
 func (s *chunkSink) Chunk(c *providers.ChatChunk) error {
+	if !s.decided {
+		s.decided, s.relay = true, c.Event != nil && c.Event.Relay
+	}
+	if s.relay {
+		return s.relayChunk(c)
+	}
 	if s.id == "" {
 		s.id = c.ID
 	}
@@ -107,6 +117,10 @@ func (s *chunkSink) addCall(choice, pos int, tc *providers.ToolCall) {
 func (s *chunkSink) End(err *providers.Error) {
 	if err != nil {
 		s.writeError(err)
+		return
+	}
+	if s.relay {
+		s.close() // the last event, finish and usage included, was relayed
 		return
 	}
 	byChoice := map[int]*outCandidate{}
