@@ -63,6 +63,8 @@ var endpointTable = compileEndpoints([]*endpointSpec{
 		dialect: geminid.Dialect, serve: (*Handler).serveGenerateContent},
 	{name: "gemini/streamGenerateContent", method: http.MethodPost, pattern: "/models/{model}:streamGenerateContent",
 		dialect: geminid.Dialect, serve: (*Handler).serveStreamGenerateContent},
+	{name: "gemini/countTokens", method: http.MethodPost, pattern: "/models/{model}:countTokens",
+		dialect: geminid.Dialect, serve: (*Handler).serveGeminiCountTokens},
 	{name: "gemini/models", method: http.MethodGet, pattern: "/v1beta/models",
 		dialect: geminid.Dialect, serve: (*Handler).serveGeminiModels},
 	{name: "gemini/models/{model}", method: http.MethodGet, pattern: "/v1beta/models/{model}",

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	geminid "github.com/sira-ai/caddy-ai-backends/dialects/gemini"
+	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
 // The Gemini API's endpoints (models/{model}:generateContent,
@@ -73,4 +74,27 @@ func (h *Handler) serveGeminiModel(w http.ResponseWriter, r *http.Request, rec *
 		return
 	}
 	h.writeJSON(w, rec, nil, geminiModelOf(name))
+}
+
+// serveGeminiCountTokens serves POST models/{model}:countTokens with
+// Google's answer, {"totalTokens": n}: counted like every dialect's count
+// (the provider's counting API, else the local tokenizer; see counting.go).
+func (h *Handler) serveGeminiCountTokens(w http.ResponseWriter, r *http.Request, rec *record) {
+	body, e := h.readBody(w, r)
+	if e == nil {
+		e = h.checkBody(body)
+	}
+	var req *providers.ChatRequest
+	if e == nil {
+		req, e = geminid.ParseCountTokens(body, geminiModel(rec))
+	}
+	if e != nil {
+		h.fail(w, rec, e)
+		return
+	}
+	h.countTokens(w, r, rec, req, nil, func(n int) any {
+		return struct {
+			TotalTokens int `json:"totalTokens"`
+		}{n}
+	})
 }

@@ -393,3 +393,24 @@ func TestGeminiRelayRedacts(t *testing.T) {
 		}
 	}
 }
+
+// TestGeminiCountTokens: models/{model}:countTokens answers totalTokens for
+// any provider, with the contents alone or a whole generateContentRequest.
+func TestGeminiCountTokens(t *testing.T) {
+	g := newGeminiGateway(t, fakeupstream.OpenAIConfig{})
+	for _, c := range []struct{ model, body string }{
+		{"sim", `{"contents":[{"parts":[{"text":"How many tokens is this sentence?"}]}]}`},
+		{"gpt", `{"generateContentRequest":{"model":"models/gpt","contents":[{"parts":[{"text":"How many tokens is this sentence?"}]}],
+			"systemInstruction":{"parts":[{"text":"Be brief."}]}}}`},
+		{"gem", `{"contents":[{"parts":[{"text":"How many tokens is this sentence?"}]}]}`},
+	} {
+		w := pipeDo(t, g.h, "POST", "/v1beta/models/"+c.model+":countTokens", c.body, geminiAuth...)
+		var out struct {
+			TotalTokens int `json:"totalTokens"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || w.Code != 200 || out.TotalTokens <= 0 {
+			t.Errorf("%s: %d %s", c.model, w.Code, w.Body)
+		}
+	}
+	checkGeminiError(t, pipeDo(t, g.h, "POST", "/v1beta/models/nope:countTokens", `{"contents":[{"parts":[{"text":"x"}]}]}`, geminiAuth...), 404, "NOT_FOUND")
+}

@@ -2,6 +2,7 @@ package gemini
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -251,4 +252,20 @@ func untranslatablePart(req *providers.ChatRequest, p *inPart, pat string) *prov
 		return dialects.Invalid(pat, "a part needs one of text, inlineData, fileData, functionCall, functionResponse")
 	}
 	return nil
+}
+
+// ParseCountTokens translates a countTokens body: either the contents
+// alone ({"contents":[…]}) or a whole request in generateContentRequest,
+// whose system instruction and tools count too.
+func ParseCountTokens(body []byte, model string) (*providers.ChatRequest, *providers.Error) {
+	var in struct {
+		GenerateContentRequest json.RawMessage `json:"generateContentRequest"`
+	}
+	if e := dialects.DecodeJSON(body, &in); e != nil {
+		return nil, e
+	}
+	if len(in.GenerateContentRequest) > 0 && string(in.GenerateContentRequest) != "null" {
+		body = in.GenerateContentRequest
+	}
+	return ParseRequest(body, model)
 }
