@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -114,6 +115,21 @@ func addGenerationConfig(req *providers.ChatRequest, g *inGenConfig) *providers.
 	}
 	if g.ResponseLogprobs {
 		req.Untranslatable = append(req.Untranslatable, "generationConfig.responseLogprobs")
+	}
+	if tc := g.ThinkingConfig; tc != nil {
+		// thinkingLevel names an effort; thinkingBudget is a budget in
+		// tokens (0 off, -1 the model's own choice: no setting).
+		switch {
+		case tc.ThinkingLevel != "":
+			level := strings.ToLower(tc.ThinkingLevel)
+			if !providers.KnownEffort(level) {
+				return dialects.Invalid("generationConfig.thinkingConfig.thinkingLevel",
+					"thinkingLevel %q is not one of MINIMAL, LOW, MEDIUM, HIGH", tc.ThinkingLevel)
+			}
+			req.ReasoningEffort = level
+		case tc.ThinkingBudget != nil && *tc.ThinkingBudget >= 0:
+			req.ReasoningEffort = providers.EffortForBudget(*tc.ThinkingBudget)
+		}
 	}
 	switch g.ResponseMimeType {
 	case "", "text/plain":

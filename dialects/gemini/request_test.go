@@ -134,3 +134,19 @@ func TestParseRequestErrors(t *testing.T) {
 		t.Errorf("no model: %v", e)
 	}
 }
+
+func TestParseRequestThinking(t *testing.T) {
+	for cfg, want := range map[string]string{
+		`{"thinkingBudget":0}`: "none", `{"thinkingBudget":2048}`: "low", `{"thinkingBudget":-1}`: "",
+		`{"thinkingLevel":"HIGH"}`: "high", `{"includeThoughts":true}`: "",
+	} {
+		req := mustParse(t, `{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"thinkingConfig":`+cfg+`}}`)
+		if req.ReasoningEffort != want {
+			t.Errorf("%s: %q, want %q", cfg, req.ReasoningEffort, want)
+		}
+	}
+	_, e := ParseRequest([]byte(`{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"thinkingConfig":{"thinkingLevel":"MAX"}}}`), "m")
+	if e == nil || e.Param != "generationConfig.thinkingConfig.thinkingLevel" {
+		t.Errorf("unknown level: %v", e)
+	}
+}

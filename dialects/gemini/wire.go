@@ -81,4 +81,8 @@ type inGenConfig struct {
 	ResponseModalities []string        `json:"responseModalities"`
 	SpeechConfig       json.RawMessage `json:"speechConfig"`
 	ResponseLogprobs   bool            `json:"responseLogprobs"`
+	ThinkingConfig     *struct {
+		ThinkingBudget *int   `json:"thinkingBudget"`
+		ThinkingLevel  string `json:"thinkingLevel"`
+	} `json:"thinkingConfig"`
 }
