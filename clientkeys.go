@@ -12,6 +12,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/zap"
 
+	geminid "github.com/sira-ai/caddy-ai-backends/dialects/gemini"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/security"
@@ -87,11 +88,22 @@ func sorted(s []string) []string {
 
 // authenticate checks the caller's key before the body is read.
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rec *record) bool {
+	var queryKey string
+	if rec.dialect == geminid.Dialect && strings.Contains(r.URL.RawQuery, "key=") {
+		// Google's clients may send the key as ?key=: read once, then gone
+		// from the request, so no later reader logs or forwards it.
+		queryKey = security.TakeQueryKey(r.URL)
+		r.RequestURI = r.URL.RequestURI()
+	}
 	if h.keyring == nil {
 		security.MaskCredentials(r.Header)
 		return true
 	}
-	k := h.keyring.Lookup(security.KeyFromRequest(r.Header))
+	key := security.KeyFromRequest(r.Header)
+	if key == "" {
+		key = queryKey
+	}
+	k := h.keyring.Lookup(key)
 	security.MaskCredentials(r.Header) // consumed: nothing after this may see it
 	if k == nil {
 		h.deny(w, rec, security.InvalidKeyDenial())

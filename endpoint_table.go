@@ -6,6 +6,7 @@ import (
 
 	"github.com/sira-ai/caddy-ai-backends/dialects"
 	anthropicd "github.com/sira-ai/caddy-ai-backends/dialects/anthropic"
+	geminid "github.com/sira-ai/caddy-ai-backends/dialects/gemini"
 	openaid "github.com/sira-ai/caddy-ai-backends/dialects/openai"
 	responsesd "github.com/sira-ai/caddy-ai-backends/dialects/responses"
 )
@@ -56,6 +57,18 @@ var endpointTable = compileEndpoints([]*endpointSpec{
 		dialect: responsesd.Dialect, serve: (*Handler).serveResponseDelete},
 	{name: "responses/{id}/input_items", method: http.MethodGet, pattern: "/responses/{id}/input_items",
 		dialect: responsesd.Dialect, serve: (*Handler).serveResponseInputItems},
+	// Gemini: /models/{model}:… serves /v1beta and /v1 alike; the model
+	// list only under /v1beta, since GET /v1/models is OpenAI's.
+	{name: "gemini/generateContent", method: http.MethodPost, pattern: "/models/{model}:generateContent",
+		dialect: geminid.Dialect, serve: (*Handler).serveGenerateContent},
+	{name: "gemini/streamGenerateContent", method: http.MethodPost, pattern: "/models/{model}:streamGenerateContent",
+		dialect: geminid.Dialect, serve: (*Handler).serveStreamGenerateContent},
+	{name: "gemini/countTokens", method: http.MethodPost, pattern: "/models/{model}:countTokens",
+		dialect: geminid.Dialect, serve: (*Handler).serveGeminiCountTokens},
+	{name: "gemini/models", method: http.MethodGet, pattern: "/v1beta/models",
+		dialect: geminid.Dialect, serve: (*Handler).serveGeminiModels},
+	{name: "gemini/models/{model}", method: http.MethodGet, pattern: "/v1beta/models/{model}",
+		dialect: geminid.Dialect, serve: (*Handler).serveGeminiModel},
 })
 
 func compileEndpoints(specs []*endpointSpec) []*endpointSpec {

@@ -2,13 +2,15 @@ package security
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 )
 
 // KeyFromRequest extracts the client's API key from the headers the common
 // SDKs use: "Authorization: Bearer <key>" (OpenAI style), "x-api-key"
-// (Anthropic SDK) or "api-key" (Azure OpenAI style), in that order. It
-// returns "" when none is present; surrounding whitespace is trimmed.
+// (Anthropic SDK), "api-key" (Azure OpenAI style) or "x-goog-api-key"
+// (Google's SDKs), in that order. It returns "" when none is present;
+// surrounding whitespace is trimmed.
 func KeyFromRequest(h http.Header) string {
 	if key, ok := bearerToken(h.Get("Authorization")); ok {
 		return key
@@ -16,7 +18,26 @@ func KeyFromRequest(h http.Header) string {
 	if key := strings.TrimSpace(h.Get("X-Api-Key")); key != "" {
 		return key
 	}
-	return strings.TrimSpace(h.Get("Api-Key"))
+	if key := strings.TrimSpace(h.Get("Api-Key")); key != "" {
+		return key
+	}
+	return strings.TrimSpace(h.Get("X-Goog-Api-Key"))
+}
+
+// TakeQueryKey removes the "key" query parameter, which Google's API
+// accepts in place of x-goog-api-key, from u and returns its value, so
+// nothing that reads the request afterwards (a later handler, a log line,
+// an upstream URL) sees it. Caddy's access log copies the URL before any
+// handler runs; the README gives the log filter that drops it there.
+func TakeQueryKey(u *url.URL) string {
+	if u == nil || !strings.Contains(u.RawQuery, "key=") {
+		return ""
+	}
+	q := u.Query()
+	key := strings.TrimSpace(q.Get("key"))
+	q.Del("key")
+	u.RawQuery = q.Encode()
+	return key
 }
 
 // bearerToken parses an Authorization value; the scheme is case-insensitive

@@ -13,7 +13,7 @@ import (
 
 // Chat sends one generateContent request.
 func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.ChatRequest) (*providers.ChatResponse, error) {
-	body, err := p.translate(req, t.Model)
+	body, err := p.requestBody(req, t.Model)
 	if err != nil {
 		return nil, p.withProvider(err)
 	}
@@ -33,6 +33,11 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 		}
 		return nil, p.badUpstream(err)
 	}
+	if relaying(req) {
+		// A Gemini client gets Gemini's own answer, every part
+		// (grounding, thought signatures) as the upstream sent it.
+		resp.Original = providers.Original{Format: providers.FormatGemini, Body: raw}
+	}
 	return resp, nil
 }
 
@@ -41,7 +46,7 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 // with a usage chunk (no choices); the handler hides it from clients that
 // did not ask for it.
 func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
-	body, err := p.translate(req, t.Model)
+	body, err := p.requestBody(req, t.Model)
 	if err != nil {
 		return nil, p.withProvider(err)
 	}
@@ -62,6 +67,7 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 		body:     resp.Body,
 		events:   events,
 		conv:     newStreamConverter(t.Model, time.Now().Unix()),
+		relay:    relaying(req),
 		provider: p.Name,
 		cfg:      &p.Config,
 	}, nil
@@ -77,7 +83,9 @@ type chatStream struct {
 	provider  string
 	cfg       *providers.Config // scrubs every error the stream returns
 	ended     bool              // the usage chunk was returned
-	err       error             // sticky: once failed or ended, the stream stays so
+	relay     bool              // chunks carry the upstream's events (relayChunks)
+	event     providers.StreamEvent
+	err       error // sticky: once failed or ended, the stream stays so
 	closeOnce sync.Once
 }
 
@@ -125,6 +133,9 @@ func (s *chatStream) read() error {
 	if err != nil {
 		return s.stamp(err)
 	}
+	if s.relay {
+		chunks = s.relayChunks(chunks, data)
+	}
 	s.pending = append(s.pending, chunks...)
 	return nil
 }
@@ -153,3 +164,23 @@ func (s *chatStream) Close() error {
 
 // Interface guard.
 var _ providers.ChatStream = (*chatStream)(nil)
+
+// relayChunks makes an event's chunks carry it (see providers.StreamEvent)
+// for a Gemini client: every chunk points to the event, whose Data rides
+// on the last, so the client's writer has seen (and the security filter
+// has marked) all of the event's content before it writes the event.
+func (s *chatStream) relayChunks(chunks []*providers.ChatChunk, data []byte) []*providers.ChatChunk {
+	if len(chunks) == 0 {
+		chunks = append(chunks, &providers.ChatChunk{ID: s.conv.id, Object: "chat.completion.chunk",
+			Created: s.conv.created, Model: s.conv.model, Choices: []providers.ChunkChoice{}})
+	}
+	// One event is in flight at a time (a chunk's Event is valid until
+	// the next Next call), so one struct per stream serves every chunk.
+	s.event = providers.StreamEvent{Relay: true}
+	for _, c := range chunks {
+		c.Event = &s.event
+	}
+	last := &providers.StreamEvent{Data: data, Relay: true}
+	chunks[len(chunks)-1].Event = last
+	return chunks
+}
