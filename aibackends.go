@@ -304,7 +304,8 @@ func (h *Handler) refuseRoute(w http.ResponseWriter, r *http.Request, allow []st
 		h.writeError(w, openaid.Dialect, &providers.Error{
 			Kind: providers.KindNotFound, Code: "unknown_url",
 			Message: "unknown endpoint " + r.Method + " " + r.URL.Path +
-				"; this gateway serves /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/messages and /v1/models",
+				"; this gateway serves /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings, " +
+				"/v1/images/generations, /v1/models and Gemini's /v1beta/models/{model}:generateContent",
 		})
 		return
 	}
