@@ -18,9 +18,6 @@ import (
 func chatEndpoint(decode dialects.ChatDecoder) func(h *Handler, w http.ResponseWriter, r *http.Request, rec *record) {
 	return func(h *Handler, w http.ResponseWriter, r *http.Request, rec *record) {
 		body, e := h.readBody(w, r)
-		if e == nil {
-			e = h.checkBody(body)
-		}
 		var req *providers.ChatRequest
 		var cw dialects.ChatWriter
 		if e == nil {

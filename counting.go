@@ -22,9 +22,6 @@ const tokenCountHeader = "X-AI-Token-Count"
 // serveCountTokens handles POST /v1/messages/count_tokens (Anthropic).
 func (h *Handler) serveCountTokens(w http.ResponseWriter, r *http.Request, rec *record) {
 	body, e := h.readBody(w, r)
-	if e == nil {
-		e = h.checkBody(body)
-	}
 	var req *providers.ChatRequest
 	if e == nil {
 		req, e = anthropicd.DecodeCountTokens(body, r)
@@ -43,9 +40,6 @@ func (h *Handler) serveCountTokens(w http.ResponseWriter, r *http.Request, rec *
 // serveInputTokens handles POST /v1/responses/input_tokens (OpenAI).
 func (h *Handler) serveInputTokens(w http.ResponseWriter, r *http.Request, rec *record) {
 	body, e := h.readBody(w, r)
-	if e == nil {
-		e = h.checkBody(body)
-	}
 	var rq *responses.Request
 	if e == nil {
 		var err error

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -13,7 +14,7 @@ func (h *Handler) serveEmbeddings(w http.ResponseWriter, r *http.Request, rec *r
 	body, e := h.readBody(w, r)
 	var req providers.EmbeddingRequest
 	if e == nil {
-		e = h.decodeChecked(body, &req)
+		e = dialects.DecodeJSON(body, &req)
 	}
 	if e == nil {
 		e = validateEmbeddings(&req)
@@ -73,7 +74,7 @@ func (h *Handler) serveImages(w http.ResponseWriter, r *http.Request, rec *recor
 	body, e := h.readBody(w, r)
 	var req providers.ImageRequest
 	if e == nil {
-		e = h.decodeChecked(body, &req)
+		e = dialects.DecodeJSON(body, &req)
 	}
 	if e == nil && strings.TrimSpace(req.Prompt) == "" {
 		e = invalid("prompt", "'prompt' is a required property and must not be empty")

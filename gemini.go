@@ -81,9 +81,6 @@ func (h *Handler) serveGeminiModel(w http.ResponseWriter, r *http.Request, rec *
 // (the provider's counting API, else the local tokenizer; see counting.go).
 func (h *Handler) serveGeminiCountTokens(w http.ResponseWriter, r *http.Request, rec *record) {
 	body, e := h.readBody(w, r)
-	if e == nil {
-		e = h.checkBody(body)
-	}
 	var req *providers.ChatRequest
 	if e == nil {
 		req, e = geminid.ParseCountTokens(body, geminiModel(rec))

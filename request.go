@@ -8,14 +8,14 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/security"
 )
 
 // readBody reads the request body within the size limit, after checking
-// that it claims to be JSON. The body is kept whole: it may be replayed to
-// several deployments and passed through unchanged.
+// that it claims to be JSON, and rejects invalid UTF-8 and deep nesting
+// (checkBody) before any decoder sees it. The body is kept whole: it may be
+// replayed to several deployments and passed through unchanged.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *providers.Error) {
 	// The SDKs send exactly "application/json"; only other spellings need
 	// the (allocating) media type parser.
@@ -51,6 +51,9 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *pro
 	}
 	if buf.Len() == 0 {
 		return nil, invalid("", "the request body is empty; send a JSON object")
+	}
+	if e := h.checkBody(buf.Bytes()); e != nil {
+		return nil, e
 	}
 	return buf.Bytes(), nil
 }
@@ -120,12 +123,4 @@ func (h *Handler) checkBody(body []byte) *providers.Error {
 		return invalid("", "%v", err)
 	}
 	return nil
-}
-
-// decodeChecked checks the body, then decodes it.
-func (h *Handler) decodeChecked(body []byte, v any) *providers.Error {
-	if e := h.checkBody(body); e != nil {
-		return e
-	}
-	return dialects.DecodeJSON(body, v)
 }
