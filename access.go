@@ -9,11 +9,11 @@ import "github.com/sira-ai/caddy-ai-backends/security"
 // that provider admits ("provider/*" or the exact address). Otherwise a
 // list like "sim*" would also admit "simp/<anything>" on a provider whose
 // name happens to start with "sim".
-func (h *Handler) modelAllowed(k *security.ClientKey, model string) bool {
+func (mr *modelRoutes) modelAllowed(k *security.ClientKey, model string) bool {
 	if k == nil {
 		return true
 	}
-	if _, public := h.catalog.byModel[model]; public {
+	if _, public := mr.catalog.byModel[model]; public {
 		return k.ModelAllowed(model)
 	}
 	return k.AddressAllowed(model)
@@ -23,6 +23,6 @@ func (h *Handler) modelAllowed(k *security.ClientKey, model string) bool {
 // to the caller of rec: it must resolve and the caller's key must be
 // allowed to use it, so a listing never reveals a model (or, through a
 // "provider/…" id, a provider name) the key cannot reach.
-func (h *Handler) modelVisible(rec *record, model string) bool {
-	return len(h.catalog.resolve(model)) > 0 && h.modelAllowed(rec.clientKey, model)
+func (mr *modelRoutes) modelVisible(rec *record, model string) bool {
+	return len(mr.catalog.resolve(model)) > 0 && mr.modelAllowed(rec.clientKey, model)
 }

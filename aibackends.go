@@ -81,30 +81,61 @@ type Handler struct {
 	// Catalog loads prices and limits from a LiteLLM-format file or URL.
 	Catalog *CatalogConfig `json:"catalog,omitempty"`
 
-	providers     []providers.Provider
-	providerNames map[string]bool // Caddyfile parsing: names seen
-	catalog       *modelCatalog
-	prices        *catalog.Loader // nil: built-in table only
-	router        routing.Strategy
-	decisions     *routing.Cache
-	fallback      []*upstream
-	pool          acquirer
-	logger        *zap.Logger
-	auditLog      *zap.Logger
-	now           func() time.Time
-	started       time.Time
+	// Runtime state, built by Provision and never configured directly.
+	// Each owner holds one part; its fields are reached through the handler
+	// (h.keyring is h.clientGuard.keyring).
+	handlerEnv
+	modelRoutes
+	clientGuard
+	contentPolicy
+	stores
+}
 
+// handlerEnv is what every part of the handler uses: logs, the clock and
+// the pool that keeps state across config reloads.
+type handlerEnv struct {
+	pool     acquirer
+	logger   *zap.Logger
+	auditLog *zap.Logger
+	now      func() time.Time
+	started  time.Time
+}
+
+// modelRoutes turns a model name into deployments to try: the providers,
+// the catalog of deployments with their live state, prices, the routing
+// strategy with its decision cache, the fallback chain and the balancer.
+type modelRoutes struct {
+	providers        []providers.Provider
+	catalog          *modelCatalog
+	prices           *catalog.Loader // nil: built-in table only
+	router           routing.Strategy
+	decisions        *routing.Cache
+	fallback         []*upstream
 	deploymentPolicy balance.Policy
-	keyring          *security.Keyring
-	anomaly          *security.AnomalyDetector
-	filter           *security.Filter
-	auditFilter      *security.Filter
-	filterPrompts    bool
-	cache            *cacheState
-	shared           *sharedState
-	responseStore    responses.Store
-	clientLimits     map[string]ClientKey // by key fingerprint, for shared limits
-	counts           *countCache          // token counts by request shape
+}
+
+// clientGuard decides who may call and how much: client keys with their
+// limits and budgets, and the anomaly detector.
+type clientGuard struct {
+	keyring      *security.Keyring
+	anomaly      *security.AnomalyDetector
+	clientLimits map[string]ClientKey // by key fingerprint, for shared limits
+}
+
+// contentPolicy filters prompts and answers (and what the audit log keeps).
+type contentPolicy struct {
+	filter        *security.Filter
+	auditFilter   *security.Filter
+	filterPrompts bool
+}
+
+// stores keep data between requests: the response cache, state shared
+// with other instances, stored Responses conversations, token counts.
+type stores struct {
+	cache         *cacheState
+	shared        *sharedState
+	responseStore responses.Store
+	counts        *countCache // token counts by request shape
 }
 
 // CaddyModule returns the Caddy module information.

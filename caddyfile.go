@@ -1,6 +1,7 @@
 package aibackends
 
 import (
+	"encoding/json"
 	"strconv"
 
 	"github.com/caddyserver/caddy/v2"
@@ -112,13 +113,9 @@ func (h *Handler) parseProvider(d *caddyfile.Dispenser) error {
 	if len(args) == 2 {
 		typ = args[1]
 	}
-	if h.providerNames == nil {
-		h.providerNames = map[string]bool{}
-	}
-	if h.providerNames[name] {
+	if h.declaresProvider(name) {
 		return d.Errf("provider %q is declared twice", name)
 	}
-	h.providerNames[name] = true
 	unm, err := unmarshalGuest(seg, providers.Namespace+"."+typ)
 	if err != nil {
 		return err
@@ -446,3 +443,17 @@ func floatArg(d *caddyfile.Dispenser) (float64, error) {
 
 // Interface guard
 var _ caddyfile.Unmarshaler = (*Handler)(nil)
+
+// declaresProvider reports whether a provider of that name was parsed
+// already; the parsed blocks are the only parser state kept.
+func (h *Handler) declaresProvider(name string) bool {
+	for _, raw := range h.ProvidersRaw {
+		var p struct {
+			Name string `json:"name"`
+		}
+		if json.Unmarshal(raw, &p) == nil && p.Name == name {
+			return true
+		}
+	}
+	return false
+}

@@ -68,10 +68,10 @@ type record struct {
 // newRecord starts a request's record under an id the gateway makes: a
 // client's X-Request-Id is kept apart (clientID), so no client can choose,
 // reuse or forge the id that audit entries and logs are correlated by.
-func (h *Handler) newRecord(r *http.Request, spec *endpointSpec, params []string) *record {
+func (env *handlerEnv) newRecord(r *http.Request, spec *endpointSpec, params []string) *record {
 	rec := &record{
 		id: strconv.FormatUint(rand.Uint64(), 36), clientID: clientRequestID(r.Header.Get(hdrRequestID)),
-		start: h.now(), endpoint: spec.name, dialect: spec.dialect, pathParams: params, status: http.StatusOK,
+		start: env.now(), endpoint: spec.name, dialect: spec.dialect, pathParams: params, status: http.StatusOK,
 	}
 	rec.startTrace(r, spec.method)
 	return rec
@@ -192,11 +192,11 @@ const (
 )
 
 // metricModel keeps metric labels bounded: configured names only.
-func (h *Handler) metricModel(model string) string {
-	if _, ok := h.catalog.byModel[model]; ok {
+func (mr *modelRoutes) metricModel(model string) string {
+	if _, ok := mr.catalog.byModel[model]; ok {
 		return model
 	}
-	if _, ok := h.catalog.byID[model]; ok {
+	if _, ok := mr.catalog.byID[model]; ok {
 		return model
 	}
 	return "other"
@@ -246,8 +246,8 @@ func (h *Handler) finish(rec *record) {
 
 // audit writes one structured entry per request. Prompts and keys never
 // appear: only fingerprints and counts.
-func (h *Handler) audit(rec *record, provider string, dur time.Duration) {
-	ce := h.auditLog.Check(zap.InfoLevel, "request")
+func (env *handlerEnv) audit(rec *record, provider string, dur time.Duration) {
+	ce := env.auditLog.Check(zap.InfoLevel, "request")
 	if ce == nil {
 		return
 	}
@@ -285,7 +285,7 @@ func (h *Handler) audit(rec *record, provider string, dur time.Duration) {
 		zap.Bool("usage_estimated", rec.usageEstimated),
 	)
 	if rec.prompt != "" || rec.answer != "" {
-		h.auditLog.Info("content", zap.String("request_id", rec.id),
+		env.auditLog.Info("content", zap.String("request_id", rec.id),
 			zap.String("prompt", rec.prompt), zap.String("answer", rec.answer))
 	}
 }
