@@ -2,8 +2,11 @@ package aibackends
 
 import (
 	"net/http"
+	"strings"
 
 	"go.uber.org/zap"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
 // droppedFieldsHeader names, on an answer, the request fields the gateway
@@ -24,4 +27,15 @@ func (h *Handler) noteDropped(w http.ResponseWriter, rec *record, fields string)
 		ce.Write(zap.String("request_id", rec.id), zap.String("endpoint", rec.endpoint),
 			zap.String("provider", provider), zap.String("fields", fields))
 	}
+}
+
+// noteDroppedChat notes the request's Droppable fields when the serving
+// deployment translates the request instead of relaying the client's body.
+// Call before the answer's headers are written.
+func (h *Handler) noteDroppedChat(w http.ResponseWriter, rec *record, req *providers.ChatRequest) {
+	if len(req.Droppable) == 0 || rec.deployment == nil ||
+		providers.CanRelayOriginal(rec.deployment.up.provider, req) {
+		return
+	}
+	h.noteDropped(w, rec, strings.Join(req.Droppable, ", "))
 }
