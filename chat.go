@@ -51,7 +51,7 @@ func (h *Handler) chat(w http.ResponseWriter, r *http.Request, rec *record, req 
 		h.fail(w, rec, e)
 		return
 	}
-	estimate := estimatePromptTokens(req)
+	estimate := h.promptSize(req, ds, rec.clientKey)
 	rec.promptEstimate = estimate
 	var adm admission
 	if rec.clientKey != nil {
