@@ -67,7 +67,9 @@ func (h *Handler) promptBound(req *providers.ChatRequest, ds []*deployment, key 
 	if key == nil {
 		return bound
 	}
-	tighten(key.TokensPerMinute())
+	if tpm := key.TokensPerMinute(); tpm > 0 {
+		tighten(tpm - out) // the reservation holds the output too
+	}
 	if budget := key.BudgetUSD(); budget > 0 && (bound == 0 || sat.Mul(est, nearLimitFactor) < bound) {
 		// Looked at only when no other limit is near already (Spent takes
 		// the key's lock). A spent budget refuses whatever the size.

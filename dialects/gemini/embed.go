@@ -174,7 +174,7 @@ func EncodeEmbed(resp *providers.EmbeddingResponse, batch bool) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"values":`...)
-		b = append(b, vectorJSON(resp.Data[i].Embedding)...)
+		b = append(b, vectorJSON(resp.Data[inputOrder(resp.Data, i)].Embedding)...)
 		b = append(b, '}')
 		if !batch {
 			break
@@ -184,6 +184,21 @@ func EncodeEmbed(resp *providers.EmbeddingResponse, batch bool) []byte {
 		b = append(b, ']')
 	}
 	return append(b, '}')
+}
+
+// inputOrder is the position in data of the vector of input i: OpenAI's
+// list carries each vector's input index, and an upstream may list them
+// out of order. Indexes that are not a permutation are taken as listed.
+func inputOrder(data []providers.Embedding, i int) int {
+	if data[i].Index == i {
+		return i
+	}
+	for j := range data {
+		if data[j].Index == i {
+			return j
+		}
+	}
+	return i
 }
 
 // vectorJSON is a float array as it came, or the floats of a base64

@@ -49,13 +49,18 @@ func TestParseEmbed(t *testing.T) {
 // is decoded to floats.
 func TestEncodeEmbed(t *testing.T) {
 	resp := &providers.EmbeddingResponse{Data: []providers.Embedding{
-		{Embedding: json.RawMessage(`[0.5,-1]`)},
-		{Embedding: providers.EncodeVector([]float32{0.25, 2}, "base64")},
+		{Index: 0, Embedding: json.RawMessage(`[0.5,-1]`)},
+		{Index: 1, Embedding: providers.EncodeVector([]float32{0.25, 2}, "base64")},
 	}}
 	if got := string(EncodeEmbed(resp, true)); got != `{"embeddings":[{"values":[0.5,-1]},{"values":[0.25,2]}]}` {
 		t.Errorf("batch = %s", got)
 	}
 	if got := string(EncodeEmbed(resp, false)); got != `{"embedding":{"values":[0.5,-1]}}` {
 		t.Errorf("one = %s", got)
+	}
+	swapped := &providers.EmbeddingResponse{Data: []providers.Embedding{
+		{Index: 1, Embedding: json.RawMessage(`[2]`)}, {Index: 0, Embedding: json.RawMessage(`[1]`)}}}
+	if got := string(EncodeEmbed(swapped, true)); got != `{"embeddings":[{"values":[1]},{"values":[2]}]}` {
+		t.Errorf("out of order = %s", got)
 	}
 }
