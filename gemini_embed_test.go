@@ -137,3 +137,32 @@ func TestGeminiEmbedRefused(t *testing.T) {
 		t.Errorf("%d upstream requests", n)
 	}
 }
+
+// TestGeminiEmbedLimits: the embedding methods reserve their input against
+// the key's tokens_per_minute like /v1/embeddings, and a refusal is in
+// Google's shape.
+func TestGeminiEmbedLimits(t *testing.T) {
+	h := pipeHandler(t, `{"providers":[{"type":"sim","name":"sim","models":["emb"]}],
+		"client_keys":[{"key":"k","tokens_per_minute":20}]}`)
+	long := `{"content":{"parts":[{"text":"` + strings.Repeat("word ", 40) + `"}]}}`
+	for _, path := range []string{"/v1/embeddings", "/v1beta/models/emb:embedContent"} {
+		body := long
+		if path == "/v1/embeddings" {
+			body = `{"model":"emb","input":"` + strings.Repeat("word ", 40) + `"}`
+		}
+		w := pipeDo(t, h, "POST", path, body, "x-goog-api-key", "k", "Authorization", "Bearer k")
+		if w.Code != http.StatusRequestEntityTooLarge && w.Code != http.StatusTooManyRequests {
+			t.Errorf("%s: %d %s", path, w.Code, w.Body)
+		}
+		if strings.Contains(path, "embedContent") {
+			var e geminiErrorAnswer
+			if json.Unmarshal(w.Body.Bytes(), &e) != nil || e.Error.Status == "" || e.Error.Code != w.Code {
+				t.Errorf("%s: not Google's error shape: %s", path, w.Body)
+			}
+		}
+	}
+	w := pipeDo(t, h, "POST", "/v1beta/models/emb:embedContent", `{"content":{"parts":[{"text":"short"}]}}`, "x-goog-api-key", "k")
+	if w.Code != http.StatusOK {
+		t.Errorf("short: %d %s", w.Code, w.Body)
+	}
+}
