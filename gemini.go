@@ -95,13 +95,3 @@ func (h *Handler) serveGeminiCountTokens(w http.ResponseWriter, r *http.Request,
 		}{n}
 	})
 }
-
-// serveGeminiNotServed answers the Gemini methods the gateway does not
-// translate yet (embedContent, batchEmbedContents) with a clear 501 in
-// Google's shape, instead of the 405 the model route would give.
-func (h *Handler) serveGeminiNotServed(w http.ResponseWriter, r *http.Request, rec *record) {
-	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, ':')+1:]
-	h.fail(w, rec, &providers.Error{Kind: providers.KindUnsupported, Status: http.StatusNotImplemented,
-		Code: "not_implemented", Message: method + " is not served by this gateway yet; " +
-			"use POST /v1/embeddings (OpenAI's format) for embeddings"})
-}
