@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
@@ -38,8 +39,9 @@ type Bedrock struct {
 	// that sets no output limit. Default: the model's output limit.
 	DefaultMaxTokens int `json:"default_max_tokens,omitempty"`
 
-	creds *credentials
-	now   func() time.Time // the signing clock; tests move it
+	creds  *credentials
+	signer *v4.Signer
+	now    func() time.Time // the signing clock; tests move it
 }
 
 // CaddyModule returns the Caddy module information.
@@ -88,6 +90,7 @@ func (b *Bedrock) Provision(ctx caddy.Context) error {
 	creds.scrub = b.Scrubber()
 	creds.registerStatic()
 	b.creds = creds
+	b.signer = newSigner()
 	if b.now == nil {
 		b.now = time.Now
 	}
@@ -125,11 +128,11 @@ func (b *Bedrock) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 
 // Interface guards.
 var (
-	_ caddy.Provisioner           = (*Bedrock)(nil)
-	_ caddy.CleanerUpper          = (*Bedrock)(nil)
-	_ caddyfile.Unmarshaler       = (*Bedrock)(nil)
-	_ providers.Provider          = (*Bedrock)(nil)
-	_ providers.Embedder          = (*Bedrock)(nil)
-	_ providers.HealthChecker     = (*Bedrock)(nil)
-	_ providers.OriginalRelayer   = (*Bedrock)(nil)
+	_ caddy.Provisioner         = (*Bedrock)(nil)
+	_ caddy.CleanerUpper        = (*Bedrock)(nil)
+	_ caddyfile.Unmarshaler     = (*Bedrock)(nil)
+	_ providers.Provider        = (*Bedrock)(nil)
+	_ providers.Embedder        = (*Bedrock)(nil)
+	_ providers.HealthChecker   = (*Bedrock)(nil)
+	_ providers.OriginalRelayer = (*Bedrock)(nil)
 )

@@ -18,8 +18,10 @@ import (
 // signingService is the SigV4 service name of the Bedrock runtime.
 const signingService = "bedrock"
 
-// signer is stateless and safe for concurrent use.
-var signer = v4.NewSigner()
+// newSigner returns a provider's signer. Each provider has its own: a
+// signer caches derived signing keys by access key id, region and day, not
+// by secret, so two providers sharing one could sign with each other's key.
+func newSigner() *v4.Signer { return v4.NewSigner() }
 
 // The runtime operations, appended to /model/{modelId}.
 const (
@@ -79,7 +81,7 @@ func (b *Bedrock) sign(ctx context.Context, req *http.Request, body []byte) erro
 		return b.Scrub(err)
 	}
 	sum := sha256.Sum256(body)
-	if err := signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), signingService, b.Region, b.now()); err != nil {
+	if err := b.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), signingService, b.Region, b.now()); err != nil {
 		return b.Scrub(&providers.Error{Kind: providers.KindInternal, Message: "could not sign the upstream request", Err: err})
 	}
 	return nil

@@ -1,7 +1,6 @@
 package bedrock
 
 import (
-
 	"encoding/json"
 	"errors"
 	"io"
@@ -120,8 +119,6 @@ func eventName(data []byte) string {
 	_ = json.Unmarshal(data, &head)
 	return head.Type
 }
-
-
 
 func (s *chatStream) readError(err error) error {
 	switch {
