@@ -18,8 +18,11 @@ import (
 // SessionToken, when set) in Region, dated within five minutes of Now.
 type BedrockConfig struct {
 	AccessKeyID, SecretAccessKey, SessionToken string
-	Region                                     string           // default us-east-1
-	Now                                        func() time.Time // the service's clock; default time.Now
+	// Rotated are further credentials the account accepts (the next ones
+	// a refreshing credential source hands out).
+	Rotated []BedrockCredentials
+	Region  string           // default us-east-1
+	Now     func() time.Time // the service's clock; default time.Now
 
 	// Text is the answer; default DefaultBedrockText.
 	Text string
@@ -36,6 +39,12 @@ type BedrockConfig struct {
 	// (defaults 11 and 7); cache writes are reported only for requests
 	// with a cachePoint.
 	InputTokens, OutputTokens, CacheRead, CacheWrite int
+}
+
+// BedrockCredentials is one AWS access key (with its session token, for
+// temporary credentials).
+type BedrockCredentials struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
 }
 
 // DefaultBedrockText is what the Bedrock fake answers by default.

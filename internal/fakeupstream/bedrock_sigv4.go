@@ -49,11 +49,9 @@ func (f *fakeBedrock) verifySigV4(r *http.Request, body []byte) (status int, err
 		return http.StatusForbidden, "IncompleteSignatureException", bedrockIncomplete
 	}
 	keyID, day, region, service := scope[0], scope[1], scope[2], scope[3]
-	if keyID != f.cfg.AccessKeyID {
-		return http.StatusForbidden, "UnrecognizedClientException", bedrockUnknownKey
-	}
+	key, known := f.key(keyID)
 	token := r.Header.Get("X-Amz-Security-Token")
-	if token != f.cfg.SessionToken {
+	if !known || token != key.SessionToken {
 		return http.StatusForbidden, "UnrecognizedClientException", bedrockUnknownKey
 	}
 	stamp := r.Header.Get("X-Amz-Date")
@@ -85,7 +83,7 @@ func (f *fakeBedrock) verifySigV4(r *http.Request, body []byte) (status int, err
 		again.Header[http.CanonicalHeaderKey(name)] = r.Header.Values(name)
 	}
 	sum := sha256.Sum256(body)
-	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: f.cfg.SecretAccessKey, SessionToken: token}
+	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: key.SecretAccessKey, SessionToken: token}
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, again, hex.EncodeToString(sum[:]), service, region, at); err != nil {
 		return http.StatusInternalServerError, "InternalServerException", `{"message":"signing failed"}`
 	}
@@ -95,4 +93,17 @@ func (f *fakeBedrock) verifySigV4(r *http.Request, body []byte) (status int, err
 		return http.StatusForbidden, "InvalidSignatureException", BedrockSignatureMismatch
 	}
 	return 0, "", ""
+}
+
+// key finds the credentials of an access key id.
+func (f *fakeBedrock) key(id string) (BedrockCredentials, bool) {
+	if id == f.cfg.AccessKeyID {
+		return BedrockCredentials{f.cfg.AccessKeyID, f.cfg.SecretAccessKey, f.cfg.SessionToken}, true
+	}
+	for _, k := range f.cfg.Rotated {
+		if k.AccessKeyID == id {
+			return k, true
+		}
+	}
+	return BedrockCredentials{}, false
 }
