@@ -72,6 +72,10 @@ func TestBedrockPipelineOpenAISDK(t *testing.T) {
 	if p := rec.Last().Path; p != "/model/"+bedrockNova+"/converse" {
 		t.Errorf("chat went to %s", p)
 	}
+	// The catalog prices the Bedrock id the public name maps to.
+	if d := h.catalog.byID["aws/claude"]; d == nil || !d.entry.Known() || d.spec().Prices.Input != 3.00 {
+		t.Errorf("aws/claude entry: %+v", d)
+	}
 
 	stream := client.Chat.Completions.NewStreaming(ctx, openaisdk.ChatCompletionNewParams{
 		Model: "nova", Messages: []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Hi")},

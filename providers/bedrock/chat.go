@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -98,6 +99,11 @@ func (b *Bedrock) relaying(t providers.Target, req *providers.ChatRequest) bool 
 
 // requestBody builds the upstream body and names the operation.
 func (b *Bedrock) requestBody(t providers.Target, req *providers.ChatRequest, relay, stream bool) ([]byte, string, error) {
+	if !relay && len(req.Untranslatable) > 0 {
+		// RelaysOriginal cannot see the model: the gateway sends such a
+		// request here for any, but only Claude takes the body as is.
+		return nil, "", untranslatable(t.Model, req.Untranslatable)
+	}
 	if relay {
 		body, err := invokeBody(req)
 		if stream {
@@ -170,4 +176,17 @@ func (b *Bedrock) attemptError(a *attempt, err error) error {
 		return b.Scrub(providers.Classify(a.parent.Err()))
 	}
 	return b.Scrub(err)
+}
+
+// untranslatable refuses a request with fields only a same-format upstream
+// honours, sent to a model that takes Converse only. Unsupported, not
+// invalid: another deployment of the model may relay it.
+func untranslatable(model string, fields []string) *providers.Error {
+	field := fields[0]
+	param := field
+	if i := strings.Index(field, " ("); i > 0 {
+		param = field[:i]
+	}
+	return &providers.Error{Kind: providers.KindUnsupported, Code: "untranslatable_field", Param: param,
+		Message: field + ": not supported by " + model + " on provider type bedrock (only Claude models take an Anthropic body as is)"}
 }

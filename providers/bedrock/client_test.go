@@ -385,3 +385,20 @@ func TestHealthCheck(t *testing.T) {
 		t.Errorf("bad secret: %+v", e)
 	}
 }
+
+// TestUntranslatableRefused: an Anthropic body with fields no translation
+// keeps reaches Claude as is, but is refused for a Converse-only model
+// rather than sent without them.
+func TestUntranslatableRefused(t *testing.T) {
+	srv, rec := fakeBedrock(t, nil)
+	b := newBedrock(t, srv, nil)
+	req := anthropicRequest(t, `{"model":"m","max_tokens":100,"mcp_servers":[{"type":"url","url":"https://x","name":"x"}],"messages":[{"role":"user","content":"Hi"}]}`)
+	req.Untranslatable = []string{"mcp_servers"}
+	_, err := b.Chat(context.Background(), target(testNova), req)
+	if e := asError(t, err); e.Kind != providers.KindUnsupported || e.Param != "mcp_servers" || e.HTTPStatus() != 400 || rec.Count() != 0 {
+		t.Errorf("nova: %+v after %d requests", e, rec.Count())
+	}
+	if _, err := b.Chat(context.Background(), target(testClaude), req); err != nil || !strings.Contains(string(rec.Last().Body), "mcp_servers") {
+		t.Errorf("claude: %v, body %s", err, rec.Last().Body)
+	}
+}
