@@ -64,3 +64,21 @@ func TestStreamExceptionClassified(t *testing.T) {
 		}
 	}
 }
+
+func TestModelURL(t *testing.T) {
+	b := &Bedrock{}
+	b.BaseURL = "https://bedrock-runtime.us-east-1.amazonaws.com"
+	for model, want := range map[string]string{
+		"amazon.titan-embed-text-v2:0":                 "/model/amazon.titan-embed-text-v2%3A0/invoke",
+		"us.anthropic.claude-sonnet-4-5-20250929-v1:0": "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke",
+		"cohere.embed-english-v3":                      "/model/cohere.embed-english-v3/invoke",
+	} {
+		u, e := b.modelURL(model, opInvoke)
+		if e != nil || u != b.BaseURL+want {
+			t.Errorf("%s: %s %v", model, u, e)
+		}
+	}
+	if _, e := b.modelURL("arn:aws:bedrock:us-east-1:1:inference-profile/us.x", opInvoke); e == nil || e.Param != "model" {
+		t.Errorf("an ARN with '/': %v", e)
+	}
+}
