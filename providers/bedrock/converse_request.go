@@ -82,7 +82,7 @@ func applyThinking(w *converseRequest, req *providers.ChatRequest, o converseOpt
 	if !known {
 		return invalid("reasoning_effort", "reasoning_effort: unknown value %q (want none, minimal, low, medium, high or xhigh)", req.ReasoningEffort)
 	}
-	if budget == 0 || !claude {
+	if budget == 0 || !claude || pendingToolTurn(w.Messages) {
 		return nil
 	}
 	if tc := req.ToolChoice; tc != nil && (tc.Mode == "required" || tc.Function != "") {
@@ -113,6 +113,25 @@ func applyThinking(w *converseRequest, req *providers.ChatRequest, o converseOpt
 	delete(w.AdditionalModelRequestFields, "top_k")
 	w.additional("thinking", map[string]any{"type": "enabled", "budget_tokens": budget})
 	return nil
+}
+
+// pendingToolTurn reports whether the conversation continues an assistant
+// turn that called tools. With thinking on, Claude requires that turn to
+// start with its thinking block, which an OpenAI history does not carry;
+// without thinking the turn is valid, so thinking stays off until the
+// tool loop ends.
+func pendingToolTurn(turns []message) bool {
+	for i := len(turns) - 1; i >= 0; i-- {
+		if turns[i].Role == "assistant" {
+			for _, b := range turns[i].Content {
+				if b.ToolUse != nil {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
 }
 
 // convertMessages splits off the system prompt and builds alternating

@@ -70,6 +70,12 @@ func TestToConverseThinking(t *testing.T) {
 	if !strings.Contains(got, `"maxTokens":64000`) || !strings.Contains(got, `"budget_tokens":16384`) {
 		t.Errorf("no limit: %s", got)
 	}
+	// Continuing a tool call: Claude would want the call's thinking block
+	// back, which OpenAI histories lack, so thinking stays off.
+	got, _ = converseJSON(t, `{"reasoning_effort":"high","tools":[{"type":"function","function":{"name":"f"}}],"messages":[{"role":"user","content":"x"},{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c1","content":"r"}]}`, testClaude)
+	if strings.Contains(got, "thinking") {
+		t.Errorf("tool turn: %s", got)
+	}
 	// Other models take no thinking field; top_k is Claude's only.
 	got, _ = converseJSON(t, `{"reasoning_effort":"high","top_k":3,"messages":[{"role":"user","content":"x"}]}`, testNova)
 	if strings.Contains(got, "additionalModelRequestFields") {
