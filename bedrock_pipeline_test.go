@@ -188,3 +188,25 @@ func TestBedrockPipelineFailover(t *testing.T) {
 		t.Errorf("throttled alone: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestBedrockPipelineStreamException: an exception frame after the first
+// delta ends the client's stream with the usual in-stream error, in each
+// dialect's shape, and is not retried elsewhere once the stream started.
+func TestBedrockPipelineStreamException(t *testing.T) {
+	url, rec := newBedrockFake(t, func(c *fakeupstream.BedrockConfig) { c.StreamException = "modelStreamErrorException" })
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, bedrockProvider("aws", url)))
+	w := pipeDo(t, h, "POST", "/v1/chat/completions", pipeChat("nova", true))
+	body := w.Body.String()
+	if w.Code != 200 || !strings.Contains(body, "Hello") || !strings.Contains(body, `"error"`) ||
+		!strings.Contains(body, "modelStreamErrorException") || strings.Contains(body, "[DONE]") {
+		t.Errorf("openai stream: %d\n%s", w.Code, body)
+	}
+	w = pipeDo(t, h, "POST", "/v1/messages", `{"model":"claude","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"Hi"}]}`)
+	body = w.Body.String()
+	if w.Code != 200 || !strings.Contains(body, "event: error") || !strings.Contains(body, `"type":"api_error"`) || strings.Contains(body, "message_stop") {
+		t.Errorf("anthropic stream: %d\n%s", w.Code, body)
+	}
+	if rec.Count() != 2 {
+		t.Errorf("%d upstream requests, want 2 (no retry after the first byte)", rec.Count())
+	}
+}
