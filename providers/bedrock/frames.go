@@ -37,7 +37,7 @@ type frameReader struct {
 }
 
 func newFrameReader(r io.Reader) *frameReader {
-	return &frameReader{r: bufio.NewReaderSize(r, 32<<10), dec: eventstream.NewDecoder()}
+	return &frameReader{r: bufio.NewReaderSize(r, 8<<10), dec: eventstream.NewDecoder()}
 }
 
 // frame is one decoded message: its type headers and payload.
