@@ -42,8 +42,8 @@ func newBedrockFake(t *testing.T, edit func(*fakeupstream.BedrockConfig)) (strin
 	return srv.URL, rec
 }
 
-// serveHandler exposes h on a loopback server for the official SDKs.
-func serveHandler(t *testing.T, h *Handler) string {
+// bedrockServe exposes h on a loopback server for the official SDKs.
+func bedrockServe(t *testing.T, h *Handler) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h.ServeHTTP(w, r, nil); err != nil {
 			t.Error(err)
@@ -58,7 +58,7 @@ func serveHandler(t *testing.T, h *Handler) string {
 func TestBedrockPipelineOpenAISDK(t *testing.T) {
 	url, rec := newBedrockFake(t, func(c *fakeupstream.BedrockConfig) { c.ToolInput = `{"city":"Paris"}` })
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, bedrockProvider("aws", url)))
-	client := openaisdk.NewClient(openaiopt.WithBaseURL(serveHandler(t, h)+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0))
+	client := openaisdk.NewClient(openaiopt.WithBaseURL(bedrockServe(t, h)+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0))
 	ctx := context.Background()
 
 	resp, err := client.Chat.Completions.New(ctx, openaisdk.ChatCompletionNewParams{
@@ -130,7 +130,7 @@ func TestBedrockPipelineOpenAISDK(t *testing.T) {
 func TestBedrockPipelineMessagesSDK(t *testing.T) {
 	url, rec := newBedrockFake(t, func(c *fakeupstream.BedrockConfig) { c.InputTokens, c.OutputTokens = 25, 6 })
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, bedrockProvider("aws", url)))
-	client := anthropic.NewClient(anthropicopt.WithBaseURL(serveHandler(t, h)), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
+	client := anthropic.NewClient(anthropicopt.WithBaseURL(bedrockServe(t, h)), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
 	params := anthropic.MessageNewParams{Model: "claude", MaxTokens: 512,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Hi"))}}
 
