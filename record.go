@@ -31,8 +31,8 @@ type record struct {
 	client         string   // client key fingerprint, "" when the gateway is open
 	clientLabel    string
 	clientKey      *security.ClientKey
-	team           *security.ClientKey    // a managed key's team, or nil
-	managed        *governance.Entry      // the managed key, or nil
+	team           *security.ClientKey // a managed key's team, or nil
+	managed        *governance.Entry   // the managed key, or nil
 	deployment     *deployment
 	keyFingerprint string
 	decision       routing.Decision

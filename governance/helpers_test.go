@@ -68,4 +68,3 @@ func decodeInto(t *testing.T, raw []byte, v any) {
 
 // epoch is a fixed test time well inside a budget period.
 var epoch = time.Date(2030, 3, 10, 12, 0, 0, 0, time.UTC)
-

@@ -111,7 +111,9 @@ type index struct {
 }
 
 // teamHash gives a team a stable identity of the same kind as a key's.
-func teamHash(name string) [sha256.Size]byte { return sha256.Sum256([]byte("ai_backends team\x00" + name)) }
+func teamHash(name string) [sha256.Size]byte {
+	return sha256.Sum256([]byte("ai_backends team\x00" + name))
+}
 
 func decodeHash(s string) ([sha256.Size]byte, bool) {
 	var h [sha256.Size]byte

@@ -25,7 +25,7 @@ const (
 
 // state is the stored document.
 type state struct {
-	Version uint64 `json:"version"`
+	Version uint64  `json:"version"`
 	Keys    []*Key  `json:"keys"`
 	Teams   []*Team `json:"teams"`
 }
