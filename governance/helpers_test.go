@@ -68,3 +68,8 @@ func decodeInto(t *testing.T, raw []byte, v any) {
 
 // epoch is a fixed test time well inside a budget period.
 var epoch = time.Date(2030, 3, 10, 12, 0, 0, 0, time.UTC)
+
+// tempStorage is a file storage in a fresh test directory.
+func tempStorage(tb testing.TB) certmagic.Storage {
+	return &certmagic.FileStorage{Path: tb.TempDir()}
+}
