@@ -81,6 +81,9 @@ func (h *Handler) provisionManagedKeys(ctx caddy.Context) error {
 	if h.keyring != nil {
 		h.gov.Guard(h, h.keyring.Has)
 	}
+	// With Redis the API reads spend where the limiter keeps it. (Every
+	// handler on one storage is expected to share one Redis.)
+	h.gov.SetSpendReader(nil)
 	if h.shared != nil {
 		store := h.shared.store
 		h.gov.SetSpendReader(func(ctx context.Context, fp string, period time.Duration) (float64, bool) {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
@@ -237,5 +238,37 @@ func TestCaddyfileManagedKeys(t *testing.T) {
 		managed_keys yes
 	}`)); err == nil {
 		t.Fatal("managed_keys takes no argument")
+	}
+}
+
+func TestManagedKeyLimitsAndSpendLiveInRedis(t *testing.T) {
+	addr := startTestRedis(t)
+	h, gov := managedHandler(t, fmt.Sprintf(`,"storage":{"redis":{"address":%q,"key_prefix":%q,"timeout":2000000000}}`,
+		addr, t.Name()+":"))
+	ctx := context.Background()
+	if _, err := gov.CreateTeam(ctx, "test", governance.TeamInput{Name: ptrTo("r"), RequestsPerMinute: ptrTo(1),
+		BudgetUSD: ptrTo(1.0), BudgetPeriod: ptrTo("24h")}); err != nil {
+		t.Fatal(err)
+	}
+	k, a := createKey(t, gov, governance.KeyInput{Team: ptrTo("r"), BudgetUSD: ptrTo(1.0), BudgetPeriod: ptrTo("24h")})
+	_, b := createKey(t, gov, governance.KeyInput{Team: ptrTo("r")})
+	if r := chatAs(t, h, a, "m"); r.status != http.StatusOK {
+		t.Fatalf("first request: %d %s", r.status, r.body)
+	}
+	if r := chatAs(t, h, b, "m"); r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "team limit") {
+		t.Fatalf("the team's shared 1 rpm: %d %s", r.status, r.body)
+	}
+	e := gov.Lookup(a, h.now())
+	for name, fp := range map[string]string{"key": e.Key.Fingerprint(), "team": e.Team.Fingerprint()} {
+		spent, err := h.shared.store.Spent(ctx, "budget:"+fp, 24*time.Hour)
+		if err != nil || spent < 0.00009 {
+			t.Fatalf("%s spend in Redis: %v %v", name, spent, err)
+		}
+	}
+	if e.Key.Spent() != 0 || e.Team.Spent() != 0 {
+		t.Fatal("the in-process limiters decided, not Redis")
+	}
+	if got, _ := gov.GetKey(ctx, k.ID); got.SpendUSD < 0.00009 {
+		t.Fatalf("the API's spend does not come from Redis: %v", got.SpendUSD)
 	}
 }
