@@ -141,11 +141,15 @@ func (g *Governance) Guard(owner any, has func([sha256.Size]byte) bool) {
 	g.rebuildLocked(g.cur)
 }
 
-// Unguard drops a check registered by Guard.
+// Unguard drops a check registered by Guard; a managed key it kept out
+// of the index is usable again (a reload removed the Caddyfile key).
 func (g *Governance) Unguard(owner any) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	delete(g.guards, owner)
+	if _, ok := g.guards[owner]; ok {
+		delete(g.guards, owner)
+		g.rebuildLocked(g.cur)
+	}
 }
 
 func (g *Governance) guardedLocked(h [sha256.Size]byte) bool {

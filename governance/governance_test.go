@@ -170,7 +170,10 @@ func TestShadowingACaddyfileKeyIsRefused(t *testing.T) {
 	if g.Lookup(secret, epoch) != nil {
 		t.Fatal("a managed key shadows a Caddyfile key")
 	}
-	g.Unguard("caddyfile")
+	g.Unguard("caddyfile") // a reload removed the Caddyfile key
+	if g.Lookup(secret, epoch) == nil {
+		t.Fatal("the managed key stays unusable after the Caddyfile key is gone")
+	}
 
 	// At create: a secret equal to a Caddyfile key is refused.
 	g2, err := New(context.Background(), g.st, Options{Now: testclock.At(epoch).Now, Rand: zeroReader{}})
