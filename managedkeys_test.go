@@ -272,3 +272,51 @@ func TestManagedKeyLimitsAndSpendLiveInRedis(t *testing.T) {
 		t.Fatalf("the API's spend does not come from Redis: %v", got.SpendUSD)
 	}
 }
+
+// Two gateways (each with its own Governance, as two processes would
+// have) on one storage: a key created through one is accepted by the
+// other at its next poll, and refused there at the poll after revocation.
+func TestTwoGatewaysOnOneStorage(t *testing.T) {
+	dir := t.TempDir()
+	open := func() (*Handler, *governance.Governance, chan time.Time) {
+		gov, err := governance.New(context.Background(), &certmagic.FileStorage{Path: dir}, governance.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tick := make(chan time.Time)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); gov.Run(ctx, tick) }()
+		t.Cleanup(func() { cancel(); <-done })
+		h := pipeHandler(t, `{"providers":[{"type":"sim","name":"s","models":["m"]}],"managed_keys":true}`,
+			func(h *Handler) { h.gov = gov })
+		return h, gov, tick
+	}
+	a, govA, _ := open()
+	b, _, tickB := open()
+	// Two ticks: the unbuffered channel takes the second only once Run
+	// has handled the first, so the poll is over when poll returns.
+	poll := func() { tickB <- time.Time{}; tickB <- time.Time{} }
+	models := func(h *Handler, secret string) int {
+		return pipeDo(t, h, "GET", "/v1/models", "", "Authorization", "Bearer "+secret).Code
+	}
+
+	k, secret := createKey(t, govA, governance.KeyInput{})
+	if models(a, secret) != http.StatusOK || models(b, secret) != http.StatusUnauthorized {
+		t.Fatal("before b polls, only a knows the key")
+	}
+	poll()
+	if got := models(b, secret); got != http.StatusOK {
+		t.Fatalf("b after one poll: %d", got)
+	}
+	if _, err := govA.RevokeKey(context.Background(), "test", k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if models(a, secret) != http.StatusUnauthorized {
+		t.Fatal("a still accepts the key it revoked")
+	}
+	poll()
+	if got := models(b, secret); got != http.StatusUnauthorized {
+		t.Fatalf("b after the poll that follows revocation: %d", got)
+	}
+}
