@@ -35,17 +35,34 @@ func (m *adminGovernance) open() (*governance.Governance, error) {
 	if m.gov != nil {
 		return m.gov, nil
 	}
-	if m.storage == nil {
-		return nil, fmt.Errorf("Caddy has no storage configured")
-	}
-	key := governanceKey(m.storage)
-	v, _, err := states.LoadOrNew(key, func() (caddy.Destructor, error) { return newGovernanceState(m.storage) })
+	g, release, err := acquireGovernance(m.storage)
 	if err != nil {
 		return nil, err
 	}
-	m.ctx.OnCancel(func() { _, _ = states.Delete(key) })
-	m.gov = v.(*governanceState).gov
+	m.ctx.OnCancel(release)
+	m.gov = g
 	return m.gov, nil
+}
+
+// AcquireGovernance returns the managed keys and teams on ctx's storage,
+// the same Governance the admin API and every managed_keys handler use,
+// for another module (such as a console mounting Governance.ServeAdmin on
+// a site). Call release exactly once, in the module's Cleanup.
+func AcquireGovernance(ctx caddy.Context) (g *governance.Governance, release func(), err error) {
+	return acquireGovernance(ctx.Storage())
+}
+
+func acquireGovernance(st certmagic.Storage) (*governance.Governance, func(), error) {
+	if st == nil {
+		return nil, nil, fmt.Errorf("Caddy has no storage configured")
+	}
+	key := governanceKey(st)
+	v, _, err := states.LoadOrNew(key, func() (caddy.Destructor, error) { return newGovernanceState(st) })
+	if err != nil {
+		return nil, nil, err
+	}
+	var once sync.Once
+	return v.(*governanceState).gov, func() { once.Do(func() { _, _ = states.Delete(key) }) }, nil
 }
 
 // serveManaged serves /ai_backends/client_keys and /ai_backends/teams.

@@ -320,3 +320,32 @@ func TestTwoGatewaysOnOneStorage(t *testing.T) {
 		t.Fatalf("b after the poll that follows revocation: %d", got)
 	}
 }
+
+func TestAcquireGovernanceSharesOnePerStorage(t *testing.T) {
+	st := &certmagic.FileStorage{Path: t.TempDir()}
+	g1, release1, err := acquireGovernance(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g2, release2, err := acquireGovernance(&certmagic.FileStorage{Path: st.Path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g1 != g2 {
+		t.Fatal("two users of one storage got two Governances")
+	}
+	release1()
+	release1() // a second call is harmless
+	release2()
+	g3, release3, err := acquireGovernance(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release3()
+	if g3 == g1 {
+		t.Fatal("the Governance outlived its last user")
+	}
+	if _, _, err := acquireGovernance(nil); err == nil {
+		t.Fatal("no storage must be an error")
+	}
+}
