@@ -121,6 +121,25 @@ func TestInstancesAddUpEachOthersSpend(t *testing.T) {
 	}
 }
 
+// b has not yet polled when it writes its spend: a's row for the key b
+// does not know yet must survive.
+func TestFlushKeepsRowsOfKeysItDoesNotKnowYet(t *testing.T) {
+	dir := t.TempDir()
+	clock := testclock.At(epoch)
+	a, b := newTestGov(t, dir, clock), newTestGov(t, dir, clock)
+	_, secret := mustCreate(t, a, KeyInput{})
+	settleLocally(a.Lookup(secret, epoch), 0.75)
+	if err := a.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := newTestGov(t, dir, clock).Lookup(secret, epoch).Key.Spent(); got != 0.75 {
+		t.Fatalf("spend after another instance's flush: %v, want 0.75", got)
+	}
+}
+
 func TestRunWritesSpendWhenStopped(t *testing.T) {
 	dir := t.TempDir()
 	clock := testclock.At(epoch)

@@ -40,7 +40,15 @@ func (g *Governance) Flush(ctx context.Context) error {
 		if _, err := loadJSON(ctx, g.st, spendKey, &doc); err != nil {
 			return err
 		}
-		keys, teams := map[string]spendRow{}, map[string]spendRow{}
+		// Rows this instance does not know (a key another instance just
+		// created) are kept as they are.
+		keys, teams := doc.Keys, doc.Teams
+		if keys == nil {
+			keys = map[string]spendRow{}
+		}
+		if teams == nil {
+			teams = map[string]spendRow{}
+		}
 		for _, it := range items {
 			rows, id := keys, it.name[2:]
 			old := doc.Keys[id]
