@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caddyserver/certmagic"
+
 	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
@@ -153,5 +155,42 @@ func TestRunWritesSpendWhenStopped(t *testing.T) {
 	<-done
 	if got := newTestGov(t, dir, clock).Lookup(secret, epoch).Key.Spent(); got != 0.5 {
 		t.Fatalf("spend written at shutdown: %v", got)
+	}
+}
+
+// countingStorage counts writes of the spend document.
+type countingStorage struct {
+	certmagic.Storage
+	spendWrites int
+}
+
+func (s *countingStorage) Store(ctx context.Context, key string, value []byte) error {
+	if key == spendKey {
+		s.spendWrites++
+	}
+	return s.Storage.Store(ctx, key, value)
+}
+
+func TestIdleFlushDoesNotWrite(t *testing.T) {
+	st := &countingStorage{Storage: tempStorage(t)}
+	g, err := New(context.Background(), st, Options{Now: testclock.At(epoch).Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, secret := mustCreate(t, g, KeyInput{})
+	for range 3 {
+		if err := g.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st.spendWrites != 1 {
+		t.Fatalf("%d writes for one new key and no spend, want 1", st.spendWrites)
+	}
+	settleLocally(g.Lookup(secret, epoch), 0.1)
+	if err := g.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st.spendWrites != 2 {
+		t.Fatalf("%d writes after a request, want 2", st.spendWrites)
 	}
 }

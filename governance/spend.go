@@ -3,6 +3,8 @@ package governance
 import (
 	"context"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 )
 
 // Flush adds the spend settled here since the last flush into the stored
@@ -49,21 +51,29 @@ func (g *Governance) Flush(ctx context.Context) error {
 		if teams == nil {
 			teams = map[string]spendRow{}
 		}
+		changed := false
 		for _, it := range items {
 			rows, id := keys, it.name[2:]
-			old := doc.Keys[id]
+			old, known := rows[id]
 			if it.name[0] == 't' {
-				rows, old = teams, doc.Teams[id]
+				rows = teams
+				old, known = rows[id]
 			}
-			start := periodStart(it.period, now)
-			if !old.PeriodStart.Equal(start) {
-				old = spendRow{PeriodStart: start, LastUsed: old.LastUsed}
+			row := old
+			if start := periodStart(it.period, now); !row.PeriodStart.Equal(start) {
+				row = spendRow{PeriodStart: start, LastUsed: row.LastUsed}
 			}
-			old.USD += it.pending
-			old.LastUsed = max(old.LastUsed, it.m.lastUsed.Load())
-			rows[id] = old
+			row.USD = sat.AddUSD(row.USD, it.pending)
+			row.LastUsed = max(row.LastUsed, it.m.lastUsed.Load())
+			if !known || row != old {
+				changed = true
+				rows[id] = row
+			}
 		}
 		doc = spendDoc{Keys: keys, Teams: teams}
+		if !changed {
+			return nil // idle: no write every interval
+		}
 		return storeJSON(ctx, g.st, spendKey, doc)
 	})
 	if err != nil {
