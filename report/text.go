@@ -71,8 +71,8 @@ func (t *textWriter) summary(r *Report) {
 		t.printf("  covered   no entries\n")
 	}
 	l := r.Lines
-	t.printf("  lines     %d read: %d audit, %d security events, %d management, %d other, %d malformed, %d outside the window\n",
-		l.Read, l.Audit, l.Security, l.Management, l.Other, l.Malformed, l.OutsideWindow)
+	t.printf("  lines     %d read: %d audit, %d security events, %d other, %d malformed, %d outside the window, %d management actions\n",
+		l.Read, l.Audit, l.Security, l.Other, l.Malformed, l.OutsideWindow, l.Management)
 }
 
 func orWord(s, word string) string {
