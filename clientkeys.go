@@ -45,7 +45,9 @@ func (*keyringState) Destruct() error { return nil }
 // provisionClientKeys resolves the client keys and takes the pooled keyring.
 func (h *Handler) provisionClientKeys() error {
 	if len(h.ClientKeys) == 0 {
-		h.logger.Warn("no client_key configured: the gateway is open to every caller")
+		if !h.ManagedKeys { // with managed_keys a key is required all the same
+			h.logger.Warn("no client_key configured: the gateway is open to every caller")
+		}
 		return nil
 	}
 	repl := caddy.NewReplacer()
