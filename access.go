@@ -19,10 +19,16 @@ func (mr *modelRoutes) modelAllowed(k *security.ClientKey, model string) bool {
 	return k.AddressAllowed(model)
 }
 
+// callerMayUse applies the caller's key's allow-list and, for a managed
+// key in a team, the team's too: both must admit the model.
+func (mr *modelRoutes) callerMayUse(rec *record, model string) bool {
+	return mr.modelAllowed(rec.clientKey, model) && (rec.team == nil || mr.modelAllowed(rec.team, model))
+}
+
 // modelVisible tells whether GET /v1/models and /v1/models/{id} show model
 // to the caller of rec: it must resolve and the caller's key must be
 // allowed to use it, so a listing never reveals a model (or, through a
 // "provider/…" id, a provider name) the key cannot reach.
 func (mr *modelRoutes) modelVisible(rec *record, model string) bool {
-	return len(mr.catalog.resolve(model)) > 0 && mr.modelAllowed(rec.clientKey, model)
+	return len(mr.catalog.resolve(model)) > 0 && mr.callerMayUse(rec, model)
 }

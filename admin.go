@@ -23,7 +23,11 @@ func init() {
 // GET /ai_backends/status, POST /ai_backends/breakers/<deployment>/reset
 // and POST /ai_backends/keys/<fingerprint>/enable.
 // It reads the pooled state, so it sees every running ai_backends handler.
-type Admin struct{}
+// It also serves the managed keys and teams (/ai_backends/client_keys and
+// /ai_backends/teams, see governance.ServeAdmin) on Caddy's storage.
+type Admin struct {
+	managed *adminGovernance // nil when not provisioned
+}
 
 // CaddyModule returns the Caddy module information.
 func (Admin) CaddyModule() caddy.ModuleInfo {
@@ -39,6 +43,10 @@ func (a Admin) Routes() []caddy.AdminRoute {
 		{Pattern: "/ai_backends/status", Handler: caddy.AdminHandlerFunc(a.status)},
 		{Pattern: "/ai_backends/breakers/", Handler: caddy.AdminHandlerFunc(a.resetBreaker)},
 		{Pattern: "/ai_backends/keys/", Handler: caddy.AdminHandlerFunc(a.enableKey)},
+		{Pattern: "/ai_backends/client_keys", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
+		{Pattern: "/ai_backends/client_keys/", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
+		{Pattern: "/ai_backends/teams", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
+		{Pattern: "/ai_backends/teams/", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
 	}
 }
 
@@ -260,4 +268,7 @@ func safeURL(raw string) string {
 }
 
 // Interface guards
-var _ caddy.AdminRouter = (*Admin)(nil)
+var (
+	_ caddy.AdminRouter = (*Admin)(nil)
+	_ caddy.Provisioner = (*Admin)(nil)
+)

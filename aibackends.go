@@ -17,6 +17,7 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/dialects"
 	openaid "github.com/sira-ai/caddy-ai-backends/dialects/openai"
 	"github.com/sira-ai/caddy-ai-backends/dialects/responses"
+	"github.com/sira-ai/caddy-ai-backends/governance"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/routing"
@@ -52,6 +53,10 @@ type Handler struct {
 	MaxMessages int `json:"max_messages,omitempty"`
 	// ClientKeys callers must present; none configured = open gateway.
 	ClientKeys []ClientKey `json:"client_keys,omitempty"`
+	// ManagedKeys also accepts the client keys and teams managed through
+	// the admin API (/ai_backends/client_keys), kept in Caddy's storage.
+	// With it the gateway requires a key even when no client_key is set.
+	ManagedKeys bool `json:"managed_keys,omitempty"`
 	// Cache answers identical requests from memory.
 	Cache *CacheConfig `json:"cache,omitempty"`
 	// Security sets input limits, sensitive-data filtering and anomaly blocking.
@@ -115,11 +120,13 @@ type modelRoutes struct {
 }
 
 // clientGuard decides who may call and how much: client keys with their
-// limits and budgets, and the anomaly detector.
+// limits and budgets (from the Caddyfile and, with managed_keys, from
+// Caddy's storage), and the anomaly detector.
 type clientGuard struct {
 	keyring      *security.Keyring
 	anomaly      *security.AnomalyDetector
-	clientLimits map[string]ClientKey // by key fingerprint, for shared limits
+	clientLimits map[string]ClientKey   // by key fingerprint, for shared limits
+	gov          *governance.Governance // managed keys and teams; nil without managed_keys
 }
 
 // contentPolicy filters prompts and answers (and what the audit log keeps).
@@ -200,6 +207,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return err
 	}
 	if err := h.provisionShared(ctx); err != nil {
+		return err
+	}
+	if err := h.provisionManagedKeys(ctx); err != nil {
 		return err
 	}
 	if err := h.provisionResponses(); err != nil {
@@ -296,6 +306,9 @@ func (h *Handler) Validate() error {
 
 // Cleanup releases the pooled state this config acquired.
 func (h *Handler) Cleanup() error {
+	if h.gov != nil {
+		h.gov.Unguard(h)
+	}
 	h.pool.releaseAll()
 	for _, p := range h.providers {
 		if c, ok := p.(caddy.CleanerUpper); ok {

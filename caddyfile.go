@@ -46,6 +46,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //	    master_key <placeholder>...
 //	    key_expiry_warning_days <n>
 //	    audit_prompts
+//	    managed_keys
 //	    tracing_content <size>
 //	    max_body_size <size>
 //	    body_read_timeout <duration>

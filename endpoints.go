@@ -140,7 +140,7 @@ func (h *Handler) serveModels(w http.ResponseWriter, r *http.Request, rec *recor
 		Data   []modelObject `json:"data"`
 	}{Object: "list", Data: make([]modelObject, 0, len(h.catalog.publicNames))}
 	for _, name := range h.catalog.publicNames {
-		if h.modelAllowed(rec.clientKey, name) {
+		if h.callerMayUse(rec, name) {
 			list.Data = append(list.Data, h.modelObject(name))
 		}
 	}

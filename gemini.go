@@ -58,7 +58,7 @@ func (h *Handler) serveGeminiModels(w http.ResponseWriter, r *http.Request, rec 
 		Models []geminiModelObject `json:"models"`
 	}{Models: make([]geminiModelObject, 0, len(h.catalog.publicNames))}
 	for _, name := range h.catalog.publicNames {
-		if h.modelAllowed(rec.clientKey, name) {
+		if h.callerMayUse(rec, name) {
 			list.Models = append(list.Models, geminiModelOf(name))
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sira-ai/caddy-ai-backends/catalog"
 	"github.com/sira-ai/caddy-ai-backends/dialects"
+	"github.com/sira-ai/caddy-ai-backends/governance"
 	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -30,6 +31,8 @@ type record struct {
 	client         string   // client key fingerprint, "" when the gateway is open
 	clientLabel    string
 	clientKey      *security.ClientKey
+	team           *security.ClientKey // a managed key's team, or nil
+	managed        *governance.Entry   // the managed key, or nil
 	deployment     *deployment
 	keyFingerprint string
 	decision       routing.Decision

@@ -104,7 +104,7 @@ func (h *Handler) provisionShared(ctx caddy.Context) error {
 // from the shared bucket) until sharedSettle. It reports handled=false when
 // Redis is unavailable and the in-process limiter must decide (fail open).
 func (h *Handler) sharedAdmit(ctx context.Context, k *security.ClientKey, a admission) (d *security.Denial, hold sharedstate.SpendReservation, handled bool) {
-	cfg, ok := h.clientLimits[k.Fingerprint()]
+	cfg, ok := h.sharedLimits(k)
 	if !ok {
 		return nil, hold, false
 	}
@@ -166,7 +166,7 @@ func (st *stores) sharedUnavailable() (*security.Denial, bool) {
 // sharedSettle corrects the token estimate, adds the spend, then ends the
 // budget hold (in that order, so the amount is never missing from both).
 func (h *Handler) sharedSettle(k *security.ClientKey, estimated int, hold sharedstate.SpendReservation, actual int, cost float64) {
-	cfg, ok := h.clientLimits[k.Fingerprint()]
+	cfg, ok := h.sharedLimits(k)
 	if !ok {
 		return
 	}
