@@ -1,0 +1,120 @@
+package vertex
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// refreshMargin is how long before expiry a token is replaced. Google's
+// own libraries refresh 3m45s early: the metadata server hands out the
+// token it holds until about 4 minutes before expiry, so a larger margin
+// would fetch the same token again and again.
+const refreshMargin = 3*time.Minute + 45*time.Second
+
+// tokenSource hands out the current access token and fetches a new one
+// when it is due: while the token is fresh, the request path costs one
+// atomic load.
+type tokenSource struct {
+	creds  *credentials
+	client *http.Client // makes the token requests
+	scrub  *providers.Scrubber
+	now    func() time.Time
+	// fetch gets a new token; tests replace it.
+	fetch func(ctx context.Context) (*oauth2.Token, error)
+
+	mu  sync.Mutex // one refresh at a time
+	cur atomic.Pointer[cachedToken]
+}
+
+type cachedToken struct {
+	value     string
+	refreshAt time.Time // zero: never
+	expiry    time.Time // zero: never
+}
+
+func newTokenSource(c *credentials, client *http.Client, scrub *providers.Scrubber) *tokenSource {
+	s := &tokenSource{creds: c, client: client, scrub: scrub, now: time.Now}
+	s.fetch = s.fetchFromCredentials
+	return s
+}
+
+func (s *tokenSource) fetchFromCredentials(ctx context.Context) (*oauth2.Token, error) {
+	src, err := s.creds.source(ctx, s.client)
+	if err != nil {
+		return nil, err
+	}
+	return src.Token()
+}
+
+func (t *cachedToken) fresh(now time.Time) bool {
+	return t != nil && (t.refreshAt.IsZero() || now.Before(t.refreshAt))
+}
+
+func (t *cachedToken) valid(now time.Time) bool {
+	return t != nil && (t.expiry.IsZero() || now.Before(t.expiry))
+}
+
+// token returns a valid access token. When a refresh fails while the old
+// token is still valid, the old one is used; the next request tries again.
+func (s *tokenSource) token(ctx context.Context) (string, error) {
+	if tok := s.cur.Load(); tok.fresh(s.now()) {
+		return tok.value, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	old := s.cur.Load()
+	if old.fresh(now) { // another request refreshed it meanwhile
+		return old.value, nil
+	}
+	tok, err := s.fetch(ctx)
+	if err == nil && (tok == nil || tok.AccessToken == "") {
+		err = errors.New("empty token")
+	}
+	if err != nil {
+		if old.valid(now) {
+			return old.value, nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return "", providers.Classify(ctxErr)
+		}
+		return "", tokenError(err)
+	}
+	s.scrub.Add(tok.AccessToken) // an upstream that echoes it must not reach a client
+	s.cur.Store(schedule(tok, now))
+	return tok.AccessToken, nil
+}
+
+// schedule sets when a fetched token is replaced: refreshMargin before it
+// expires, or halfway through a lifetime shorter than two margins.
+func schedule(tok *oauth2.Token, now time.Time) *cachedToken {
+	c := &cachedToken{value: tok.AccessToken, expiry: tok.Expiry}
+	if tok.Expiry.IsZero() {
+		return c
+	}
+	if life := tok.Expiry.Sub(now); life < 2*refreshMargin {
+		c.refreshAt = now.Add(life / 2)
+	} else {
+		c.refreshAt = tok.Expiry.Add(-refreshMargin)
+	}
+	return c
+}
+
+// tokenError is the auth error of a failed token request. It names the
+// OAuth2 error code (invalid_grant, …) but not the token endpoint's text.
+func tokenError(err error) *providers.Error {
+	msg := "could not get a Google OAuth2 access token"
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.ErrorCode != "" {
+		msg += " (" + re.ErrorCode + ")"
+	}
+	return &providers.Error{Kind: providers.KindAuth, Message: msg, Err: err}
+}
