@@ -37,13 +37,12 @@ type credentials struct {
 // loadCredentials resolves the placeholders of credentials_file and
 // credentials_json and reads the JSON once, at provision time.
 func loadCredentials(file, inline string) (*credentials, error) {
-	repl := caddy.NewReplacer()
 	var err error
-	if file, err = repl.ReplaceOrErr(file, true, true); err != nil {
-		return nil, fmt.Errorf("credentials_file: %v", err)
+	if file, err = resolve("credentials_file", file); err != nil {
+		return nil, err
 	}
-	if inline, err = repl.ReplaceOrErr(inline, true, true); err != nil {
-		return nil, fmt.Errorf("credentials_json: %v", err)
+	if inline, err = resolve("credentials_json", inline); err != nil {
+		return nil, err
 	}
 	var raw []byte
 	switch {
@@ -81,6 +80,20 @@ func loadCredentials(file, inline string) (*credentials, error) {
 		return nil, fmt.Errorf("credentials: %v", err)
 	}
 	return c, nil
+}
+
+// resolve replaces the placeholders of a credentials option. JSON given
+// literally is kept as is: its braces are not placeholders. The error
+// never quotes the value, which may be the credentials themselves.
+func resolve(option, value string) (string, error) {
+	if json.Valid([]byte(value)) {
+		return value, nil
+	}
+	out, err := caddy.NewReplacer().ReplaceOrErr(value, true, true)
+	if err != nil {
+		return "", fmt.Errorf("%s: its placeholder did not resolve (an unset variable, an unreadable file?)", option)
+	}
+	return out, nil
 }
 
 // source returns a token source whose first Token call fetches a new token

@@ -2,8 +2,10 @@ package vertex
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -89,21 +91,24 @@ func (s *tokenSource) token(ctx context.Context) (string, error) {
 		return "", tokenError(err)
 	}
 	s.scrub.Add(tok.AccessToken) // an upstream that echoes it must not reach a client
-	s.cur.Store(schedule(tok, now))
+	// The token's Expiry is on the real clock; its lifetime is what counts.
+	s.cur.Store(schedule(tok.AccessToken, tok.Expiry, time.Until(tok.Expiry), now))
 	return tok.AccessToken, nil
 }
 
-// schedule sets when a fetched token is replaced: refreshMargin before it
-// expires, or halfway through a lifetime shorter than two margins.
-func schedule(tok *oauth2.Token, now time.Time) *cachedToken {
-	c := &cachedToken{value: tok.AccessToken, expiry: tok.Expiry}
-	if tok.Expiry.IsZero() {
+// schedule sets when a token that lives for life from now is replaced:
+// refreshMargin before it expires, or halfway through a lifetime shorter
+// than two margins. A zero expiry never expires.
+func schedule(value string, expiry time.Time, life time.Duration, now time.Time) *cachedToken {
+	c := &cachedToken{value: value}
+	if expiry.IsZero() {
 		return c
 	}
-	if life := tok.Expiry.Sub(now); life < 2*refreshMargin {
+	c.expiry = now.Add(life)
+	if life < 2*refreshMargin {
 		c.refreshAt = now.Add(life / 2)
 	} else {
-		c.refreshAt = tok.Expiry.Add(-refreshMargin)
+		c.refreshAt = c.expiry.Add(-refreshMargin)
 	}
 	return c
 }
@@ -113,8 +118,19 @@ func schedule(tok *oauth2.Token, now time.Time) *cachedToken {
 func tokenError(err error) *providers.Error {
 	msg := "could not get a Google OAuth2 access token"
 	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.ErrorCode != "" {
-		msg += " (" + re.ErrorCode + ")"
+	if errors.As(err, &re) {
+		code := re.ErrorCode
+		if code == "" { // the JWT flow leaves the body unparsed
+			var body struct {
+				Error string `json:"error"`
+			}
+			if json.Unmarshal(re.Body, &body) == nil {
+				code = body.Error
+			}
+		}
+		if code != "" && len(code) < 64 && !strings.ContainsAny(code, " \n\"") {
+			msg += " (" + code + ")"
+		}
 	}
 	return &providers.Error{Kind: providers.KindAuth, Message: msg, Err: err}
 }
