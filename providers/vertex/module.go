@@ -192,13 +192,13 @@ func (v *Vertex) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 
 // Interface guards.
 var (
-	_ caddy.Module                 = (*Vertex)(nil)
-	_ caddy.Provisioner            = (*Vertex)(nil)
-	_ caddy.CleanerUpper           = (*Vertex)(nil)
-	_ caddyfile.Unmarshaler        = (*Vertex)(nil)
-	_ providers.Provider           = (*Vertex)(nil)
-	_ providers.Embedder           = (*Vertex)(nil)
-	_ providers.TokenCounter       = (*Vertex)(nil)
-	_ providers.HealthChecker      = (*Vertex)(nil)
-	_ providers.OriginalRelayer    = (*Vertex)(nil)
+	_ caddy.Module              = (*Vertex)(nil)
+	_ caddy.Provisioner         = (*Vertex)(nil)
+	_ caddy.CleanerUpper        = (*Vertex)(nil)
+	_ caddyfile.Unmarshaler     = (*Vertex)(nil)
+	_ providers.Provider        = (*Vertex)(nil)
+	_ providers.Embedder        = (*Vertex)(nil)
+	_ providers.TokenCounter    = (*Vertex)(nil)
+	_ providers.HealthChecker   = (*Vertex)(nil)
+	_ providers.OriginalRelayer = (*Vertex)(nil)
 )
