@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/anthropics/anthropic-sdk-go"
 	aoption "github.com/anthropics/anthropic-sdk-go/option"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/openai/openai-go/v3"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
@@ -71,9 +74,9 @@ func TestVertexSDKChatStreamEmbeddings(t *testing.T) {
 		if acc.Choices[0].Message.Content != want || acc.Usage.TotalTokens == 0 {
 			t.Errorf("%s stream: %q usage %+v", model, acc.Choices[0].Message.Content, acc.Usage)
 		}
-	}
-	if p := rec.Last().Path; p != vertexPath+"anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict" {
-		t.Errorf("claude stream path %s", p)
+		if p := rec.Last().Path; !strings.HasSuffix(p, "/models/"+model+":streamRawPredict") && !strings.HasSuffix(p, "/models/"+model+":streamGenerateContent?alt=sse") {
+			t.Errorf("%s stream path %s", model, p)
+		}
 	}
 	emb, err := client.Embeddings.New(ctx, openai.EmbeddingNewParams{Model: "text-embedding-005",
 		Input: openai.EmbeddingNewParamsInputUnion{OfArrayOfStrings: []string{"one two", "three"}}})
@@ -193,5 +196,52 @@ func TestVertexPipelineQuotaError(t *testing.T) {
 	w = pipeDo(t, h, "POST", "/v1/chat/completions", pipeChat("gemini-2.5-flash", false))
 	if w.Code != 429 || !strings.Contains(w.Body.String(), `"type":"rate_limit_error"`) {
 		t.Errorf("openai client: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestVertexCaddyfile: a vertex block with a key file on disk adapts,
+// provisions and serves, the project taken from the key.
+func TestVertexCaddyfile(t *testing.T) {
+	f, rec := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{})
+	keyFile := filepath.Join(t.TempDir(), "sa.json")
+	if err := os.WriteFile(keyFile, []byte(f.ServiceAccountJSON(false)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var parsed Handler
+	if err := parsed.UnmarshalCaddyfile(caddyfile.NewTestDispenser(fmt.Sprintf(`ai_backends {
+		provider vx vertex {
+			base_url %s
+			location us-central1
+			credentials_file %s
+			models gemini-2.5-flash
+		}
+	}`, f.URL, keyFile))); err != nil {
+		t.Fatal(err)
+	}
+	config, err := json.Marshal(&parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := pipeHandler(t, string(config))
+	w := pipeDo(t, h, "POST", "/v1/chat/completions", pipeChat("gemini-2.5-flash", false))
+	if w.Code != 200 || rec.Last().Path != vertexPath+"google/models/gemini-2.5-flash:generateContent" {
+		t.Errorf("%d %s via %s", w.Code, w.Body, rec.Last().Path)
+	}
+}
+
+// TestVertexPipelineFailover: a Vertex deployment out of quota hands the
+// request to the next deployment of the model (Anthropic's own API here).
+func TestVertexPipelineFailover(t *testing.T) {
+	f, vrec := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{Fail: &fakeupstream.GeminiError{Code: 429, Status: "RESOURCE_EXHAUSTED",
+		Message: "Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model."}})
+	ant, arec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{Text: "from anthropic"})
+	t.Cleanup(ant.Close)
+	sa, _ := json.Marshal(f.ServiceAccountJSON(false))
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
+		{"type":"vertex","name":"vx","base_url":%q,"credentials_json":%s,"models":["claude-sonnet-4-5"],"max_retries":0},
+		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k-0123456789"}],"models":["claude-sonnet-4-5"]}]}`, pipeFast, f.URL, sa, ant.URL))
+	w := pipeDo(t, h, "POST", "/v1/chat/completions", pipeChat("claude-sonnet-4-5", false))
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "from anthropic") || vrec.Count() == 0 || arec.Count() != 1 {
+		t.Errorf("%d %s via %q; vertex saw %d, anthropic %d", w.Code, w.Body, w.Header().Get("X-AI-Provider"), vrec.Count(), arec.Count())
 	}
 }
