@@ -67,18 +67,28 @@ func (t *cachedToken) valid(now time.Time) bool {
 // token returns a valid access token. When a refresh fails while the old
 // token is still valid, the old one is used; the next request tries again.
 func (s *tokenSource) token(ctx context.Context) (string, error) {
-	if tok := s.cur.Load(); tok.fresh(s.now()) {
-		return tok.value, nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := s.now()
+	tok := s.cur.Load()
+	switch {
+	case tok.fresh(now):
+		return tok.value, nil
+	case tok.valid(now):
+		// Due but valid: one request refreshes, the others go on with
+		// the old token rather than queue behind the token endpoint.
+		if !s.mu.TryLock() {
+			return tok.value, nil
+		}
+	default:
+		s.mu.Lock()
+	}
+	defer s.mu.Unlock()
+	now = s.now()
 	old := s.cur.Load()
 	if old.fresh(now) { // another request refreshed it meanwhile
 		return old.value, nil
 	}
-	tok, err := s.fetch(ctx)
-	if err == nil && (tok == nil || tok.AccessToken == "") {
+	fetched, err := s.fetch(ctx)
+	if err == nil && (fetched == nil || fetched.AccessToken == "") {
 		err = errors.New("empty token")
 	}
 	if err != nil {
@@ -90,10 +100,10 @@ func (s *tokenSource) token(ctx context.Context) (string, error) {
 		}
 		return "", tokenError(err)
 	}
-	s.scrub.Add(tok.AccessToken) // an upstream that echoes it must not reach a client
+	s.scrub.Add(fetched.AccessToken) // an upstream that echoes it must not reach a client
 	// The token's Expiry is on the real clock; its lifetime is what counts.
-	s.cur.Store(schedule(tok.AccessToken, tok.Expiry, time.Until(tok.Expiry), now))
-	return tok.AccessToken, nil
+	s.cur.Store(schedule(fetched.AccessToken, fetched.Expiry, time.Until(fetched.Expiry), now))
+	return fetched.AccessToken, nil
 }
 
 // schedule sets when a token that lives for life from now is replaced:

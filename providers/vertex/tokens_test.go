@@ -135,3 +135,29 @@ func TestFailedRefreshKeepsValidToken(t *testing.T) {
 		t.Errorf("short-lived token not refreshed: %v, %d calls", err, calls)
 	}
 }
+
+// While one request refreshes a due token, the others use the old one
+// (still valid) instead of waiting for the token endpoint.
+func TestRefreshInProgressDoesNotBlock(t *testing.T) {
+	clock := newClock()
+	calls := 0
+	s := &tokenSource{scrub: providers.NewScrubber(), now: clock.now, fetch: func(context.Context) (*oauth2.Token, error) {
+		calls++
+		return &oauth2.Token{AccessToken: "ya29.token-" + string(rune('0'+calls)) + "-abcdefgh", Expiry: time.Now().Add(time.Hour)}, nil
+	}}
+	ctx := context.Background()
+	tok1, err := s.token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(58 * time.Minute)
+	s.mu.Lock() // a refresh in progress
+	got, err := s.token(ctx)
+	s.mu.Unlock()
+	if err != nil || got != tok1 || calls != 1 {
+		t.Errorf("during a refresh: %q %v, %d fetches", got, err, calls)
+	}
+	if got, _ := s.token(ctx); got == tok1 || calls != 2 {
+		t.Errorf("after it: %q, %d fetches", got, calls)
+	}
+}
