@@ -39,6 +39,8 @@ type VertexConfig struct {
 	Now func() time.Time
 	// Fail answers every model call with this Google-shaped error (e.g.
 	// a 429 RESOURCE_EXHAUSTED quota error), whichever the publisher.
+	// "{token}" in its message is replaced with the bearer token the
+	// request carried, as a misbehaving proxy might echo it.
 	Fail *GeminiError
 }
 
@@ -158,7 +160,9 @@ func (f *FakeVertex) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.cfg.Fail != nil {
-		geminiFail(w, f.cfg.Fail)
+		fail := *f.cfg.Fail
+		fail.Message = strings.ReplaceAll(fail.Message, "{token}", strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		geminiFail(w, &fail)
 		return
 	}
 	model, method := rest[:colon], rest[colon+1:]

@@ -305,3 +305,18 @@ func TestCaddyfile(t *testing.T) {
 	}
 	_ = caddy.Context{}
 }
+
+// An upstream that echoes the access token in an error never gets it to
+// the client: the token is replaced with its fingerprint.
+func TestEchoedTokenScrubbed(t *testing.T) {
+	f, _ := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{Fail: &fakeupstream.GeminiError{
+		Code: 400, Status: "INVALID_ARGUMENT", Message: "bad request with credential {token}"}})
+	v := newVertex(t, f, nil, nil)
+	for _, model := range []string{"gemini-2.5-flash", "claude-sonnet-4-5"} {
+		_, err := v.Chat(context.Background(), providers.Target{Model: model}, chatRequest(t, hello))
+		e := asError(t, err)
+		if strings.Contains(e.Error(), "ya29.") || !strings.Contains(e.Message, "kfp_") || e.Kind != providers.KindInvalidRequest {
+			t.Errorf("%s: %+v", model, e)
+		}
+	}
+}
