@@ -245,3 +245,23 @@ func TestVertexPipelineFailover(t *testing.T) {
 		t.Errorf("%d %s via %q; vertex saw %d, anthropic %d", w.Code, w.Body, w.Header().Get("X-AI-Provider"), vrec.Count(), arec.Count())
 	}
 }
+
+// TestVertexGeminiNativeClient: a Gemini API client's generateContent is
+// relayed to Vertex's generateContent as its own body, and its
+// embedContent reaches :predict.
+func TestVertexGeminiNativeClient(t *testing.T) {
+	f, rec := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{Gemini: fakeupstream.GeminiOptions{Text: "native"}})
+	h, _ := vertexGateway(t, f)
+	body := `{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"maxOutputTokens":20,"seed":7}}`
+	w := pipeDo(t, h, "POST", "/v1beta/models/gemini-2.5-flash:generateContent", body)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"native"`) || !strings.Contains(w.Body.String(), `"candidates"`) {
+		t.Fatalf("generateContent: %d %s", w.Code, w.Body)
+	}
+	if last := rec.Last(); last.Path != vertexPath+"google/models/gemini-2.5-flash:generateContent" || !strings.Contains(string(last.Body), `"seed":7`) {
+		t.Errorf("sent %s %s", last.Path, last.Body)
+	}
+	w = pipeDo(t, h, "POST", "/v1beta/models/text-embedding-005:embedContent", `{"content":{"parts":[{"text":"the cat sat"}]},"outputDimensionality":3}`)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"values"`) || rec.Last().Path != vertexPath+"google/models/text-embedding-005:predict" {
+		t.Errorf("embedContent: %d %s via %s", w.Code, w.Body, rec.Last().Path)
+	}
+}
