@@ -265,3 +265,24 @@ func TestVertexGeminiNativeClient(t *testing.T) {
 		t.Errorf("embedContent: %d %s via %s", w.Code, w.Body, rec.Last().Path)
 	}
 }
+
+// TestBedrockThrottledFailsOverToVertex: one public model on a Bedrock
+// deployment and a Vertex one; Bedrock's ThrottlingException hands the
+// request, in either dialect, to Claude on Vertex.
+func TestBedrockThrottledFailsOverToVertex(t *testing.T) {
+	burl, brec := newBedrockFake(t, func(c *fakeupstream.BedrockConfig) { c.Throttle = true })
+	f, vrec := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{Anthropic: fakeupstream.AnthropicOptions{Text: "from vertex"}})
+	sa, _ := json.Marshal(f.ServiceAccountJSON(false))
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s,
+		{"type":"vertex","name":"vx","base_url":%q,"credentials_json":%s,"models":["claude"],
+		 "model_map":{"claude":"claude-sonnet-4-5@20250929"}}]}`, pipeFast, bedrockProvider("aws", burl), f.URL, sa))
+	w := pipeDo(t, h, "POST", "/v1/chat/completions", pipeChat("claude", false))
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "from vertex") || w.Header().Get("X-AI-Provider") != "vx" || brec.Count() == 0 {
+		t.Errorf("chat: %d %s via %q; bedrock saw %d", w.Code, w.Body, w.Header().Get("X-AI-Provider"), brec.Count())
+	}
+	w = pipeDo(t, h, "POST", "/v1/messages", `{"model":"claude","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}`)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "from vertex") ||
+		vrec.Last().Path != vertexPath+"anthropic/models/claude-sonnet-4-5@20250929:rawPredict" {
+		t.Errorf("messages: %d %s via %s", w.Code, w.Body, vrec.Last().Path)
+	}
+}
