@@ -12,4 +12,5 @@ import (
 	_ "github.com/sira-ai/caddy-ai-backends/providers/google"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/openai"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/sim"
+	_ "github.com/sira-ai/caddy-ai-backends/providers/vertex"
 )

@@ -53,6 +53,7 @@ var liteLLMPrefix = map[string]string{
 	"anthropic":  "anthropic",
 	"google":     "gemini",
 	"azure":      "azure",
+	"vertex":     "vertex_ai",
 	"together":   "together_ai",
 	"fireworks":  "fireworks_ai",
 	"groq":       "groq",

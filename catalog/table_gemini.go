@@ -23,4 +23,12 @@ var geminiModels = map[string]Spec{
 	// charge on the Gemini API (price 0: nothing to bill).
 	"text-embedding-004":   embeddingSpec(2_048, 0),
 	"gemini-embedding-001": embeddingSpec(2_048, 0.15),
+
+	// Vertex AI's own embedding models (the vertex provider; Gemini and
+	// Claude models on Vertex share the families above and in
+	// table_anthropic.go, claude-*@date included). Vertex bills them per
+	// input character, $0.000025 per 1,000; at Google's four characters
+	// per token that is $0.10 per 1M tokens. 2,048 input tokens each.
+	"text-embedding-005":              embeddingSpec(2_048, 0.10),
+	"text-multilingual-embedding-002": embeddingSpec(2_048, 0.10),
 }

@@ -31,7 +31,11 @@ func (p *Provider) CountTokens(ctx context.Context, t providers.Target, req *pro
 			return 0, p.tag(invalid("", "request body must be a JSON object"))
 		}
 	}
-	resp, err := p.post(ctx, p.countTokensURL(), t, body, clientBeta(req))
+	url, body, err := p.countTarget(body)
+	if err != nil {
+		return 0, p.tag(err)
+	}
+	resp, err := p.post(ctx, url, t, body, clientBeta(req))
 	if err != nil {
 		return 0, err
 	}

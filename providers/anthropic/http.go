@@ -38,7 +38,12 @@ func (p *Provider) setHeaders(h http.Header, t providers.Target, clientBeta []st
 	v := make([]string, 5)
 	v[0], v[1], v[2] = "application/json", "application/json", s.version
 	h["Content-Type"], h["Accept"], h["Anthropic-Version"] = v[0:1:1], v[1:2:2], v[2:3:3]
-	if t.APIKey != "" {
+	switch {
+	case t.APIKey == "":
+	case p.host != nil: // an OAuth2 access token (Vertex AI)
+		v[3] = "Bearer " + t.APIKey
+		h["Authorization"] = v[3:4:4]
+	default:
 		v[3] = t.APIKey
 		h["X-Api-Key"] = v[3:4:4]
 	}
@@ -72,7 +77,7 @@ func (p *Provider) post(ctx context.Context, url string, t providers.Target, bod
 	return p.Config.Post(ctx, url, body,
 		func(h http.Header) { p.setHeaders(h, t, beta) },
 		func(status int, h http.Header, errBody []byte) error {
-			return upstreamError(p.Name, status, h, errBody)
+			return p.classify(status, h, errBody)
 		})
 }
 

@@ -39,6 +39,7 @@ type Provider struct {
 
 	endpoint string
 	static   *staticHeaders // header values fixed by the configuration
+	host     *Host          // nil: Anthropic's own API (see SetHost)
 }
 
 // CaddyModule returns the Caddy module information.

@@ -15,7 +15,7 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 	if err != nil {
 		return nil, p.tag(err)
 	}
-	resp, err := p.post(ctx, p.messagesURL(), t, body, clientBeta(req))
+	resp, err := p.postMessages(ctx, t, body, clientBeta(req))
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 		return nil, p.tag(err)
 	}
 	ctx, cancel := context.WithCancel(ctx) // lets Close bound its drain
-	resp, err := p.post(ctx, p.messagesURL(), t, body, clientBeta(req))
+	resp, err := p.postMessages(ctx, t, body, clientBeta(req))
 	if err != nil {
 		cancel()
 		return nil, err

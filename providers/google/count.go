@@ -31,7 +31,11 @@ func (p *Provider) CountTokens(ctx context.Context, t providers.Target, req *pro
 	if err != nil {
 		return 0, err
 	}
-	raw, err := p.call(ctx, t, u, countRequest{&countGenerateRequest{Model: resourceName(t.Model), generateRequest: gen}})
+	var body any = countRequest{&countGenerateRequest{Model: resourceName(t.Model), generateRequest: gen}}
+	if p.vertex {
+		body = vertexCount(gen)
+	}
+	raw, err := p.call(ctx, t, u, body)
 	if err != nil {
 		return 0, err
 	}

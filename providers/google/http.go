@@ -57,7 +57,11 @@ func (p *Provider) post(ctx context.Context, t providers.Target, url string, bod
 // come last, so an operator can override any default.
 func (p *Provider) setHeaders(h http.Header, apiKey string) {
 	h.Set("Content-Type", "application/json")
-	if apiKey != "" {
+	switch {
+	case apiKey == "":
+	case p.vertex:
+		h.Set("Authorization", "Bearer "+apiKey) // an OAuth2 access token
+	default:
 		h.Set("x-goog-api-key", apiKey)
 	}
 	for name, values := range p.ExtraHeaders() {

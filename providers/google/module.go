@@ -33,6 +33,8 @@ type Provider struct {
 	// e.g. [{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_ONLY_HIGH"}].
 	// Default: none (Gemini's own defaults apply).
 	SafetySettings []SafetySetting `json:"safety_settings,omitempty"`
+
+	vertex bool // set by UseVertex: Vertex AI's auth and countTokens body
 }
 
 // CaddyModule returns the Caddy module information.

@@ -1,0 +1,73 @@
+package vertex
+
+import (
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/providers/google"
+)
+
+// unmarshalOption parses the vertex options besides the shared ones (see
+// providers.Config.UnmarshalBlock):
+//
+//	provider <name> vertex {
+//	    project          <project-id>             # default: the credentials' project_id
+//	    location         <region>|global|us|eu    # default us-central1
+//	    credentials_file <path>                   # or credentials_json {file.…}/{env.…}
+//	    credentials_json <json>                   # neither: application default credentials
+//	    publisher        <model> google|anthropic # repeatable; default by name (claude-* → anthropic)
+//	    safety           <category> <threshold>   # Gemini safetySettings; repeatable
+//	    default_max_tokens <n>                    # Claude requests without a limit
+//	}
+func (v *Vertex) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
+	switch d.Val() {
+	case "project":
+		return true, oneArg(d, &v.Project)
+	case "location":
+		return true, oneArg(d, &v.Location)
+	case "credentials_file":
+		return true, oneArg(d, &v.CredentialsFile)
+	case "credentials_json":
+		return true, oneArg(d, &v.CredentialsJSON)
+	case "publisher":
+		var model, pub string
+		if !d.AllArgs(&model, &pub) {
+			return true, d.Errf("usage: publisher <model> google|anthropic")
+		}
+		if pub != PublisherGoogle && pub != PublisherAnthropic {
+			return true, d.Errf("publisher %q: want google or anthropic", pub)
+		}
+		if v.Publishers == nil {
+			v.Publishers = map[string]string{}
+		}
+		v.Publishers[model] = pub
+	case "safety":
+		args := d.RemainingArgs()
+		if len(args) != 2 {
+			return true, d.Errf("usage: safety <category> <threshold>")
+		}
+		v.SafetySettings = append(v.SafetySettings, google.SafetySetting{Category: args[0], Threshold: args[1]})
+	case "default_max_tokens":
+		var s string
+		if err := oneArg(d, &s); err != nil {
+			return true, err
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return true, d.Errf("default_max_tokens: want a positive integer, got %q", s)
+		}
+		v.DefaultMaxTokens = n
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// oneArg reads the single argument of the current option into dst.
+func oneArg(d *caddyfile.Dispenser, dst *string) error {
+	if !d.AllArgs(dst) {
+		return d.ArgErr()
+	}
+	return nil
+}
