@@ -105,6 +105,11 @@ type Handler struct {
 	responseStore    responses.Store
 	clientLimits     map[string]ClientKey // by key fingerprint, for shared limits
 	counts           *countCache          // token counts by request shape
+
+	// activity and recent feed the operator console (console_*.go): the
+	// process-wide ones unless a test sets its own before Provision.
+	activity *activitySeries
+	recent   *recentRequests
 }
 
 // CaddyModule returns the Caddy module information.
@@ -124,6 +129,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		h.now = time.Now
 	}
 	h.started = h.now()
+	if h.activity == nil {
+		h.activity, h.recent = processActivity, processRecent
+	}
 	h.counts = newCountCache(countCacheEntries, countCacheTTL)
 	h.applyDefaults()
 	if err := metrics.Register(ctx.GetMetricsRegistry()); err != nil {
