@@ -24,7 +24,11 @@ func init() {
 // and POST /ai_backends/keys/<fingerprint>/enable, and the operator console
 // (console_*.go) at /ai_backends/ui/ with the routes it reads.
 // It reads the pooled state, so it sees every running ai_backends handler.
-type Admin struct{}
+// It also serves the managed keys and teams (/ai_backends/client_keys and
+// /ai_backends/teams, see governance.ServeAdmin) on Caddy's storage.
+type Admin struct {
+	managed *adminGovernance // nil when not provisioned
+}
 
 // CaddyModule returns the Caddy module information.
 func (Admin) CaddyModule() caddy.ModuleInfo {
@@ -45,6 +49,10 @@ func (a Admin) Routes() []caddy.AdminRoute {
 		{Pattern: "/ai_backends/requests", Handler: caddy.AdminHandlerFunc(a.requests)},
 		{Pattern: "/ai_backends/config", Handler: caddy.AdminHandlerFunc(a.config)},
 		{Pattern: uiPrefix, Handler: caddy.AdminHandlerFunc(a.serveUI)},
+		{Pattern: "/ai_backends/client_keys", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
+		{Pattern: "/ai_backends/client_keys/", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
+		{Pattern: "/ai_backends/teams", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
+		{Pattern: "/ai_backends/teams/", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
 	}
 	for i := range routes {
 		routes[i].Handler = csrfGuard(routes[i].Handler)
@@ -270,4 +278,7 @@ func safeURL(raw string) string {
 }
 
 // Interface guards
-var _ caddy.AdminRouter = (*Admin)(nil)
+var (
+	_ caddy.AdminRouter = (*Admin)(nil)
+	_ caddy.Provisioner = (*Admin)(nil)
+)

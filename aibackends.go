@@ -17,6 +17,7 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/dialects"
 	openaid "github.com/sira-ai/caddy-ai-backends/dialects/openai"
 	"github.com/sira-ai/caddy-ai-backends/dialects/responses"
+	"github.com/sira-ai/caddy-ai-backends/governance"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/routing"
@@ -52,6 +53,10 @@ type Handler struct {
 	MaxMessages int `json:"max_messages,omitempty"`
 	// ClientKeys callers must present; none configured = open gateway.
 	ClientKeys []ClientKey `json:"client_keys,omitempty"`
+	// ManagedKeys also accepts the client keys and teams managed through
+	// the admin API (/ai_backends/client_keys), kept in Caddy's storage.
+	// With it the gateway requires a key even when no client_key is set.
+	ManagedKeys bool `json:"managed_keys,omitempty"`
 	// Cache answers identical requests from memory.
 	Cache *CacheConfig `json:"cache,omitempty"`
 	// Security sets input limits, sensitive-data filtering and anomaly blocking.
@@ -81,35 +86,68 @@ type Handler struct {
 	// Catalog loads prices and limits from a LiteLLM-format file or URL.
 	Catalog *CatalogConfig `json:"catalog,omitempty"`
 
-	providers     []providers.Provider
-	providerNames map[string]bool // Caddyfile parsing: names seen
-	catalog       *modelCatalog
-	prices        *catalog.Loader // nil: built-in table only
-	router        routing.Strategy
-	decisions     *routing.Cache
-	fallback      []*upstream
-	pool          acquirer
-	logger        *zap.Logger
-	auditLog      *zap.Logger
-	now           func() time.Time
-	started       time.Time
-
-	deploymentPolicy balance.Policy
-	keyring          *security.Keyring
-	anomaly          *security.AnomalyDetector
-	filter           *security.Filter
-	auditFilter      *security.Filter
-	filterPrompts    bool
-	cache            *cacheState
-	shared           *sharedState
-	responseStore    responses.Store
-	clientLimits     map[string]ClientKey // by key fingerprint, for shared limits
-	counts           *countCache          // token counts by request shape
+	// Runtime state, built by Provision and never configured directly.
+	// Each owner holds one part; its fields are reached through the handler
+	// (h.keyring is h.clientGuard.keyring).
+	handlerEnv
+	modelRoutes
+	clientGuard
+	contentPolicy
+	stores
 
 	// activity and recent feed the operator console (console_*.go): the
 	// process-wide ones unless a test sets its own before Provision.
 	activity *activitySeries
 	recent   *recentRequests
+}
+
+// handlerEnv is what every part of the handler uses: logs, the clock and
+// the pool that keeps state across config reloads.
+type handlerEnv struct {
+	pool     acquirer
+	logger   *zap.Logger
+	auditLog *zap.Logger
+	now      func() time.Time
+	started  time.Time
+}
+
+// modelRoutes turns a model name into deployments to try: the providers,
+// the catalog of deployments with their live state, prices, the routing
+// strategy with its decision cache, the fallback chain and the balancer.
+type modelRoutes struct {
+	providers        []providers.Provider
+	catalog          *modelCatalog
+	prices           *catalog.Loader // nil: built-in table only
+	router           routing.Strategy
+	decisions        *routing.Cache
+	fallback         []*upstream
+	deploymentPolicy balance.Policy
+}
+
+// clientGuard decides who may call and how much: client keys with their
+// limits and budgets (from the Caddyfile and, with managed_keys, from
+// Caddy's storage), and the anomaly detector.
+type clientGuard struct {
+	keyring      *security.Keyring
+	anomaly      *security.AnomalyDetector
+	clientLimits map[string]ClientKey   // by key fingerprint, for shared limits
+	gov          *governance.Governance // managed keys and teams; nil without managed_keys
+}
+
+// contentPolicy filters prompts and answers (and what the audit log keeps).
+type contentPolicy struct {
+	filter        *security.Filter
+	auditFilter   *security.Filter
+	filterPrompts bool
+}
+
+// stores keep data between requests: the response cache, state shared
+// with other instances, stored Responses conversations, token counts.
+type stores struct {
+	cache         *cacheState
+	shared        *sharedState
+	responseStore responses.Store
+	counts        *countCache // token counts by request shape
 }
 
 // CaddyModule returns the Caddy module information.
@@ -177,6 +215,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return err
 	}
 	if err := h.provisionShared(ctx); err != nil {
+		return err
+	}
+	if err := h.provisionManagedKeys(ctx); err != nil {
 		return err
 	}
 	if err := h.provisionResponses(); err != nil {
@@ -273,6 +314,9 @@ func (h *Handler) Validate() error {
 
 // Cleanup releases the pooled state this config acquired.
 func (h *Handler) Cleanup() error {
+	if h.gov != nil {
+		h.gov.Unguard(h)
+	}
 	h.pool.releaseAll()
 	for _, p := range h.providers {
 		if c, ok := p.(caddy.CleanerUpper); ok {

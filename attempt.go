@@ -125,9 +125,9 @@ func (h *Handler) run(ctx context.Context, rec *record, p plan, do attemptFunc) 
 
 // breakerRefusal explains why a deployment's breaker let nothing through:
 // a rate-limit cooldown (with the time left) or an open circuit.
-func (h *Handler) breakerRefusal(d *deployment) *providers.Error {
+func (env *handlerEnv) breakerRefusal(d *deployment) *providers.Error {
 	snap := d.state.brk.Snapshot()
-	if wait := snap.CooldownUntil.Sub(h.now()); wait > 0 {
+	if wait := snap.CooldownUntil.Sub(env.now()); wait > 0 {
 		return &providers.Error{Kind: providers.KindRateLimited, Provider: d.up.name, Code: "rate_limit_exceeded",
 			Message: "rate limited by the upstream; cooling down", RetryAfter: wait}
 	}

@@ -12,14 +12,14 @@ const maxAuditText = 16 << 10
 
 // auditRedactor is the filter for prompts and answers written to the audit
 // log: the configured one, or every detector when none is configured.
-func (h *Handler) auditRedactor() *security.Filter {
-	if h.filter != nil {
-		return h.filter
+func (cp *contentPolicy) auditRedactor() *security.Filter {
+	if cp.filter != nil {
+		return cp.filter
 	}
-	if h.auditFilter == nil {
-		h.auditFilter, _ = security.NewFilter(security.FilterConfig{Action: security.ActionRedact})
+	if cp.auditFilter == nil {
+		cp.auditFilter, _ = security.NewFilter(security.FilterConfig{Action: security.ActionRedact})
 	}
-	return h.auditFilter
+	return cp.auditFilter
 }
 
 // auditPrompt keeps the prompt, redacted, when audit_prompts is on, and
@@ -51,10 +51,10 @@ func (h *Handler) auditAnswer(rec *record, resp *providers.ChatResponse) {
 	rec.answer = h.redactForAudit(resp.Choices[0].Message.Content.String())
 }
 
-func (h *Handler) redactForAudit(s string) string {
+func (cp *contentPolicy) redactForAudit(s string) string {
 	if len(s) > maxAuditText {
 		s = s[:maxAuditText]
 	}
-	out, _ := h.auditRedactor().Redact(s)
+	out, _ := cp.auditRedactor().Redact(s)
 	return out
 }

@@ -1,6 +1,7 @@
 package aibackends
 
 import (
+	"encoding/json"
 	"strconv"
 
 	"github.com/caddyserver/caddy/v2"
@@ -45,6 +46,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //	    master_key <placeholder>...
 //	    key_expiry_warning_days <n>
 //	    audit_prompts
+//	    managed_keys
 //	    tracing_content <size>
 //	    max_body_size <size>
 //	    body_read_timeout <duration>
@@ -112,13 +114,9 @@ func (h *Handler) parseProvider(d *caddyfile.Dispenser) error {
 	if len(args) == 2 {
 		typ = args[1]
 	}
-	if h.providerNames == nil {
-		h.providerNames = map[string]bool{}
-	}
-	if h.providerNames[name] {
+	if h.declaresProvider(name) {
 		return d.Errf("provider %q is declared twice", name)
 	}
-	h.providerNames[name] = true
 	unm, err := unmarshalGuest(seg, providers.Namespace+"."+typ)
 	if err != nil {
 		return err
@@ -446,3 +444,17 @@ func floatArg(d *caddyfile.Dispenser) (float64, error) {
 
 // Interface guard
 var _ caddyfile.Unmarshaler = (*Handler)(nil)
+
+// declaresProvider reports whether a provider of that name was parsed
+// already; the parsed blocks are the only parser state kept.
+func (h *Handler) declaresProvider(name string) bool {
+	for _, raw := range h.ProvidersRaw {
+		var p struct {
+			Name string `json:"name"`
+		}
+		if json.Unmarshal(raw, &p) == nil && p.Name == name {
+			return true
+		}
+	}
+	return false
+}

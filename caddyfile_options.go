@@ -31,6 +31,12 @@ func (h *Handler) unmarshalMore(d *caddyfile.Dispenser) error {
 	case "audit_prompts":
 		h.AuditPrompts = true
 		return nil
+	case "managed_keys":
+		if d.NextArg() {
+			return d.ArgErr()
+		}
+		h.ManagedKeys = true
+		return nil
 	case "tracing_content":
 		return h.parseTracingContent(d)
 	case "catalog":

@@ -51,7 +51,7 @@ func (h *Handler) chat(w http.ResponseWriter, r *http.Request, rec *record, req 
 		h.fail(w, rec, e)
 		return
 	}
-	estimate := estimatePromptTokens(req)
+	estimate := h.promptSize(req, ds, rec.clientKey)
 	rec.promptEstimate = estimate
 	var adm admission
 	if rec.clientKey != nil {
@@ -170,6 +170,7 @@ func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record,
 	h.filterResponse(rec, resp)
 	h.auditAnswer(rec, resp)
 	h.decisionHeaders(w, r, rec, p)
+	h.noteDroppedChat(w, rec, req)
 	h.costHeader(w, rec)
 	rec.committed = true
 	cw.Response(w, resp, req)
@@ -211,6 +212,7 @@ func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *rec
 	rec.traceChunk(first, a.ttft)
 	a.touch()
 	h.decisionHeaders(w, r, rec, plan{decision: rec.decision})
+	h.noteDroppedChat(w, rec, req)
 	if cached {
 		w.Header().Set("X-AI-Cache", "MISS")
 	}

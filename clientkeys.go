@@ -45,7 +45,9 @@ func (*keyringState) Destruct() error { return nil }
 // provisionClientKeys resolves the client keys and takes the pooled keyring.
 func (h *Handler) provisionClientKeys() error {
 	if len(h.ClientKeys) == 0 {
-		h.logger.Warn("no client_key configured: the gateway is open to every caller")
+		if !h.ManagedKeys { // with managed_keys a key is required all the same
+			h.logger.Warn("no client_key configured: the gateway is open to every caller")
+		}
 		return nil
 	}
 	repl := caddy.NewReplacer()
@@ -95,7 +97,7 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rec *reco
 		queryKey = security.TakeQueryKey(r.URL)
 		r.RequestURI = r.URL.RequestURI()
 	}
-	if h.keyring == nil {
+	if h.keyring == nil && h.gov == nil {
 		security.MaskCredentials(r.Header)
 		return true
 	}
@@ -103,7 +105,16 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, rec *reco
 	if key == "" {
 		key = queryKey
 	}
-	k := h.keyring.Lookup(key)
+	var k *security.ClientKey
+	if h.keyring != nil {
+		k = h.keyring.Lookup(key)
+	}
+	if k == nil && h.gov != nil {
+		// After the Caddyfile's keys: a Caddyfile key always wins.
+		if e := h.gov.Lookup(key, rec.start); e != nil {
+			k, rec.managed, rec.team = e.Key, e, e.Team
+		}
+	}
 	security.MaskCredentials(r.Header) // consumed: nothing after this may see it
 	if k == nil {
 		h.deny(w, rec, security.InvalidKeyDenial())
@@ -137,28 +148,47 @@ func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rec *record, mod
 	if k == nil {
 		return true
 	}
-	if !h.modelAllowed(k, model) {
+	if !h.callerMayUse(rec, model) {
 		h.deny(w, rec, security.ModelDenial(model))
 		return false
 	}
+	if rec.team == nil && rec.managed == nil {
+		settle, d := h.admitOne(r, k, a)
+		if d != nil {
+			h.deny(w, rec, d)
+			return false
+		}
+		rec.charge = settle
+		return true
+	}
+	return h.admitManaged(w, r, rec, a)
+}
+
+// admitOne holds a request's estimate on one limiter: the shared one in
+// Redis when configured and reachable, else the in-process one. settle
+// gives the real usage back.
+func (h *Handler) admitOne(r *http.Request, k *security.ClientKey, a admission) (settle func(int, float64), d *security.Denial) {
+	settle, _, d = h.admitWhere(r, k, a)
+	return settle, d
+}
+
+// admitWhere is admitOne, also telling whether the in-process limiter took
+// the request (its spend is then this instance's to persist).
+func (h *Handler) admitWhere(r *http.Request, k *security.ClientKey, a admission) (settle func(int, float64), local bool, d *security.Denial) {
 	if h.shared != nil {
 		if d, hold, handled := h.sharedAdmit(r.Context(), k, a); handled {
 			if d != nil {
-				h.deny(w, rec, d)
-				return false
+				return nil, false, d
 			}
-			rec.charge = func(actual int, cost float64) { h.sharedSettle(k, a.tokens, hold, actual, cost) }
-			return true
+			return func(actual int, cost float64) { h.sharedSettle(k, a.tokens, hold, actual, cost) }, false, nil
 		}
 		// Redis unavailable and failing open: the in-process limiter decides.
 	}
 	res, d := k.Reserve(a.tokens, a.usd)
 	if d != nil {
-		h.deny(w, rec, d)
-		return false
+		return nil, false, d
 	}
-	rec.charge = func(actual int, cost float64) { k.Release(res, actual, cost) }
-	return true
+	return func(actual int, cost float64) { k.Release(res, actual, cost) }, true, nil
 }
 
 // deny answers a refused request in the client's format.
@@ -179,10 +209,16 @@ func (h *Handler) deny(w http.ResponseWriter, rec *record, d *security.Denial) {
 
 // capMaxTokens enforces the client key's max_tokens ceiling.
 func capMaxTokens(rec *record, req *providers.ChatRequest) *providers.Error {
-	if rec.clientKey == nil || rec.clientKey.MaxTokens() == 0 {
+	if rec.clientKey == nil {
 		return nil
 	}
 	limit := rec.clientKey.MaxTokens()
+	if rec.managed != nil {
+		limit = rec.managed.MaxTokens() // the lower of the key's and its team's
+	}
+	if limit == 0 {
+		return nil
+	}
 	if n := req.OutputLimit(); n > limit {
 		return invalid("max_tokens", "max_tokens %d exceeds this key's limit of %d", n, limit)
 	}

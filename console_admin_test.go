@@ -189,8 +189,11 @@ func (n *nextRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 var _ caddyhttp.Handler = (*nextRecorder)(nil)
 
 func TestConsoleSiteHandler(t *testing.T) {
+	quietCaddy(t) // a running config: the console's context needs its storage
 	var c Console
-	if err := c.Provision(caddy.Context{}); err != nil {
+	ctx, cancel := caddy.NewContext(caddy.ActiveContext())
+	t.Cleanup(cancel)
+	if err := c.Provision(ctx); err != nil {
 		t.Fatal(err)
 	}
 	serve := func(method, path string, header ...string) (*httptest.ResponseRecorder, bool) {
@@ -219,8 +222,8 @@ func TestConsoleSiteHandler(t *testing.T) {
 	if w.Code != http.StatusForbidden || json.Unmarshal(w.Body.Bytes(), &body) != nil || !strings.Contains(body.Error, csrfHeader) {
 		t.Fatalf("browser POST without token: %d %s", w.Code, w.Body)
 	}
-	if w, _ := serve("GET", "/ai_backends/nothing"); w.Code != http.StatusNotFound {
-		t.Fatalf("unknown admin path: %d", w.Code)
+	if w, _ := serve("GET", "/ai_backends/nothing"); w.Code != http.StatusNotFound || json.Unmarshal(w.Body.Bytes(), &body) != nil || body.Error == "" {
+		t.Fatalf("unknown admin path: %d %s", w.Code, w.Body)
 	}
 }
 

@@ -3,6 +3,7 @@ package aibackends
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -41,11 +42,20 @@ func (Console) CaddyModule() caddy.ModuleInfo {
 
 // Provision builds the routes from the admin module's, so the site and the
 // admin endpoint can never differ.
-func (c *Console) Provision(caddy.Context) error {
+func (c *Console) Provision(ctx caddy.Context) error {
+	var a Admin
+	if err := a.Provision(ctx); err != nil {
+		return err
+	}
 	c.mux = http.NewServeMux()
-	for _, route := range (Admin{}).Routes() {
+	for _, route := range a.Routes() {
 		c.mux.Handle(route.Pattern, adminOnSite{route.Handler})
 	}
+	// Any other path under /ai_backends/: the admin error shape, not the
+	// mux's plain-text 404.
+	c.mux.Handle("/ai_backends/", adminOnSite{caddy.AdminHandlerFunc(func(_ http.ResponseWriter, r *http.Request) error {
+		return caddy.APIError{HTTPStatus: http.StatusNotFound, Err: fmt.Errorf("no ai_backends admin route %s", r.URL.Path)}
+	})})
 	return nil
 }
 

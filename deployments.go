@@ -138,12 +138,12 @@ func (h *Handler) newDeployment(up *upstream, model string, bcfg breaker.Config)
 	}, nil
 }
 
-func (h *Handler) acquireDeployment(up *upstream, model string, bcfg breaker.Config) (*deploymentState, error) {
+func (env *handlerEnv) acquireDeployment(up *upstream, model string, bcfg breaker.Config) (*deploymentState, error) {
 	id := up.name + "/" + model
 	// The identity includes the upstream URL: pointing a provider name at
 	// another server starts fresh statistics.
 	key := "deployment:" + id + "@" + up.cfg.BaseURL
-	v, err := h.pool.load(key, func() (caddy.Destructor, error) {
+	v, err := env.pool.load(key, func() (caddy.Destructor, error) {
 		return &deploymentState{
 			id: id, provider: up.name, model: model,
 			brk:      breaker.New(bcfg, nil),
@@ -190,8 +190,8 @@ func keyPoolKey(up *upstream, k providers.Key) string {
 }
 
 // acquireUnlisted takes the provider's pooled set of unlisted-model states.
-func (h *Handler) acquireUnlisted(up *upstream, bcfg breaker.Config) error {
-	v, err := h.pool.load("unlisted:"+up.name+"@"+up.cfg.BaseURL, func() (caddy.Destructor, error) {
+func (env *handlerEnv) acquireUnlisted(up *upstream, bcfg breaker.Config) error {
+	v, err := env.pool.load("unlisted:"+up.name+"@"+up.cfg.BaseURL, func() (caddy.Destructor, error) {
 		return newUnlistedModels(up.name, unlistedCapacity), nil
 	})
 	if err != nil {
@@ -212,8 +212,8 @@ func (d *deployment) metricID() string {
 	return d.id
 }
 
-func (h *Handler) acquirePolicy(scope, name string) (balance.Policy, error) {
-	v, err := h.pool.load("policy:"+scope+":"+name, func() (caddy.Destructor, error) {
+func (env *handlerEnv) acquirePolicy(scope, name string) (balance.Policy, error) {
+	v, err := env.pool.load("policy:"+scope+":"+name, func() (caddy.Destructor, error) {
 		p, err := balance.New(name)
 		if err != nil {
 			return nil, err

@@ -3,7 +3,6 @@ package aibackends
 import (
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -56,17 +55,5 @@ func TestCompilePatternRejectsTwoParameters(t *testing.T) {
 func TestRouteRequestAllocations(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { routeRequest(http.MethodPost, "/v1/chat/completions") }); n != 0 {
 		t.Errorf("%v allocations", n)
-	}
-}
-
-// TestGeminiEmbedNotServed: a POST to a Gemini method the gateway does not
-// translate gets a 501 saying so, not the model route's 405.
-func TestGeminiEmbedNotServed(t *testing.T) {
-	h := pipeHandler(t, `{"providers":[{"type":"sim","name":"sim","models":["sim"]}]}`)
-	for _, m := range []string{"embedContent", "batchEmbedContents"} {
-		w := pipeDo(t, h, "POST", "/v1beta/models/sim:"+m, `{"content":{"parts":[{"text":"x"}]}}`)
-		if w.Code != http.StatusNotImplemented || !strings.Contains(w.Body.String(), m+" is not served") {
-			t.Errorf("%s: %d %s", m, w.Code, w.Body)
-		}
 	}
 }

@@ -45,12 +45,26 @@ func validateEmbeddings(req *providers.EmbeddingRequest) *providers.Error {
 
 // embeddings answers an embeddings request from the upstream.
 func (h *Handler) embeddings(w http.ResponseWriter, r *http.Request, rec *record, req *providers.EmbeddingRequest) {
+	resp, ok := h.runEmbeddings(w, r, rec, req, nil)
+	if !ok {
+		return
+	}
+	h.costHeader(w, rec)
+	h.writeJSON(w, rec, resp.Raw, resp)
+}
+
+// runEmbeddings runs an embeddings request of any dialect through the
+// operation pipeline (admission, limits, plan, attempts) and records its
+// usage; narrow, when set, filters the plan (see operation.narrow). It
+// reports false after it answered the client with a failure.
+func (h *Handler) runEmbeddings(w http.ResponseWriter, r *http.Request, rec *record, req *providers.EmbeddingRequest,
+	narrow func(p *plan) *providers.Error) (*providers.EmbeddingResponse, bool) {
 	tokens := 0
 	for _, t := range req.Input.Texts {
 		tokens = sat.Add(tokens, 1+len(t)/4)
 	}
 	var resp *providers.EmbeddingResponse
-	ok := h.runOperation(w, r, rec, operation{model: req.Model, tokens: tokens,
+	ok := h.runOperation(w, r, rec, operation{model: req.Model, tokens: tokens, narrow: narrow,
 		admission: func(ds []*deployment) admission { return h.embeddingAdmission(ds, tokens) },
 		call: func(a *attempt) error {
 			e, ok := a.d.up.provider.(providers.Embedder)
@@ -62,11 +76,10 @@ func (h *Handler) embeddings(w http.ResponseWriter, r *http.Request, rec *record
 			return err
 		}})
 	if !ok {
-		return
+		return nil, false
 	}
 	rec.usage = &providers.Usage{PromptTokens: resp.Usage.PromptTokens, TotalTokens: resp.Usage.TotalTokens}
-	h.costHeader(w, rec)
-	h.writeJSON(w, rec, resp.Raw, resp)
+	return resp, true
 }
 
 // serveImages handles POST /v1/images/generations.
@@ -127,7 +140,7 @@ func (h *Handler) serveModels(w http.ResponseWriter, r *http.Request, rec *recor
 		Data   []modelObject `json:"data"`
 	}{Object: "list", Data: make([]modelObject, 0, len(h.catalog.publicNames))}
 	for _, name := range h.catalog.publicNames {
-		if h.modelAllowed(rec.clientKey, name) {
+		if h.callerMayUse(rec, name) {
 			list.Data = append(list.Data, h.modelObject(name))
 		}
 	}

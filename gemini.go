@@ -58,7 +58,7 @@ func (h *Handler) serveGeminiModels(w http.ResponseWriter, r *http.Request, rec 
 		Models []geminiModelObject `json:"models"`
 	}{Models: make([]geminiModelObject, 0, len(h.catalog.publicNames))}
 	for _, name := range h.catalog.publicNames {
-		if h.modelAllowed(rec.clientKey, name) {
+		if h.callerMayUse(rec, name) {
 			list.Models = append(list.Models, geminiModelOf(name))
 		}
 	}
@@ -94,14 +94,4 @@ func (h *Handler) serveGeminiCountTokens(w http.ResponseWriter, r *http.Request,
 			TotalTokens int `json:"totalTokens"`
 		}{n}
 	})
-}
-
-// serveGeminiNotServed answers the Gemini methods the gateway does not
-// translate yet (embedContent, batchEmbedContents) with a clear 501 in
-// Google's shape, instead of the 405 the model route would give.
-func (h *Handler) serveGeminiNotServed(w http.ResponseWriter, r *http.Request, rec *record) {
-	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, ':')+1:]
-	h.fail(w, rec, &providers.Error{Kind: providers.KindUnsupported, Status: http.StatusNotImplemented,
-		Code: "not_implemented", Message: method + " is not served by this gateway yet; " +
-			"use POST /v1/embeddings (OpenAI's format) for embeddings"})
 }

@@ -8,6 +8,7 @@ import (
 	_ "github.com/sira-ai/caddy-ai-backends/command"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/azure"
+	_ "github.com/sira-ai/caddy-ai-backends/providers/bedrock"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/google"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/openai"
 	_ "github.com/sira-ai/caddy-ai-backends/providers/sim"

@@ -21,6 +21,9 @@ type operation struct {
 	// reports true when the answer is known without an upstream call (a
 	// cached token count), or a failure to answer the client with.
 	answered func() (bool, *providers.Error)
+	// narrow, when set, keeps the plan's deployments that can serve this
+	// request as asked (see keepRelaying), or refuses it when none can.
+	narrow func(p *plan) *providers.Error
 }
 
 // runOperation is the pipeline of the non-chat endpoints: resolve the
@@ -47,6 +50,12 @@ func (h *Handler) runOperation(w http.ResponseWriter, r *http.Request, rec *reco
 		}
 	}
 	p := h.makePlan(r, ds, routing.Request{Model: op.model, PromptTokens: op.tokens})
+	if op.narrow != nil {
+		if e := op.narrow(&p); e != nil {
+			h.fail(w, rec, e)
+			return false
+		}
+	}
 	rec.plan(p)
 	ctx, cancel := context.WithTimeout(r.Context(), timeDuration(h.Retry.Deadline))
 	defer cancel()

@@ -181,15 +181,15 @@ func (h *Handler) applyFallbackHeader(r *http.Request, order, all []*deployment)
 // appendFallbacks adds the configured fallback providers: a deployment of
 // theirs for the same public model, or the provider addressed directly with
 // the first deployment's upstream model.
-func (h *Handler) appendFallbacks(order, all []*deployment) []*deployment {
-	if len(h.fallback) == 0 || len(all) == 0 {
+func (mr *modelRoutes) appendFallbacks(order, all []*deployment) []*deployment {
+	if len(mr.fallback) == 0 || len(all) == 0 {
 		return order
 	}
-	for _, up := range h.fallback {
+	for _, up := range mr.fallback {
 		if containsProvider(order, up) {
 			continue
 		}
-		d := h.catalog.resolve(up.name + "/" + all[0].public)
+		d := mr.catalog.resolve(up.name + "/" + all[0].public)
 		if len(d) > 0 {
 			order = append(order, d[0])
 		}

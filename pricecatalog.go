@@ -78,11 +78,11 @@ func (h *Handler) provisionCatalog() error {
 }
 
 // catalogStatus is the catalog part of the status API.
-func (h *Handler) catalogStatus() *catalog.Status {
-	if h.prices == nil {
+func (mr *modelRoutes) catalogStatus() *catalog.Status {
+	if mr.prices == nil {
 		return nil
 	}
-	st := h.prices.Status()
+	st := mr.prices.Status()
 	return &st
 }
 

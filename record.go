@@ -11,6 +11,7 @@ import (
 
 	"github.com/sira-ai/caddy-ai-backends/catalog"
 	"github.com/sira-ai/caddy-ai-backends/dialects"
+	"github.com/sira-ai/caddy-ai-backends/governance"
 	"github.com/sira-ai/caddy-ai-backends/internal/sat"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -30,6 +31,8 @@ type record struct {
 	client         string   // client key fingerprint, "" when the gateway is open
 	clientLabel    string
 	clientKey      *security.ClientKey
+	team           *security.ClientKey // a managed key's team, or nil
+	managed        *governance.Entry   // the managed key, or nil
 	deployment     *deployment
 	keyFingerprint string
 	decision       routing.Decision
@@ -68,10 +71,10 @@ type record struct {
 // newRecord starts a request's record under an id the gateway makes: a
 // client's X-Request-Id is kept apart (clientID), so no client can choose,
 // reuse or forge the id that audit entries and logs are correlated by.
-func (h *Handler) newRecord(r *http.Request, spec *endpointSpec, params []string) *record {
+func (env *handlerEnv) newRecord(r *http.Request, spec *endpointSpec, params []string) *record {
 	rec := &record{
 		id: strconv.FormatUint(rand.Uint64(), 36), clientID: clientRequestID(r.Header.Get(hdrRequestID)),
-		start: h.now(), endpoint: spec.name, dialect: spec.dialect, pathParams: params, status: http.StatusOK,
+		start: env.now(), endpoint: spec.name, dialect: spec.dialect, pathParams: params, status: http.StatusOK,
 	}
 	rec.startTrace(r, spec.method)
 	return rec
@@ -192,11 +195,11 @@ const (
 )
 
 // metricModel keeps metric labels bounded: configured names only.
-func (h *Handler) metricModel(model string) string {
-	if _, ok := h.catalog.byModel[model]; ok {
+func (mr *modelRoutes) metricModel(model string) string {
+	if _, ok := mr.catalog.byModel[model]; ok {
 		return model
 	}
-	if _, ok := h.catalog.byID[model]; ok {
+	if _, ok := mr.catalog.byID[model]; ok {
 		return model
 	}
 	return "other"
@@ -258,8 +261,8 @@ func (h *Handler) finish(rec *record) {
 
 // audit writes one structured entry per request. Prompts and keys never
 // appear: only fingerprints and counts.
-func (h *Handler) audit(rec *record, provider string, dur time.Duration) {
-	ce := h.auditLog.Check(zap.InfoLevel, "request")
+func (env *handlerEnv) audit(rec *record, provider string, dur time.Duration) {
+	ce := env.auditLog.Check(zap.InfoLevel, "request")
 	if ce == nil {
 		return
 	}
@@ -297,7 +300,7 @@ func (h *Handler) audit(rec *record, provider string, dur time.Duration) {
 		zap.Bool("usage_estimated", rec.usageEstimated),
 	)
 	if rec.prompt != "" || rec.answer != "" {
-		h.auditLog.Info("content", zap.String("request_id", rec.id),
+		env.auditLog.Info("content", zap.String("request_id", rec.id),
 			zap.String("prompt", rec.prompt), zap.String("answer", rec.answer))
 	}
 }

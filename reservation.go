@@ -58,41 +58,41 @@ func (h *Handler) chatAdmission(req *providers.ChatRequest, ds []*deployment, pr
 
 // embeddingAdmission reserves an embeddings request: its input tokens, at
 // the most expensive candidate's input price.
-func (h *Handler) embeddingAdmission(ds []*deployment, tokens int) admission {
-	return admission{tokens: tokens, usd: h.maxPrice(ds, catalog.Tokens{Input: tokens})}
+func (mr *modelRoutes) embeddingAdmission(ds []*deployment, tokens int) admission {
+	return admission{tokens: tokens, usd: mr.maxPrice(ds, catalog.Tokens{Input: tokens})}
 }
 
 // imageAdmission reserves an image request: n images (default 1) at the
 // most expensive candidate's price.
-func (h *Handler) imageAdmission(ds []*deployment, req *providers.ImageRequest) admission {
+func (mr *modelRoutes) imageAdmission(ds []*deployment, req *providers.ImageRequest) admission {
 	n := 1
 	if req.N != nil && *req.N > 1 {
 		n = *req.N
 	}
-	return admission{usd: h.maxPrice(ds, catalog.Tokens{Images: n})}
+	return admission{usd: mr.maxPrice(ds, catalog.Tokens{Images: n})}
 }
 
 // maxPrice is the highest price of usage t among the candidates.
-func (h *Handler) maxPrice(ds []*deployment, t catalog.Tokens) float64 {
+func (mr *modelRoutes) maxPrice(ds []*deployment, t catalog.Tokens) float64 {
 	usd := 0.0
-	h.eachCandidate(ds, func(d *deployment) { usd = max(usd, catalog.Cost(t, d.spec().Prices)) })
+	mr.eachCandidate(ds, func(d *deployment) { usd = max(usd, catalog.Cost(t, d.spec().Prices)) })
 	return usd
 }
 
 // eachCandidate calls f for every deployment that may serve a request for
 // ds's model: ds itself and the configured fallback providers'.
-func (h *Handler) eachCandidate(ds []*deployment, f func(*deployment)) {
+func (mr *modelRoutes) eachCandidate(ds []*deployment, f func(*deployment)) {
 	for _, d := range ds {
 		f(d)
 	}
-	if len(h.fallback) == 0 || len(ds) == 0 {
+	if len(mr.fallback) == 0 || len(ds) == 0 {
 		return
 	}
-	for _, up := range h.fallback {
+	for _, up := range mr.fallback {
 		if containsProvider(ds, up) {
 			continue
 		}
-		if fd := h.catalog.resolve(up.name + "/" + ds[0].public); len(fd) > 0 {
+		if fd := mr.catalog.resolve(up.name + "/" + ds[0].public); len(fd) > 0 {
 			f(fd[0])
 		}
 	}

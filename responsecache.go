@@ -66,11 +66,11 @@ func (h *Handler) provisionCache() error {
 	return nil
 }
 
-func (h *Handler) cacheStatus() any {
-	if h.cache == nil {
+func (st *stores) cacheStatus() any {
+	if st.cache == nil {
 		return nil
 	}
-	return h.cache.c.Stats()
+	return st.cache.c.Stats()
 }
 
 // cacheBypassed reports whether the client asked not to use the cache.

@@ -116,8 +116,8 @@ func (h *Handler) serveResponses(w http.ResponseWriter, r *http.Request, rec *re
 
 // priorConversation is the stored conversation of previous id, for the
 // caller's key only.
-func (h *Handler) priorConversation(ctx context.Context, rec *record, id string) ([]providers.Message, *providers.Error) {
-	st, e := h.storedResponse(ctx, rec, id)
+func (sto *stores) priorConversation(ctx context.Context, rec *record, id string) ([]providers.Message, *providers.Error) {
+	st, e := sto.storedResponse(ctx, rec, id)
 	if e != nil {
 		if e.Kind == providers.KindNotFound {
 			return nil, responses.PreviousNotFound(id)
@@ -129,8 +129,8 @@ func (h *Handler) priorConversation(ctx context.Context, rec *record, id string)
 
 // storedResponse reads a stored response of the caller's key: another key's
 // response is not found, as an unknown one.
-func (h *Handler) storedResponse(ctx context.Context, rec *record, id string) (*responses.Stored, *providers.Error) {
-	st, err := h.responseStore.Get(ctx, rec.client, id)
+func (sto *stores) storedResponse(ctx context.Context, rec *record, id string) (*responses.Stored, *providers.Error) {
+	st, err := sto.responseStore.Get(ctx, rec.client, id)
 	switch {
 	case errors.Is(err, responses.ErrNotFound):
 		return nil, responses.NotFound(id)

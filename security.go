@@ -149,8 +149,8 @@ func (h *Handler) filterRequest(rec *record, req *providers.ChatRequest) *provid
 }
 
 // redactsResponses reports whether model answers are scanned for secrets.
-func (h *Handler) redactsResponses() bool {
-	return h.filter != nil && h.filter.RedactsResponses()
+func (cp *contentPolicy) redactsResponses() bool {
+	return cp.filter != nil && cp.filter.RedactsResponses()
 }
 
 // filterResponse removes credentials a model echoed in a complete answer.
@@ -175,13 +175,13 @@ func (h *Handler) filterResponse(rec *record, resp *providers.ChatResponse) {
 
 // filterChunk redacts secrets within one stream delta. A secret split
 // across two deltas is not seen: the README says so.
-func (h *Handler) filterChunk(rec *record, c *providers.ChatChunk) {
-	if !h.redactsResponses() {
+func (cp *contentPolicy) filterChunk(rec *record, c *providers.ChatChunk) {
+	if !cp.redactsResponses() {
 		return
 	}
 	for i := range c.Choices {
 		if p := c.Choices[i].Delta.Content; p != nil && *p != "" {
-			if out, n := h.filter.RedactSecrets(*p); n > 0 {
+			if out, n := cp.filter.RedactSecrets(*p); n > 0 {
 				c.Choices[i].Delta.Content = &out
 				c.Raw = nil
 				if c.Event != nil {

@@ -104,7 +104,7 @@ func (h *Handler) provisionShared(ctx caddy.Context) error {
 // from the shared bucket) until sharedSettle. It reports handled=false when
 // Redis is unavailable and the in-process limiter must decide (fail open).
 func (h *Handler) sharedAdmit(ctx context.Context, k *security.ClientKey, a admission) (d *security.Denial, hold sharedstate.SpendReservation, handled bool) {
-	cfg, ok := h.clientLimits[k.Fingerprint()]
+	cfg, ok := h.sharedLimits(k)
 	if !ok {
 		return nil, hold, false
 	}
@@ -154,8 +154,8 @@ func (h *Handler) holdTTL() time.Duration {
 	return timeDuration(h.Retry.Deadline) + 30*time.Second
 }
 
-func (h *Handler) sharedUnavailable() (*security.Denial, bool) {
-	if h.shared.store.FailClosed() {
+func (st *stores) sharedUnavailable() (*security.Denial, bool) {
+	if st.shared.store.FailClosed() {
 		return &security.Denial{Status: http.StatusServiceUnavailable, Type: "shared_state_unavailable",
 			Code: "shared_state_unavailable", Message: "the gateway's shared state is unavailable; try again shortly",
 			RetryAfter: time.Second}, true
@@ -166,7 +166,7 @@ func (h *Handler) sharedUnavailable() (*security.Denial, bool) {
 // sharedSettle corrects the token estimate, adds the spend, then ends the
 // budget hold (in that order, so the amount is never missing from both).
 func (h *Handler) sharedSettle(k *security.ClientKey, estimated int, hold sharedstate.SpendReservation, actual int, cost float64) {
-	cfg, ok := h.clientLimits[k.Fingerprint()]
+	cfg, ok := h.sharedLimits(k)
 	if !ok {
 		return
 	}
@@ -211,11 +211,11 @@ func (h *Handler) sharedCacheSet(key string, e *cache.Entry) {
 }
 
 // sharedCooldown tells the other instances that a deployment is rate limited.
-func (h *Handler) sharedCooldown(d *deployment, rest time.Duration) {
-	if h.shared == nil {
+func (st *stores) sharedCooldown(d *deployment, rest time.Duration) {
+	if st.shared == nil {
 		return
 	}
-	go func() { _ = h.shared.store.SetCooldown(context.Background(), d.id, rest) }()
+	go func() { _ = st.shared.store.SetCooldown(context.Background(), d.id, rest) }()
 }
 
 // syncShared pulls other instances' cooldowns into the local breakers and
@@ -249,21 +249,21 @@ func (h *Handler) syncShared(ctx context.Context) {
 }
 
 // sharedStatus is the status API's view of the shared state.
-func (h *Handler) sharedStatus() any {
-	if h.shared == nil {
+func (st *stores) sharedStatus() any {
+	if st.shared == nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	out := map[string]any{"healthy": h.shared.store.Healthy(), "instance": h.shared.instance}
-	if cds, err := h.shared.store.Cooldowns(ctx); err == nil {
+	out := map[string]any{"healthy": st.shared.store.Healthy(), "instance": st.shared.instance}
+	if cds, err := st.shared.store.Cooldowns(ctx); err == nil {
 		ms := map[string]int64{}
 		for id, d := range cds {
 			ms[id] = d.Milliseconds()
 		}
 		out["cooldowns_ms"] = ms
 	}
-	if brs, err := h.shared.store.Breakers(ctx); err == nil {
+	if brs, err := st.shared.store.Breakers(ctx); err == nil {
 		out["open_breakers"] = brs
 	}
 	return out

@@ -11,13 +11,13 @@ import (
 )
 
 // pickDeployment asks the deployment balancer to choose among ds.
-func (h *Handler) pickDeployment(ds []*deployment) int {
+func (mr *modelRoutes) pickDeployment(ds []*deployment) int {
 	var buf [16]*balance.Endpoint
 	eps := buf[:0]
 	for _, d := range ds {
 		eps = append(eps, d.state.endpoint)
 	}
-	return h.deploymentPolicy.Pick(eps)
+	return mr.deploymentPolicy.Pick(eps)
 }
 
 // errNoKey means every key of a provider is past its not_after.
@@ -126,9 +126,9 @@ func anotherKeyServes(up *upstream, k *upstreamKey, now time.Time) bool {
 }
 
 // hasUsableKey reports whether pickKey would find a key now.
-func (h *Handler) hasUsableKey(up *upstream) bool {
+func (env *handlerEnv) hasUsableKey(up *upstream) bool {
 	var buf [16]*upstreamKey
-	now := h.now()
+	now := env.now()
 	return len(up.keys) == 0 || len(usableKeys(up, now, buf[:0])) > 0 || soonestProbe(up, now) != nil
 }
 
@@ -138,7 +138,7 @@ var noKey = upstreamKey{state: &keyState{endpoint: balance.NewEndpoint(1)}}
 // it (when another key can serve), a success restores a probed key, a 429
 // cools it down for the advised time. A 403 is about the model or feature
 // asked for, not the key: callOnce counts it against the deployment.
-func (h *Handler) keyOutcome(up *upstream, k *upstreamKey, e *providers.Error, now time.Time) {
+func (env *handlerEnv) keyOutcome(up *upstream, k *upstreamKey, e *providers.Error, now time.Time) {
 	if k == &noKey {
 		return
 	}
@@ -147,7 +147,7 @@ func (h *Handler) keyOutcome(up *upstream, k *upstreamKey, e *providers.Error, n
 	metrics.IncKeyRequest(up.name, k.Fingerprint)
 	if e == nil {
 		if k.state.health.succeeded() {
-			h.logger.Info("upstream key restored after a successful probe",
+			env.logger.Info("upstream key restored after a successful probe",
 				zap.String("provider", up.name), zap.String("key", k.Fingerprint))
 		}
 		return
@@ -156,7 +156,7 @@ func (h *Handler) keyOutcome(up *upstream, k *upstreamKey, e *providers.Error, n
 	switch e.Kind {
 	case providers.KindAuth:
 		if e.Upstream != 0 {
-			h.restKey(up, k, e, now)
+			env.restKey(up, k, e, now)
 		}
 	case providers.KindRateLimited:
 		if len(up.keys) < 2 {
@@ -174,7 +174,7 @@ func (h *Handler) keyOutcome(up *upstream, k *upstreamKey, e *providers.Error, n
 // only while another key can serve: the last usable key keeps being tried,
 // so the upstream's own answer reaches the client and a fixed key (or a
 // passing upstream fault) serves again at once.
-func (h *Handler) restKey(up *upstream, k *upstreamKey, e *providers.Error, now time.Time) {
+func (env *handlerEnv) restKey(up *upstream, k *upstreamKey, e *providers.Error, now time.Time) {
 	if !anotherKeyServes(up, k, now) {
 		return
 	}
@@ -184,7 +184,7 @@ func (h *Handler) restKey(up *upstream, k *upstreamKey, e *providers.Error, now 
 	}
 	metrics.IncSecurityEvent("key_disabled")
 	// The message is the one the compliance report (report/) counts.
-	h.logger.Warn("upstream key disabled after an authentication failure",
+	env.logger.Warn("upstream key disabled after an authentication failure",
 		zap.String("provider", up.name), zap.String("key", k.Fingerprint),
 		zap.Int("status", e.Upstream), zap.Time("next_probe", until))
 }

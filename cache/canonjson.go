@@ -1,11 +1,12 @@
 package cache
 
 import (
-	"bytes"
 	"errors"
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 )
 
 // orderRule says whether an object's member order is part of its meaning.
@@ -46,93 +47,89 @@ type member struct {
 // maxJSONDepth matches encoding/json's nesting limit, so any body the
 // handler could decode can be canonicalised, and no input can exhaust the
 // stack.
-const maxJSONDepth = 10000
+const maxJSONDepth = jsonscan.DecoderMaxDepth
 
 var errBadJSON = errors.New("cache: invalid JSON")
 
 // canonJSON writes the canonical form of the single JSON value b: strings
 // unescaped, numbers normalised (see canonNumber), whitespace dropped, and
 // members ordered per rule. The encoding is tagged and length-prefixed, so
-// different values never write the same bytes.
+// different values never write the same bytes. jsonscan checks the syntax
+// as encoding/json does.
 func (w *keyWriter) canonJSON(b []byte, rule orderRule) error {
-	end, err := w.canonValue(b, skipSpace(b, 0), rule, 0)
-	if err != nil {
+	r := jsonscan.Reader{Data: b, MaxDepth: maxJSONDepth}
+	if err := w.canonValue(&r, rule, 0); err != nil {
 		return err
 	}
-	if skipSpace(b, end) != len(b) {
+	if !r.AtEnd() {
 		return errBadJSON
 	}
 	return nil
 }
 
-// canonValue writes the value starting at b[i] and returns the index just
-// past it.
-func (w *keyWriter) canonValue(b []byte, i int, rule orderRule, depth int) (int, error) {
-	if i >= len(b) {
-		return 0, errBadJSON
-	}
-	switch c := b[i]; {
-	case c == '{':
+// canonValue writes the value at the reader and moves past it.
+func (w *keyWriter) canonValue(r *jsonscan.Reader, rule orderRule, depth int) error {
+	switch c := r.Peek(); {
+	case c == '{' || c == '[':
 		if depth >= maxJSONDepth {
-			return 0, errBadJSON
+			return errBadJSON
 		}
-		return w.canonObject(b, i, rule, depth+1)
-	case c == '[':
-		if depth >= maxJSONDepth {
-			return 0, errBadJSON
+		if c == '{' {
+			return w.canonObject(r, rule, depth+1)
 		}
-		return w.canonArray(b, i, rule, depth+1)
+		return w.canonArray(r, rule, depth+1)
 	case c == '"':
-		s, end, err := readString(b, i)
-		if err != nil {
-			return 0, err
+		raw, escaped, ok := r.Quoted()
+		if !ok {
+			return errBadJSON
 		}
-		w.bytesStr(s)
-		return end, nil
+		w.bytesStr(stringValue(raw, escaped))
+		return nil
 	case c == '-' || (c >= '0' && c <= '9'):
-		end := scanNumber(b, i)
-		text, err := canonNumber(b[i:end])
+		lit, ok := r.Value()
+		if !ok {
+			return errBadJSON
+		}
+		text, err := canonNumber(lit)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		w.tag(tagNumber)
 		w.uvarint(uint64(len(text)))
 		w.buf = append(w.buf, text...)
-		return end, nil
+		return nil
 	}
 	for _, lit := range [...]struct {
 		text string
 		tag  byte
 	}{{"true", tagTrue}, {"false", tagFalse}, {"null", tagNull}} {
-		if bytes.HasPrefix(b[i:], []byte(lit.text)) {
+		if r.Literal(lit.text) {
 			w.tag(lit.tag)
-			return i + len(lit.text), nil
+			return nil
 		}
 	}
-	return 0, errBadJSON
+	return errBadJSON
 }
 
-func (w *keyWriter) canonArray(b []byte, i int, rule orderRule, depth int) (int, error) {
+func (w *keyWriter) canonArray(r *jsonscan.Reader, rule orderRule, depth int) error {
 	w.tag(tagArray)
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
+	r.Pos++ // the '[' canonValue saw
+	if r.Consume(']') {
 		w.tag(tagEnd)
-		return i + 1, nil
+		return nil
 	}
 	for {
-		end, err := w.canonValue(b, skipSpace(b, i), rule, depth)
-		if err != nil {
-			return 0, err
+		if err := w.canonValue(r, rule, depth); err != nil {
+			return err
 		}
-		next, done, err := afterItem(b, end, ']')
-		if err != nil {
-			return 0, err
+		more, ok := r.Next(']')
+		if !ok {
+			return errBadJSON
 		}
-		if done {
+		if !more {
 			w.tag(tagEnd)
-			return next, nil
+			return nil
 		}
-		i = next
 	}
 }
 
@@ -146,36 +143,35 @@ const maxSortDepth = 32
 // canonical value as met, then reorders the encoded members by key unless
 // rule keeps the order. Member records live on the writer's shared stack,
 // so nested objects need no allocation.
-func (w *keyWriter) canonObject(b []byte, i int, rule orderRule, depth int) (int, error) {
+func (w *keyWriter) canonObject(r *jsonscan.Reader, rule orderRule, depth int) error {
 	w.tag(tagObject)
 	start := len(w.members)
 	defer func() { w.members = w.members[:start] }()
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
+	r.Pos++ // the '{' canonValue saw
+	if r.Consume('}') {
 		w.tag(tagEnd)
-		return i + 1, nil
+		return nil
 	}
-	for done := false; !done; {
-		key, valStart, err := memberKey(b, i)
-		if err != nil {
-			return 0, err
+	for more := true; more; {
+		key, ok := memberKey(r)
+		if !ok {
+			return errBadJSON
 		}
 		from := len(w.buf)
 		w.bytesStr(key)
-		end, err := w.canonValue(b, valStart, rule.childRule(key), depth)
-		if err != nil {
-			return 0, err
+		if err := w.canonValue(r, rule.childRule(key), depth); err != nil {
+			return err
 		}
 		w.members = append(w.members, member{key: key, from: from, to: len(w.buf)})
-		if i, done, err = afterItem(b, end, '}'); err != nil {
-			return 0, err
+		if more, ok = r.Next('}'); !ok {
+			return errBadJSON
 		}
 	}
 	if rule != keepOrder && depth <= maxSortDepth {
 		w.reorder(w.members[start:])
 	}
 	w.tag(tagEnd)
-	return i, nil
+	return nil
 }
 
 // reorder rewrites the encoded members ms, which lie back to back at the

@@ -148,13 +148,7 @@ func (w *keyWriter) splitRaw(raw []byte) rawParts {
 	if len(raw) == 0 {
 		return parts
 	}
-	i := skipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
-		parts.invalid = true
-		return parts
-	}
-	end, err := w.collectMembers(raw, i, 1)
-	if err != nil || skipSpace(raw, end) != len(raw) {
+	if err := w.collectMembers(raw); err != nil {
 		w.members = w.members[:0]
 		parts.invalid = true
 		return parts

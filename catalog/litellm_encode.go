@@ -26,6 +26,8 @@ func builtinProvider(name string) string {
 		return "gemini"
 	case hasKey(simModels, name):
 		return "sim"
+	case hasKey(bedrockModels, name):
+		return "bedrock"
 	}
 	return vendorOf(name)
 }

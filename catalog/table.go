@@ -9,11 +9,11 @@ import (
 // builtin holds every model family the gateway knows, keyed by the family
 // name (the undated model ID). It is filled from the per-provider files
 // (table_openai.go, table_anthropic.go, table_gemini.go, table_sim.go,
-// table_vendors.go) and
+// table_vendors.go, table_bedrock.go) and
 // never changed afterwards, so reads need no lock.
 var builtin = func() map[string]Spec {
 	m := make(map[string]Spec, len(openAIModels)+len(anthropicModels)+len(geminiModels)+len(simModels))
-	groups := []map[string]Spec{openAIModels, anthropicModels, geminiModels, simModels}
+	groups := []map[string]Spec{openAIModels, anthropicModels, geminiModels, simModels, bedrockModels}
 	for _, vendor := range vendorModels {
 		groups = append(groups, vendor)
 	}

@@ -257,7 +257,7 @@ func TestVendorModelIDs(t *testing.T) {
 // two would silently take one of the prices.
 func TestBuiltinTablesDisjoint(t *testing.T) {
 	seen := map[string]int{}
-	groups := []map[string]Spec{openAIModels, anthropicModels, geminiModels, simModels}
+	groups := []map[string]Spec{openAIModels, anthropicModels, geminiModels, simModels, bedrockModels}
 	for _, v := range vendorModels {
 		groups = append(groups, v)
 	}

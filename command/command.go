@@ -29,6 +29,8 @@ Tools for the ai_backends handler:
   fingerprint          print the fingerprint of a key read from stdin
   generate-master-key  print a new random master key
   report               summarize an audit log for compliance
+  keys                 create, list and revoke managed client keys
+                       through a running Caddy's admin API
 
 Master keys are given by environment variable name (--master-key-env)
 or file path (--master-key-file), never as a flag value. Run
@@ -44,7 +46,7 @@ func configure(cmd *cobra.Command) {
 	cmd.Args = noArgs
 	cmd.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
 	cmd.AddCommand(encryptKeyCommand(), reencryptCommand(), fingerprintCommand(),
-		generateMasterKeyCommand(), reportCommand())
+		generateMasterKeyCommand(), reportCommand(), managedKeysCommand())
 }
 
 // noArgs rejects positional arguments without repeating them: a user who

@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -148,10 +149,22 @@ func (b *consoleBrowser) eval(expr string) string {
 	return s
 }
 
+// evalAwait evaluates an expression that yields a promise of a string.
+func (b *consoleBrowser) evalAwait(expr string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return s
+}
+
 func (b *consoleBrowser) screenshot(path string) {
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
 	if err != nil {
 		b.t.Logf("no screenshot: %v", err)
 		return
@@ -164,8 +177,8 @@ func (b *consoleBrowser) screenshot(path string) {
 }
 
 // consoleSite is the README's setup: the console and its API on the site,
-// behind Caddy's basic_auth, in front of a simulator gateway with one
-// provider that always fails (so there is a breaker to reset).
+// behind Caddy's basic_auth, in front of a simulator gateway with managed
+// keys and one provider that always fails (so there is a breaker to reset).
 func consoleSite(hash string) string {
 	return fmt.Sprintf(`	route /ai_backends/* {
 		basic_auth {
@@ -174,6 +187,7 @@ func consoleSite(hash string) string {
 		ai_backends_console
 	}
 	ai_backends {
+		managed_keys
 		provider demo sim {
 			models sim-large
 		}
@@ -205,32 +219,101 @@ func TestConsoleInBrowser(t *testing.T) {
 	if resp, _ := g.get("/ai_backends/ui/"); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("console without auth: %d, want 401", resp.StatusCode)
 	}
-	chat := func(model string) int {
-		resp, _ := g.post("/v1/chat/completions", `{"model":"`+model+`","messages":[{"role":"user","content":"hi"}],"max_tokens":20}`)
+	chat := func(model, key string) int {
+		resp, _ := g.post("/v1/chat/completions", `{"model":"`+model+`","messages":[{"role":"user","content":"hi"}],"max_tokens":20}`,
+			"Authorization", "Bearer "+key)
 		return resp.StatusCode
 	}
-	if code := chat("sim-large"); code != http.StatusOK {
-		t.Fatalf("chat: %d", code)
+
+	b := newConsoleBrowser(t, auth)
+	b.load(g.url("/ai_backends/ui/#keys"))
+
+	// Create a key: its secret is shown once, and only in the secret box.
+	label := fmt.Sprintf("browser-key-%d", g.port)
+	b.run(
+		chromedp.SetValue(chromedp.CSS(`#key-create input[name=label]`), label),
+		chromedp.SetValue(chromedp.CSS(`#key-create input[name=owner]`), "ops@example.com"),
+		chromedp.SetValue(chromedp.CSS(`#key-create input[name=budget_usd]`), "5"),
+		chromedp.SetValue(chromedp.CSS(`#key-create input[name=budget_period]`), "720h"),
+		chromedp.Click(chromedp.CSS(`#key-create-submit`)),
+	)
+	b.waitJS("the new key's secret", `document.getElementById('secret-value').textContent.length > 10`)
+	secret := b.eval(`document.getElementById('secret-value').textContent`)
+	keyRow := `tr[data-key-label="` + label + `"]`
+	b.waitJS("the new key in the list", `!!document.querySelector('`+keyRow+`')`)
+	if b.eval(`document.body.textContent.split(`+jsString(secret)+`).length - 1 + ''`) != "1" {
+		t.Fatal("the secret appears on the page outside the one-time box")
 	}
-	for i := 0; i < 2; i++ { // opens the broken provider's breaker
-		if code := chat("sim-broken"); code < 500 {
+	b.run(chromedp.Click(chromedp.CSS(`#secret-done`)))
+	b.waitJS("the secret to be gone", `document.getElementById('secret-box').hidden && document.getElementById('secret-value').textContent === ''`)
+	if strings.Contains(b.eval(`document.documentElement.outerHTML`), secret) {
+		t.Fatal("the secret is still in the page after it was dismissed")
+	}
+
+	// Use it: one answered chat, and two failures that open the broken
+	// provider's breaker.
+	if code := chat("sim-large", secret); code != http.StatusOK {
+		t.Fatalf("chat with the new key: %d", code)
+	}
+	for i := 0; i < 2; i++ {
+		if code := chat("sim-broken", secret); code < 500 {
 			t.Fatalf("broken provider answered %d", code)
 		}
 	}
 
-	b := newConsoleBrowser(t, auth)
-	b.load(g.url("/ai_backends/ui/#overview"))
+	// The spend appears against the key's budget.
+	b.waitJS("the key's spend", `(() => { const c = document.querySelector('`+keyRow+` [data-field=spend]'); return c && /\$0\.0*[1-9]/.test(c.textContent) && c.textContent.includes('$5.0000'); })()`)
+
+	// Recent requests: the chat under the key's label, with its routing.
+	b.show("requests")
+	b.waitJS("the chat in recent requests", `[...document.querySelectorAll('#requests tbody tr')].some(r =>
+		r.querySelector('[data-field=key]').textContent === '`+label+`' && r.textContent.includes('demo/sim-large') &&
+		r.querySelector('[data-field=status]').textContent === '200')`)
+
+	// The overview counts the requests and charts them.
+	b.show("overview")
 	b.waitJS("the overview's request count",
 		`(() => { const v = document.querySelector('[data-card=requests] .value'); return v && Number(v.textContent.replace(/,/g, '')) >= 3; })()`)
-	b.waitJS("the request-rate chart", `document.querySelectorAll('#chart-rate polyline').length === 2`)
+	b.waitJS("the charts", `document.querySelectorAll('#chart-rate polyline').length === 2 && document.querySelectorAll('#chart-latency polyline').length === 3`)
+	b.waitJS("the spend chart", `document.querySelector('#chart-spend')?.textContent.includes('`+label+`')`)
 	if got := b.eval(`document.querySelector('[data-card=cost] .value').textContent`); got == "$0.0000" || got == "" {
 		t.Errorf("overview cost %q, want the sim-large request's cost", got)
 	}
+	if path := os.Getenv("AIB_CONSOLE_SCREENSHOT"); path != "" {
+		b.screenshot(path) // the README's picture: go test -run TestConsoleInBrowser with this set
+	}
 
-	// Recent requests: the chat and its routing reasoning.
-	b.show("requests")
-	b.waitJS("the chat in recent requests",
-		`[...document.querySelectorAll('#requests tbody tr')].some(r => r.textContent.includes('demo/sim-large') && r.querySelector('[data-field=status]').textContent === '200')`)
+	// Edit its limits from the page.
+	b.show("keys")
+	b.run(chromedp.Click(chromedp.CSS(keyRow + ` button[data-action=edit-key]`)))
+	b.run(
+		chromedp.SetValue(chromedp.CSS(`form[data-edit-key] input[name=requests_per_minute]`), "7"),
+		chromedp.Click(chromedp.CSS(`form[data-edit-key] button[type=submit]`)),
+	)
+	b.waitJS("the new limit", `document.querySelector('`+keyRow+` [data-field=limits]')?.textContent.includes('7 req/min')`)
+
+	// A team, created from the page.
+	team := fmt.Sprintf("browser-team-%d", g.port)
+	b.run(
+		chromedp.SetValue(chromedp.CSS(`#team-create input[name=name]`), team),
+		chromedp.SetValue(chromedp.CSS(`#team-create input[name=budget_usd]`), "10"),
+		chromedp.Click(chromedp.CSS(`#team-create button[type=submit]`)),
+	)
+	b.waitJS("the new team", `!!document.querySelector('tr[data-team="`+team+`"]')`)
+
+	// A state-changing call without the CSRF token is refused, even from
+	// the console's own page with its cookie and password.
+	forged := b.evalAwait(`fetch('/ai_backends/breakers/broken/sim-broken/reset', {method: 'POST'}).then(r => String(r.status))`)
+	if forged != "403" {
+		t.Fatalf("a POST without the CSRF token got %s, want 403", forged)
+	}
+
+	// Revoke the key from the page: the next request with it is refused.
+	b.run(chromedp.Click(chromedp.CSS(keyRow + ` button[data-action=revoke-key]`)))
+	b.waitJS("the key revoked", `document.querySelector('`+keyRow+` [data-field=state]')?.textContent === 'revoked'`)
+	if code := chat("sim-large", secret); code != http.StatusUnauthorized {
+		t.Fatalf("chat with the revoked key: %d, want 401", code)
+	}
 
 	// Providers: the open breaker, reset from the page.
 	row := `tr[data-deployment="broken/sim-broken"]`
@@ -245,4 +328,13 @@ func TestConsoleInBrowser(t *testing.T) {
 	// Configuration: resolved models, never a secret.
 	b.show("config")
 	b.waitJS("the configuration", `document.querySelector('#config')?.textContent.includes('broken/sim-broken')`)
+	if strings.Contains(b.eval(`document.documentElement.outerHTML`), secret) {
+		t.Fatal("a secret reached the configuration page")
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

@@ -41,6 +41,10 @@ type ChatRequest struct {
 	// format can honour. The gateway refuses to send such a request to any
 	// other provider (see RelaysOriginal) rather than drop them.
 	Untranslatable []string `json:"-"`
+	// Droppable names the request fields that only tune the answer (Gemini's
+	// safetySettings): honoured by an upstream relaying Original, dropped by
+	// every other provider, and the answer then says so (X-AI-Dropped-Fields).
+	Droppable []string `json:"-"`
 }
 
 // OutputLimit returns the client's output token limit, preferring

@@ -18,6 +18,17 @@ type EmbeddingRequest struct {
 
 	// Raw is the client's body, for pass-through (see ChatRequest.Raw).
 	Raw []byte `json:"-"`
+	// Hints are Gemini's per-input options (taskType, title), index-aligned
+	// with Input.Texts; nil when the client sent none. Only a provider that
+	// speaks Gemini's API takes them (see RelaysOriginal(FormatGemini)).
+	Hints []EmbeddingHint `json:"-"`
+}
+
+// EmbeddingHint is what a Gemini embedContent request says about its text
+// besides the text: the task the vector serves and a document's title.
+type EmbeddingHint struct {
+	TaskType string
+	Title    string
 }
 
 // EmbeddingInput is a string, an array of strings, or token arrays.

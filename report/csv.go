@@ -14,7 +14,8 @@ var CSVHeader = []string{"section", "key", "label", "metric", "value"}
 //
 //	section  summary, totals, client, model, provider, status_class,
 //	         error_type, denial, security, disabled_key, anomaly_client,
-//	         cache, degraded, top_by_cost, top_by_requests
+//	         cache, degraded, top_by_cost, top_by_requests,
+//	         management_action, management_actor, managed_key
 //	key      the row's subject: client key fingerprint, model, provider,
 //	         error type, upstream key fingerprint...; empty for summary,
 //	         totals and security
@@ -64,6 +65,13 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	c.counts("degraded", r.Degraded)
 	c.top("top_by_cost", r.TopClientsByCost)
 	c.top("top_by_requests", r.TopClientsByRequests)
+	c.counts("management_action", r.Management.Actions)
+	c.counts("management_actor", r.Management.Actors)
+	for _, k := range r.Management.Keys {
+		c.value("managed_key", k.ClientKey, "", "created", formatInt(k.Created))
+		c.value("managed_key", k.ClientKey, "", "updated", formatInt(k.Updated))
+		c.value("managed_key", k.ClientKey, "", "revoked", formatInt(k.Revoked))
+	}
 	c.w.Flush()
 	if c.err != nil {
 		return c.err
@@ -103,7 +111,7 @@ func (c *csvWriter) summary(r *Report) {
 	}{
 		{"days", int64(r.Coverage.Days)}, {"lines_read", l.Read}, {"lines_audit", l.Audit},
 		{"lines_security", l.Security}, {"lines_other", l.Other}, {"lines_malformed", l.Malformed},
-		{"lines_outside_window", l.OutsideWindow},
+		{"lines_outside_window", l.OutsideWindow}, {"lines_management", l.Management},
 	} {
 		c.value("summary", "", "", m.metric, formatInt(m.n))
 	}

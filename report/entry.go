@@ -15,8 +15,9 @@ import (
 // Log names the handler writes (see record.go, security.go, upstreamkeys.go
 // and clientkeys.go in the handler package).
 const (
-	handlerLogger = "http.handlers.ai_backends"
-	auditMessage  = "request"
+	handlerLogger     = "http.handlers.ai_backends"
+	auditMessage      = "request"
+	managementMessage = "management action" // governance.AuditMessage
 
 	msgSensitivePrompt = "sensitive data in a prompt"
 	msgSecretInAnswer  = "secret redacted from a model answer"
@@ -45,6 +46,8 @@ type entry struct {
 	Cache            string          `json:"cache"`
 	Degraded         string          `json:"degraded"`
 	Action           string          `json:"action"`
+	Who              string          `json:"who"`  // management action
+	Team             string          `json:"team"` // management action
 }
 
 // header is decoded alone when a line fails to decode as an entry: a line
@@ -61,6 +64,7 @@ const (
 	kindOther lineKind = iota
 	kindAudit
 	kindSecurity
+	kindManagement
 )
 
 func classify(logger, msg string) lineKind {
@@ -68,8 +72,11 @@ func classify(logger, msg string) lineKind {
 		return kindOther
 	}
 	if strings.HasSuffix(logger, ".audit") {
-		if msg == auditMessage {
+		switch msg {
+		case auditMessage:
 			return kindAudit
+		case managementMessage:
+			return kindManagement
 		}
 		return kindOther
 	}

@@ -19,7 +19,7 @@ func FuzzGenerate(f *testing.F) {
 			t.Fatal(err)
 		}
 		l := r.Lines
-		if l.Read != l.Audit+l.Security+l.Other+l.Malformed+l.OutsideWindow {
+		if l.Read != l.Audit+l.Security+l.Management+l.Other+l.Malformed+l.OutsideWindow {
 			t.Fatalf("lines do not add up: %+v", l)
 		}
 		if r.Totals.Requests != l.Audit || len(r.Models) > 5 {

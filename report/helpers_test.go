@@ -104,6 +104,19 @@ func (l *logWriter) anomaly(at time.Time, client, label string) {
 		zap.String("client_key", client), zap.String("label", label), zap.Time("until", at.Add(time.Minute)))
 }
 
+// management is an admin API action, as governance audits it.
+func (l *logWriter) management(at time.Time, who, action, clientKey, team string) {
+	l.clock.now = at
+	fields := []zap.Field{zap.String("who", who), zap.String("action", action)}
+	if clientKey != "" {
+		fields = append(fields, zap.String("key_id", "key_1"), zap.String("client_key", clientKey))
+	}
+	if team != "" {
+		fields = append(fields, zap.String("team", team))
+	}
+	l.audit.Info("management action", fields...)
+}
+
 // noise writes lines the report must skip as "other".
 func (l *logWriter) noise(at time.Time) {
 	l.clock.now = at

@@ -45,6 +45,8 @@ type Report struct {
 	// biggest clients, ties broken by client key.
 	TopClientsByCost     []ClientUsage `json:"top_clients_by_cost"`
 	TopClientsByRequests []ClientUsage `json:"top_clients_by_requests"`
+	// Management is what operators did to managed client keys and teams.
+	Management Management `json:"management"`
 }
 
 // Window is the time range asked for; a zero bound is open.
@@ -54,12 +56,13 @@ type Window struct {
 }
 
 // LineStats says what was read. Read counts every non-blank line; each of
-// them is then exactly one of Audit, Security, Other, Malformed or
-// OutsideWindow.
+// them is then exactly one of Audit, Security, Management, Other,
+// Malformed or OutsideWindow.
 type LineStats struct {
 	Read          int64 `json:"read"`
 	Audit         int64 `json:"audit"`
 	Security      int64 `json:"security"`
+	Management    int64 `json:"management"`
 	Other         int64 `json:"other"`     // valid JSON from other loggers
 	Malformed     int64 `json:"malformed"` // not JSON, wrong field types, bad ts, or too long
 	OutsideWindow int64 `json:"outside_window"`

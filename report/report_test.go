@@ -56,6 +56,10 @@ func knownLog(t testing.TB) []byte {
 	up401.status, up401.errorType = 401, "auth"
 	l.request(up401)
 	l.keyDisabled(day(2, 15), "openai", "kfp_up1")
+	l.management(day(2, 16), "ana@10.0.0.5:5123", "team.create", "", "ml")
+	l.management(day(2, 16), "ana@10.0.0.5:5123", "key.create", "kfp_m1", "ml")
+	l.management(day(2, 17), "127.0.0.1:40000", "key.update", "kfp_m1", "ml")
+	l.management(day(2, 18), "127.0.0.1:40000", "key.revoke", "kfp_m1", "ml")
 	// Day 5: the biggest spender, once; and a request without client key.
 	l.request(ok(day(5, 7), "kfp_d", "", "gpt-4o", "openai", 2000, 1000, 0, 1))
 	l.request(ok(day(5, 8), "", "", "sim-small", "demo", 1, 1, 0, 0))
@@ -73,8 +77,13 @@ func generate(t testing.TB, log []byte, opts Options) *Report {
 
 func TestKnownTotals(t *testing.T) {
 	r := generate(t, knownLog(t), Options{})
-	if want := (LineStats{Read: 21, Audit: 13, Security: 5, Other: 3}); r.Lines != want {
+	if want := (LineStats{Read: 25, Audit: 13, Security: 5, Management: 4, Other: 3}); r.Lines != want {
 		t.Errorf("lines = %+v, want %+v", r.Lines, want)
+	}
+	m := r.Management
+	if len(m.Actions) != 4 || len(m.Actors) != 2 || m.Actors[1] != (Count{Name: "ana@10.0.0.5:5123", Count: 2}) ||
+		len(m.Keys) != 1 || m.Keys[0] != (KeyActions{ClientKey: "kfp_m1", Created: 1, Updated: 1, Revoked: 1}) {
+		t.Errorf("management = %+v", m)
 	}
 	wantTotals := Usage{Requests: 13, Errors: 5, PromptTokens: 100 + 200 + 1000 + 300 + 2000 + 1,
 		CompletionTokens: 50 + 100 + 500 + 1000 + 1, CachedTokens: 10, CostUSD: 1.9375, CacheHits: 2}
@@ -208,7 +217,7 @@ func TestTimeWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := generate(t, knownLog(t), Options{Since: since, Until: until})
-	if want := (LineStats{Read: 21, Audit: 7, Security: 5, Other: 3, OutsideWindow: 6}); r.Lines != want {
+	if want := (LineStats{Read: 25, Audit: 7, Security: 5, Management: 4, Other: 3, OutsideWindow: 6}); r.Lines != want {
 		t.Errorf("lines = %+v, want %+v", r.Lines, want)
 	}
 	if r.Totals.Requests != 7 || r.Totals.CostUSD != 0.1875 || r.Coverage.Days != 1 {

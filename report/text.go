@@ -32,6 +32,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	t.counts("DEGRADED ANSWERS", "KIND", r.Degraded)
 	t.topTable("TOP CLIENTS BY COST", r.TopClientsByCost)
 	t.topTable("TOP CLIENTS BY REQUESTS", r.TopClientsByRequests)
+	t.managementTables(r.Management)
 	if t.err != nil {
 		return t.err
 	}
@@ -70,8 +71,8 @@ func (t *textWriter) summary(r *Report) {
 		t.printf("  covered   no entries\n")
 	}
 	l := r.Lines
-	t.printf("  lines     %d read: %d audit, %d security events, %d other, %d malformed, %d outside the window\n",
-		l.Read, l.Audit, l.Security, l.Other, l.Malformed, l.OutsideWindow)
+	t.printf("  lines     %d read: %d audit, %d security events, %d other, %d malformed, %d outside the window, %d management actions\n",
+		l.Read, l.Audit, l.Security, l.Other, l.Malformed, l.OutsideWindow, l.Management)
 }
 
 func orWord(s, word string) string {
@@ -158,6 +159,16 @@ func (t *textWriter) securityTable(s Security) {
 		clients[i] = orDash(c.ClientKey) + "\t" + orDash(c.Label) + "\t" + formatInt(c.Count)
 	}
 	t.table("CLIENTS BLOCKED FOR ANOMALOUS RATE", "CLIENT KEY\tLABEL\tCOUNT", clients)
+}
+
+func (t *textWriter) managementTables(m Management) {
+	t.counts("MANAGEMENT ACTIONS", "ACTION", m.Actions)
+	t.counts("MANAGEMENT ACTIONS BY WHO", "WHO", m.Actors)
+	rows := make([]string, len(m.Keys))
+	for i, k := range m.Keys {
+		rows[i] = orDash(k.ClientKey) + "\t" + formatInt(k.Created) + "\t" + formatInt(k.Updated) + "\t" + formatInt(k.Revoked)
+	}
+	t.table("MANAGED CLIENT KEYS", "CLIENT KEY\tCREATED\tUPDATED\tREVOKED", rows)
 }
 
 func (t *textWriter) topTable(title string, clients []ClientUsage) {

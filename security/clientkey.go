@@ -83,3 +83,12 @@ func (k *ClientKey) ModelAllowed(model string) bool { return k.models.allows(mod
 // with addr ("provider/model"): only an allow-list entry naming that
 // provider admits it (see modelMatcher.allowsAddress).
 func (k *ClientKey) AddressAllowed(addr string) bool { return k.models.allowsAddress(addr) }
+
+// TokensPerMinute is the key's token rate limit, 0 when unlimited: no
+// request may need more (see Admit).
+func (k *ClientKey) TokensPerMinute() int {
+	return int(k.tokens.perMinute) // set from an int: it fits
+}
+
+// BudgetUSD is the key's budget per period, 0 when it has none.
+func (k *ClientKey) BudgetUSD() float64 { return k.budgetUSD }

@@ -313,7 +313,7 @@
       }, 'danger')];
     return el('tr', { 'data-key-id': k.id, 'data-key-label': k.label },
       el('td', {}, k.label), el('td', {}, el('code', {}, k.fingerprint)), el('td', {}, k.owner),
-      el('td', {}, k.team), el('td', {}, (k.models || []).join(', ') || 'all'), el('td', {}, limitsText(k)),
+      el('td', {}, k.team), el('td', {}, (k.models || []).join(', ') || 'all'), el('td', { 'data-field': 'limits' }, limitsText(k)),
       el('td', { 'data-field': 'spend' }, spendBar(k.spend_usd, k.budget_usd)),
       el('td', {}, when(k.last_used_at) || 'never'), el('td', {}, when(k.expires_at) || 'never'),
       el('td', { class: 'state-' + state, 'data-field': 'state' }, state), el('td', {}, actions));

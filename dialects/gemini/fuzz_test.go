@@ -2,6 +2,7 @@ package gemini
 
 import (
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -37,5 +38,30 @@ func FuzzParseRequest(f *testing.F) {
 			}
 		}
 		ChatWriter{}.Response(httptest.NewRecorder(), &providers.ChatResponse{}, req)
+	})
+}
+
+// FuzzParseEmbed: any embedContent or batch body either fails with a
+// client error or yields one text per request and aligned hints.
+func FuzzParseEmbed(f *testing.F) {
+	for _, s := range []string{
+		`{"content":{"parts":[{"text":"x"},{"text":"y"}]},"taskType":"CLUSTERING","outputDimensionality":4}`,
+		`{"requests":[{"content":{"parts":[{"text":"x"}]},"title":"t"},{"content":{"parts":[{"text":""}]}}]}`,
+		`{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA"}}]}}`, `[]`, `null`, `{}`,
+	} {
+		f.Add([]byte(s), strings.HasPrefix(s, `{"requests"`))
+	}
+	f.Fuzz(func(t *testing.T, body []byte, batch bool) {
+		req, e := ParseEmbed(body, "m", batch)
+		if e != nil {
+			if e.Kind != providers.KindInvalidRequest || e.Message == "" {
+				t.Fatalf("error %+v", e)
+			}
+			return
+		}
+		n := len(req.Input.Texts)
+		if n == 0 || (!batch && n != 1) || (req.Hints != nil && len(req.Hints) != n) {
+			t.Fatalf("request %+v", req)
+		}
 	})
 }

@@ -50,7 +50,9 @@ func Decoder(model string, stream, sse bool) dialects.ChatDecoder {
 // Google-hosted tools, cachedContent, fileData parts and non-image inline
 // data have no translation: they are listed in req.Untranslatable, so only
 // a Gemini upstream (which gets the body as sent) may serve the request.
-// safetySettings and thinking parts are ignored on translated paths.
+// safetySettings are listed in req.Droppable: a Gemini upstream applies
+// them, any other provider has no equivalent and the answer says they were
+// dropped. Thinking parts are ignored on translated paths.
 func ParseRequest(body []byte, model string) (*providers.ChatRequest, *providers.Error) {
 	var in inRequest
 	if e := dialects.DecodeJSON(body, &in); e != nil {
@@ -65,6 +67,9 @@ func ParseRequest(body []byte, model string) (*providers.ChatRequest, *providers
 	req := &providers.ChatRequest{Model: model}
 	if in.CachedContent != "" {
 		req.Untranslatable = append(req.Untranslatable, "cachedContent")
+	}
+	if len(in.SafetySettings) > 0 && string(in.SafetySettings) != "null" {
+		req.Droppable = append(req.Droppable, "safetySettings")
 	}
 	if in.SystemInstruction != nil {
 		if text := systemText(in.SystemInstruction); text != "" {

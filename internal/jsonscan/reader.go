@@ -13,11 +13,26 @@ package jsonscan
 type Reader struct {
 	Data []byte
 	Pos  int
+	// MaxDepth bounds the nesting Skip and Value recurse into; 0 means
+	// MaxSkipDepth. A caller that must take every document encoding/json
+	// takes sets DecoderMaxDepth.
+	MaxDepth int
 }
 
-// MaxSkipDepth bounds the nesting of skipped values. encoding/json allows
-// 10000 levels; deeper ones are left to it rather than recursed into here.
+// MaxSkipDepth bounds the nesting of skipped values by default. encoding/json
+// allows 10000 levels; deeper ones are left to it rather than recursed into
+// here.
 const MaxSkipDepth = 100
+
+// DecoderMaxDepth is encoding/json's own nesting limit.
+const DecoderMaxDepth = 10000
+
+func (r *Reader) maxDepth() int {
+	if r.MaxDepth > 0 {
+		return r.MaxDepth
+	}
+	return MaxSkipDepth
+}
 
 // Peek skips white space and returns the next byte, 0 at the end.
 func (r *Reader) Peek() byte {
@@ -179,7 +194,7 @@ func (r *Reader) Skip(depth int) bool {
 		_, _, ok := r.Quoted()
 		return ok
 	case c == '{' || c == '[':
-		if depth >= MaxSkipDepth {
+		if depth >= r.maxDepth() {
 			return false
 		}
 		r.Pos++

@@ -57,3 +57,30 @@ func BenchmarkFromAnthropic(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEncodeRequest compares the hand-written request encoder with
+// encoding/json on the same wire request (the agent loop of
+// BenchmarkToAnthropic), to show what encodeRequest earns.
+func BenchmarkEncodeRequest(b *testing.B) {
+	req := unified(b, string(readTestdata(b, "to_anthropic/agent_loop.json")))
+	w, err := buildRequest(req, Options{Model: "claude-sonnet-4-5", Stream: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("encoding_json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Marshal(w); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encodeRequest", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := encodeRequest(w); !ok {
+				b.Fatal("not encoded")
+			}
+		}
+	})
+}

@@ -3,7 +3,6 @@ package anthropic
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"strings"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -32,16 +31,13 @@ func (p *Provider) CountTokens(ctx context.Context, t providers.Target, req *pro
 			return 0, p.tag(invalid("", "request body must be a JSON object"))
 		}
 	}
-	a := p.newAttempt(ctx)
-	defer a.end()
-	resp, err := p.postTo(a, p.countTokensURL(), t, body, clientBeta(req))
+	resp, err := p.post(ctx, p.countTokensURL(), t, body, clientBeta(req))
 	if err != nil {
 		return 0, err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	raw, err := p.Config.ReadAnswer(resp, 1<<20)
 	if err != nil {
-		return 0, p.transportError(a, err)
+		return 0, err
 	}
 	var out struct {
 		InputTokens *int `json:"input_tokens"`

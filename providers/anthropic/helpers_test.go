@@ -1,85 +1,14 @@
 package anthropic
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	goldenfile "github.com/sira-ai/caddy-ai-backends/internal/golden"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got (JSON or JSON lines) with testdata/<name>, or
-// rewrites the file with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	got = indentJSON(t, got)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(bytes.TrimSpace(want), bytes.TrimSpace(got)) {
-		t.Errorf("%s differs from golden file\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
-
-// indentJSON pretty-prints a JSON value, or each line of JSON lines.
-func indentJSON(t *testing.T, b []byte) []byte {
-	t.Helper()
-	var out bytes.Buffer
-	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		if err := json.Indent(&out, line, "", "  "); err != nil {
-			t.Fatalf("not JSON: %v\n%s", err, line)
-		}
-		out.WriteByte('\n')
-	}
-	return out.Bytes()
-}
-
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// casesIn lists the input files of a golden directory (names without .golden).
-func casesIn(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(filepath.Join("testdata", dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		n := e.Name()
-		if strings.HasSuffix(n, ".json") && !strings.HasSuffix(n, ".golden.json") {
-			names = append(names, strings.TrimSuffix(n, ".json"))
-		}
-	}
-	if len(names) == 0 {
-		t.Fatalf("no cases in testdata/%s", dir)
-	}
-	return names
-}
 
 // mustJSON marshals v for comparisons.
 func mustJSON(t testing.TB, v any) string {
@@ -123,3 +52,7 @@ func asKind(t *testing.T, err error) providers.Kind {
 	}
 	return e.Kind
 }
+
+func golden(t *testing.T, name string, got []byte)  { t.Helper(); goldenfile.JSON(t, name, got) }
+func readTestdata(t testing.TB, name string) []byte { t.Helper(); return goldenfile.Read(t, name) }
+func casesIn(t *testing.T, dir string) []string     { t.Helper(); return goldenfile.Cases(t, dir) }

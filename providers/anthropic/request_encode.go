@@ -7,6 +7,11 @@ import "strconv"
 // two), without encoding/json's reflection and without re-scanning every
 // nested value: the MarshalJSON methods of wireSystem and wireMessage made
 // encoding/json validate and compact each turn once per nesting level.
+// Measured (BenchmarkEncodeRequest, the agent-loop request of
+// BenchmarkToAnthropic, fastest of 8 interleaved runs on a loaded 2-core VM,
+// 2026-12): 3.9 µs and 1 allocation here, 45 µs and 25 allocations with
+// encoding/json; every run of this encoder beat every run of encoding/json.
+// That is most of the 50 µs translation budget, so the encoder stays.
 //
 // ok is false when a value is one encoding/json rejects (raw JSON that is
 // not valid, a NaN or infinite float): the caller then uses marshal, so

@@ -1,10 +1,12 @@
 package anthropic
 
 import (
+	"context"
 	"errors"
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -12,19 +14,19 @@ import (
 // chatStream reads the upstream event stream one event per Next call and
 // hands each event to the StreamTranslator.
 type chatStream struct {
-	p     *Provider
-	a     *attempt
-	body  io.ReadCloser
-	sse   *providers.SSEReader
-	tr    *StreamTranslator
-	queue []*providers.ChatChunk // the last event's chunks; queue[next:] are still to return
-	next  int                    // an index, not a reslice, so one array serves every event
-	err   error                  // sticky: once set, every Next returns it
-	once  sync.Once
-	ended atomic.Bool           // message_stop arrived: Close drains the body to keep the connection
-	relay bool                  // the client speaks Anthropic's format: chunks carry their event
-	event providers.StreamEvent // the current event, for its first chunk
-	rest  providers.StreamEvent // for the event's further chunks (Relay only)
+	p      *Provider
+	cancel context.CancelFunc // ends the upstream request; Close bounds its drain with it
+	body   io.ReadCloser
+	sse    *providers.SSEReader
+	tr     *StreamTranslator
+	queue  []*providers.ChatChunk // the last event's chunks; queue[next:] are still to return
+	next   int                    // an index, not a reslice, so one array serves every event
+	err    error                  // sticky: once set, every Next returns it
+	once   sync.Once
+	ended  atomic.Bool           // message_stop arrived: Close drains the body to keep the connection
+	relay  bool                  // the client speaks Anthropic's format: chunks carry their event
+	event  providers.StreamEvent // the current event, for its first chunk
+	rest   providers.StreamEvent // for the event's further chunks (Relay only)
 }
 
 // Next returns the next chunk, io.EOF after message_stop, or a classified
@@ -47,9 +49,7 @@ func (s *chatStream) Next() (*providers.ChatChunk, error) {
 			s.Close()
 			return nil, io.EOF
 		}
-		s.a.resume()
 		ev, err := s.sse.Next()
-		s.a.pause()
 		if err != nil {
 			s.err = s.readError(err)
 			s.Close()
@@ -88,14 +88,12 @@ func (s *chatStream) relayChunks(chunks []*providers.ChatChunk, ev providers.SSE
 
 func (s *chatStream) readError(err error) error {
 	switch {
-	case s.a.timedOut() || s.a.parent.Err() != nil:
-		return s.p.transportError(s.a, err)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return s.p.tag(&providers.Error{Kind: providers.KindNetwork, Message: "upstream stream ended early", Err: err})
 	case errors.Is(err, providers.ErrSSETooLarge):
 		return s.p.tag(&providers.Error{Kind: providers.KindUpstream, Message: err.Error(), Err: err})
 	}
-	return s.p.transportError(s.a, err)
+	return s.p.Config.TransportError(err)
 }
 
 // Close releases the upstream connection; safe to call more than once.
@@ -104,13 +102,13 @@ func (s *chatStream) readError(err error) error {
 // abandoned before it is cut, which stops the upstream's generation.
 func (s *chatStream) Close() error {
 	s.once.Do(func() {
-		if s.ended.Load() && s.a.timer != nil {
-			s.a.timer.Reset(providers.DrainWait) // then the attempt is cancelled
+		if s.ended.Load() {
+			t := time.AfterFunc(providers.DrainWait, s.cancel)
 			s.sse.Drain()
-			s.a.pause()
+			t.Stop()
 		}
 		s.body.Close()
-		s.a.end()
+		s.cancel()
 	})
 	return nil
 }

@@ -55,19 +55,23 @@ func embeddingBody(model string, req *providers.EmbeddingRequest) (any, string, 
 		return nil, "", invalid("dimensions must be at least 1")
 	}
 	name := resourceName(model)
-	one := func(text string) embedRequest {
-		return embedRequest{
+	one := func(i int) embedRequest {
+		r := embedRequest{
 			Model:                name,
-			Content:              content{Parts: []part{{Text: text}}},
+			Content:              content{Parts: []part{{Text: req.Input.Texts[i]}}},
 			OutputDimensionality: req.Dimensions,
 		}
+		if i < len(req.Hints) { // a Gemini client's taskType and title
+			r.TaskType, r.Title = req.Hints[i].TaskType, req.Hints[i].Title
+		}
+		return r
 	}
 	if len(req.Input.Texts) == 1 {
-		return one(req.Input.Texts[0]), "embedContent", nil
+		return one(0), "embedContent", nil
 	}
 	batch := batchEmbedRequest{Requests: make([]embedRequest, len(req.Input.Texts))}
-	for i, text := range req.Input.Texts {
-		batch.Requests[i] = one(text)
+	for i := range req.Input.Texts {
+		batch.Requests[i] = one(i)
 	}
 	return batch, "batchEmbedContents", nil
 }

@@ -109,3 +109,17 @@ func TestEmbeddingsUpstreamError(t *testing.T) {
 		t.Errorf("kind = %v", k)
 	}
 }
+
+// TestEmbeddingsHints: a Gemini client's taskType and title reach the
+// upstream on the request they belong to.
+func TestEmbeddingsHints(t *testing.T) {
+	p, rec := newTestProvider(t, fakeupstream.GeminiOptions{})
+	req := embeddingRequest(t, `{"model":"emb","input":["q","doc"]}`)
+	req.Hints = []providers.EmbeddingHint{{TaskType: "RETRIEVAL_QUERY"}, {TaskType: "RETRIEVAL_DOCUMENT", Title: "T"}}
+	if _, err := p.Embeddings(context.Background(), embedTarget, req); err != nil {
+		t.Fatal(err)
+	}
+	assertJSONEq(t, rec.Last().Body, []byte(`{"requests":[
+		{"model":"models/gemini-embedding-001","content":{"parts":[{"text":"q"}]},"taskType":"RETRIEVAL_QUERY"},
+		{"model":"models/gemini-embedding-001","content":{"parts":[{"text":"doc"}]},"taskType":"RETRIEVAL_DOCUMENT","title":"T"}]}`))
+}

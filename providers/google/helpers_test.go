@@ -4,16 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
+	goldenfile "github.com/sira-ai/caddy-ai-backends/internal/golden"
+
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // chatRequest parses an OpenAI request body.
 func chatRequest(t testing.TB, body string) *providers.ChatRequest {
@@ -57,32 +54,6 @@ func mustMarshal(t testing.TB, v any) []byte {
 	return b
 }
 
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, append([]byte(indent(got)), '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	assertJSONEq(t, got, want)
-}
-
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // kindOf returns the classified kind of err, failing when it is not one.
 func kindOf(t testing.TB, err error) providers.Kind {
 	t.Helper()
@@ -92,3 +63,6 @@ func kindOf(t testing.TB, err error) providers.Kind {
 	}
 	return e.Kind
 }
+
+func golden(t *testing.T, name string, got []byte)  { t.Helper(); goldenfile.JSON(t, name, got) }
+func readTestdata(t testing.TB, name string) []byte { t.Helper(); return goldenfile.Read(t, name) }

@@ -3,17 +3,12 @@ package google
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
-
-// maxResponseSize bounds a non-streamed upstream body, so a broken upstream
-// cannot make the gateway buffer without limit.
-const maxResponseSize = 64 << 20
 
 // methodURL is {base}/models/{model}:{method}. A model given with its
 // resource prefix ("models/x", "tunedModels/y") keeps it. The model must
@@ -71,21 +66,13 @@ func (p *Provider) setHeaders(h http.Header, apiKey string) {
 }
 
 // call posts body and decodes nothing: it returns the whole successful body,
-// at most maxResponseSize bytes.
+// at most providers.MaxResponseSize bytes.
 func (p *Provider) call(ctx context.Context, t providers.Target, url string, body any) ([]byte, error) {
 	resp, err := p.post(ctx, t, url, body)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize+1))
-	if err != nil {
-		return nil, p.transportError(err)
-	}
-	if len(raw) > maxResponseSize {
-		return nil, &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream response is larger than 64 MiB"}
-	}
-	return raw, nil
+	return p.Config.ReadAnswer(resp, providers.MaxResponseSize)
 }
 
 // transportError classifies a failure to get (or read) a response.

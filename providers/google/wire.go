@@ -164,6 +164,8 @@ type rpcStatus struct {
 type embedRequest struct {
 	Model                string  `json:"model"`
 	Content              content `json:"content"`
+	TaskType             string  `json:"taskType,omitempty"`
+	Title                string  `json:"title,omitempty"`
 	OutputDimensionality *int    `json:"outputDimensionality,omitempty"`
 }
 

@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
 // MaxResponseSize bounds a non-streamed upstream body, so a broken upstream
 // cannot make the gateway buffer without limit.
-const MaxResponseSize = 64 << 20
+const MaxResponseSize = providers.MaxResponseSize
 
 // responseLimit is MaxResponseSize; tests lower it.
 var responseLimit int64 = MaxResponseSize
@@ -56,17 +55,9 @@ var jsonHeaderValue = []string{"application/json"}
 // transportError classifies a failure to get a response at all.
 func (p *Provider) transportError(err error) *providers.Error { return p.Config.TransportError(err) }
 
-// readBody reads a whole successful body, at most MaxResponseSize bytes.
+// readBody reads a whole successful body, at most responseLimit bytes.
 func (p *Provider) readBody(resp *http.Response) ([]byte, error) {
-	defer resp.Body.Close()
-	body, err := providers.ReadAtMost(resp.Body, resp.ContentLength, responseLimit)
-	if err != nil {
-		return nil, p.transportError(err)
-	}
-	if int64(len(body)) > responseLimit {
-		return nil, &providers.Error{Kind: providers.KindUpstream, Provider: p.Name, Message: "upstream response is larger than the limit of " + strconv.FormatInt(responseLimit>>20, 10) + " MiB"}
-	}
-	return body, nil
+	return p.Config.ReadAnswer(resp, responseLimit)
 }
 
 // call posts body to path and decodes the successful answer into out,

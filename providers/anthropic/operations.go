@@ -3,18 +3,11 @@ package anthropic
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io"
-	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
-
-// maxResponseSize bounds a non-streaming answer (the API's own request limit
-// is 32 MB; answers are far smaller).
-const maxResponseSize = 32 << 20
 
 // Chat sends one non-streaming Messages request.
 func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.ChatRequest) (*providers.ChatResponse, error) {
@@ -22,19 +15,13 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 	if err != nil {
 		return nil, p.tag(err)
 	}
-	a := p.newAttempt(ctx)
-	defer a.end()
-	resp, err := p.post(a, t, body, clientBeta(req))
+	resp, err := p.post(ctx, p.messagesURL(), t, body, clientBeta(req))
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize+1))
+	raw, err := p.Config.ReadAnswer(resp, providers.MaxResponseSize)
 	if err != nil {
-		return nil, p.transportError(a, err)
-	}
-	if len(raw) > maxResponseSize {
-		return nil, p.tag(providers.Errorf(providers.KindUpstream, "upstream response larger than %d bytes", maxResponseSize))
+		return nil, err
 	}
 	out, err := FromAnthropic(raw, time.Now().Unix())
 	if err != nil {
@@ -67,20 +54,19 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 	if err != nil {
 		return nil, p.tag(err)
 	}
-	a := p.newAttempt(ctx)
-	resp, err := p.post(a, t, body, clientBeta(req))
+	ctx, cancel := context.WithCancel(ctx) // lets Close bound its drain
+	resp, err := p.post(ctx, p.messagesURL(), t, body, clientBeta(req))
 	if err != nil {
-		a.end()
+		cancel()
 		return nil, err
 	}
 	events, e := p.OpenEventStream(resp)
 	if e != nil {
 		resp.Body.Close()
-		a.end()
+		cancel()
 		return nil, e
 	}
-	a.pause() // from here the timeout applies between events
-	return &chatStream{p: p, a: a, body: resp.Body, sse: events,
+	return &chatStream{p: p, cancel: cancel, body: resp.Body, sse: events,
 		tr: NewStreamTranslator(time.Now().Unix()), relay: relaying(req)}, nil
 }
 
@@ -120,57 +106,6 @@ func (p *Provider) requestBody(t providers.Target, req *providers.ChatRequest, s
 	return body, nil
 }
 
-// post makes the one upstream attempt and classifies a non-2xx answer
-// (a redirect included: RoundTrip does not follow it).
-func (p *Provider) post(a *attempt, t providers.Target, body []byte, beta []string) (*http.Response, error) {
-	return p.postTo(a, p.messagesURL(), t, body, beta)
-}
-
-// postTo is post to another endpoint of the API (count_tokens).
-func (p *Provider) postTo(a *attempt, url string, t providers.Target, body []byte, beta []string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(a.ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, p.tag(&providers.Error{Kind: providers.KindInternal, Message: "building upstream request failed", Err: err})
-	}
-	p.setHeaders(req.Header, t, beta)
-	resp, err := p.RoundTrip(req)
-	if err != nil {
-		return nil, p.transportError(a, err)
-	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return resp, nil
-	}
-	defer resp.Body.Close()
-	errBody, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	return nil, p.tag(upstreamError(p.Name, resp.StatusCode, resp.Header, errBody))
-}
-
-func (p *Provider) messagesURL() string {
-	if p.endpoint != "" {
-		return p.endpoint
-	}
-	base := p.BaseURL
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	return MessagesURL(base)
-}
-
-// transportError classifies a failure to reach the upstream or to read its
-// answer; a timeout of this provider's own timer is KindTimeout.
-func (p *Provider) transportError(a *attempt, err error) *providers.Error {
-	var e *providers.Error
-	switch {
-	case a.timedOut():
-		e = &providers.Error{Kind: providers.KindTimeout, Message: "upstream did not answer within " + a.timeout.String(), Err: err}
-	case a.parent.Err() != nil:
-		e = providers.Classify(a.parent.Err())
-	default:
-		e = providers.Classify(err)
-	}
-	return p.tag(e)
-}
-
 // clientBeta is the anthropic-beta values of a client that spoke
 // Anthropic's format; other clients' requests carry none.
 func clientBeta(req *providers.ChatRequest) []string {
@@ -184,48 +119,3 @@ func clientBeta(req *providers.ChatRequest) []string {
 // credential the provider sends from it: each error this provider returns
 // passes through here (upstream messages and stream error events included).
 func (p *Provider) tag(err error) *providers.Error { return p.Config.Scrub(err) }
-
-// errAttemptTimeout is the cancel cause when Config.Timeout expires.
-var errAttemptTimeout = errors.New("upstream attempt timed out")
-
-// attempt is the context of one upstream call with the provider's timeout:
-// it runs until the response headers (and the body, for a non-streaming
-// call) and, for a stream, between two events.
-type attempt struct {
-	parent  context.Context
-	ctx     context.Context
-	cancel  context.CancelCauseFunc
-	timeout time.Duration
-	timer   *time.Timer
-}
-
-func (p *Provider) newAttempt(parent context.Context) *attempt {
-	ctx, cancel := context.WithCancelCause(parent)
-	a := &attempt{parent: parent, ctx: ctx, cancel: cancel, timeout: time.Duration(p.Timeout)}
-	if a.timeout > 0 {
-		a.timer = time.AfterFunc(a.timeout, func() { cancel(errAttemptTimeout) })
-	}
-	return a
-}
-
-func (a *attempt) pause() {
-	if a.timer != nil {
-		a.timer.Stop()
-	}
-}
-
-func (a *attempt) resume() {
-	if a.timer != nil {
-		a.timer.Reset(a.timeout)
-	}
-}
-
-func (a *attempt) timedOut() bool {
-	return errors.Is(context.Cause(a.ctx), errAttemptTimeout)
-}
-
-// end releases the attempt; it aborts the upstream request if still running.
-func (a *attempt) end() {
-	a.pause()
-	a.cancel(context.Canceled)
-}

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/caddyserver/caddy/v2"
 
@@ -272,37 +271,6 @@ func TestCancelAbortsUpstream(t *testing.T) {
 	_, err = st.Next()
 	if k := asKind(t, err); k != providers.KindCanceled {
 		t.Errorf("stream kind %v (%v)", k, err)
-	}
-	<-gone
-}
-
-func TestTimeouts(t *testing.T) {
-	req := unified(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`)
-	short := func(p *Provider) { p.Timeout = caddy.Duration(30 * time.Millisecond) }
-
-	srv, _, gone := blockingServer(t, nil)
-	p := newProvider(t, srv.URL, short)
-	_, err := p.Chat(context.Background(), target, req)
-	if k := asKind(t, err); k != providers.KindTimeout {
-		t.Errorf("headers timeout: kind %v (%v)", k, err)
-	}
-	<-gone
-
-	// Between events: the stream started, then the upstream went silent.
-	srv, _, gone = blockingServer(t, func(w http.ResponseWriter) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		_, _ = io.WriteString(w, "event: ping\ndata: {\"type\":\"ping\"}\n\n")
-		w.(http.Flusher).Flush()
-	})
-	p = newProvider(t, srv.URL, short)
-	st, err := p.ChatStream(context.Background(), target, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	_, err = st.Next()
-	if k := asKind(t, err); k != providers.KindTimeout {
-		t.Errorf("idle timeout: kind %v (%v)", k, err)
 	}
 	<-gone
 }

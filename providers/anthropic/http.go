@@ -1,6 +1,7 @@
 package anthropic
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -61,4 +62,27 @@ func (s *staticHeaders) betaFor(clientBeta []string) (string, bool) {
 		return client, true
 	}
 	return s.beta + "," + client, true
+}
+
+// post sends one request to url (messages or count_tokens) through the
+// shared provider request path and classifies a non-2xx answer (a redirect
+// included: RoundTrip does not follow it). The handler's attempt timer
+// bounds it, as every provider's call.
+func (p *Provider) post(ctx context.Context, url string, t providers.Target, body []byte, beta []string) (*http.Response, error) {
+	return p.Config.Post(ctx, url, body,
+		func(h http.Header) { p.setHeaders(h, t, beta) },
+		func(status int, h http.Header, errBody []byte) error {
+			return upstreamError(p.Name, status, h, errBody)
+		})
+}
+
+func (p *Provider) messagesURL() string {
+	if p.endpoint != "" {
+		return p.endpoint
+	}
+	base := p.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	return MessagesURL(base)
 }

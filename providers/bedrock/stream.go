@@ -1,0 +1,155 @@
+package bedrock
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/providers/anthropic"
+)
+
+// chatStream reads the event-stream body one frame per step: ConverseStream
+// events for the streamTranslator, or InvokeModelWithResponseStream
+// "chunk" events whose bytes are Anthropic stream events, relayed to the
+// /v1/messages client and translated for accounting.
+type chatStream struct {
+	b        *Bedrock
+	a        *attempt
+	body     io.ReadCloser
+	frames   *frameReader
+	converse *streamTranslator           // Converse, or
+	claude   *anthropic.StreamTranslator // InvokeModel (relay)
+	queue    []*providers.ChatChunk
+	next     int
+	err      error // sticky
+	once     sync.Once
+	event    providers.StreamEvent // the relayed event, for its first chunk
+	rest     providers.StreamEvent // for its further chunks
+}
+
+// Next returns the next chunk, io.EOF after the end, or a classified
+// error: an exception frame, a failed checksum, a body cut short, a timeout
+// between frames, the client going away.
+func (s *chatStream) Next() (*providers.ChatChunk, error) {
+	for {
+		if s.next < len(s.queue) {
+			c := s.queue[s.next]
+			s.queue[s.next] = nil
+			s.next++
+			return c, nil
+		}
+		if s.err != nil {
+			return nil, s.err
+		}
+		if s.ended() {
+			s.err = io.EOF
+			s.Close()
+			return nil, io.EOF
+		}
+		s.a.resume()
+		fr, err := s.frames.next()
+		s.a.pause()
+		if err != nil {
+			s.fail(s.readError(err))
+			continue
+		}
+		if ferr := fr.failure(); ferr != nil {
+			s.fail(s.b.Scrub(ferr))
+			continue
+		}
+		chunks, err := s.translate(&fr)
+		if err != nil {
+			s.fail(s.b.Scrub(err))
+			continue
+		}
+		s.queue, s.next = append(s.queue[:0], chunks...), 0
+	}
+}
+
+func (s *chatStream) fail(err error) {
+	s.err = err
+	s.Close()
+}
+
+// ended reports whether the translator saw the stream's last event.
+func (s *chatStream) ended() bool {
+	if s.claude != nil {
+		return s.claude.Done()
+	}
+	return s.converse.done
+}
+
+func (s *chatStream) translate(fr *frame) ([]*providers.ChatChunk, error) {
+	if s.converse != nil {
+		return s.converse.translate(fr.eventType, fr.payload)
+	}
+	if fr.eventType != "chunk" {
+		return nil, nil
+	}
+	var w struct {
+		Bytes []byte `json:"bytes"` // base64 on the wire; decoded into a new slice
+	}
+	if err := json.Unmarshal(fr.payload, &w); err != nil {
+		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed stream chunk", Err: err}
+	}
+	name := eventName(w.Bytes)
+	chunks, err := s.claude.Translate(name, w.Bytes)
+	if err != nil {
+		return nil, err
+	}
+	if len(chunks) == 0 {
+		chunks = append(chunks, &providers.ChatChunk{Object: "chat.completion.chunk", Choices: []providers.ChunkChoice{}})
+	}
+	s.event = providers.StreamEvent{Name: name, Data: w.Bytes, Relay: true}
+	s.rest = providers.StreamEvent{Relay: true}
+	chunks[0].Event = &s.event
+	for _, c := range chunks[1:] {
+		c.Event = &s.rest
+	}
+	return chunks, nil
+}
+
+// eventName is an Anthropic event's "type", its SSE event name.
+func eventName(data []byte) string {
+	var head struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(data, &head)
+	return head.Type
+}
+
+func (s *chatStream) readError(err error) error {
+	switch {
+	case s.a.timedOut() || s.a.parent.Err() != nil:
+		return s.b.attemptError(s.a, err)
+	case errors.Is(err, io.EOF):
+		if s.converse != nil && s.converse.stopped {
+			// messageStop came; the metadata (usage) event did not.
+			return io.EOF
+		}
+		return s.b.Scrub(&providers.Error{Kind: providers.KindNetwork, Message: "upstream stream ended early", Err: err})
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return s.b.Scrub(&providers.Error{Kind: providers.KindNetwork, Message: "upstream stream ended early", Err: err})
+	}
+	var e *providers.Error
+	if errors.As(err, &e) {
+		return s.b.Scrub(e)
+	}
+	if errors.Is(err, errFrameTooLarge) || isChecksum(err) {
+		return s.b.Scrub(&providers.Error{Kind: providers.KindUpstream, Message: err.Error(), Err: err})
+	}
+	return s.b.attemptError(s.a, err)
+}
+
+// Close releases the upstream connection; safe to call more than once.
+func (s *chatStream) Close() error {
+	s.once.Do(func() {
+		s.body.Close()
+		s.a.end()
+	})
+	return nil
+}
+
+var _ providers.ChatStream = (*chatStream)(nil)
