@@ -21,7 +21,8 @@ func init() {
 
 // Admin serves the gateway's live status on Caddy's admin endpoint:
 // GET /ai_backends/status, POST /ai_backends/breakers/<deployment>/reset
-// and POST /ai_backends/keys/<fingerprint>/enable.
+// and POST /ai_backends/keys/<fingerprint>/enable, and the operator console
+// (console_*.go) at /ai_backends/ui/ with the routes it reads.
 // It reads the pooled state, so it sees every running ai_backends handler.
 // It also serves the managed keys and teams (/ai_backends/client_keys and
 // /ai_backends/teams, see governance.ServeAdmin) on Caddy's storage.
@@ -37,17 +38,26 @@ func (Admin) CaddyModule() caddy.ModuleInfo {
 	}
 }
 
-// Routes returns the admin routes.
+// Routes returns the admin routes. Every one is wrapped in csrfGuard, so
+// no state-changing route can be added without the console's CSRF check.
 func (a Admin) Routes() []caddy.AdminRoute {
-	return []caddy.AdminRoute{
+	routes := []caddy.AdminRoute{
 		{Pattern: "/ai_backends/status", Handler: caddy.AdminHandlerFunc(a.status)},
 		{Pattern: "/ai_backends/breakers/", Handler: caddy.AdminHandlerFunc(a.resetBreaker)},
 		{Pattern: "/ai_backends/keys/", Handler: caddy.AdminHandlerFunc(a.enableKey)},
+		{Pattern: "/ai_backends/overview", Handler: caddy.AdminHandlerFunc(a.overview)},
+		{Pattern: "/ai_backends/requests", Handler: caddy.AdminHandlerFunc(a.requests)},
+		{Pattern: "/ai_backends/config", Handler: caddy.AdminHandlerFunc(a.config)},
+		{Pattern: uiPrefix, Handler: caddy.AdminHandlerFunc(a.serveUI)},
 		{Pattern: "/ai_backends/client_keys", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
 		{Pattern: "/ai_backends/client_keys/", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
 		{Pattern: "/ai_backends/teams", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
 		{Pattern: "/ai_backends/teams/", Handler: caddy.AdminHandlerFunc(a.serveManaged)},
 	}
+	for i := range routes {
+		routes[i].Handler = csrfGuard(routes[i].Handler)
+	}
+	return routes
 }
 
 // handlerState registers a running handler in the pool so the admin

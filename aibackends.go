@@ -94,6 +94,11 @@ type Handler struct {
 	clientGuard
 	contentPolicy
 	stores
+
+	// activity and recent feed the operator console (console_*.go): the
+	// process-wide ones unless a test sets its own before Provision.
+	activity *activitySeries
+	recent   *recentRequests
 }
 
 // handlerEnv is what every part of the handler uses: logs, the clock and
@@ -162,6 +167,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		h.now = time.Now
 	}
 	h.started = h.now()
+	if h.activity == nil {
+		h.activity, h.recent = processActivity, processRecent
+	}
 	h.counts = newCountCache(countCacheEntries, countCacheTTL)
 	h.applyDefaults()
 	if err := metrics.Register(ctx.GetMetricsRegistry()); err != nil {

@@ -243,6 +243,18 @@ func (h *Handler) finish(rec *record) {
 		}
 		rec.charge(tokens, cost)
 	}
+	if h.activity != nil {
+		tokens := 0
+		if rec.usage != nil {
+			tokens = sat.AddCounts(rec.usage.PromptTokens, rec.usage.CompletionTokens)
+		}
+		cost := rec.cost
+		if rec.cache == "hit" || rec.cache == "stale" {
+			tokens, cost = 0, 0 // not spent: as in the metrics and the key's spend
+		}
+		h.activity.observe(rec.start.Add(dur), rec.status, dur, tokens, cost)
+	}
+	h.remember(rec, dur)
 	h.audit(rec, provider, dur)
 	rec.endTrace()
 }
