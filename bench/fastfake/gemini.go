@@ -21,7 +21,7 @@ func geminiModel(path string) string {
 // (https://ai.google.dev/api/generate-content#generatecontentresponse).
 func writeGemini(w http.ResponseWriter, k Knobs, model string) {
 	b := make([]byte, 0, 512+8*k.Words)
-	b = appendGeminiResponse(b, model, answerText(k.Words), true, k.Words)
+	b = appendGeminiResponse(b, appendJSONString(nil, model), answerText(k.Words), true, k.Words)
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=UTF-8")
 	h.Set("Content-Length", strconv.Itoa(len(b)))
@@ -29,9 +29,9 @@ func writeGemini(w http.ResponseWriter, k Knobs, model string) {
 }
 
 // appendGeminiResponse appends a response with one candidate saying text
-// (JSON-escaped already); the last one of a stream carries finishReason and
-// the full usage, as Google sends it.
-func appendGeminiResponse(b []byte, model, text string, last bool, words int) []byte {
+// (JSON-escaped already, as is model); the last one of a stream carries
+// finishReason and the full usage, as Google sends it.
+func appendGeminiResponse(b, model []byte, text string, last bool, words int) []byte {
 	b = append(b, `{"candidates":[{"content":{"parts":[{"text":"`...)
 	b = append(b, text...)
 	b = append(b, `"}],"role":"model"}`...)
@@ -48,7 +48,7 @@ func appendGeminiResponse(b []byte, model, text string, last bool, words int) []
 		b = append(b, `,"totalTokenCount":`+strconv.Itoa(promptTokens)...)
 	}
 	b = append(b, `,"promptTokensDetails":[{"modality":"TEXT","tokenCount":`+strconv.Itoa(promptTokens)+`}]},"modelVersion":`...)
-	b = appendJSONString(b, model)
+	b = append(b, model...)
 	return append(b, `,"responseId":"bench-gemini"}`...)
 }
 
@@ -65,6 +65,7 @@ func streamGemini(w http.ResponseWriter, r *http.Request, k Knobs, model string)
 	w.WriteHeader(http.StatusOK)
 	flush := flusher(w)
 	buf := make([]byte, 0, 512)
+	name := appendJSONString(nil, model)
 	ps := pieces(k.Chunks)
 	for i, p := range ps {
 		if i > 0 && !pause(r, k.Interval) {
@@ -78,7 +79,7 @@ func streamGemini(w http.ResponseWriter, r *http.Request, k Knobs, model string)
 		default:
 			buf = append(buf[:0], ",\r\n"...)
 		}
-		buf = appendGeminiResponse(buf, model, p, i == len(ps)-1, k.Chunks)
+		buf = appendGeminiResponse(buf, name, p, i == len(ps)-1, k.Chunks)
 		if sse {
 			buf = append(buf, "\r\n\r\n"...)
 		} else if i == len(ps)-1 {
