@@ -330,6 +330,9 @@ if wanted $sc; then
 	done
 fi
 
+# The load generator keeps the first and last 256 bytes of an answer: a
+# Responses stream ends with response.completed's whole Response object,
+# so its expectation is the usage near that object's end.
 sc=endpoints_stream200
 if wanted $sc; then
 	log "$sc: chat, Responses and Gemini streams of 20 chunks 5 ms apart, open loop 200 RPS for $(secs 15) each"
@@ -340,8 +343,8 @@ if wanted $sc; then
 		shoot $sc direct "$up$k/v1/chat/completions" shape:chat:stream20:stream '[DONE]' "${args[@]}"
 		shoot $sc ai_passthrough "$gw" shape:chat:stream20:stream '[DONE]' "${args[@]}"
 		shoot $sc ai_translated "$gw" shape:chat:claudestream20:stream '[DONE]' "${args[@]}"
-		shoot $sc ai_responses_pass "$gwr" shape:responses:respstream20:stream response.completed "${args[@]}"
-		shoot $sc ai_responses_translated "$gwr" shape:responses:claudestream20:stream response.completed "${args[@]}"
+		shoot $sc ai_responses_pass "$gwr" shape:responses:respstream20:stream total_tokens "${args[@]}"
+		shoot $sc ai_responses_translated "$gwr" shape:responses:claudestream20:stream total_tokens "${args[@]}"
 		shoot $sc ai_gemini_pass "$gwg/gemstream20:streamGenerateContent?alt=sse" shape:gemini:gemstream20 STOP "${args[@]}"
 		shoot $sc ai_gemini_translated "$gwg/claudestream20:streamGenerateContent?alt=sse" shape:gemini:claudestream20 STOP "${args[@]}"
 	done
