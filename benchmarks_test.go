@@ -43,7 +43,8 @@ func benchBody(model string, stream bool) []byte {
 
 // benchHandler provisions a handler with one deployment of each kind in
 // front of a fastfake upstream: "fast" (OpenAI pass-through), "claude"
-// (translated to Anthropic) and "sim" (in process, no network).
+// (translated to Anthropic), "gem" (Gemini) and "sim" (in process, no
+// network).
 func benchHandler(b *testing.B, audit bool) *Handler {
 	b.Helper()
 	quietCaddy(b)
@@ -52,8 +53,9 @@ func benchHandler(b *testing.B, audit bool) *Handler {
 	cfg := fmt.Sprintf(`{"providers":[
 		{"type":"openai_compatible","name":"oai","base_url":%q,"models":["fast"],"responses_api":true},
 		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"bench-key"}],"models":["claude"]},
-		{"type":"sim","name":"sim","models":["sim"],"max_output":20}
-	]}`, up.URL+"/v1", up.URL)
+		{"type":"sim","name":"sim","models":["sim"],"max_output":20},
+		{"type":"google","name":"gem","base_url":%q,"api_keys":[{"value":"bench-key"}],"models":["gem"]}
+	]}`, up.URL+"/v1", up.URL, up.URL+"/v1beta")
 	var h Handler
 	if err := json.Unmarshal([]byte(cfg), &h); err != nil {
 		b.Fatal(err)

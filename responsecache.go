@@ -174,7 +174,9 @@ func (h *Handler) collapsedChat(ctx context.Context, rec *record, key string, ca
 		if e != nil {
 			return nil, e
 		}
-		if err := h.loadChoices(resp, false); err != nil {
+		// Without Raw the cache holds the answer re-encoded from its
+		// choices (a relayed Response object defers them).
+		if err := h.loadChoices(resp, resp.Raw == nil); err != nil {
 			return nil, err
 		}
 		h.filterResponse(rec, resp)

@@ -152,6 +152,26 @@ http://127.0.0.1:$gw_port {
 			versions h2c
 			models holdh2c
 		}
+		provider oairesp openai_compatible {
+			base_url $up/v1
+			responses_api
+			models fastresp
+		}
+		provider oairespstream openai_compatible {
+			base_url $up/k/chunks=20,interval=5ms/v1
+			responses_api
+			models respstream20
+		}
+		provider gem google {
+			base_url $up/v1beta
+			api_key bench-key
+			models gem
+		}
+		provider gemstream google {
+			base_url $up/k/chunks=20,interval=5ms/v1beta
+			api_key bench-key
+			models gemstream20
+		}
 		provider antholdh2c anthropic {
 			base_url $up/k/chunks=20,interval=300ms
 			versions h2c
@@ -199,15 +219,22 @@ body() { # body MODEL [stream]
 
 # shoot SCENARIO TARGET URL BODY EXPECT LOAD-ARGS...: one measured run, as
 # repetition $rep (set by the scenario's loop).
+# shoot SCENARIO TARGET URL BODY EXPECT [load flags]: BODY is the JSON, or
+# "shape:NAME:MODEL[:stream]" for load's -shape (chat, responses, gemini).
 shoot() {
 	local scenario=$1 target=$2 url=$3 body=$4 expect=$5
 	shift 5
-	local pid_args=()
+	local pid_args=() body_args=(-body "$body")
+	if [[ $body == shape:* ]]; then
+		IFS=: read -r _ shape model stream <<<"$body"
+		body_args=(-shape "$shape" -model "$model")
+		[ "$stream" = stream ] && body_args+=(-stream)
+	fi
 	if [ "$target" != direct ]; then
 		start_caddy "$scenario-$target-r$rep"
 		pid_args=(-pid "$caddy_pid" -admin "http://127.0.0.1:$admin_port")
 	fi
-	$pin_load "$bin/load" -url "$url" -body "$body" -expect "$expect" \
+	$pin_load "$bin/load" -url "$url" "${body_args[@]}" -expect "$expect" \
 		-scenario "$scenario" -target "$target" -rep "$rep" -json "$out/json/$scenario-$target-r$rep.json" \
 		"${pid_args[@]}" "$@" | tee -a "$out/load.txt"
 	[ "$target" != direct ] && stop_caddy
@@ -276,6 +303,50 @@ if wanted $sc; then
 		shoot $sc reverse_proxy "$rp$k/v1/chat/completions" "$(body stream20 stream)" '[DONE]' "${args[@]}"
 		shoot $sc ai_passthrough "$gw" "$(body stream20 stream)" '[DONE]' "${args[@]}"
 		shoot $sc ai_translated "$gw" "$(body claudestream20 stream)" '[DONE]' "${args[@]}"
+	done
+fi
+
+# The endpoints of issues 15 and 16 next to chat's: the same conversation
+# as a chat, a Responses and a Gemini-native request, each passed through
+# to its own kind of upstream and translated to Anthropic. Targets: the
+# gateway's CPU per request of a Responses or Gemini pass-through within
+# 10 % of chat pass-through's, translation ≤ 50 µs more than pass-through.
+gwr="http://127.0.0.1:$gw_port/v1/responses"
+gwg="http://127.0.0.1:$gw_port/v1beta/models"
+sc=endpoints500
+if wanted $sc; then
+	log "$sc: chat, Responses and Gemini requests, open loop 500 RPS for $(secs 20) each"
+	args=(-mode open -rate 500 -duration "$(secs 20)" -warmup "$warm")
+	for rep in $(reps); do
+		begin_rep $sc
+		shoot $sc direct "$up/v1/chat/completions" shape:chat:fast chat.completion "${args[@]}"
+		shoot $sc reverse_proxy "$rp/v1/chat/completions" shape:chat:fast chat.completion "${args[@]}"
+		shoot $sc ai_passthrough "$gw" shape:chat:fast chat.completion "${args[@]}"
+		shoot $sc ai_translated "$gw" shape:chat:claude chat.completion "${args[@]}"
+		shoot $sc ai_responses_pass "$gwr" shape:responses:fastresp '"response"' "${args[@]}"
+		shoot $sc ai_responses_translated "$gwr" shape:responses:claude '"response"' "${args[@]}"
+		shoot $sc ai_gemini_pass "$gwg/gem:generateContent" shape:gemini:gem candidates "${args[@]}"
+		shoot $sc ai_gemini_translated "$gwg/claude:generateContent" shape:gemini:claude candidates "${args[@]}"
+	done
+fi
+
+# The load generator keeps the first and last 256 bytes of an answer: a
+# Responses stream ends with response.completed's whole Response object,
+# so its expectation is the usage near that object's end.
+sc=endpoints_stream200
+if wanted $sc; then
+	log "$sc: chat, Responses and Gemini streams of 20 chunks 5 ms apart, open loop 200 RPS for $(secs 15) each"
+	k=/k/chunks=20,interval=5ms
+	args=(-mode open -rate 200 -duration "$(secs 15)" -warmup "$warm")
+	for rep in $(reps); do
+		begin_rep $sc
+		shoot $sc direct "$up$k/v1/chat/completions" shape:chat:stream20:stream '[DONE]' "${args[@]}"
+		shoot $sc ai_passthrough "$gw" shape:chat:stream20:stream '[DONE]' "${args[@]}"
+		shoot $sc ai_translated "$gw" shape:chat:claudestream20:stream '[DONE]' "${args[@]}"
+		shoot $sc ai_responses_pass "$gwr" shape:responses:respstream20:stream total_tokens "${args[@]}"
+		shoot $sc ai_responses_translated "$gwr" shape:responses:claudestream20:stream total_tokens "${args[@]}"
+		shoot $sc ai_gemini_pass "$gwg/gemstream20:streamGenerateContent?alt=sse" shape:gemini:gemstream20 STOP "${args[@]}"
+		shoot $sc ai_gemini_translated "$gwg/claudestream20:streamGenerateContent?alt=sse" shape:gemini:claudestream20 STOP "${args[@]}"
 	done
 fi
 

@@ -23,8 +23,11 @@ type ChatResponse struct {
 	// the answer.
 	Original Original `json:"-"`
 
-	// choicesPending: Choices are still only in Raw (see LoadChoices).
+	// choicesPending: Choices are still only in Raw (see LoadChoices), or
+	// in choicesBody for decodeChoices (see DeferChoices).
 	choicesPending bool
+	choicesBody    []byte
+	decodeChoices  ChoicesDecoder
 }
 
 // Choice is one completion alternative.

@@ -70,10 +70,18 @@ func decodeString(v []byte, out *string) error {
 }
 
 // LoadChoices decodes Choices from Raw when the provider deferred them (see
-// DecodeChatHead). Code that reads Choices of an answer that may have been
+// DecodeChatHead), or with the decoder given to DeferChoices. Code that reads Choices of an answer that may have been
 // relayed calls it first; it is a no-op otherwise.
 func (r *ChatResponse) LoadChoices() error {
 	if !r.choicesPending {
+		return nil
+	}
+	if r.decodeChoices != nil {
+		choices, err := r.decodeChoices(r.choicesBody)
+		if err != nil {
+			return err
+		}
+		r.Choices, r.choicesPending, r.choicesBody, r.decodeChoices = choices, false, nil, nil
 		return nil
 	}
 	var v struct {

@@ -1,5 +1,6 @@
 // Package fastfake is a deliberately cheap fake of the OpenAI Chat
-// Completions and Anthropic Messages APIs (JSON and SSE), for benchmarks.
+// Completions and Responses, Anthropic Messages and Gemini generateContent
+// APIs (JSON and streams), for benchmarks.
 // Unlike internal/fakeupstream it records nothing and checks little: its
 // job is to cost as close to nothing as possible, so that what a benchmark
 // measures is the proxy in front of it.
@@ -77,7 +78,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Model == "" {
-		req.Model = "bench"
+		req.Model = "bench" // Gemini: the model is in the path
 	}
 	if !sleep(r, k.Delay) {
 		return
@@ -89,8 +90,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeOpenAI(w, k, req.Model)
-	case strings.HasSuffix(path, "/responses") && !req.Stream:
+	case strings.HasSuffix(path, "/responses"):
+		if req.Stream {
+			streamResponses(w, r, k, req.Model)
+			return
+		}
 		writeResponses(w, k, req.Model)
+	case strings.HasSuffix(path, ":generateContent"):
+		writeGemini(w, k, geminiModel(path))
+	case strings.HasSuffix(path, ":streamGenerateContent"):
+		streamGemini(w, r, k, geminiModel(path))
 	case strings.HasSuffix(path, "/messages"):
 		if req.Stream {
 			streamAnthropic(w, r, k, req.Model)

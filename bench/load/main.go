@@ -31,6 +31,9 @@ import (
 type options struct {
 	url         string
 	body        string
+	shape       string
+	model       string
+	stream      bool
 	headers     headerFlags
 	mode        string
 	rate        float64
@@ -58,7 +61,10 @@ func (h *headerFlags) Set(v string) error { *h = append(*h, v); return nil }
 func main() {
 	var o options
 	flag.StringVar(&o.url, "url", "", "request URL (required)")
-	flag.StringVar(&o.body, "body", "", "JSON request body; @file reads it from a file (required)")
+	flag.StringVar(&o.body, "body", "", "JSON request body; @file reads it from a file (or -shape)")
+	flag.StringVar(&o.shape, "shape", "", "instead of -body: the bench's request in the shape of chat, responses or gemini")
+	flag.StringVar(&o.model, "model", "", "-shape: the model (chat, responses; a Gemini model goes in -url)")
+	flag.BoolVar(&o.stream, "stream", false, "-shape: ask for a stream (chat, responses; Gemini streams by -url)")
 	flag.Var(&o.headers, "H", "extra request header 'Name: value' (repeatable)")
 	flag.StringVar(&o.mode, "mode", "open", "open, closed or hold")
 	flag.Float64Var(&o.rate, "rate", 500, "open loop: requests per second")
@@ -84,11 +90,16 @@ func main() {
 }
 
 func run(o options) error {
-	if o.url == "" || o.body == "" {
-		return fmt.Errorf("-url and -body are required")
+	if o.url == "" || (o.body == "") == (o.shape == "") {
+		return fmt.Errorf("-url and one of -body or -shape are required")
 	}
 	body := []byte(o.body)
-	if name, ok := strings.CutPrefix(o.body, "@"); ok {
+	if o.shape != "" {
+		var err error
+		if body, err = shapeBody(o.shape, o.model, o.stream); err != nil {
+			return err
+		}
+	} else if name, ok := strings.CutPrefix(o.body, "@"); ok {
 		var err error
 		if body, err = os.ReadFile(name); err != nil {
 			return err

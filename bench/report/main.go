@@ -57,7 +57,8 @@ type latency struct {
 	P50, P90, P99, Max, Mean float64
 }
 
-var targetOrder = []string{"direct", "reverse_proxy", "ai_passthrough", "ai_translated"}
+var targetOrder = []string{"direct", "reverse_proxy", "ai_passthrough", "ai_translated",
+	"ai_responses_pass", "ai_responses_translated", "ai_gemini_pass", "ai_gemini_translated"}
 
 func main() {
 	machine := flag.String("machine", "", "file describing the machine, printed first")
@@ -172,7 +173,7 @@ func table(w io.Writer, name string, reps []map[string]*result) {
 	// For streams the time to the first event is what the gateway can
 	// delay; the total is the upstream's pacing.
 	of, basis := func(r *result) latency { return r.Total }, "total"
-	if strings.HasPrefix(name, "stream") {
+	if strings.Contains(name, "stream") {
 		of, basis = func(r *result) latency { return r.TTFB }, "TTFB"
 	}
 	fmt.Fprintf(w, "| target | ok/sent | errors | RPS | TTFB p50 / p99 ms | total p50 / p90 / p99 / max ms | added %s p50 / p99 ms | added ÷ reverse_proxy's (p50 / p99) | CPU µs/req | peak RSS MB | loadavg |\n", basis)

@@ -108,6 +108,7 @@ func verdicts(w io.Writer, sc map[string][]map[string]*result) {
 		note(w, "open500_d0: translated minus pass-through latency: p50 %+.3f ms, p99 %+.3f ms%s",
 			median(d50), median(d99), paren(perRep(pairs)))
 	}
+	endpointVerdicts(w, sc["endpoints500"])
 	// Every variant of hold1000 (hold1000_h2c: HTTP/2 to the upstream) has
 	// the same target; a variant also shows what it changed from hold1000.
 	var holds []string
@@ -262,4 +263,42 @@ func ratioText(m float64, single bool, singleText string) string {
 		return "median n/a"
 	}
 	return fmt.Sprintf("median %.2f×", m)
+}
+
+// endpointVerdicts checks issues 15 and 16 in endpoints500: the gateway's
+// CPU per request for a Responses or Gemini-native pass-through within
+// 10 % of chat pass-through's, and translation to Anthropic ≤ 50 µs more
+// than the same dialect's pass-through. Each figure is taken within a
+// repetition, then the median across them decides.
+func endpointVerdicts(w io.Writer, reps []map[string]*result) {
+	cpuOf := func(rs map[string]*result, t string) (float64, bool) {
+		if r := rs[t]; r != nil && r.Gateway != nil {
+			return r.Gateway.CPUMicrosPerRequest, true
+		}
+		return 0, false
+	}
+	for _, d := range []struct{ name, pass, translated string }{
+		{"Responses", "ai_responses_pass", "ai_responses_translated"},
+		{"Gemini", "ai_gemini_pass", "ai_gemini_translated"},
+	} {
+		var ratio, added []float64
+		for _, rs := range reps {
+			chat, ok1 := cpuOf(rs, "ai_passthrough")
+			pass, ok2 := cpuOf(rs, d.pass)
+			if ok1 && ok2 && chat > 0 {
+				ratio = append(ratio, pass/chat)
+			}
+			if tr, ok3 := cpuOf(rs, d.translated); ok2 && ok3 {
+				added = append(added, tr-pass)
+			}
+		}
+		if len(ratio) > 0 {
+			verdict(w, median(ratio) <= 1.10, "endpoints500: %s pass-through CPU within 10%% of chat pass-through's: %.2f×%s",
+				d.name, median(ratio), perRep(figures("%.2f×", ratio)))
+		}
+		if len(added) > 0 {
+			verdict(w, median(added) <= 50, "endpoints500: %s translation to Anthropic adds ≤ 50 µs per request (gateway CPU): %+.1f µs%s",
+				d.name, median(added), perRep(figures("%+.1f", added)))
+		}
+	}
 }

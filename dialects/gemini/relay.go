@@ -33,7 +33,10 @@ func (s *chunkSink) relayChunk(c *providers.ChatChunk) error {
 		return s.write(s.ev.response(c, s.model))
 	}
 	data := ev.Data
-	name, _ := json.Marshal(s.model)
+	if s.modelJSON == nil { // once per stream, not per event
+		s.modelJSON, _ = json.Marshal(s.model)
+	}
+	name := s.modelJSON
 	if patched, err := providers.SetTopLevel(data, "modelVersion", name); err == nil {
 		data = patched
 	}

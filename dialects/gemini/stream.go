@@ -36,9 +36,11 @@ type chunkSink struct {
 	flusher http.Flusher
 	sse     bool
 	model   string
-	id      string
-	wrote   bool // a response went out (the array needs a separator)
-	buf     bytes.Buffer
+	// modelJSON is model as a JSON string, for relayed events' modelVersion.
+	modelJSON []byte
+	id        string
+	wrote     bool // a response went out (the array needs a separator)
+	buf       bytes.Buffer
 
 	decided bool // the first chunk said whether the stream is relayed
 	relay   bool

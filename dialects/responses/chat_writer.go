@@ -25,8 +25,9 @@ type ChatWriter struct {
 	Now func() time.Time
 }
 
-// NeedsChoices is true: a translated answer is always re-encoded.
-func (*ChatWriter) NeedsChoices() bool { return true }
+// NeedsChoices is false: a relayed Response object goes out as it came, and
+// EncodeResponse loads the choices of an answer it translates.
+func (*ChatWriter) NeedsChoices() bool { return false }
 
 // Response writes the Response object.
 func (cw *ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatResponse, _ *providers.ChatRequest) {

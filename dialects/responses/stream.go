@@ -173,7 +173,7 @@ func (e *StreamEncoder) delta(kind, s string) {
 		e.write(textEvent{Type: "response.refusal.delta", ItemID: item.ID, OutputIndex: e.msg, ContentIndex: e.part, Delta: &s})
 		return
 	}
-	e.write(textEvent{Type: "response.output_text.delta", ItemID: item.ID, OutputIndex: e.msg, ContentIndex: e.part, Delta: &s, Logprobs: noLogprobs})
+	e.writeTextDelta(item.ID, e.msg, e.part, s)
 }
 
 // closePart ends the open content part with its full text.

@@ -32,7 +32,9 @@ type streamConverter struct {
 	calls    map[int]int // tool calls emitted so far, per candidate
 	finished map[int]bool
 	anyEnd   bool
-	usage    *providers.Usage
+	// usage is the last usageMetadata seen, turned into the unified usage
+	// only at the end: Gemini repeats it in every event.
+	usage *usageMetadata
 }
 
 func newStreamConverter(model string, created int64) *streamConverter {
@@ -63,7 +65,7 @@ func (c *streamConverter) feed(data []byte) ([]*providers.ChatChunk, error) {
 		c.model = g.ModelVersion
 	}
 	if g.UsageMetadata != nil {
-		c.usage = usageFrom(g.UsageMetadata)
+		c.usage = g.UsageMetadata
 	}
 	var out []*providers.ChatChunk
 	for i, cand := range g.Candidates {
@@ -96,10 +98,11 @@ func (c *streamConverter) end() (*providers.ChatChunk, error) {
 	if !c.anyEnd {
 		return nil, &providers.Error{Kind: providers.KindNetwork, Message: "stream ended early: upstream closed it before a finishReason"}
 	}
-	usage := c.usage
-	if usage == nil {
-		usage = usageFrom(&usageMetadata{})
+	meta := c.usage
+	if meta == nil {
+		meta = &usageMetadata{}
 	}
+	usage := usageFrom(meta)
 	return &providers.ChatChunk{
 		ID:      c.id,
 		Object:  "chat.completion.chunk",

@@ -77,12 +77,26 @@ func (r *wireResponse) finishReason(calls bool) string {
 }
 
 // chatOfResponse is the unified view of a relayed Response object: its
-// message text, refusal and function calls as one choice, and usage. The
-// object itself stays in Original for the Responses client.
+// head (id, model, created_at, usage) now, its message text, refusal and
+// function calls as one choice when something reads them (LoadChoices).
+// The object itself stays in Original for the Responses client.
 func chatOfResponse(raw []byte) (*providers.ChatResponse, error) {
+	out, err := providers.DecodeResponsesHead(raw, choicesOfResponse)
+	if err != nil {
+		return nil, invalidResponse(err)
+	}
+	return out, nil
+}
+
+func invalidResponse(err error) *providers.Error {
+	return &providers.Error{Kind: providers.KindUpstream, Message: "upstream answered with an invalid Response object", Err: err}
+}
+
+// choicesOfResponse decodes a Response object's output as one choice.
+func choicesOfResponse(raw []byte) ([]providers.Choice, error) {
 	var r wireResponse
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream answered with an invalid Response object", Err: err}
+		return nil, invalidResponse(err)
 	}
 	var msg providers.Message
 	msg.Role = "assistant"
@@ -104,10 +118,5 @@ func chatOfResponse(raw []byte) (*providers.ChatResponse, error) {
 		}
 	}
 	msg.Content = providers.TextContent(text)
-	return &providers.ChatResponse{
-		ID: r.ID, Object: "chat.completion", Created: r.CreatedAt, Model: r.Model,
-		Choices:  []providers.Choice{{Message: msg, FinishReason: r.finishReason(len(msg.ToolCalls) > 0)}},
-		Usage:    r.Usage.usage(),
-		Original: providers.Original{Format: providers.FormatOpenAIResponses, Body: raw},
-	}, nil
+	return []providers.Choice{{Message: msg, FinishReason: r.finishReason(len(msg.ToolCalls) > 0)}}, nil
 }

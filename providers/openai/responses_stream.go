@@ -22,6 +22,9 @@ type responsesStream struct {
 	cfg       *providers.Config
 	cancel    context.CancelFunc
 	calls     map[int]int // output_index → tool call index
+	dec       eventDecoder
+	ev        responsesEvent
+	choice    [1]providers.ChunkChoice // the chunk's Choices, reused
 	chunk     providers.ChatChunk
 	event     providers.StreamEvent
 	done      bool
@@ -61,11 +64,14 @@ func (s *responsesStream) Next() (*providers.ChatChunk, error) {
 		s.err = s.cfg.Scrub(err)
 		return nil, s.err
 	}
-	var e responsesEvent
-	if err := json.Unmarshal(ev.Data, &e); err != nil {
-		s.err = s.cfg.Scrub(&providers.Error{Kind: providers.KindUpstream, Provider: s.cfg.Name,
-			Message: "upstream sent an invalid Responses stream event", Err: err})
-		return nil, s.err
+	e := &s.ev // reused: the chunk's delta pointers point into it until the next call
+	if !s.dec.decode(ev.Data, e) {
+		*e = responsesEvent{}
+		if err := json.Unmarshal(ev.Data, e); err != nil {
+			s.err = s.cfg.Scrub(&providers.Error{Kind: providers.KindUpstream, Provider: s.cfg.Name,
+				Message: "upstream sent an invalid Responses stream event", Err: err})
+			return nil, s.err
+		}
 	}
 	name := ev.Name
 	if name == "" {
@@ -73,7 +79,7 @@ func (s *responsesStream) Next() (*providers.ChatChunk, error) {
 	}
 	s.event = providers.StreamEvent{Name: name, Data: ev.Data, Relay: true}
 	s.chunk = providers.ChatChunk{Object: "chat.completion.chunk", Event: &s.event}
-	s.read(&e)
+	s.read(e)
 	return &s.chunk, nil
 }
 
@@ -109,7 +115,8 @@ func (s *responsesStream) read(e *responsesEvent) {
 		s.done = true // relayed as it came: the client has the failure
 	}
 	if d.Content != nil || d.Refusal != nil || d.ToolCalls != nil || finish != nil {
-		s.chunk.Choices = []providers.ChunkChoice{{Delta: d, FinishReason: finish}}
+		s.choice[0] = providers.ChunkChoice{Delta: d, FinishReason: finish}
+		s.chunk.Choices = s.choice[:]
 	}
 }
 

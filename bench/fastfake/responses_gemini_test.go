@@ -1,0 +1,111 @@
+package fastfake
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/responses"
+	"google.golang.org/genai"
+)
+
+func TestOpenAISDKReadsResponsesJSONAndStream(t *testing.T) {
+	srv := httptest.NewServer(New(Knobs{}))
+	defer srv.Close()
+	client := openai.NewClient(option.WithBaseURL(srv.URL+"/k/chunks=5,words=7/v1/"), option.WithAPIKey("k"), option.WithMaxRetries(0))
+	params := responses.ResponseNewParams{Model: `m"1`, Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hi")}}
+	resp, err := client.Responses.New(context.Background(), params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Model != `m"1` || len(strings.Fields(resp.OutputText())) != 7 || resp.Usage.TotalTokens != 19 || resp.Status != "completed" {
+		t.Fatalf("response: %+v", resp)
+	}
+	stream := client.Responses.NewStreaming(context.Background(), params)
+	var text strings.Builder
+	var final *responses.Response
+	seq, events := int64(-1), 0
+	for stream.Next() {
+		ev := stream.Current()
+		if ev.SequenceNumber != seq+1 {
+			t.Fatalf("sequence_number %d after %d", ev.SequenceNumber, seq)
+		}
+		seq, events = ev.SequenceNumber, events+1
+		switch ev.Type {
+		case "response.output_text.delta":
+			text.WriteString(ev.AsResponseOutputTextDelta().Delta)
+		case "response.completed":
+			r := ev.AsResponseCompleted().Response
+			final = &r
+		}
+	}
+	if err := stream.Err(); err != nil {
+		t.Fatal(err)
+	}
+	// created, in_progress, item and part added, 5 deltas, text, part and item done, completed
+	if events != 13 || text.String() != "word1 word2 word3 word4 word5" || final == nil ||
+		final.OutputText() != text.String() || final.Usage.OutputTokens != 5 {
+		t.Fatalf("%d events, text %q, final %+v", events, text.String(), final)
+	}
+}
+
+func TestGenAISDKReadsGenerateContentAndStream(t *testing.T) {
+	srv := httptest.NewServer(New(Knobs{}))
+	defer srv.Close()
+	ctx := context.Background()
+	c, err := genai.NewClient(ctx, &genai.ClientConfig{APIKey: "k", Backend: genai.BackendGeminiAPI,
+		HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL + "/k/chunks=4,words=6/", APIVersion: "v1beta"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Models.GenerateContent(ctx, "gemini-bench", genai.Text("hi"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(strings.Fields(resp.Text())) != 6 || resp.ModelVersion != "gemini-bench" ||
+		resp.Candidates[0].FinishReason != genai.FinishReasonStop || resp.UsageMetadata.TotalTokenCount != 18 {
+		t.Fatalf("response: %+v", resp)
+	}
+	var text strings.Builder
+	chunks := 0
+	var last *genai.GenerateContentResponse
+	for chunk, err := range c.Models.GenerateContentStream(ctx, "gemini-bench", genai.Text("hi"), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		text.WriteString(chunk.Text())
+		chunks++
+		last = chunk
+	}
+	if chunks != 4 || text.String() != "word1 word2 word3 word4" || last.Candidates[0].FinishReason != genai.FinishReasonStop ||
+		last.UsageMetadata.CandidatesTokenCount != 4 {
+		t.Fatalf("%d chunks, text %q", chunks, text.String())
+	}
+}
+
+// TestGeminiStreamWithoutSSE: without alt=sse the stream is the JSON
+// array Google sends.
+func TestGeminiStreamWithoutSSE(t *testing.T) {
+	srv := httptest.NewServer(New(Knobs{Chunks: 3}))
+	defer srv.Close()
+	resp, err := http.Post(srv.URL+"/v1beta/models/g:streamGenerateContent", "application/json", strings.NewReader(`{"contents":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var out []struct {
+		Candidates []struct {
+			FinishReason string `json:"finishReason"`
+		} `json:"candidates"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil || len(out) != 3 || out[2].Candidates[0].FinishReason != "STOP" {
+		t.Fatalf("%v: %s", err, body)
+	}
+}

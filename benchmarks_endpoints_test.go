@@ -1,0 +1,171 @@
+package aibackends
+
+// Benchmarks of the Responses and Gemini-native endpoints next to chat's
+// (issues 15 and 16): pass-through and translation, plain and streamed.
+// BenchmarkGatewayCPU runs every scenario with the upstream in memory (no
+// sockets, no goroutines): what remains is the gateway's own CPU plus a
+// constant for the fake, so translated − pass-through is what translation
+// costs per request.
+//
+//	go test -run '^$' -bench 'GatewayCPU' -benchmem .
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+
+	"github.com/sira-ai/caddy-ai-backends/bench/fastfake"
+)
+
+// benchGemini is a typical generateContent request: a system instruction
+// and one user turn.
+const benchGemini = `{"systemInstruction":{"parts":[{"text":"Be brief."}]},"contents":[{"role":"user","parts":[{"text":"Say something about reverse proxies."}]}]}`
+
+// benchScenario is one request shape against one deployment.
+type benchScenario struct {
+	name, path, want string
+	body             []byte
+}
+
+func chatScenario(name, model string, stream bool, want string) benchScenario {
+	return benchScenario{name, "/v1/chat/completions", want, benchBody(model, stream)}
+}
+
+func responsesScenario(name, model string, stream bool, want string) benchScenario {
+	extra := ""
+	if stream {
+		extra = `,"stream":true`
+	}
+	return benchScenario{name, "/v1/responses", want, []byte(fmt.Sprintf(benchResponses, model, extra))}
+}
+
+func geminiScenario(name, model string, stream bool, want string) benchScenario {
+	path := "/v1beta/models/" + model + ":generateContent"
+	if stream {
+		path = "/v1beta/models/" + model + ":streamGenerateContent?alt=sse"
+	}
+	return benchScenario{name, path, want, []byte(benchGemini)}
+}
+
+// benchScenarios: each client dialect passed through to its own kind of
+// upstream and translated to Anthropic (Gemini also to OpenAI chat),
+// plain and as a 20-chunk stream.
+var benchScenarios = []benchScenario{
+	chatScenario("chat/pass", "fast", false, `"chat.completion"`),
+	chatScenario("chat/anthropic", "claude", false, `"chat.completion"`),
+	chatScenario("chat/pass/stream20", "fast", true, "data: [DONE]"),
+	chatScenario("chat/anthropic/stream20", "claude", true, "data: [DONE]"),
+	responsesScenario("responses/pass", "fast", false, `"object":"response"`),
+	responsesScenario("responses/anthropic", "claude", false, `"object":"response"`),
+	responsesScenario("responses/pass/stream20", "fast", true, "response.completed"),
+	responsesScenario("responses/anthropic/stream20", "claude", true, "response.completed"),
+	geminiScenario("gemini/pass", "gem", false, `"candidates"`),
+	geminiScenario("gemini/openai", "fast", false, `"candidates"`),
+	geminiScenario("gemini/anthropic", "claude", false, `"candidates"`),
+	geminiScenario("gemini/pass/stream20", "gem", true, `"finishReason":"STOP"`),
+	geminiScenario("gemini/openai/stream20", "fast", true, `"finishReason":"STOP"`),
+	geminiScenario("gemini/anthropic/stream20", "claude", true, `"finishReason":"STOP"`),
+}
+
+func scenario(b *testing.B, name string) benchScenario {
+	for _, s := range benchScenarios {
+		if s.name == name {
+			return s
+		}
+	}
+	b.Fatalf("no scenario %s", name)
+	return benchScenario{}
+}
+
+func benchScenarioRun(b *testing.B, h *Handler, s benchScenario) {
+	serveOnceAt(b, h, s.path, s.body, s.want) // connections warm, pools filled
+	b.ReportAllocs()
+	for b.Loop() {
+		serveOnceAt(b, h, s.path, s.body, s.want)
+	}
+}
+
+// BenchmarkResponsesPassThroughStream20: a streamed Responses request to
+// an upstream with the Responses API; its events are relayed. Compare with
+// BenchmarkStreamPassThrough20.
+func BenchmarkResponsesPassThroughStream20(b *testing.B) {
+	benchScenarioRun(b, benchHandler(b, true), scenario(b, "responses/pass/stream20"))
+}
+
+// BenchmarkGeminiPassThrough: a Gemini client, a Gemini upstream; the body
+// passes through and the answer is relayed. Compare with
+// BenchmarkPassThroughOpenAI.
+func BenchmarkGeminiPassThrough(b *testing.B) {
+	benchScenarioRun(b, benchHandler(b, true), scenario(b, "gemini/pass"))
+}
+
+// BenchmarkGeminiPassThroughStream20: the same, streamed with alt=sse.
+func BenchmarkGeminiPassThroughStream20(b *testing.B) {
+	benchScenarioRun(b, benchHandler(b, true), scenario(b, "gemini/pass/stream20"))
+}
+
+// BenchmarkGeminiTranslatedOpenAI: a Gemini client, an OpenAI upstream.
+func BenchmarkGeminiTranslatedOpenAI(b *testing.B) {
+	benchScenarioRun(b, benchHandler(b, true), scenario(b, "gemini/openai"))
+}
+
+// BenchmarkGeminiTranslatedAnthropic: a Gemini client, an Anthropic upstream.
+func BenchmarkGeminiTranslatedAnthropic(b *testing.B) {
+	benchScenarioRun(b, benchHandler(b, true), scenario(b, "gemini/anthropic"))
+}
+
+// BenchmarkGeminiTranslatedAnthropicStream20: the same, streamed.
+func BenchmarkGeminiTranslatedAnthropicStream20(b *testing.B) {
+	benchScenarioRun(b, benchHandler(b, true), scenario(b, "gemini/anthropic/stream20"))
+}
+
+// BenchmarkGatewayCPU runs every scenario against the fake in memory: the
+// providers' transport calls fastfake's handler directly. Without the
+// network stack and its goroutines the figure is the gateway's CPU per
+// request (plus the fake's small, constant share) and is far steadier on
+// a busy machine than the loopback benchmarks.
+func BenchmarkGatewayCPU(b *testing.B) {
+	h := benchHandler(b, true)
+	inMemoryUpstreams(h, fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20}))
+	// Every path warm and provisioning's garbage collected first, so the
+	// first scenario is not charged for them.
+	for _, s := range benchScenarios {
+		serveOnceAt(b, h, s.path, s.body, s.want)
+	}
+	runtime.GC()
+	for _, s := range benchScenarios {
+		b.Run(s.name, func(b *testing.B) { benchScenarioRun(b, h, s) })
+	}
+}
+
+// inMemoryUpstreams points every provider's transport at fake.
+func inMemoryUpstreams(h *Handler, fake http.Handler) {
+	for _, u := range h.catalog.upstreams {
+		if c := u.cfg.Client(); c != nil {
+			c.Transport = memTransport{fake}
+		}
+	}
+}
+
+// memTransport answers a request by running the upstream's handler in the
+// caller's goroutine; the answer (a stream included) is buffered whole.
+type memTransport struct{ h http.Handler }
+
+func (m memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	w := httptest.NewRecorder()
+	m.h.ServeHTTP(w, r)
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+	resp := w.Result()
+	resp.Request = r
+	resp.Body = readCloser{bytes.NewReader(w.Body.Bytes())}
+	return resp, nil
+}
+
+type readCloser struct{ *bytes.Reader }
+
+func (readCloser) Close() error { return nil }

@@ -1,0 +1,68 @@
+package openai
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+var responsesEventSeeds = []string{
+	`{"type":"response.output_text.delta","sequence_number":5,"item_id":"msg_1","output_index":0,"content_index":0,"delta":" word","logprobs":[]}`,
+	`{"type":"response.function_call_arguments.delta","sequence_number":7,"item_id":"fc_1","output_index":1,"delta":"{\"a\":"}`,
+	`{"type":"response.refusal.delta","output_index":0,"delta":"no \u00e9"}`,
+	`{"type":"response.content_part.added","item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","annotations":[],"text":""}}`,
+	`{"type":"response.output_text.done","output_index":0,"text":"all of it","logprobs":[]}`,
+	`{"type":"response.custom.event","x":{"y":[1,2,{"z":null}]}}`,
+	`{"type":"response.output_item.added","output_index":1,"item":{"type":"function_call","call_id":"c","name":"f","arguments":""}}`,
+	`{"type":"response.completed","response":{"id":"r","status":"completed","output":[]}}`,
+	`{"Type":"response.output_text.delta","delta":"x"}`,
+	`{"type":"response.output_text.delta","delta":"a","delta":"b"}`,
+	`{"type":"response.output_text.delta","delta":null}`,
+	`{"type":"response.output_text.delta","output_index":1.0}`,
+	`{"type":"response.output_text.delta","output_index":-3,"delta":""}`,
+	`{"type":5}`, `{"type":"x"} `, `{"type":"x"} y`, `{}`, `[]`, `null`, ``, `{"delta":"\ud800"}`,
+	`{"type":"response.output_text.delta","de\u006cta":"x"}`,
+	`{"type":"error","code":"server_error","message":"boom","param":null}`,
+}
+
+// TestEventDecoderMatchesEncodingJSON: whatever the fast decoder takes, it
+// decodes as encoding/json does.
+func TestEventDecoderMatchesEncodingJSON(t *testing.T) {
+	for _, s := range responsesEventSeeds {
+		checkEventDecoder(t, []byte(s))
+	}
+	// It takes the common shapes (not only declines).
+	var d eventDecoder
+	var e responsesEvent
+	for _, s := range responsesEventSeeds[:6] {
+		if !d.decode([]byte(s), &e) {
+			t.Errorf("declined %s", s)
+		}
+	}
+	if !d.decode([]byte(responsesEventSeeds[0]), &e) || e.Type != "response.output_text.delta" || e.Delta != " word" {
+		t.Errorf("decoded %+v", e)
+	}
+}
+
+func FuzzEventDecoder(f *testing.F) {
+	for _, s := range responsesEventSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { checkEventDecoder(t, data) })
+}
+
+func checkEventDecoder(t *testing.T, data []byte) {
+	t.Helper()
+	var d eventDecoder
+	var got responsesEvent
+	if !d.decode(data, &got) {
+		return // encoding/json decides
+	}
+	var want responsesEvent
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatalf("%q: the fast decoder took what encoding/json refuses (%v)", data, err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\nfast %+v\njson %+v", data, got, want)
+	}
+}
