@@ -24,10 +24,16 @@ func (s *chunkSink) relayChunk(c *providers.ChatChunk) error {
 		return nil // the end-of-stream usage chunk: already in the last event
 	}
 	s.ev.changed = s.ev.changed || ev.Changed
-	s.ev.add(c)
 	if ev.Data == nil {
+		s.ev.add(c) // a later chunk of this event may still be changed
 		return nil
 	}
+	if s.ev.changed {
+		s.ev.add(c)
+	}
+	// An unchanged event is written from the upstream's bytes: its content
+	// is gathered only while that is not yet known (most events are one
+	// chunk, which then costs nothing here).
 	defer func() { s.ev = relayedEvent{} }()
 	if s.ev.changed {
 		return s.write(s.ev.response(c, s.model))
