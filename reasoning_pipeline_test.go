@@ -143,3 +143,36 @@ func TestMessagesThinkingToOpenAI(t *testing.T) {
 		}
 	}
 }
+
+// TestMessagesThinkingBudgetAboveMaxTokens: a /v1/messages request whose
+// thinking.budget_tokens is not below max_tokens (Anthropic's rule) is a
+// 400 naming both fields from the gateway, not a relay that must fail;
+// over a key's max_tokens ceiling the 400 says thinking counts in it.
+func TestMessagesThinkingBudgetAboveMaxTokens(t *testing.T) {
+	ant, antRec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{Thinking: "Hm."})
+	t.Cleanup(ant.Close)
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
+		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k"}],"models":["claude-sonnet-4-5"],"max_retries":0}],
+		"client_keys":[{"key":"key-capped-secret","max_tokens":3000}]}`,
+		pipeFast, ant.URL))
+	body := func(maxTokens, budget int) string {
+		return fmt.Sprintf(`{"model":"claude-sonnet-4-5","max_tokens":%d,"thinking":{"type":"enabled","budget_tokens":%d},"messages":[{"role":"user","content":"hi"}]}`,
+			maxTokens, budget)
+	}
+	auth := []string{"X-Api-Key", "key-capped-secret"}
+	w := pipeDo(t, h, "POST", "/v1/messages", body(2048, 2048), auth...)
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "thinking.budget_tokens (2048) must be less than max_tokens (2048)") ||
+		!strings.Contains(w.Body.String(), `"type":"invalid_request_error"`) {
+		t.Fatalf("budget = max_tokens: %d %s", w.Code, w.Body)
+	}
+	w = pipeDo(t, h, "POST", "/v1/messages", body(5000, 4000), auth...)
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "lower both") {
+		t.Fatalf("over the key's ceiling: %d %s", w.Code, w.Body)
+	}
+	if antRec.Count() != 0 {
+		t.Fatalf("the upstream got %d requests, want none", antRec.Count())
+	}
+	if w = pipeDo(t, h, "POST", "/v1/messages", body(3000, 2048), auth...); w.Code != http.StatusOK {
+		t.Fatalf("within the rules: %d %s", w.Code, w.Body)
+	}
+}
