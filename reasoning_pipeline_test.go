@@ -131,8 +131,8 @@ func TestMessagesThinkingToOpenAI(t *testing.T) {
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
 		{"type":"openai","name":"oai","base_url":%q,"api_keys":[{"value":"k"}],"models":["o3","gpt-4o"],"max_retries":0}]}`,
 		pipeFast, oai.URL+"/v1"))
-	thinking := `"thinking":{"type":"enabled","budget_tokens":20000},`
-	for _, tc := range []struct{ model, want string }{{"o3", `"reasoning_effort":"high"`}, {"gpt-4o", ""}} {
+	thinking := `"max_tokens":16000,"thinking":{"type":"enabled","budget_tokens":12000},`
+	for _, tc := range []struct{ model, want string }{{"o3", `"reasoning_effort":"medium"`}, {"gpt-4o", ""}} {
 		w := pipeDo(t, h, "POST", "/v1/messages", messagesBody(tc.model, false, thinking))
 		if w.Code != http.StatusOK {
 			t.Fatalf("%s: %d %s", tc.model, w.Code, w.Body)
