@@ -176,3 +176,31 @@ func TestMessagesThinkingBudgetAboveMaxTokens(t *testing.T) {
 		t.Fatalf("within the rules: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestReasoningContentFromGemini: a client that sends X-Include-Reasoning
+// gets Gemini's thought parts as reasoning_content (message and stream
+// delta), and Gemini is asked for includeThoughts; a plain client gets
+// neither the field nor the request for thoughts.
+func TestReasoningContentFromGemini(t *testing.T) {
+	gem, gemRec := fakeupstream.NewGemini(fakeupstream.GeminiOptions{Thought: "Pondering.", Usage: fakeupstream.GeminiUsage{Prompt: 10, Candidates: 5, Thoughts: 40}})
+	t.Cleanup(gem.Close)
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
+		{"type":"google","name":"gem","base_url":%q,"api_keys":[{"value":"k"}],"models":["gemini-2.5-flash"],"max_retries":0}]}`,
+		pipeFast, gem.URL+"/v1beta"))
+	for _, stream := range []bool{false, true} {
+		w := pipeDo(t, h, "POST", "/v1/chat/completions", reasoningChat("gemini-2.5-flash", "low", stream), "X-Include-Reasoning", "true")
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"reasoning_content":"Pondering."`) {
+			t.Fatalf("stream=%t: %d %s", stream, w.Code, w.Body)
+		}
+		if !strings.Contains(string(gemRec.Last().Body), `"includeThoughts":true`) {
+			t.Errorf("stream=%t: Gemini got %s, want includeThoughts", stream, gemRec.Last().Body)
+		}
+		w = pipeDo(t, h, "POST", "/v1/chat/completions", reasoningChat("gemini-2.5-flash", "low", stream))
+		if w.Code != http.StatusOK || strings.Contains(w.Body.String(), "reasoning_content") || strings.Contains(w.Body.String(), "Pondering") {
+			t.Fatalf("plain client, stream=%t: %d %s", stream, w.Code, w.Body)
+		}
+		if strings.Contains(string(gemRec.Last().Body), "includeThoughts") {
+			t.Errorf("plain client: Gemini got %s", gemRec.Last().Body)
+		}
+	}
+}
