@@ -204,3 +204,22 @@ func TestReasoningContentFromGemini(t *testing.T) {
 		}
 	}
 }
+
+// TestReasoningRedactsSecrets: with redact_responses, a credential in the
+// thinking is redacted from reasoning_content, and the signed thinking
+// block holding it (which cannot be altered) is left out, streamed or not.
+func TestReasoningRedactsSecrets(t *testing.T) {
+	ant, _ := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{Thinking: "The key is AKIAIOSFODNN7EXAMPLE here."})
+	t.Cleanup(ant.Close)
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"security":{"redact_responses":true},"providers":[
+		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k"}],"models":["claude-sonnet-4-5"],"max_retries":0}]}`,
+		pipeFast, ant.URL))
+	for _, stream := range []bool{false, true} {
+		w := pipeDo(t, h, "POST", "/v1/chat/completions", reasoningChat("claude-sonnet-4-5", "low", stream), "X-Include-Reasoning", "true")
+		body := w.Body.String()
+		if w.Code != http.StatusOK || strings.Contains(body, "AKIA") || !strings.Contains(body, "[REDACTED:secret]") ||
+			strings.Contains(body, "thinking_blocks") {
+			t.Fatalf("stream=%t: %d %s", stream, w.Code, body)
+		}
+	}
+}
