@@ -202,3 +202,37 @@ func TestReasoningToolLoopWithoutThinkingBlocks(t *testing.T) {
 		t.Errorf("tool turn went up with thinking %q, assistant turns %q", thinking, turns)
 	}
 }
+
+// TestReasoningToolLoopGeminiChatSDK: the same three-turn loop against a
+// Gemini 3 fake that refuses a function call without its thought
+// signature. The signature rides in the tool-call id, so the SDK's plain
+// ToParam is enough; the thought text comes as reasoning_content and
+// Gemini is asked for it (includeThoughts) every turn.
+func TestReasoningToolLoopGeminiChatSDK(t *testing.T) {
+	gem, rec := fakeupstream.NewGemini(fakeupstream.GeminiOptions{
+		Thought: "Look it up.", RequireSignatures: true,
+		FunctionCalls: []fakeupstream.GeminiFunctionCall{{Name: "get_weather", Args: `{"city":"Paris"}`, ThoughtSignature: "c2lnLWdlbWluaQ=="}},
+	})
+	t.Cleanup(gem.Close)
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
+		{"type":"google","name":"gem","base_url":%q,"api_keys":[{"value":"k"}],"models":["gemini-3-pro-preview"],"max_retries":0}]}`,
+		pipeFast, gem.URL+"/v1beta"))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
+	t.Cleanup(srv.Close)
+	client := openaisdk.NewClient(openaiopt.WithBaseURL(srv.URL+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0),
+		openaiopt.WithHeader("X-Include-Reasoning", "true"))
+	msgs := []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Weather in Paris?")}
+	for turn := 1; turn <= 3; turn++ {
+		params := reasoningLoopParams(msgs)
+		params.Model = "gemini-3-pro-preview"
+		msg, reasoning, _ := reasoningTurn(t, client, params, turn == 2)
+		if reasoning != "Look it up." || len(msg.ToolCalls) != 1 {
+			t.Fatalf("turn %d: reasoning %q, tool calls %+v", turn, reasoning, msg.ToolCalls)
+		}
+		if sent := string(rec.Last().Body); !strings.Contains(sent, `"includeThoughts":true`) ||
+			turn > 1 && !strings.Contains(sent, `"thoughtSignature":"c2lnLWdlbWluaQ=="`) {
+			t.Fatalf("turn %d: Gemini got %s", turn, sent)
+		}
+		msgs = append(msgs, msg.ToParam(), openaisdk.ToolMessage(`{"temp_c":18}`, msg.ToolCalls[0].ID))
+	}
+}
