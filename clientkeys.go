@@ -220,6 +220,9 @@ func capMaxTokens(rec *record, req *providers.ChatRequest) *providers.Error {
 		return nil
 	}
 	if n := req.OutputLimit(); n > limit {
+		if req.Original.Format == providers.FormatAnthropicMessages && req.ReasoningEffort != "" {
+			return invalid("max_tokens", "max_tokens %d exceeds this key's limit of %d; with thinking on, max_tokens includes thinking.budget_tokens, so lower both", n, limit)
+		}
 		return invalid("max_tokens", "max_tokens %d exceeds this key's limit of %d", n, limit)
 	}
 	return nil

@@ -131,8 +131,8 @@ func TestMessagesThinkingToOpenAI(t *testing.T) {
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
 		{"type":"openai","name":"oai","base_url":%q,"api_keys":[{"value":"k"}],"models":["o3","gpt-4o"],"max_retries":0}]}`,
 		pipeFast, oai.URL+"/v1"))
-	thinking := `"thinking":{"type":"enabled","budget_tokens":20000},`
-	for _, tc := range []struct{ model, want string }{{"o3", `"reasoning_effort":"high"`}, {"gpt-4o", ""}} {
+	thinking := `"max_tokens":16000,"thinking":{"type":"enabled","budget_tokens":12000},`
+	for _, tc := range []struct{ model, want string }{{"o3", `"reasoning_effort":"medium"`}, {"gpt-4o", ""}} {
 		w := pipeDo(t, h, "POST", "/v1/messages", messagesBody(tc.model, false, thinking))
 		if w.Code != http.StatusOK {
 			t.Fatalf("%s: %d %s", tc.model, w.Code, w.Body)
@@ -140,6 +140,86 @@ func TestMessagesThinkingToOpenAI(t *testing.T) {
 		sent := string(oaiRec.Last().Body)
 		if tc.want != "" && !strings.Contains(sent, tc.want) || tc.want == "" && strings.Contains(sent, "reasoning_effort") {
 			t.Errorf("%s: upstream got %s, want %q", tc.model, sent, tc.want)
+		}
+	}
+}
+
+// TestMessagesThinkingBudgetAboveMaxTokens: a /v1/messages request whose
+// thinking.budget_tokens is not below max_tokens (Anthropic's rule) is a
+// 400 naming both fields from the gateway, not a relay that must fail;
+// over a key's max_tokens ceiling the 400 says thinking counts in it.
+func TestMessagesThinkingBudgetAboveMaxTokens(t *testing.T) {
+	ant, antRec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{Thinking: "Hm."})
+	t.Cleanup(ant.Close)
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
+		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k"}],"models":["claude-sonnet-4-5"],"max_retries":0}],
+		"client_keys":[{"key":"key-capped-secret","max_tokens":3000}]}`,
+		pipeFast, ant.URL))
+	body := func(maxTokens, budget int) string {
+		return fmt.Sprintf(`{"model":"claude-sonnet-4-5","max_tokens":%d,"thinking":{"type":"enabled","budget_tokens":%d},"messages":[{"role":"user","content":"hi"}]}`,
+			maxTokens, budget)
+	}
+	auth := []string{"X-Api-Key", "key-capped-secret"}
+	w := pipeDo(t, h, "POST", "/v1/messages", body(2048, 2048), auth...)
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "thinking.budget_tokens (2048) must be less than max_tokens (2048)") ||
+		!strings.Contains(w.Body.String(), `"type":"invalid_request_error"`) {
+		t.Fatalf("budget = max_tokens: %d %s", w.Code, w.Body)
+	}
+	w = pipeDo(t, h, "POST", "/v1/messages", body(5000, 4000), auth...)
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "lower both") {
+		t.Fatalf("over the key's ceiling: %d %s", w.Code, w.Body)
+	}
+	if antRec.Count() != 0 {
+		t.Fatalf("the upstream got %d requests, want none", antRec.Count())
+	}
+	if w = pipeDo(t, h, "POST", "/v1/messages", body(3000, 2048), auth...); w.Code != http.StatusOK {
+		t.Fatalf("within the rules: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestReasoningContentFromGemini: a client that sends X-Include-Reasoning
+// gets Gemini's thought parts as reasoning_content (message and stream
+// delta), and Gemini is asked for includeThoughts; a plain client gets
+// neither the field nor the request for thoughts.
+func TestReasoningContentFromGemini(t *testing.T) {
+	gem, gemRec := fakeupstream.NewGemini(fakeupstream.GeminiOptions{Thought: "Pondering.", Usage: fakeupstream.GeminiUsage{Prompt: 10, Candidates: 5, Thoughts: 40}})
+	t.Cleanup(gem.Close)
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
+		{"type":"google","name":"gem","base_url":%q,"api_keys":[{"value":"k"}],"models":["gemini-2.5-flash"],"max_retries":0}]}`,
+		pipeFast, gem.URL+"/v1beta"))
+	for _, stream := range []bool{false, true} {
+		w := pipeDo(t, h, "POST", "/v1/chat/completions", reasoningChat("gemini-2.5-flash", "low", stream), "X-Include-Reasoning", "true")
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"reasoning_content":"Pondering."`) {
+			t.Fatalf("stream=%t: %d %s", stream, w.Code, w.Body)
+		}
+		if !strings.Contains(string(gemRec.Last().Body), `"includeThoughts":true`) {
+			t.Errorf("stream=%t: Gemini got %s, want includeThoughts", stream, gemRec.Last().Body)
+		}
+		w = pipeDo(t, h, "POST", "/v1/chat/completions", reasoningChat("gemini-2.5-flash", "low", stream))
+		if w.Code != http.StatusOK || strings.Contains(w.Body.String(), "reasoning_content") || strings.Contains(w.Body.String(), "Pondering") {
+			t.Fatalf("plain client, stream=%t: %d %s", stream, w.Code, w.Body)
+		}
+		if strings.Contains(string(gemRec.Last().Body), "includeThoughts") {
+			t.Errorf("plain client: Gemini got %s", gemRec.Last().Body)
+		}
+	}
+}
+
+// TestReasoningRedactsSecrets: with redact_responses, a credential in the
+// thinking is redacted from reasoning_content, and the signed thinking
+// block holding it (which cannot be altered) is left out, streamed or not.
+func TestReasoningRedactsSecrets(t *testing.T) {
+	ant, _ := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{Thinking: "The key is AKIAIOSFODNN7EXAMPLE here."})
+	t.Cleanup(ant.Close)
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"security":{"redact_responses":true},"providers":[
+		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k"}],"models":["claude-sonnet-4-5"],"max_retries":0}]}`,
+		pipeFast, ant.URL))
+	for _, stream := range []bool{false, true} {
+		w := pipeDo(t, h, "POST", "/v1/chat/completions", reasoningChat("claude-sonnet-4-5", "low", stream), "X-Include-Reasoning", "true")
+		body := w.Body.String()
+		if w.Code != http.StatusOK || strings.Contains(body, "AKIA") || !strings.Contains(body, "[REDACTED:secret]") ||
+			strings.Contains(body, "thinking_blocks") {
+			t.Fatalf("stream=%t: %d %s", stream, w.Code, body)
 		}
 	}
 }

@@ -163,7 +163,7 @@ func (h *Handler) filterResponse(rec *record, resp *providers.ChatResponse) {
 		m := &resp.Choices[i].Message
 		var k int
 		m.Content.Text, k = h.filter.RedactSecrets(m.Content.Text)
-		n += k
+		n += k + h.redactMessageReasoning(m)
 	}
 	if n > 0 {
 		resp.Raw = nil // the upstream bytes hold the secret: re-encode
@@ -189,6 +189,10 @@ func (cp *contentPolicy) filterChunk(rec *record, c *providers.ChatChunk) {
 				}
 				metrics.IncSecurityEvent(metrics.EventResponseRedacted)
 			}
+		}
+		if d := &c.Choices[i].Delta; d.HasReasoning() && cp.redactDeltaReasoning(d) > 0 {
+			c.Raw = nil
+			metrics.IncSecurityEvent(metrics.EventResponseRedacted)
 		}
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 // chatKeyVersion is hashed first; bump it whenever the encoding changes so
 // entries written by an older encoding can never be mistaken for new ones.
-const chatKeyVersion = "chat/v1"
+const chatKeyVersion = "chat/v2"
 
 // ChatKey returns the cache key of a chat request: "chat:" and the hex
 // SHA-256 of a canonical encoding of everything that can change the answer.
@@ -79,6 +79,7 @@ func ChatKey(req *providers.ChatRequest) string {
 	w.optFloat(req.PresencePenalty)
 	w.optFloat(req.FrequencyPenalty)
 	w.str(req.ReasoningEffort)
+	w.bool(req.IncludeReasoning) // Gemini then sends its thoughts: another answer
 
 	w.tag('X')
 	if raw.invalid {

@@ -14,10 +14,11 @@ import (
 // paths) that may differ between two requests sharing a cached answer,
 // each with the reason. A path covers everything under it.
 var chatKeyIrrelevant = map[string]string{
-	"Stream":                   "how the answer is delivered, not what it is (a cached answer is replayed as SSE)",
-	"StreamOptions":            "delivery options of a stream",
-	"User":                     "who asked, for the provider's abuse tracking; the cache is scoped per client key anyway",
-	"Messages.ToolCalls.Index": "set only in stream deltas, never in a request",
+	"Stream":                    "how the answer is delivered, not what it is (a cached answer is replayed as SSE)",
+	"StreamOptions":             "delivery options of a stream",
+	"User":                      "who asked, for the provider's abuse tracking; the cache is scoped per client key anyway",
+	"Messages.ToolCalls.Index":  "set only in stream deltas, never in a request",
+	"Messages.ReasoningContent": "an answer's reasoning text, never sent upstream (the signed ThinkingBlocks are)",
 }
 
 // chatKeyExclusive are fields that only count when another is unset: the

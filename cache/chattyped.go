@@ -25,6 +25,16 @@ func (w *keyWriter) messages(msgs []providers.Message) {
 		}
 		w.str(m.ToolCallID)
 		w.str(m.Refusal)
+		// Signed thinking blocks go back to Anthropic (and decide whether
+		// it thinks): they change the upstream request.
+		w.count(len(m.ThinkingBlocks))
+		for j := range m.ThinkingBlocks {
+			b := &m.ThinkingBlocks[j]
+			w.str(b.Type)
+			w.str(b.Thinking)
+			w.str(b.Signature)
+			w.str(b.Data)
+		}
 	}
 }
 

@@ -31,6 +31,12 @@ type ChatRequest struct {
 	ReasoningEffort     string          `json:"reasoning_effort,omitempty"`
 	User                string          `json:"user,omitempty"`
 
+	// IncludeReasoning: the client asked for reasoning text and thinking
+	// blocks in the answer (OpenAI chat: the X-Include-Reasoning header;
+	// Responses: reasoning.summary or include). Providers that can return
+	// thoughts only on request (Gemini's includeThoughts) ask for them.
+	IncludeReasoning bool `json:"-"`
+
 	// Original is the client's own body and its format, for a provider
 	// that speaks the same format (see Original).
 	Original Original `json:"-"`
@@ -77,6 +83,27 @@ type Message struct {
 	ToolCalls  []ToolCall `json:"tool_calls,omitempty"`
 	ToolCallID string     `json:"tool_call_id,omitempty"`
 	Refusal    string     `json:"refusal,omitempty"`
+
+	// ReasoningContent is the model's visible reasoning text (Anthropic
+	// thinking, Gemini thought summaries), the field DeepSeek and vLLM
+	// use. Sent to clients that asked for reasoning (IncludeReasoning);
+	// ignored in requests: the signed ThinkingBlocks are what goes back.
+	ReasoningContent string `json:"reasoning_content,omitempty"`
+	// ThinkingBlocks are the provider's signed reasoning blocks, returned
+	// so that a client passing the assistant message back unchanged gives
+	// them back: Anthropic rejects a tool turn whose thinking is missing.
+	ThinkingBlocks []ThinkingBlock `json:"thinking_blocks,omitempty"`
+}
+
+// ThinkingBlock is one of Anthropic's reasoning blocks, kept exactly:
+// "thinking" with its text and signature, or "redacted_thinking" with its
+// encrypted data. A provider restores the blocks unchanged on the next
+// turn; another provider family drops them (the signatures are not its).
+type ThinkingBlock struct {
+	Type      string `json:"type"`
+	Thinking  string `json:"thinking,omitempty"`
+	Signature string `json:"signature,omitempty"`
+	Data      string `json:"data,omitempty"`
 }
 
 // Content is a message's content: plain text, or a list of parts (text and

@@ -35,6 +35,14 @@ func appendMessage(dst []byte, m *Message) ([]byte, error) {
 		dst = append(dst, `,"refusal":`...)
 		dst = appendJSONString(dst, m.Refusal)
 	}
+	if m.ReasoningContent != "" {
+		dst = append(dst, `,"reasoning_content":`...)
+		dst = appendJSONString(dst, m.ReasoningContent)
+	}
+	if len(m.ThinkingBlocks) > 0 {
+		dst = append(dst, `,"thinking_blocks":`...)
+		dst = appendThinkingBlocks(dst, m.ThinkingBlocks)
+	}
 	return append(dst, '}'), nil
 }
 
@@ -76,7 +84,42 @@ func appendDelta(dst []byte, d *Delta) []byte {
 		dst = append(dst, `,"refusal":`...)
 		dst = appendJSONString(dst, *d.Refusal)
 	}
+	if d.ReasoningContent != nil {
+		dst = append(dst, `,"reasoning_content":`...)
+		dst = appendJSONString(dst, *d.ReasoningContent)
+	}
+	if len(d.ThinkingBlocks) > 0 {
+		dst = append(dst, `,"thinking_blocks":`...)
+		dst = appendThinkingBlocks(dst, d.ThinkingBlocks)
+	}
 	return closeObject(dst, open)
+}
+
+// appendThinkingBlocks appends a non-empty blocks like json.Marshal(blocks).
+func appendThinkingBlocks(dst []byte, blocks []ThinkingBlock) []byte {
+	dst = append(dst, '[')
+	for i := range blocks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		b := &blocks[i]
+		dst = append(dst, `{"type":`...)
+		dst = appendJSONString(dst, b.Type)
+		if b.Thinking != "" {
+			dst = append(dst, `,"thinking":`...)
+			dst = appendJSONString(dst, b.Thinking)
+		}
+		if b.Signature != "" {
+			dst = append(dst, `,"signature":`...)
+			dst = appendJSONString(dst, b.Signature)
+		}
+		if b.Data != "" {
+			dst = append(dst, `,"data":`...)
+			dst = appendJSONString(dst, b.Data)
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
 }
 
 // closeObject ends an object whose members were each appended after a comma

@@ -126,6 +126,10 @@ func (d *requestDecoder) message(m *Message) bool {
 			return d.str(&m.ToolCallID)
 		case "refusal":
 			return d.str(&m.Refusal)
+		case "reasoning_content":
+			return d.str(&m.ReasoningContent)
+		case "thinking_blocks":
+			return d.unmarshal(&m.ThinkingBlocks)
 		}
 		return d.skipUnknown(key)
 	})

@@ -27,6 +27,8 @@ var requestSamples = []struct {
 	{`{"model":"caf\u00e9 \"q\"","messages":[{"role":"us\u0065r","content":"line\nbreak \ud83d\ude00"}]}`, true},
 	{` {"model":null,"messages":null,"max_tokens":null,"temperature":null,"stream":null,"stop":null,"tool_choice":"auto"} `, true},
 	{`{"model":"m","messages":[],"stop":"x","stream":false,"model":"last wins"}`, true},
+	{`{"model":"m","messages":[{"role":"assistant","content":null,"reasoning_content":"Hm.","thinking_blocks":[{"type":"thinking","thinking":"Hm.","signature":"s=="},{"type":"redacted_thinking","data":"ZW5j"}],
+	  "tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]}]}`, true},
 	{`{"model":"m","messages":[{"role":"user","content":"a","role":"assistant"}]}`, true},
 	{"{\"model\":\"bad \xff utf8\",\"messages\":[{\"role\":\"user\",\"content\":\"\xc3\"}]}", true},
 

@@ -91,6 +91,16 @@ type Delta struct {
 	Content   *string    `json:"content,omitempty"`
 	ToolCalls []ToolCall `json:"tool_calls,omitempty"`
 	Refusal   *string    `json:"refusal,omitempty"`
+	// ReasoningContent is a fragment of reasoning text (see Message).
+	ReasoningContent *string `json:"reasoning_content,omitempty"`
+	// ThinkingBlocks are complete signed blocks, each sent once, when
+	// the block ended (see Message).
+	ThinkingBlocks []ThinkingBlock `json:"thinking_blocks,omitempty"`
+}
+
+// HasReasoning reports whether the delta carries reasoning.
+func (d *Delta) HasReasoning() bool {
+	return d.ReasoningContent != nil || len(d.ThinkingBlocks) > 0
 }
 
 // Finish reasons in OpenAI's vocabulary.

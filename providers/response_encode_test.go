@@ -139,6 +139,8 @@ func TestMarshalChatResponseMatchesEncodingJSON(t *testing.T) {
 		"logprobs bad":    head([]Choice{{Logprobs: json.RawMessage("{nope")}}, nil),
 		"logprobs two":    head([]Choice{{Logprobs: json.RawMessage("1 2")}}, nil),
 		"raw ignored":     {ID: "x", Raw: []byte(`{"id":"other"}`), Choices: text("y")},
+		"reasoning": head([]Choice{{Message: Message{Role: "assistant", ReasoningContent: "Hm <b>", ThinkingBlocks: []ThinkingBlock{
+			{Type: "thinking", Thinking: "Hm <b>", Signature: "c2ln+/="}, {Type: "redacted_thinking", Data: "ZW5j"}, {Type: "thinking"}}}}}, nil),
 	}
 	for i, s := range tricky {
 		r := head(text(s), usage)
@@ -168,8 +170,11 @@ func TestAppendChatChunkMatchesEncodingJSON(t *testing.T) {
 			Index: ptr(1), Function: FunctionCall{Arguments: `{"city":`}}}}}),
 		"negative index": chunk(ChunkChoice{Index: -3, Delta: Delta{ToolCalls: []ToolCall{{Index: ptr(-1)}}}}),
 		"refusal":        chunk(ChunkChoice{Delta: Delta{Refusal: ptr("no")}}),
-		"finish":         chunk(ChunkChoice{FinishReason: ptr(FinishStop)}),
-		"finish empty":   chunk(ChunkChoice{FinishReason: ptr("")}),
+		"reasoning":      chunk(ChunkChoice{Delta: Delta{ReasoningContent: ptr("Let me\n")}}),
+		"thinking blocks": chunk(ChunkChoice{Delta: Delta{ThinkingBlocks: []ThinkingBlock{
+			{Type: "thinking", Thinking: "a", Signature: "s"}, {Type: "redacted_thinking", Data: "d"}}}}),
+		"finish":       chunk(ChunkChoice{FinishReason: ptr(FinishStop)}),
+		"finish empty": chunk(ChunkChoice{FinishReason: ptr("")}),
 		"two choices": chunk(
 			ChunkChoice{Index: 0, Delta: Delta{Content: ptr("a")}},
 			ChunkChoice{Index: 1, Delta: Delta{Content: ptr("b")}, FinishReason: ptr(FinishLength)}),

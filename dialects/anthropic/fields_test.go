@@ -14,7 +14,7 @@ import (
 // request (so only an Anthropic upstream gets them); translated and
 // harmless ones are not.
 func TestParseMessagesUntranslatable(t *testing.T) {
-	body := `{"model":"m","max_tokens":10,"thinking":{"type":"enabled","budget_tokens":1024},"service_tier":"auto",` +
+	body := `{"model":"m","max_tokens":2000,"thinking":{"type":"enabled","budget_tokens":1024},"service_tier":"auto",` +
 		`"cache_control":{"type":"ephemeral"},"metadata":{"user_id":"u"},"mcp_servers":[],"container":"c1","message_threads":[],` +
 		`"tools":[{"name":"f","input_schema":{"type":"object"}},{"type":"web_search_20250305","name":"web_search"}],` +
 		`"system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral"}}],` +

@@ -135,6 +135,9 @@ func parseRequest(body []byte, needMaxTokens bool) (*providers.ChatRequest, erro
 	if req.ReasoningEffort, err = reasoningEffort(in.Thinking, effort); err != nil {
 		return nil, err
 	}
+	if err := budgetBelowMaxTokens(in.Thinking, in.MaxTokens); err != nil {
+		return nil, err
+	}
 	req.Untranslatable = serverTools(in.Tools, req.Untranslatable)
 	req.Tools = inboundTools(in.Tools)
 	if len(req.Tools) > 0 || in.ToolChoice != nil {

@@ -51,6 +51,7 @@ func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable 
 	case "assistant":
 		var parts []providers.ContentPart
 		var calls []providers.ToolCall
+		var thoughts []providers.ThinkingBlock
 		for _, b := range blocks {
 			switch b.Type {
 			case "text":
@@ -60,10 +61,15 @@ func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable 
 			case "tool_use":
 				calls = append(calls, providers.ToolCall{ID: b.ID, Type: "function",
 					Function: providers.FunctionCall{Name: b.Name, Arguments: wire.ArgumentsJSON(b.Input)}})
+			case "thinking", "redacted_thinking":
+				// Kept for an Anthropic-family upstream that gets the
+				// request translated (Bedrock, Vertex, or after
+				// redaction); other providers ignore them.
+				thoughts = append(thoughts, providers.ThinkingBlock{Type: b.Type, Thinking: b.Thinking, Signature: b.Signature, Data: b.Data})
 			}
 		}
 		if len(parts) > 0 || len(calls) > 0 {
-			msgs = append(msgs, providers.Message{Role: "assistant", Content: partsContent(parts), ToolCalls: calls})
+			msgs = append(msgs, providers.Message{Role: "assistant", Content: partsContent(parts), ToolCalls: calls, ThinkingBlocks: thoughts})
 		}
 	default:
 		field := "messages." + strconv.Itoa(i) + ".role"

@@ -60,3 +60,17 @@ func effortLevel(effort string) (string, error) {
 	}
 	return "", invalid("output_config.effort", "output_config.effort: must be one of low, medium, high, xhigh or max")
 }
+
+// budgetBelowMaxTokens applies Anthropic's rule that max_tokens, which
+// counts thinking, exceeds thinking.budget_tokens. The gateway answers the
+// 400 itself, naming both fields, rather than relay a request that must
+// fail upstream (or translate one whose meaning is unclear). A key's
+// max_tokens ceiling refuses a larger max_tokens and never lowers it, so a
+// request that passes both checks is one Anthropic accepts.
+func budgetBelowMaxTokens(t *inThinking, maxTokens *int) error {
+	if t == nil || t.Type != "enabled" || t.BudgetTokens == nil || maxTokens == nil || *maxTokens > *t.BudgetTokens {
+		return nil
+	}
+	return invalid("thinking.budget_tokens", "thinking.budget_tokens (%d) must be less than max_tokens (%d): max_tokens counts thinking; raise max_tokens or lower the budget",
+		*t.BudgetTokens, *maxTokens)
+}

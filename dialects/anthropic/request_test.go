@@ -110,11 +110,12 @@ func TestInboundOutboundRoundTrip(t *testing.T) {
 	}
 	// thinking (budget 1024, effort low) comes back as low's budget of 2048
 	// on top of the 2048 visible tokens, with temperature and top_k dropped
-	// as Anthropic requires with thinking on.
+	// as Anthropic requires with thinking on; the assistant turn keeps its
+	// signed thinking block first, as Anthropic requires of a tool turn.
 	want := `{"model":"claude-x","max_tokens":4096,"system":[{"type":"text","text":"You are a careful assistant."},{"type":"text","text":"Answer in French."}],` +
 		`"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},` +
 		`{"type":"image","source":{"type":"url","url":"https://example.com/map.jpg"}},{"type":"text","text":"Where is this and what is the weather?"}]},` +
-		`{"role":"assistant","content":[{"type":"text","text":"Let me look."},{"type":"tool_use","id":"toolu_01","name":"locate","input":{"hint":"tower"}},` +
+		`{"role":"assistant","content":[{"type":"thinking","thinking":"Locate first.","signature":"sig"},{"type":"text","text":"Let me look."},{"type":"tool_use","id":"toolu_01","name":"locate","input":{"hint":"tower"}},` +
 		`{"type":"tool_use","id":"toolu_02","name":"weather","input":{}}]},` +
 		`{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":"Paris"},` +
 		`{"type":"tool_result","tool_use_id":"toolu_02","content":[{"type":"text","text":"Sunny"},{"type":"text","text":", 21C"}]},{"type":"text","text":"Be brief."}]}],` +

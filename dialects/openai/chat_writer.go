@@ -16,12 +16,15 @@ func (ChatWriter) NeedsChoices() bool { return false }
 
 // Response writes the upstream's bytes when it spoke OpenAI's format, the
 // translated answer otherwise.
-func (ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatResponse, _ *providers.ChatRequest) {
+func (ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatResponse, req *providers.ChatRequest) {
 	if resp.Object == "" {
 		resp.Object = "chat.completion"
 	}
 	body := resp.Raw
 	if body == nil { // translated: encode without reflection
+		if req == nil || !req.IncludeReasoning {
+			resp = withoutReasoning(resp)
+		}
 		var err error
 		if body, err = providers.MarshalChatResponse(resp); err != nil {
 			writeEncodeFailure(w)
@@ -42,7 +45,7 @@ func writeEncodeFailure(w http.ResponseWriter) {
 // Stream starts an OpenAI event stream.
 func (ChatWriter) Stream(w http.ResponseWriter, req *providers.ChatRequest) dialects.ChunkSink {
 	dialects.StartSSE(w)
-	return &chunkSink{w: w, flusher: dialects.FlusherOf(w), includeUsage: req.IncludeUsage()}
+	return &chunkSink{w: w, flusher: dialects.FlusherOf(w), includeUsage: req.IncludeUsage(), includeReasoning: req.IncludeReasoning}
 }
 
 // chunkSink writes chunks as OpenAI SSE events, each flushed at once.
@@ -51,7 +54,10 @@ type chunkSink struct {
 	w            http.ResponseWriter
 	flusher      http.Flusher
 	includeUsage bool
-	buf          []byte
+	// includeReasoning: the client asked for reasoning_content and
+	// thinking_blocks; otherwise translated reasoning is left out.
+	includeReasoning bool
+	buf              []byte
 }
 
 var (
@@ -68,6 +74,11 @@ func (s *chunkSink) Chunk(c *providers.ChatChunk) error {
 	if c.Raw != nil {
 		s.buf = append(s.buf, c.Raw...)
 	} else { // translated: encoded straight into the event buffer
+		if !s.includeReasoning {
+			if c = chunkWithoutReasoning(c); c == nil {
+				return nil
+			}
+		}
 		if c.Object == "" {
 			c.Object = "chat.completion.chunk"
 		}

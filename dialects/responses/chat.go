@@ -40,6 +40,7 @@ func (r *Request) ChatRequest(prior []providers.Message) *providers.ChatRequest 
 	if r.Reasoning != nil {
 		req.ReasoningEffort = r.Reasoning.Effort
 	}
+	req.IncludeReasoning = r.wantsReasoning()
 	if r.Stream {
 		req.StreamOptions = &providers.StreamOptions{IncludeUsage: true} // the final event carries usage
 	}
@@ -58,22 +59,34 @@ func (r *Request) InputMessages() []providers.Message {
 
 // appendItems translates items to unified messages: a function_call joins
 // the assistant message before it (so parallel calls stay in one turn, as
-// Anthropic and Gemini require), a function_call_output is a tool message,
-// and reasoning items are dropped.
+// Anthropic and Gemini require), a function_call_output is a tool message.
+// A reasoning item whose encrypted_content this gateway made gives its
+// thinking blocks to the assistant message or function_call after it (see
+// reasoning.go); other reasoning items are dropped.
 func appendItems(msgs []providers.Message, items []Item) []providers.Message {
+	var thinking []providers.ThinkingBlock // from reasoning items, for the next assistant turn
 	for i := range items {
 		it := &items[i]
 		switch it.Type {
+		case "reasoning":
+			if it.EncryptedContent != nil {
+				thinking = append(thinking, decodeThinking(*it.EncryptedContent)...)
+			}
 		case "message":
-			msgs = append(msgs, messageOf(it))
+			m := messageOf(it)
+			if m.Role == "assistant" && len(thinking) > 0 {
+				m.ThinkingBlocks, thinking = thinking, nil
+			}
+			msgs = append(msgs, m)
 		case "function_call":
 			call := providers.ToolCall{ID: it.CallID, Type: "function",
 				Function: providers.FunctionCall{Name: it.Name, Arguments: it.Arguments}}
-			if n := len(msgs); n > 0 && msgs[n-1].Role == "assistant" {
+			if n := len(msgs); n > 0 && msgs[n-1].Role == "assistant" && len(thinking) == 0 {
 				msgs[n-1].ToolCalls = append(msgs[n-1].ToolCalls, call)
 				continue
 			}
-			msgs = append(msgs, providers.Message{Role: "assistant", ToolCalls: []providers.ToolCall{call}})
+			msgs = append(msgs, providers.Message{Role: "assistant", ToolCalls: []providers.ToolCall{call}, ThinkingBlocks: thinking})
+			thinking = nil
 		case "function_call_output":
 			msgs = append(msgs, providers.Message{Role: "tool", ToolCallID: it.CallID, Content: providers.TextContent(it.Output)})
 		}

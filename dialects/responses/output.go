@@ -1,10 +1,14 @@
 package responses
 
-import "encoding/json"
+import (
+	"encoding/json"
 
-// OutputItem is one output item: a message or a function call.
+	"github.com/sira-ai/caddy-ai-backends/providers"
+)
+
+// OutputItem is one output item: a message, a function call, or reasoning.
 type OutputItem struct {
-	Type   string // message or function_call
+	Type   string // message, function_call or reasoning
 	ID     string
 	Status string // in_progress, completed, incomplete
 
@@ -12,6 +16,13 @@ type OutputItem struct {
 	Content []OutputContent // message
 
 	CallID, Name, Arguments string // function_call
+
+	// reasoning (see reasoning.go): summary texts, and encrypted_content
+	// when include asked for it; thinking keeps the blocks for a stored
+	// conversation.
+	Summary          []string
+	EncryptedContent string
+	thinking         []providers.ThinkingBlock
 }
 
 // OutputContent is one part of an output message.
@@ -22,6 +33,9 @@ type OutputContent struct {
 
 // MarshalJSON writes the item as OpenAI does for its type.
 func (it OutputItem) MarshalJSON() ([]byte, error) {
+	if it.Type == "reasoning" {
+		return reasoningJSON(it)
+	}
 	if it.Type == "function_call" {
 		return json.Marshal(struct {
 			ID        string `json:"id"`

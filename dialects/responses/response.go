@@ -198,6 +198,9 @@ func EncodeResponse(req *Request, resp *providers.ChatResponse, m Meta) (*Respon
 			continue // one answer per response
 		}
 		finish = c.FinishReason
+		if item, ok := reasoningItem(req, &c.Message, &m); ok {
+			r.Output = append(r.Output, item)
+		}
 		text, refusal := c.Message.Content.String(), c.Message.Refusal
 		if text != "" || refusal != "" {
 			item := OutputItem{Type: "message", ID: m.newID("msg"), Status: "completed", Role: "assistant"}
@@ -315,6 +318,8 @@ func (r *Response) OutputMessages() []providers.Message {
 		case "function_call":
 			m.ToolCalls = append(m.ToolCalls, providers.ToolCall{ID: it.CallID, Type: "function",
 				Function: providers.FunctionCall{Name: it.Name, Arguments: it.Arguments}})
+		case "reasoning":
+			m.ThinkingBlocks = append(m.ThinkingBlocks, it.thinking...)
 		}
 	}
 	if m.Content.IsEmpty() && m.Refusal == "" && len(m.ToolCalls) == 0 {

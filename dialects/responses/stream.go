@@ -22,6 +22,10 @@ import (
 //	refusal:   the same with response.refusal.delta / .done
 //	tool call: response.output_item.added (function_call),
 //	           response.function_call_arguments.delta…, .done, response.output_item.done
+//	reasoning: (when asked for, see reasoning.go) response.output_item.added (reasoning),
+//	           with reasoning.summary: response.reasoning_summary_part.added,
+//	           response.reasoning_summary_text.delta…, .done, response.reasoning_summary_part.done;
+//	           then response.output_item.done (with encrypted_content when included)
 //	response.completed or response.incomplete (the full response with usage)
 //
 // A message item closes when a tool call starts; function_call items stay
@@ -44,6 +48,13 @@ type StreamEncoder struct {
 	calls map[int]int // upstream tool-call index → output index of the open item
 	args  map[int]*strings.Builder
 
+	// reasoning: what the client asked for, the output index of the open
+	// reasoning item (-1 when none), and its summary text so far.
+	summary, encrypted bool
+	rs                 int
+	rsText             strings.Builder
+	rsPart             bool // its summary part is open
+
 	finish string
 	usage  *providers.Usage
 	buf    bytes.Buffer
@@ -58,8 +69,8 @@ func NewStreamEncoder(req *Request, m Meta) *StreamEncoder {
 	if m.ID == "" {
 		m.ID = m.newID("resp")
 	}
-	return &StreamEncoder{resp: NewResponse(req, m), meta: m, msg: -1, part: -1,
-		calls: map[int]int{}, args: map[int]*strings.Builder{}}
+	return &StreamEncoder{resp: NewResponse(req, m), meta: m, msg: -1, part: -1, rs: -1,
+		calls: map[int]int{}, args: map[int]*strings.Builder{}, summary: req.wantsSummary(), encrypted: req.wantsEncrypted()}
 }
 
 // Start writes response.created and response.in_progress unless written
@@ -96,6 +107,9 @@ func (e *StreamEncoder) Encode(c *providers.ChatChunk, w io.Writer) error {
 	for _, ch := range c.Choices {
 		if ch.Index != 0 {
 			continue // a response has one answer
+		}
+		if d := &ch.Delta; d.HasReasoning() && (e.summary || e.encrypted) {
+			e.reasoning(d)
 		}
 		if d := ch.Delta; d.Content != nil && *d.Content != "" {
 			e.delta("output_text", *d.Content)
@@ -155,6 +169,7 @@ func (e *StreamEncoder) Response() *Response { return e.resp }
 // delta appends text of kind output_text or refusal to the open message,
 // opening the item or the part as needed.
 func (e *StreamEncoder) delta(kind, s string) {
+	e.closeReasoning()
 	if e.msg < 0 {
 		e.closeCalls() // text after tool calls starts a new message item
 		e.msg = len(e.resp.Output)
@@ -218,6 +233,7 @@ func (e *StreamEncoder) toolCall(tc providers.ToolCall) {
 	}
 	out, ok := e.calls[idx]
 	if !ok {
+		e.closeReasoning()
 		e.closeMessage()
 		out = len(e.resp.Output)
 		e.calls[idx] = out
@@ -253,6 +269,7 @@ func (e *StreamEncoder) closeCalls() {
 }
 
 func (e *StreamEncoder) closeAll() {
+	e.closeReasoning()
 	e.closeMessage()
 	e.closeCalls()
 }
@@ -314,6 +331,7 @@ func (v textEvent) eventType() string     { return v.Type }
 func (v argsEvent) eventType() string     { return v.Type }
 func (v responseEvent) eventType() string { return v.Type }
 func (v errorEvent) eventType() string    { return v.Type }
+func (v summaryEvent) eventType() string  { return v.Type }
 
 func (e *StreamEncoder) writeResponse(typ string) {
 	e.write(responseEvent{typ, e.resp})

@@ -25,10 +25,14 @@ type AnthropicToolUse struct {
 // AnthropicOptions shape the Anthropic fake. The zero value answers every
 // valid request with DefaultAnthropicText.
 type AnthropicOptions struct {
-	APIKey       string // the x-api-key to require; empty accepts any non-empty key
-	Text         string // answer text; default DefaultAnthropicText; "-" for none
-	Thinking     string // a thinking block (with signature) before the text
-	ToolUses     []AnthropicToolUse
+	APIKey   string // the x-api-key to require; empty accepts any non-empty key
+	Text     string // answer text; default DefaultAnthropicText; "-" for none
+	Thinking string // a thinking block (with signature) before the text
+	ToolUses []AnthropicToolUse
+	// ToolTurns: with ToolUses, answer with the tool calls only while the
+	// request holds fewer tool results than this, then with text (a tool
+	// loop of ToolTurns+1 requests). 0 calls tools every time.
+	ToolTurns    int
 	StopReason   string // default tool_use with ToolUses, end_turn otherwise
 	StopSequence string // reported when StopReason is stop_sequence
 
@@ -117,16 +121,24 @@ func (f *anthropicFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		anthropicError(w, http.StatusBadRequest, "invalid_request_error", "messages: Field required", nil)
 	case checkThinking(body) != "":
 		anthropicError(w, http.StatusBadRequest, "invalid_request_error", checkThinking(body), nil)
-	case req.Stream:
-		f.stream(w, n, req.Model)
+	case f.checkThinkingHistory(body) != "":
+		anthropicError(w, http.StatusBadRequest, "invalid_request_error", f.checkThinkingHistory(body), nil)
 	default:
+		tools := o.ToolUses
+		if o.ToolTurns > 0 && toolResults(body) >= o.ToolTurns {
+			tools = nil
+		}
+		if req.Stream {
+			f.stream(w, n, req.Model, tools)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(f.message(n, req.Model, true))
+		_ = json.NewEncoder(w).Encode(f.message(n, req.Model, true, tools))
 	}
 }
 
 // message is the Message object: complete, or (for message_start) empty.
-func (f *anthropicFake) message(n int64, model string, complete bool) map[string]any {
+func (f *anthropicFake) message(n int64, model string, complete bool, tools []AnthropicToolUse) map[string]any {
 	o := &f.opts
 	msg := map[string]any{
 		"id": fmt.Sprintf("msg_fake%06d", n), "type": "message", "role": "assistant", "model": model,
@@ -137,17 +149,17 @@ func (f *anthropicFake) message(n int64, model string, complete bool) map[string
 	}
 	var content []any
 	if o.Thinking != "" {
-		content = append(content, map[string]any{"type": "thinking", "thinking": o.Thinking, "signature": "sig_fake"})
+		content = append(content, map[string]any{"type": "thinking", "thinking": o.Thinking, "signature": anthropicSignature})
 	}
 	if text := f.text(); text != "" {
 		content = append(content, map[string]any{"type": "text", "text": text})
 	}
-	for i, t := range o.ToolUses {
+	for i, t := range tools {
 		content = append(content, map[string]any{"type": "tool_use", "id": anthropicToolID(t, i), "name": t.Name,
 			"input": json.RawMessage(anthropicToolInput(t))})
 	}
 	msg["content"] = append([]any{}, content...)
-	msg["stop_reason"] = f.stopReason()
+	msg["stop_reason"] = f.stopReason(tools)
 	if o.StopReason == "stop_sequence" {
 		msg["stop_sequence"] = o.StopSequence
 	}
@@ -164,11 +176,11 @@ func (f *anthropicFake) text() string {
 	return f.opts.Text
 }
 
-func (f *anthropicFake) stopReason() string {
+func (f *anthropicFake) stopReason(tools []AnthropicToolUse) string {
 	switch {
 	case f.opts.StopReason != "":
 		return f.opts.StopReason
-	case len(f.opts.ToolUses) > 0:
+	case len(tools) > 0:
 		return "tool_use"
 	}
 	return "end_turn"
@@ -196,19 +208,19 @@ func (f *anthropicFake) usage(full, atStart bool) map[string]any {
 // stream writes the events in the official order: message_start, each
 // block's start / deltas / stop (a ping after the first start), then
 // message_delta with cumulative usage and message_stop.
-func (f *anthropicFake) stream(w http.ResponseWriter, n int64, model string) {
+func (f *anthropicFake) stream(w http.ResponseWriter, n int64, model string, tools []AnthropicToolUse) {
 	o := &f.opts
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	s := &anthropicSSE{w: w, errAfter: o.StreamErrorAfter, errType: o.StreamErrorType, cutAfter: o.TruncateAfter}
-	s.send("message_start", map[string]any{"type": "message_start", "message": f.message(n, model, false)})
+	s.send("message_start", map[string]any{"type": "message_start", "message": f.message(n, model, false, nil)})
 	index := 0
 	if o.Thinking != "" {
 		s.blockStart(index, map[string]any{"type": "thinking", "thinking": "", "signature": ""})
 		s.delta(index, map[string]any{"type": "thinking_delta", "thinking": o.Thinking})
-		s.delta(index, map[string]any{"type": "signature_delta", "signature": "sig_fake"})
+		s.delta(index, map[string]any{"type": "signature_delta", "signature": anthropicSignature})
 		s.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
 		index++
 	}
@@ -220,7 +232,7 @@ func (f *anthropicFake) stream(w http.ResponseWriter, n int64, model string) {
 		s.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
 		index++
 	}
-	for i, t := range o.ToolUses {
+	for i, t := range tools {
 		s.blockStart(index, map[string]any{"type": "tool_use", "id": anthropicToolID(t, i), "name": t.Name, "input": map[string]any{}})
 		s.delta(index, map[string]any{"type": "input_json_delta", "partial_json": ""})
 		for _, part := range anthropicSplit(anthropicToolInput(t), anthropicOr(o.JSONChunk, 5)) {
@@ -229,7 +241,7 @@ func (f *anthropicFake) stream(w http.ResponseWriter, n int64, model string) {
 		s.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
 		index++
 	}
-	delta := map[string]any{"stop_reason": f.stopReason(), "stop_sequence": nil}
+	delta := map[string]any{"stop_reason": f.stopReason(tools), "stop_sequence": nil}
 	if o.StopReason == "stop_sequence" {
 		delta["stop_sequence"] = o.StopSequence
 	}

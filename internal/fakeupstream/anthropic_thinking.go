@@ -59,3 +59,93 @@ func checkThinking(body []byte) string {
 	}
 	return ""
 }
+
+// anthropicTurn is a message of a request, as checkThinkingHistory reads it.
+type anthropicTurn struct {
+	Role    string          `json:"role"`
+	Content json.RawMessage `json:"content"`
+}
+
+type anthropicHistoryBlock struct {
+	Type      string `json:"type"`
+	Thinking  string `json:"thinking"`
+	Signature string `json:"signature"`
+	Data      string `json:"data"`
+}
+
+// checkThinkingHistory applies the rules the Messages API enforces on the
+// history when thinking is on (docs.anthropic.com, "Extended thinking",
+// "Preserving thinking blocks"): the last assistant turn, when it calls
+// tools, must start with a thinking or redacted_thinking block, and every
+// thinking block sent back must be one this fake issued, unaltered
+// (thinking text and signature as answered). It returns the error message,
+// "" when the history is acceptable.
+func (f *anthropicFake) checkThinkingHistory(body []byte) string {
+	var req struct {
+		Thinking *struct {
+			Type string `json:"type"`
+		} `json:"thinking"`
+		Messages []anthropicTurn `json:"messages"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return ""
+	}
+	on := req.Thinking != nil && req.Thinking.Type != "disabled"
+	lastAssistant := -1
+	for i, m := range req.Messages {
+		if m.Role != "assistant" {
+			continue
+		}
+		lastAssistant = i
+		var blocks []anthropicHistoryBlock
+		if json.Unmarshal(m.Content, &blocks) != nil {
+			continue // the string shorthand: no blocks
+		}
+		for j, b := range blocks {
+			if b.Type == "thinking" && (b.Signature != anthropicSignature || b.Thinking != f.opts.Thinking) {
+				return fmt.Sprintf("messages.%d.content.%d: Invalid `signature` in `thinking` block", i, j)
+			}
+		}
+	}
+	if !on || lastAssistant < 0 {
+		return ""
+	}
+	var blocks []anthropicHistoryBlock
+	if json.Unmarshal(req.Messages[lastAssistant].Content, &blocks) != nil || len(blocks) == 0 {
+		return ""
+	}
+	for _, b := range blocks {
+		if b.Type == "tool_use" && blocks[0].Type != "thinking" && blocks[0].Type != "redacted_thinking" {
+			return fmt.Sprintf("messages.%d.content.0.type: Expected `thinking` or `redacted_thinking`, but found `%s`. "+
+				"When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). "+
+				"We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. "+
+				"Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking",
+				lastAssistant, blocks[0].Type)
+		}
+	}
+	return ""
+}
+
+// anthropicSignature is the signature of the fake's thinking blocks.
+const anthropicSignature = "sig_fake"
+
+// toolResults counts the tool_result blocks of a request: with
+// AnthropicOptions.ToolTurns the fake stops calling tools after that many.
+func toolResults(body []byte) int {
+	var req struct {
+		Messages []anthropicTurn `json:"messages"`
+	}
+	_ = json.Unmarshal(body, &req)
+	n := 0
+	for _, m := range req.Messages {
+		var blocks []anthropicHistoryBlock
+		if json.Unmarshal(m.Content, &blocks) == nil {
+			for _, b := range blocks {
+				if b.Type == "tool_result" {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}

@@ -25,10 +25,16 @@ type GeminiOptions struct {
 	// a plain answer appends them to Text.
 	Text   string
 	Chunks []string
-	// Thought, when set, is sent first as a thought:true part.
+	// Thought, when set, is sent first as a thought:true part (streamed,
+	// in an event of its own).
 	Thought string
 	// FunctionCalls follow the text, all in one part list (one stream event).
 	FunctionCalls []GeminiFunctionCall
+	// RequireSignatures enforces Gemini 3's rule on the history: every
+	// functionCall part of a model turn carries a thoughtSignature this
+	// fake issued (one of FunctionCalls'), unchanged, or the documented
+	// skip value; otherwise the request is refused with Google's 400.
+	RequireSignatures bool
 	// FinishReason of every candidate. Default STOP.
 	FinishReason string
 	// SeparateFinish sends the finishReason in a last stream event of its
@@ -165,6 +171,10 @@ func (g *gemini) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 			geminiInvalid(w, msg)
 			return
 		}
+		if msg := g.checkSignatures(req); msg != "" {
+			geminiInvalid(w, msg)
+			return
+		}
 		events := g.events(model, candidateCount(req), method == "streamGenerateContent")
 		if method == "generateContent" {
 			writeJSON(w, events[0])
@@ -231,12 +241,11 @@ func (g *gemini) events(model string, n int, stream bool) []map[string]any {
 		if len(chunks) == 0 && text != "" {
 			chunks = []string{text}
 		}
-		for i, c := range chunks {
-			parts := []any{map[string]any{"text": c}}
-			if i == 0 && o.Thought != "" {
-				parts = append([]any{map[string]any{"text": o.Thought, "thought": true}}, parts...)
-			}
-			pieces = append(pieces, parts)
+		if o.Thought != "" { // thoughts stream before the answer, in events of their own
+			pieces = append(pieces, []any{map[string]any{"text": o.Thought, "thought": true}})
+		}
+		for _, c := range chunks {
+			pieces = append(pieces, []any{map[string]any{"text": c}})
 		}
 		if len(o.FunctionCalls) > 0 {
 			pieces = append(pieces, callParts(o.FunctionCalls))

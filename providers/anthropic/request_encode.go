@@ -205,6 +205,18 @@ func appendBlock(b []byte, x *Block) (_ []byte, ok bool) {
 	if x.IsError {
 		b = append(b, `,"is_error":true`...)
 	}
+	if x.Thinking != "" {
+		b = append(b, `,"thinking":`...)
+		b = appendString(b, x.Thinking)
+	}
+	if x.Signature != "" {
+		b = append(b, `,"signature":`...)
+		b = appendString(b, x.Signature)
+	}
+	if x.Data != "" {
+		b = append(b, `,"data":`...)
+		b = appendString(b, x.Data)
+	}
 	return append(b, '}'), true
 }
 
@@ -271,7 +283,8 @@ func requestSizeHint(w *wireRequest) int {
 }
 
 func blockSizeHint(x *Block) int {
-	n := 48 + len(x.Text) + len(x.ID) + len(x.Name) + len(x.Input) + len(x.ToolUseID) + len(x.Content)
+	n := 48 + len(x.Text) + len(x.ID) + len(x.Name) + len(x.Input) + len(x.ToolUseID) + len(x.Content) +
+		len(x.Thinking) + len(x.Signature) + len(x.Data)
 	if s := x.Source; s != nil {
 		n += 64 + len(s.Data) + len(s.URL)
 	}

@@ -129,13 +129,23 @@ func userBlocks(c providers.Content, i int) ([]Block, error) {
 	return blocks, nil
 }
 
-// assistantBlocks turns an assistant message into text and tool_use blocks.
+// assistantBlocks turns an assistant message into thinking, text and
+// tool_use blocks. The thinking blocks an earlier answer returned
+// (thinking_blocks) come first, exactly as they were: Anthropic checks
+// their signatures and requires them before the tool_use blocks.
 func assistantBlocks(m providers.Message) []Block {
 	text := m.Content.String()
 	if strings.TrimSpace(text) == "" {
 		text = m.Refusal // a refusal is the assistant's visible answer
 	}
-	blocks := appendText(make([]Block, 0, 1+len(m.ToolCalls)), text)
+	blocks := make([]Block, 0, len(m.ThinkingBlocks)+1+len(m.ToolCalls))
+	for _, tb := range m.ThinkingBlocks {
+		switch tb.Type {
+		case "thinking", "redacted_thinking":
+			blocks = append(blocks, Block{Type: tb.Type, Thinking: tb.Thinking, Signature: tb.Signature, Data: tb.Data})
+		}
+	}
+	blocks = appendText(blocks, text)
 	for _, tc := range m.ToolCalls {
 		input := ToolInput(tc.Function.Arguments) // always valid JSON
 		blocks = append(blocks, Block{

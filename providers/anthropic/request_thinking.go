@@ -64,7 +64,7 @@ func applyThinking(w *wireRequest, req *providers.ChatRequest, o Options) error 
 	if !known {
 		return invalid("reasoning_effort", "reasoning_effort: unknown value %q (want none, minimal, low, medium, high or xhigh)", req.ReasoningEffort)
 	}
-	if budget == 0 || !thinks(o.Model) {
+	if budget == 0 || !thinks(o.Model) || toolTurnWithoutThinking(w.Messages) {
 		return nil
 	}
 	if tc := w.ToolChoice; tc != nil && (tc.Type == "any" || tc.Type == "tool") {
@@ -88,6 +88,29 @@ func applyThinking(w *wireRequest, req *providers.ChatRequest, o Options) error 
 		w.TopP = &p
 	}
 	return nil
+}
+
+// toolTurnWithoutThinking reports whether the last assistant turn calls
+// tools without starting with a thinking block: the client did not give
+// back the thinking_blocks of its previous answer (it did not ask for them,
+// or dropped them, or that answer came from another provider). Anthropic
+// refuses such a continuation with thinking on ("a final assistant message
+// must start with a thinking block"), so thinking stays off for it; the
+// next user turn starts a new loop and thinks again.
+func toolTurnWithoutThinking(turns []wireMessage) bool {
+	for i := len(turns) - 1; i >= 0; i-- {
+		if turns[i].Role != "assistant" {
+			continue
+		}
+		blocks := turns[i].Content
+		for _, b := range blocks {
+			if b.Type == "tool_use" {
+				return blocks[0].Type != "thinking" && blocks[0].Type != "redacted_thinking"
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // thinkingLimits computes max_tokens and budget_tokens. A client's own

@@ -3,6 +3,7 @@ package anthropic
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -197,5 +198,35 @@ func TestAnthropicClientMaxTokensKept(t *testing.T) {
 	got := thinkingBody(t, req, Options{Model: "claude-sonnet-4-5"})
 	if got.MaxTokens != limit || got.Thinking == nil || got.Thinking.BudgetTokens != 8192 {
 		t.Errorf("max_tokens %d thinking %+v, want %d and budget 8192", got.MaxTokens, got.Thinking, limit)
+	}
+}
+
+// TestThinkingBlocksRestoredBeforeToolUse: an assistant turn's
+// thinking_blocks go back first, unchanged and in order; a tool turn
+// without them leaves thinking off, which Anthropic would refuse.
+func TestThinkingBlocksRestoredBeforeToolUse(t *testing.T) {
+	history := func(blocks []providers.ThinkingBlock) *providers.ChatRequest {
+		return &providers.ChatRequest{Model: "claude-sonnet-4-5", ReasoningEffort: "low", Messages: []providers.Message{
+			{Role: "user", Content: providers.TextContent("Weather?")},
+			{Role: "assistant", ThinkingBlocks: blocks, ToolCalls: []providers.ToolCall{{ID: "toolu_1", Type: "function",
+				Function: providers.FunctionCall{Name: "w", Arguments: "{}"}}}},
+			{Role: "tool", ToolCallID: "toolu_1", Content: providers.TextContent("18C")},
+		}}
+	}
+	out, err := ToAnthropic(history([]providers.ThinkingBlock{
+		{Type: "thinking", Thinking: "a\n", Signature: "s1=="}, {Type: "redacted_thinking", Data: "ZW5j"}}), Options{Model: "claude-sonnet-4-5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"role":"assistant","content":[{"type":"thinking","thinking":"a\n","signature":"s1=="},{"type":"redacted_thinking","data":"ZW5j"},{"type":"tool_use"`
+	if !strings.Contains(string(out), want) || !strings.Contains(string(out), `"thinking":{"type":"enabled"`) {
+		t.Errorf("with blocks: %s", out)
+	}
+	out, err = ToAnthropic(history(nil), Options{Model: "claude-sonnet-4-5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), `"thinking":{`) {
+		t.Errorf("without blocks, thinking was sent: %s", out)
 	}
 }

@@ -14,8 +14,10 @@ import (
 //   - text blocks are joined, in order, into the message content;
 //   - tool_use blocks become tool_calls: the id is kept, arguments are the
 //     input object as a compact JSON string;
-//   - thinking, redacted_thinking and server-tool blocks are dropped: the
-//     Chat Completions format has no place for them;
+//   - thinking and redacted_thinking blocks become thinking_blocks, kept
+//     exactly, and the thinking text joined is reasoning_content (the
+//     OpenAI writer shows both only to clients that asked for them);
+//   - server-tool blocks are dropped: Chat Completions has no place for them;
 //   - the id (msg_…) is kept as the completion id.
 //
 // The body is decoded by decodeResponse when it has the usual shape and by
@@ -39,17 +41,22 @@ func fromWire(w *wireResponse, body []byte, created int64) (*providers.ChatRespo
 		return nil, streamError(e.Error)
 	}
 	msg := providers.Message{Role: "assistant"}
-	texts, tools := 0, 0
+	texts, tools, thoughts := 0, 0, 0
 	for _, b := range w.Content {
 		switch b.Type {
 		case "text":
 			texts++
 		case "tool_use":
 			tools++
+		case "thinking", "redacted_thinking":
+			thoughts++
 		}
 	}
 	if tools > 0 {
 		msg.ToolCalls = make([]providers.ToolCall, 0, tools)
+	}
+	if thoughts > 0 {
+		msg.ThinkingBlocks, msg.ReasoningContent = thinkingBlocks(w.Content, thoughts)
 	}
 	var text strings.Builder
 	for _, b := range w.Content {
@@ -87,6 +94,20 @@ func fromWire(w *wireResponse, body []byte, created int64) (*providers.ChatRespo
 		Usage:   totals.unified(),
 	}
 	return &out.resp, nil
+}
+
+// thinkingBlocks returns the n thinking and redacted_thinking blocks of
+// content, in order, and their thinking text joined.
+func thinkingBlocks(content []Block, n int) ([]providers.ThinkingBlock, string) {
+	out := make([]providers.ThinkingBlock, 0, n)
+	var text strings.Builder
+	for _, b := range content {
+		if b.Type == "thinking" || b.Type == "redacted_thinking" {
+			out = append(out, providers.ThinkingBlock{Type: b.Type, Thinking: b.Thinking, Signature: b.Signature, Data: b.Data})
+			text.WriteString(b.Thinking)
+		}
+	}
+	return out, text.String()
 }
 
 // ArgumentsJSON renders a tool_use input as OpenAI's arguments string.

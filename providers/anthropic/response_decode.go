@@ -13,7 +13,7 @@ import "github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 // the result, whenever it reports true, is exactly what json.Unmarshal gives
 // into a zero wireResponse; response_decode_test.go compares the two.
 //
-// Members the wire structs do not have (citations, thinking, signature,
+// Members the wire structs do not have (citations,
 // cache_creation, service_tier, …) are checked and skipped, as
 // encoding/json skips them, so every block type decodes here, not only
 // text and tool_use.
@@ -73,7 +73,7 @@ func decodeResponse(body []byte) (*wireResponse, bool) {
 // lists in step with the struct tags.
 var (
 	responseFields = []string{"id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage"}
-	blockFields    = []string{"type", "text", "id", "name", "input", "source", "tool_use_id", "content", "is_error"}
+	blockFields    = []string{"type", "text", "id", "name", "input", "source", "tool_use_id", "content", "is_error", "thinking", "signature", "data"}
 	usageFields    = []string{"input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens", "output_tokens_details"}
 	detailsFields  = []string{"thinking_tokens"}
 )
@@ -197,6 +197,12 @@ func (d *responseDecoder) block(b *Block) bool {
 			raw, ok := d.r.Value()
 			b.Input = raw
 			return ok
+		case 9:
+			return d.string(&b.Thinking, false)
+		case 10:
+			return d.string(&b.Signature, false)
+		case 11:
+			return d.string(&b.Data, false)
 		}
 		return false // source, tool_use_id, content, is_error
 	})

@@ -14,11 +14,13 @@ import (
 //	message_start         → first chunk: role assistant, content ""
 //	content_block_start   → text: nothing (or its text); tool_use: a tool-call delta with
 //	                        index (counting tool blocks only, from 0), id, type, name, arguments ""
-//	content_block_delta   → text_delta: content; input_json_delta: an argument fragment, in order
-//	content_block_stop    → nothing (a tool block that streamed no input gets arguments "{}")
+//	content_block_delta   → text_delta: content; input_json_delta: an argument fragment, in order;
+//	                        thinking_delta: reasoning_content; signature_delta: kept for the stop
+//	content_block_stop    → nothing (a tool block that streamed no input gets arguments "{}");
+//	                        a thinking or redacted_thinking block: thinking_blocks with the whole block
 //	message_delta         → the finish chunk (finish_reason from stop_reason); usage updated
 //	message_stop          → the usage chunk (choices [] and usage); then the stream is done
-//	ping, thinking and signature deltas, unknown events → nothing
+//	ping, unknown events → nothing
 //	error                 → a classified *providers.Error
 //
 // Usage counts are running totals: each value replaces the previous one.
@@ -41,6 +43,9 @@ type blockState struct {
 	kind     string // text, tool_use, thinking, …
 	tool     int    // OpenAI tool index, for tool_use
 	sentArgs bool   // a non-empty argument fragment was emitted
+	// thinking: the block so far (text, signature; redacted data), sent
+	// whole at its stop so the client can give it back unchanged.
+	thinking providers.ThinkingBlock
 }
 
 // NewStreamTranslator starts a translation; created stamps every chunk.
@@ -182,6 +187,12 @@ func (s *StreamTranslator) blockStart(index int, b *Block) []*providers.ChatChun
 			return nil
 		}
 		return s.textChunk(b.Text)
+	case "thinking", "redacted_thinking":
+		st.thinking = providers.ThinkingBlock{Type: b.Type, Thinking: b.Thinking, Signature: b.Signature, Data: b.Data}
+		if b.Thinking != "" {
+			return s.reasoningChunk(b.Thinking)
+		}
+		return nil
 	case "tool_use":
 		st.tool = s.tools
 		s.tools++
@@ -212,8 +223,19 @@ func (s *StreamTranslator) blockDelta(index int, d *wireDelta) []*providers.Chat
 			return nil
 		}
 		return s.argsChunk(st, d.PartialJSON)
+	case "thinking_delta":
+		st := s.blocks[index]
+		if st == nil || st.kind != "thinking" || d.Thinking == "" {
+			return nil
+		}
+		st.thinking.Thinking += d.Thinking
+		return s.reasoningChunk(d.Thinking)
+	case "signature_delta":
+		if st := s.blocks[index]; st != nil && st.kind == "thinking" {
+			st.thinking.Signature += d.Signature
+		}
 	}
-	return nil // thinking_delta, signature_delta, citations_delta
+	return nil // citations_delta and delta types added later
 }
 
 // blockStop completes a tool call that streamed no input with "{}", so the
@@ -221,6 +243,9 @@ func (s *StreamTranslator) blockDelta(index int, d *wireDelta) []*providers.Chat
 func (s *StreamTranslator) blockStop(index int) []*providers.ChatChunk {
 	st := s.blocks[index]
 	delete(s.blocks, index)
+	if st != nil && (st.kind == "thinking" || st.kind == "redacted_thinking") {
+		return s.thinkingBlockChunk(st.thinking)
+	}
 	if st == nil || st.kind != "tool_use" || st.sentArgs {
 		return nil
 	}

@@ -55,3 +55,18 @@ func (s *StreamTranslator) send(b *chunkBox) []*providers.ChatChunk {
 	b.list[0] = &b.chunk
 	return b.list[:]
 }
+
+// reasoningChunk is a reasoning_content delta.
+func (s *StreamTranslator) reasoningChunk(text string) []*providers.ChatChunk {
+	b := &chunkBox{text: text}
+	b.choice[0].Delta.ReasoningContent = &b.text
+	return s.send(b)
+}
+
+// thinkingBlockChunk carries one complete thinking block, sent when the
+// block ends, so a client collecting thinking_blocks gets it whole.
+func (s *StreamTranslator) thinkingBlockChunk(tb providers.ThinkingBlock) []*providers.ChatChunk {
+	b := &chunkBox{}
+	b.choice[0].Delta.ThinkingBlocks = []providers.ThinkingBlock{tb}
+	return s.send(b)
+}

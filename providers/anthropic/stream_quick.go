@@ -77,10 +77,10 @@ func decodeQuick(data []byte, scratch *[]byte) (q quickEvent, ok bool) {
 		dst, rest = &q.delta.Text, rest[len(`text":`):]
 	case hasPrefix(rest, `partial_json":`):
 		dst, rest = &q.delta.PartialJSON, rest[len(`partial_json":`):]
-	case hasPrefix(rest, `thinking":`): // not kept: wireDelta has no such field
-		rest = rest[len(`thinking":`):]
+	case hasPrefix(rest, `thinking":`):
+		dst, rest = &q.delta.Thinking, rest[len(`thinking":`):]
 	case hasPrefix(rest, `signature":`):
-		rest = rest[len(`signature":`):]
+		dst, rest = &q.delta.Signature, rest[len(`signature":`):]
 	default:
 		return q, false
 	}

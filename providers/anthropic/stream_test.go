@@ -45,7 +45,8 @@ func chunkLines(t *testing.T, chunks []*providers.ChatChunk) []string {
 
 // TestStreamToolUseExactSequence pins every chunk produced from a recorded
 // stream with thinking, text, a tool call split mid-token, and a tool with
-// no input.
+// no input. The thinking streams as reasoning_content and comes whole, with
+// its signature, as thinking_blocks when its block stops.
 func TestStreamToolUseExactSequence(t *testing.T) {
 	chunks, _, err := translateAll(t, readTestdata(t, "stream/tool_use.sse"))
 	if err != nil {
@@ -54,6 +55,8 @@ func TestStreamToolUseExactSequence(t *testing.T) {
 	const head = `"id":"msg_014p7gG3wDgGV9EUtLvnow3U","object":"chat.completion.chunk","created":1700000000,"model":"claude-sonnet-4-5-20250929"`
 	want := []string{
 		`{` + head + `,"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}`,
+		`{` + head + `,"choices":[{"index":0,"delta":{"reasoning_content":"Need weather for two cities."},"finish_reason":null}]}`,
+		`{` + head + `,"choices":[{"index":0,"delta":{"thinking_blocks":[{"type":"thinking","thinking":"Need weather for two cities.","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"}]},"finish_reason":null}]}`,
 		`{` + head + `,"choices":[{"index":0,"delta":{"content":"Okay, let's check"},"finish_reason":null}]}`,
 		`{` + head + `,"choices":[{"index":0,"delta":{"content":" the weather."},"finish_reason":null}]}`,
 		`{` + head + `,"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"toolu_01T1x1fJ34qAmk2tNTrN7Up6","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]}`,

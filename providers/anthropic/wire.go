@@ -75,6 +75,11 @@ type Block struct {
 	ToolUseID string          `json:"tool_use_id,omitempty"`
 	Content   json.RawMessage `json:"content,omitempty"` // tool_result: a string or blocks
 	IsError   bool            `json:"is_error,omitempty"`
+	// Thinking and Signature are a thinking block's; Data is a
+	// redacted_thinking block's encrypted reasoning.
+	Thinking  string `json:"thinking,omitempty"`
+	Signature string `json:"signature,omitempty"`
+	Data      string `json:"data,omitempty"`
 
 	// compact says Input and Content are valid, compact JSON made by this
 	// package, so encodeRequest copies them instead of re-scanning them
@@ -147,6 +152,8 @@ type wireDelta struct {
 	Type        string `json:"type"`
 	Text        string `json:"text"`
 	PartialJSON string `json:"partial_json"`
+	Thinking    string `json:"thinking"`
+	Signature   string `json:"signature"`
 	StopReason  string `json:"stop_reason"`
 }
 

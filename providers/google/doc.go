@@ -21,8 +21,10 @@
 //     fileData.
 //   - A blocked prompt (promptFeedback.blockReason) is answered like OpenAI
 //     answers filtered output: 200, finish_reason content_filter, no content.
-//   - Thought text (parts with thought:true) is never shown; thoughtsTokenCount
-//     is reported as completion_tokens_details.reasoning_tokens and counted in
+//   - Thought text (parts with thought:true, asked for with includeThoughts
+//     when the client wants reasoning) becomes reasoning_content, never
+//     content; thoughtsTokenCount is reported as
+//     completion_tokens_details.reasoning_tokens and counted in
 //     completion_tokens.
 //   - Thought signatures ride in tool-call ids (toolid.go). Signatures Gemini
 //     puts on text parts are dropped: OpenAI content has nowhere to keep them,

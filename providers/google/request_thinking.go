@@ -55,8 +55,19 @@ func geminiFamily(model string) int {
 // by the effort's budget (capped at the model's output limit) to leave the
 // visible answer what the client asked for; except an Anthropic client's
 // max_tokens, which already counts thinking.
+//
+// includeThoughts is asked for when the client wants reasoning text
+// (IncludeReasoning) from a model that thinks, with or without an effort.
 func applyThinking(out *generateRequest, req *providers.ChatRequest, model string, budgets providers.ReasoningBudgets) error {
 	if req.ReasoningEffort == "" {
+		if req.IncludeReasoning && geminiFamily(model) != 0 {
+			g := out.GenerationConfig
+			if g == nil {
+				g = &generationConfig{}
+				out.GenerationConfig = g
+			}
+			g.ThinkingConfig = &thinkingConfig{IncludeThoughts: true}
+		}
 		return nil
 	}
 	budget, known := budgets.Budget(req.ReasoningEffort)
@@ -95,6 +106,7 @@ func applyThinking(out *generateRequest, req *providers.ChatRequest, model strin
 		out.GenerationConfig = &generationConfig{}
 	}
 	g := out.GenerationConfig
+	tc.IncludeThoughts = req.IncludeReasoning && (tc.ThinkingBudget == nil || *tc.ThinkingBudget > 0)
 	g.ThinkingConfig = tc
 	// An Anthropic client's max_tokens already includes thinking, as
 	// maxOutputTokens does: it is kept as the client sent it.

@@ -15,8 +15,9 @@ import (
 //
 // Each candidate becomes a choice: its non-thought text parts joined as the
 // content, its functionCall parts as tool_calls (arguments as a JSON string,
-// ids per toolid.go). Parts marked thought:true are the model's reasoning and
-// are not part of the answer. When the prompt itself was blocked
+// ids per toolid.go). Parts marked thought:true are the model's reasoning
+// (thought summaries, sent when includeThoughts was asked for): not part of
+// the answer, they become reasoning_content. When the prompt itself was blocked
 // (promptFeedback.blockReason, no candidates) the answer is what OpenAI
 // gives for filtered output: 200 with one empty choice whose finish_reason
 // is content_filter.
@@ -38,8 +39,8 @@ func fromGemini(body []byte, model string, created int64) (*providers.ChatRespon
 	}
 	for i, c := range g.Candidates {
 		idx := candidateIndex(c, i)
-		text, calls := candidateParts(g.ResponseID, idx, c.Content, 0)
-		msg := providers.Message{Role: "assistant", Content: providers.TextContent(text), ToolCalls: calls}
+		text, thought, calls := candidateParts(g.ResponseID, idx, c.Content, 0)
+		msg := providers.Message{Role: "assistant", Content: providers.TextContent(text), ToolCalls: calls, ReasoningContent: thought}
 		resp.Choices = append(resp.Choices, providers.Choice{
 			Index:        idx,
 			Message:      msg,
@@ -60,25 +61,26 @@ func fromGemini(body []byte, model string, created int64) (*providers.ChatRespon
 	return resp, nil
 }
 
-// candidateParts splits a candidate's content into answer text and tool
-// calls. firstOrdinal numbers the calls (a stream continues its count).
-func candidateParts(responseID string, candidate int, c *content, firstOrdinal int) (string, []providers.ToolCall) {
+// candidateParts splits a candidate's content into answer text, thought
+// text and tool calls. firstOrdinal numbers the calls (a stream continues
+// its count).
+func candidateParts(responseID string, candidate int, c *content, firstOrdinal int) (string, string, []providers.ToolCall) {
 	if c == nil {
-		return "", nil
+		return "", "", nil
 	}
-	var text strings.Builder
+	var text, thought strings.Builder
 	var calls []providers.ToolCall
 	for _, p := range c.Parts {
 		switch {
 		case p.FunctionCall != nil:
 			calls = append(calls, toolCall(responseID, candidate, firstOrdinal+len(calls), p))
 		case p.Thought:
-			// reasoning, not answer text
+			thought.WriteString(p.Text)
 		default:
 			text.WriteString(p.Text)
 		}
 	}
-	return text.String(), calls
+	return text.String(), thought.String(), calls
 }
 
 // toolCall renders one functionCall part as an OpenAI tool call.

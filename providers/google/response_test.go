@@ -13,12 +13,12 @@ func TestFromGemini(t *testing.T) {
 		want string // OpenAI completion
 	}{
 		{
-			name: "text, thoughts hidden, usage mapped",
+			name: "text, thoughts as reasoning_content, usage mapped",
 			body: `{"candidates":[{"content":{"role":"model","parts":[{"text":"Let me think","thought":true},{"text":"Hello"},{"text":" world","thoughtSignature":"c2ln"}]},"finishReason":"STOP","index":0}],
 				"usageMetadata":{"promptTokenCount":12,"cachedContentTokenCount":4,"candidatesTokenCount":3,"thoughtsTokenCount":7,"totalTokenCount":22},
 				"modelVersion":"gemini-2.5-flash","responseId":"r1"}`,
 			want: `{"id":"r1","object":"chat.completion","created":1700000000,"model":"gemini-2.5-flash","choices":[
-				{"index":0,"message":{"role":"assistant","content":"Hello world"},"finish_reason":"stop","logprobs":null}],
+				{"index":0,"message":{"role":"assistant","content":"Hello world","reasoning_content":"Let me think"},"finish_reason":"stop","logprobs":null}],
 				"usage":{"prompt_tokens":12,"completion_tokens":10,"total_tokens":22,"prompt_tokens_details":{"cached_tokens":4},"completion_tokens_details":{"reasoning_tokens":7}}}`,
 		},
 		{

@@ -71,7 +71,10 @@ func (c *streamConverter) feed(data []byte) ([]*providers.ChatChunk, error) {
 	for i, cand := range g.Candidates {
 		idx := candidateIndex(cand, i)
 		out = c.start(out, idx)
-		text, calls := candidateParts(g.ResponseID, idx, cand.Content, c.calls[idx])
+		text, thought, calls := candidateParts(g.ResponseID, idx, cand.Content, c.calls[idx])
+		if thought != "" {
+			out = append(out, c.chunk(idx, providers.Delta{ReasoningContent: &thought}, nil))
+		}
 		if text != "" {
 			out = append(out, c.chunk(idx, providers.Delta{Content: &text}, nil))
 		}

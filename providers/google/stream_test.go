@@ -100,6 +100,7 @@ func TestStreamText(t *testing.T) {
 		got := streamChunks(t, p, simpleRequest)
 		assertChunks(t, got, []string{
 			chunk(`[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]`, ""),
+			chunk(`[{"index":0,"delta":{"reasoning_content":"hmm"},"finish_reason":null}]`, ""),
 			chunk(`[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]`, ""),
 			chunk(`[{"index":0,"delta":{"content":"lo"},"finish_reason":null}]`, ""),
 			chunk(`[{"index":0,"delta":{},"finish_reason":"stop"}]`, ""),
