@@ -48,12 +48,21 @@ func (p *Provider) chatBody(t providers.Target, req *providers.ChatRequest, stre
 
 // chatBodyFor is chatBody before the upstream's rejected fields are dropped.
 func (p *Provider) chatBodyFor(t providers.Target, req *providers.ChatRequest, stream bool) ([]byte, error) {
+	history := p.carriesReasoningHistory(req.Messages)
 	if !req.Original.Is(providers.FormatOpenAIChat) {
+		if history {
+			req = p.withoutReasoningHistory(req)
+		}
 		return p.encodeChat(t, req, stream)
 	}
 	body, err := patchModel(req.Original.Body, t.Model)
 	if err != nil {
 		return nil, err
+	}
+	if history {
+		if body, err = stripMessageFields(body, p.historyFields()); err != nil {
+			return nil, err
+		}
 	}
 	if stream {
 		body, err = forceStreamUsage(body)
