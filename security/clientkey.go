@@ -65,16 +65,6 @@ func (k *ClientKey) Fingerprint() string { return k.fingerprint }
 // MaxTokens is the ceiling for a request's max_tokens; 0 means none.
 func (k *ClientKey) MaxTokens() int { return k.maxTokens }
 
-// CapMaxTokens applies the key's ceiling to the max_tokens a request asked
-// for (requested <= 0 meaning "not set"): the result is what should be sent
-// upstream, and 0 means "leave it unset".
-func (k *ClientKey) CapMaxTokens(requested int) int {
-	if k.maxTokens > 0 && (requested <= 0 || requested > k.maxTokens) {
-		return k.maxTokens
-	}
-	return max(requested, 0)
-}
-
 // ModelAllowed reports whether this key may use model, a public model name
 // or alias (or, for an unresolved name, the string as asked).
 func (k *ClientKey) ModelAllowed(model string) bool { return k.models.allows(model) }

@@ -164,29 +164,6 @@ func TestModelAllowed(t *testing.T) {
 	}
 }
 
-func TestCapMaxTokens(t *testing.T) {
-	capped := mustKeyring(t, ClientKeyConfig{Key: secretA, MaxTokens: 1000}).Lookup(secretA)
-	open := mustKeyring(t, ClientKeyConfig{Key: secretA}).Lookup(secretA)
-	tests := []struct {
-		key       *ClientKey
-		requested int
-		want      int
-	}{
-		{capped, 0, 1000},
-		{capped, -1, 1000},
-		{capped, 500, 500},
-		{capped, 1000, 1000},
-		{capped, 5000, 1000},
-		{open, 0, 0},
-		{open, 5000, 5000},
-	}
-	for _, tt := range tests {
-		if got := tt.key.CapMaxTokens(tt.requested); got != tt.want {
-			t.Errorf("MaxTokens %d: CapMaxTokens(%d) = %d, want %d", tt.key.MaxTokens(), tt.requested, got, tt.want)
-		}
-	}
-}
-
 func TestKeyFromRequest(t *testing.T) {
 	tests := []struct {
 		name    string
