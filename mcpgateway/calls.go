@@ -155,16 +155,15 @@ func (cs *clientSession) forward(ctx context.Context, s *upstreamServer,
 			cs.drop(s, up)
 		}
 	}
-	out := outcome{}
+	out := outcome{wire: protocolError(err)}
 	out.status, out.detail = cs.settleBreaker(ctx, s, err)
-	errors.As(err, &out.wire)
 	return out
 }
 
 // settleBreaker tells s's breaker how the request went and classifies it.
 // The client going away says nothing about the server.
 func (cs *clientSession) settleBreaker(ctx context.Context, s *upstreamServer, err error) (status, detail string) {
-	var werr *jsonrpc.Error
+	werr := protocolError(err)
 	switch {
 	case err == nil:
 		s.brk.Success()
@@ -172,7 +171,7 @@ func (cs *clientSession) settleBreaker(ctx context.Context, s *upstreamServer, e
 	case ctx.Err() != nil:
 		s.brk.Release()
 		return StatusCanceled, "cancelled by the client"
-	case errors.As(err, &werr):
+	case werr != nil:
 		s.brk.Success()
 		return StatusError, werr.Message
 	case errors.Is(err, errSessionEnded):
@@ -188,10 +187,33 @@ func (cs *clientSession) settleBreaker(ctx context.Context, s *upstreamServer, e
 	}
 }
 
-func isProtocolError(err error) bool {
-	var werr *jsonrpc.Error
-	return errors.As(err, &werr)
+// codeRejected is the SDK's "rejected by transport" (jsonrpc2.ErrRejected):
+// it wraps HTTP-level failures, so it says the server is not answering.
+const codeRejected = -32005
+
+// protocolError finds the server's own JSON-RPC error in err's tree (an
+// answer: the server is alive), skipping the SDK's transport rejection.
+func protocolError(err error) *jsonrpc.Error {
+	if err == nil {
+		return nil
+	}
+	if werr, ok := err.(*jsonrpc.Error); ok && werr.Code != codeRejected {
+		return werr
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return protocolError(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if werr := protocolError(e); werr != nil {
+				return werr
+			}
+		}
+	}
+	return nil
 }
+
+func isProtocolError(err error) bool { return protocolError(err) != nil }
 
 // clientError is the client's error for a request that did not succeed
 // upstream. A server's own protocol error keeps its code and message;

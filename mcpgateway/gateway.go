@@ -111,6 +111,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		caller = c
 	}
+	if r.Method == http.MethodPost && !g.precheck(w, r) {
+		return
+	}
 	if id := r.Header.Get("Mcp-Session-Id"); id != "" {
 		g.mu.Lock()
 		cs := g.sessions[id]

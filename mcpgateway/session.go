@@ -113,10 +113,10 @@ func (u *upstreamConn) closeLocked(s *upstreamServer) {
 	if u.session == nil {
 		return
 	}
+	s.open.Add(-1) // before Close, whose DELETE the server may act on at once
 	_ = u.session.Close()
 	u.stop()
 	u.session, u.stop = nil, nil
-	s.open.Add(-1)
 }
 
 // upstream returns the session to s, opening it on first use.

@@ -37,12 +37,12 @@ func (g *Gateway) dial(ctx context.Context, s *upstreamServer, cs *clientSession
 	connCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	timer := time.AfterFunc(s.cfg.Timeout, stop)
 	sess, err := client.Connect(connCtx, t, nil)
-	if !timer.Stop() || err != nil {
+	if timedOut := !timer.Stop(); timedOut || err != nil {
 		stop()
 		if sess != nil {
 			_ = sess.Close()
 		}
-		if err == nil || ctx.Err() == nil && connCtx.Err() != nil {
+		if timedOut && ctx.Err() == nil {
 			err = context.DeadlineExceeded
 		}
 		return nil, nil, err
