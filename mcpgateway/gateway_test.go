@@ -227,7 +227,9 @@ func TestToolListChangedIsRelayed(t *testing.T) {
 	})
 	toolNames(t, cs) // opens the upstream session
 	alpha.server.AddTool(&mcp.Tool{Name: "added", InputSchema: map[string]any{"type": "object"}},
-		func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) { return &mcp.CallToolResult{}, nil })
+		func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return &mcp.CallToolResult{}, nil
+		})
 	<-changed
 	if got := toolNames(t, cs); !slices.Contains(got, "alpha__added") || slices.Contains(got, "gateway__list_changed") {
 		t.Fatalf("tools after list_changed = %v", got)

@@ -26,8 +26,8 @@ type upstream struct {
 	http   *httptest.Server
 	down   atomic.Bool // answer every request with 503
 
-	initialized atomic.Int64 // initialize requests
-	calls       atomic.Int64 // tools/call requests
+	initialized atomic.Int64  // initialize requests
+	calls       atomic.Int64  // tools/call requests
 	deleted     chan struct{} // one value per DELETE (session closed)
 	lastArgs    atomic.Value  // string: the last tools/call arguments
 }

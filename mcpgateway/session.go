@@ -183,12 +183,16 @@ func (cs *clientSession) listChanged(kind string) {
 		cs.server.RemoveTools(placeholder)
 	case kindPrompts:
 		cs.server.AddPrompt(&mcp.Prompt{Name: placeholder},
-			func(context.Context, *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) { return nil, errSessionEnded })
+			func(context.Context, *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+				return nil, errSessionEnded
+			})
 		cs.server.RemovePrompts(placeholder)
 	case kindResources:
 		const uri = "gateway:list_changed"
 		cs.server.AddResource(&mcp.Resource{Name: placeholder, URI: uri},
-			func(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) { return nil, errSessionEnded })
+			func(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+				return nil, errSessionEnded
+			})
 		cs.server.RemoveResources(uri)
 	}
 }
