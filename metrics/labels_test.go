@@ -98,6 +98,7 @@ func TestLabelNamesCarryNoIdentity(t *testing.T) {
 		"from": true, "to": true, "strategy": true, "deployment": true, "result": true,
 		"event": true, "key": true, "mode": true,
 		"source": true, // a configured catalog path or credential-free URL
+		"server": true, "method": true, // a configured MCP server, an MCP method
 	}
 	for _, mf := range gather(t) {
 		for _, m := range mf.GetMetric() {
