@@ -120,6 +120,7 @@ type handlerStatus struct {
 	Cache       any                 `json:"cache,omitempty"`
 	SharedState any                 `json:"shared_state,omitempty"`
 	Catalog     *catalog.Status     `json:"catalog,omitempty"`
+	MCP         *mcpStatusView      `json:"mcp,omitempty"`
 }
 
 type routingStatus struct {
@@ -209,6 +210,7 @@ func (h *Handler) status() handlerStatus {
 	st.Cache = h.cacheStatus()
 	st.SharedState = h.sharedStatus()
 	st.Catalog = h.catalogStatus()
+	st.MCP = h.mcpStatus()
 	return st
 }
 

@@ -80,6 +80,8 @@ type Handler struct {
 	Responses *ResponsesConfig `json:"responses,omitempty"`
 	// Catalog loads prices and limits from a LiteLLM-format file or URL.
 	Catalog *CatalogConfig `json:"catalog,omitempty"`
+	// MCP serves an MCP gateway endpoint in front of MCP tool servers.
+	MCP *MCPConfig `json:"mcp,omitempty"`
 
 	providers     []providers.Provider
 	providerNames map[string]bool // Caddyfile parsing: names seen
@@ -105,6 +107,7 @@ type Handler struct {
 	responseStore    responses.Store
 	clientLimits     map[string]ClientKey // by key fingerprint, for shared limits
 	counts           *countCache          // token counts by request shape
+	mcp              *mcpEndpoint         // nil: no MCP gateway
 }
 
 // CaddyModule returns the Caddy module information.
@@ -136,8 +139,8 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	for _, m := range mods.([]any) {
 		h.providers = append(h.providers, m.(providers.Provider))
 	}
-	if len(h.providers) == 0 {
-		return fmt.Errorf("ai_backends needs at least one provider")
+	if len(h.providers) == 0 && h.MCP == nil {
+		return fmt.Errorf("ai_backends needs at least one provider (or an mcp block)")
 	}
 	if err := h.decryptProviderKeys(); err != nil {
 		return err
@@ -163,6 +166,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return err
 	}
 	if err := h.provisionSecurity(); err != nil {
+		return err
+	}
+	if err := h.provisionMCP(); err != nil {
 		return err
 	}
 	if err := h.provisionCache(); err != nil {
@@ -265,6 +271,9 @@ func (h *Handler) Validate() error {
 
 // Cleanup releases the pooled state this config acquired.
 func (h *Handler) Cleanup() error {
+	if h.mcp != nil {
+		h.mcp.gw.Close()
+	}
 	h.pool.releaseAll()
 	for _, p := range h.providers {
 		if c, ok := p.(caddy.CleanerUpper); ok {
@@ -277,6 +286,9 @@ func (h *Handler) Cleanup() error {
 // ServeHTTP finds the request's endpoint in endpointTable and serves it in
 // the endpoint's dialect.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, _ caddyhttp.Handler) error {
+	if h.mcp != nil && h.serveMCP(w, r) {
+		return nil
+	}
 	spec, params, allow, d := routeRequest(r.Method, r.URL.Path)
 	if spec == nil {
 		h.refuseRoute(w, r, allow, d)

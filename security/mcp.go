@@ -1,6 +1,9 @@
 package security
 
-import "fmt"
+import (
+	"fmt"
+	"net/http"
+)
 
 // NameList is an allow-list of names with the same rules as a key's model
 // list: exact names, or a prefix ending in "*" ("*" alone allows all); an
@@ -50,4 +53,11 @@ func (k *ClientKey) AdmitToolCall() *Denial {
 		Message:    fmt.Sprintf("rate limit exceeded: this API key allows %d MCP tool calls per minute; retry in %s", perMinute, roundUp(wait)),
 		RetryAfter: wait,
 	}
+}
+
+// BearerToken is the token of a request's "Authorization: Bearer" header,
+// or "" (the MCP gateway may pass a caller's own token upstream).
+func BearerToken(h http.Header) string {
+	t, _ := bearerToken(h.Get("Authorization"))
+	return t
 }
