@@ -105,10 +105,18 @@ func (cs *clientSession) readResource(ctx context.Context, p *mcp.ReadResourcePa
 	}
 	cs.mu.Lock()
 	ref, ok := cs.resources[p.URI]
+	if !ok {
+		longest := 0 // the most specific template wins
+		for _, t := range cs.templates {
+			if len(t.prefix) > longest && strings.HasPrefix(p.URI, t.prefix) {
+				ref, ok, longest = t.ref, true, len(t.prefix)
+			}
+		}
+	}
 	cs.mu.Unlock()
 	if !ok {
 		cs.g.observe(&Event{Server: UnknownServer, Method: "resources/read", Status: StatusDenied, Caller: cs.caller})
-		return nil, rpcError(codeResourceNotFound, "resource %q is not available to this client; list resources first", p.URI)
+		return nil, rpcError(codeResourceNotFound, "resource %q is not available to this client; list resources (or templates) first", p.URI)
 	}
 	var res *mcp.ReadResourceResult
 	out := cs.observed(ctx, ref.server, "resources/read", ref.name, func(ctx context.Context, up *mcp.ClientSession) error {

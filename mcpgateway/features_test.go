@@ -22,6 +22,10 @@ func TestPromptsAndResourcesAreRouted(t *testing.T) {
 	alpha.server.AddResource(&mcp.Resource{Name: "readme", URI: "alpha://readme"}, func(_ context.Context, r *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 		return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: r.Params.URI, Text: "alpha readme"}}}, nil
 	})
+	alpha.server.AddResourceTemplate(&mcp.ResourceTemplate{Name: "doc", URITemplate: "alpha://docs/{name}"},
+		func(_ context.Context, r *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+			return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: r.Params.URI, Text: "doc " + r.Params.URI}}}, nil
+		})
 	beta := newUpstream(t, "beta", "search") // no prompts or resources
 	g := startGateway(t, Options{}, alpha.config(), beta.config())
 	cs := g.connect(t, "k-all", nil)
@@ -45,6 +49,14 @@ func TestPromptsAndResourcesAreRouted(t *testing.T) {
 	}
 	if _, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "alpha://secret"}); err == nil {
 		t.Fatal("an unlisted resource was read")
+	}
+	templates, err := cs.ListResourceTemplates(ctx, nil)
+	if err != nil || len(templates.ResourceTemplates) != 1 || templates.ResourceTemplates[0].Name != "alpha__doc" {
+		t.Fatalf("resources/templates/list = %+v, %v", templates, err)
+	}
+	read, err = cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "alpha://docs/intro"})
+	if err != nil || read.Contents[0].Text != "doc alpha://docs/intro" {
+		t.Fatalf("read through a template = %+v, %v", read, err)
 	}
 	caps := cs.InitializeResult().Capabilities
 	if caps.Tools == nil || caps.Prompts == nil || caps.Resources == nil {

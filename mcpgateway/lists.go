@@ -2,12 +2,20 @@ package mcpgateway
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/sira-ai/caddy-ai-backends/security"
 )
+
+// templateRef routes reads of URIs a resource template describes: by the
+// template's fixed text before its first '{'.
+type templateRef struct {
+	prefix string
+	ref    resourceRef
+}
 
 // resourceRef is where a resource URI the client listed lives.
 type resourceRef struct {
@@ -162,6 +170,7 @@ func (cs *clientSession) listTemplates(ctx context.Context) (*mcp.ListResourceTe
 		return collect(up.ResourceTemplates(ctx, nil))
 	})
 	res := &mcp.ListResourceTemplatesResult{ResourceTemplates: []*mcp.ResourceTemplate{}}
+	var refs []templateRef
 	for i, templates := range lists {
 		s := cs.g.servers[i]
 		for _, t := range templates {
@@ -172,9 +181,15 @@ func (cs *clientSession) listTemplates(ctx context.Context) (*mcp.ListResourceTe
 			if !cs.allowed(&s.resources, t.Name, name) {
 				continue
 			}
+			if prefix, _, _ := strings.Cut(t.URITemplate, "{"); prefix != "" {
+				refs = append(refs, templateRef{prefix: prefix, ref: resourceRef{server: s, name: name}})
+			}
 			t.Name = name
 			res.ResourceTemplates = append(res.ResourceTemplates, t)
 		}
 	}
+	cs.mu.Lock()
+	cs.templates = refs
+	cs.mu.Unlock()
 	return res, nil
 }

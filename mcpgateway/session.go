@@ -23,6 +23,7 @@ type clientSession struct {
 	ss        *mcp.ServerSession // set by a successful initialize
 	upstreams map[*upstreamServer]*upstreamConn
 	resources map[string]resourceRef // URI → owner, learned from resources/list
+	templates []templateRef          // from resources/templates/list
 	ended     bool
 }
 
