@@ -29,6 +29,7 @@ type Gateway struct {
 	mu       sync.Mutex
 	sessions map[string]*clientSession // by Mcp-Session-Id
 	closed   bool
+	watchers sync.WaitGroup // one per initialized session, until its upstreams closed
 }
 
 // upstreamServer is one configured server and its live state.
@@ -149,6 +150,8 @@ func (g *Gateway) Close() {
 	for _, cs := range all {
 		cs.end()
 	}
+	// Sessions the clients ended just before are still closing upstream.
+	g.watchers.Wait()
 }
 
 // register records a session under the id the SDK is about to hand out.

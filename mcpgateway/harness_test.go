@@ -68,7 +68,14 @@ func newUpstream(t testing.TB, name string, tools ...string) *upstream {
 			u.deleted <- struct{}{}
 		}
 	}))
-	t.Cleanup(u.http.Close)
+	t.Cleanup(func() {
+		// A session whose DELETE never arrived (the server was "down")
+		// would otherwise outlive the test in the SDK's handler.
+		for ss := range u.server.Sessions() {
+			_ = ss.Close()
+		}
+		u.http.Close()
+	})
 	return u
 }
 

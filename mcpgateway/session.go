@@ -66,7 +66,9 @@ func (cs *clientSession) attach(ss *mcp.ServerSession) {
 	}
 	cs.ss = ss
 	cs.mu.Unlock()
+	cs.g.watchers.Add(1)
 	go func() {
+		defer cs.g.watchers.Done()
 		_ = ss.Wait()
 		cs.end()
 	}()
