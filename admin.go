@@ -138,6 +138,7 @@ type handlerStatus struct {
 	Cache       any                 `json:"cache,omitempty"`
 	SharedState any                 `json:"shared_state,omitempty"`
 	Catalog     *catalog.Status     `json:"catalog,omitempty"`
+	MCP         *mcpStatusView      `json:"mcp,omitempty"`
 }
 
 type routingStatus struct {
@@ -227,6 +228,7 @@ func (h *Handler) status() handlerStatus {
 	st.Cache = h.cacheStatus()
 	st.SharedState = h.sharedStatus()
 	st.Catalog = h.catalogStatus()
+	st.MCP = h.mcpStatus()
 	return st
 }
 

@@ -85,6 +85,8 @@ type Handler struct {
 	Responses *ResponsesConfig `json:"responses,omitempty"`
 	// Catalog loads prices and limits from a LiteLLM-format file or URL.
 	Catalog *CatalogConfig `json:"catalog,omitempty"`
+	// MCP serves an MCP gateway endpoint in front of MCP tool servers.
+	MCP *MCPConfig `json:"mcp,omitempty"`
 
 	// Runtime state, built by Provision and never configured directly.
 	// Each owner holds one part; its fields are reached through the handler
@@ -99,6 +101,9 @@ type Handler struct {
 	// process-wide ones unless a test sets its own before Provision.
 	activity *activitySeries
 	recent   *recentRequests
+
+	// mcp is the MCP gateway endpoint (mcp.go); nil without an mcp block.
+	mcp *mcpEndpoint
 }
 
 // handlerEnv is what every part of the handler uses: logs, the clock and
@@ -182,8 +187,8 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	for _, m := range mods.([]any) {
 		h.providers = append(h.providers, m.(providers.Provider))
 	}
-	if len(h.providers) == 0 {
-		return fmt.Errorf("ai_backends needs at least one provider")
+	if len(h.providers) == 0 && h.MCP == nil {
+		return fmt.Errorf("ai_backends needs at least one provider (or an mcp block)")
 	}
 	if err := h.decryptProviderKeys(); err != nil {
 		return err
@@ -209,6 +214,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return err
 	}
 	if err := h.provisionSecurity(); err != nil {
+		return err
+	}
+	if err := h.provisionMCP(); err != nil {
 		return err
 	}
 	if err := h.provisionCache(); err != nil {
@@ -317,6 +325,9 @@ func (h *Handler) Cleanup() error {
 	if h.gov != nil {
 		h.gov.Unguard(h)
 	}
+	if h.mcp != nil {
+		h.mcp.gw.Close()
+	}
 	h.pool.releaseAll()
 	for _, p := range h.providers {
 		if c, ok := p.(caddy.CleanerUpper); ok {
@@ -329,6 +340,9 @@ func (h *Handler) Cleanup() error {
 // ServeHTTP finds the request's endpoint in endpointTable and serves it in
 // the endpoint's dialect.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, _ caddyhttp.Handler) error {
+	if h.mcp != nil && h.serveMCP(w, r) {
+		return nil
+	}
 	spec, params, allow, d := routeRequest(r.Method, r.URL.Path)
 	if spec == nil {
 		h.refuseRoute(w, r, allow, d)

@@ -337,6 +337,8 @@ func (h *Handler) parseRetry(d *caddyfile.Dispenser) error {
 //	    tokens_per_minute <n>
 //	    budget <usd> [per <duration>]
 //	    max_tokens <n>
+//	    mcp_tools <server__tool>...
+//	    mcp_calls_per_minute <n>
 //	}
 func (h *Handler) parseClientKey(d *caddyfile.Dispenser) error {
 	var k ClientKey
@@ -362,6 +364,10 @@ func (h *Handler) parseClientKey(d *caddyfile.Dispenser) error {
 			k.TokensPerMinute, err = intArg(d)
 		case "max_tokens":
 			k.MaxTokens, err = intArg(d)
+		case "mcp_tools":
+			k.MCPTools = append(k.MCPTools, d.RemainingArgs()...)
+		case "mcp_calls_per_minute":
+			k.MCPCallsPerMinute, err = intArg(d)
 		case "budget":
 			args := d.RemainingArgs()
 			if len(args) != 1 && !(len(args) == 3 && args[1] == "per") {

@@ -41,6 +41,8 @@ func (h *Handler) unmarshalMore(d *caddyfile.Dispenser) error {
 		return h.parseTracingContent(d)
 	case "catalog":
 		return h.parseCatalog(d)
+	case "mcp":
+		return h.parseMCP(d)
 	case "responses":
 		return h.parseResponses(d)
 	case "degrade_to":

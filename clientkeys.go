@@ -34,6 +34,12 @@ type ClientKey struct {
 	BudgetPeriod caddy.Duration `json:"budget_period,omitempty"`
 	// MaxTokens is the highest max_tokens a request may ask for.
 	MaxTokens int `json:"max_tokens,omitempty"`
+	// MCPTools the key may see and call through the MCP gateway, as
+	// "server__tool" (also prompts and resources); entries may end in '*'.
+	// Empty: all.
+	MCPTools []string `json:"mcp_tools,omitempty"`
+	// MCPCallsPerMinute caps the key's MCP tool calls; 0 = none.
+	MCPCallsPerMinute int `json:"mcp_calls_per_minute,omitempty"`
 }
 
 // keyringState pools the client keyring (with its limiter and budget
@@ -62,10 +68,14 @@ func (h *Handler) provisionClientKeys() error {
 			Label: k.Label, Key: secret, AllowedModels: k.Models,
 			RequestsPerMinute: k.RequestsPerMinute, TokensPerMinute: k.TokensPerMinute,
 			BudgetUSD: k.BudgetUSD, BudgetPeriod: time.Duration(k.BudgetPeriod), MaxTokens: k.MaxTokens,
+			AllowedMCPTools: k.MCPTools, MCPCallsPerMinute: k.MCPCallsPerMinute,
 		}
 		fmt.Fprintf(id, "%s|%s|%s|%d|%d|%g|%d|%d\n", security.Fingerprint(secret), k.Label,
 			strings.Join(sorted(k.Models), ","), k.RequestsPerMinute, k.TokensPerMinute,
 			k.BudgetUSD, k.BudgetPeriod, k.MaxTokens)
+		if len(k.MCPTools) > 0 || k.MCPCallsPerMinute > 0 { // keeps the identity of keys without MCP settings
+			fmt.Fprintf(id, "mcp|%s|%d\n", strings.Join(sorted(k.MCPTools), ","), k.MCPCallsPerMinute)
+		}
 	}
 	v, err := h.pool.load("clientkeys:"+hex.EncodeToString(id.Sum(nil)), func() (caddy.Destructor, error) {
 		ring, err := security.NewKeyring(cfgs, nil)

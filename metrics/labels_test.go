@@ -97,7 +97,8 @@ func TestLabelNamesCarryNoIdentity(t *testing.T) {
 		"provider": true, "model": true, "status": true, "currency": true, "type": true,
 		"from": true, "to": true, "strategy": true, "deployment": true, "result": true,
 		"event": true, "key": true, "mode": true,
-		"source": true, // a configured catalog path or credential-free URL
+		"source": true,                 // a configured catalog path or credential-free URL
+		"server": true, "method": true, // a configured MCP server, an MCP method
 	}
 	for _, mf := range gather(t) {
 		for _, m := range mf.GetMetric() {

@@ -2,6 +2,7 @@ package security
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -14,15 +15,17 @@ type ClientKey struct {
 	fingerprint string
 	hash        [sha256.Size]byte
 	models      modelMatcher
+	mcpTools    modelMatcher
 	maxTokens   int
 	budgetUSD   float64
 	now         func() time.Time
 
 	// mu guards the live state below; one short critical section per request.
-	mu       sync.Mutex
-	requests tokenBucket
-	tokens   tokenBucket
-	budget   budgetWindow
+	mu        sync.Mutex
+	requests  tokenBucket
+	tokens    tokenBucket
+	toolCalls tokenBucket // MCP tool calls; separate from model requests
+	budget    budgetWindow
 	// reservedUSD is the cost estimate held by the inFlight requests that
 	// Reserve admitted against the budget and Release has not settled.
 	reservedUSD float64
@@ -36,8 +39,14 @@ func newClientKey(cfg ClientKeyConfig, hash [sha256.Size]byte, now func() time.T
 	if err != nil {
 		return nil, err
 	}
+	mcpTools, err := newModelMatcher(cfg.AllowedMCPTools)
+	if err != nil {
+		return nil, fmt.Errorf("mcp_tools: %w", err)
+	}
 	start := now()
 	k := &ClientKey{
+		mcpTools:    mcpTools,
+		toolCalls:   newTokenBucket(cfg.MCPCallsPerMinute, start),
 		label:       cfg.Label,
 		fingerprint: fingerprintOf(hash),
 		hash:        hash,

@@ -32,6 +32,12 @@ type ClientKeyConfig struct {
 	BudgetPeriod time.Duration
 	// MaxTokens is the ceiling for a request's max_tokens; 0 = none.
 	MaxTokens int
+	// AllowedMCPTools lists the MCP gateway names ("server__tool", also
+	// used for prompts and resources) this key may see and call, with the
+	// same "*" rules as AllowedModels; empty allows all.
+	AllowedMCPTools []string
+	// MCPCallsPerMinute caps the key's MCP tool calls; 0 = unlimited.
+	MCPCallsPerMinute int
 }
 
 // maxPerMinute bounds RPM and TPM so that the token buckets' fixed-point
@@ -51,6 +57,8 @@ func (c ClientKeyConfig) validate() error {
 		return fmt.Errorf("requests_per_minute %d is out of range [0, %d]", c.RequestsPerMinute, maxPerMinute)
 	case c.TokensPerMinute < 0 || c.TokensPerMinute > maxPerMinute:
 		return fmt.Errorf("tokens_per_minute %d is out of range [0, %d]", c.TokensPerMinute, maxPerMinute)
+	case c.MCPCallsPerMinute < 0 || c.MCPCallsPerMinute > maxPerMinute:
+		return fmt.Errorf("mcp_calls_per_minute %d is out of range [0, %d]", c.MCPCallsPerMinute, maxPerMinute)
 	case c.BudgetUSD < 0 || math.IsNaN(c.BudgetUSD) || math.IsInf(c.BudgetUSD, 0):
 		return fmt.Errorf("budget %v must be a finite amount >= 0", c.BudgetUSD)
 	case c.BudgetPeriod < 0:
