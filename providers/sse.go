@@ -154,19 +154,35 @@ func (s *SSEReader) Drain() {
 	_, _ = io.Copy(io.Discard, io.LimitReader(s.r, maxDrain))
 }
 
-// knownEvents are the event names Anthropic and OpenAI streams repeat on
-// every token; returning the constant saves an allocation per event.
-var knownEvents = []string{
-	"content_block_delta", "content_block_start", "content_block_stop",
-	"message_delta", "message_start", "message_stop", "ping", "error",
-}
+// knownEvents are the event names Anthropic, OpenAI chat and Responses
+// streams repeat on every token or item; returning the map's own string
+// saves an allocation per event (a lookup by string(b) does not allocate).
+var knownEvents = func() map[string]string {
+	m := map[string]string{}
+	for _, name := range []string{
+		"content_block_delta", "content_block_start", "content_block_stop",
+		"message_delta", "message_start", "message_stop", "ping", "error",
+		"response.created", "response.in_progress", "response.completed",
+		"response.failed", "response.incomplete", "response.queued",
+		"response.output_item.added", "response.output_item.done",
+		"response.content_part.added", "response.content_part.done",
+		"response.output_text.delta", "response.output_text.done",
+		"response.output_text.annotation.added",
+		"response.refusal.delta", "response.refusal.done",
+		"response.function_call_arguments.delta", "response.function_call_arguments.done",
+		"response.reasoning_summary_part.added", "response.reasoning_summary_part.done",
+		"response.reasoning_summary_text.delta", "response.reasoning_summary_text.done",
+		"response.reasoning_text.delta", "response.reasoning_text.done",
+	} {
+		m[name] = name
+	}
+	return m
+}()
 
 // eventName returns the event name, without allocating for a known one.
 func eventName(b []byte) string {
-	for _, name := range knownEvents {
-		if string(b) == name {
-			return name
-		}
+	if name, ok := knownEvents[string(b)]; ok {
+		return name
 	}
 	return string(b)
 }
