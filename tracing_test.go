@@ -369,7 +369,7 @@ func TestTracingOffCreatesNothing(t *testing.T) {
 	serve(context.Background()) // warm up pools
 	plain := testing.AllocsPerRun(20, func() { serve(context.Background()) })
 	underNoop := testing.AllocsPerRun(20, func() { serve(noopCtx) })
-	if underNoop > plain+1 { // one of slack: the HTTP client's pools vary
+	if underNoop > plain+1 && !raceEnabled { // one of slack: the HTTP client's pools vary
 		t.Errorf("a non-recording span costs allocations: %.0f vs %.0f", underNoop, plain)
 	}
 	mu.Lock()

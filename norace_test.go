@@ -1,0 +1,5 @@
+//go:build !race
+
+package aibackends
+
+const raceEnabled = false
