@@ -2,6 +2,7 @@ package aibackends
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -72,8 +73,9 @@ func (h *Handler) serveResponses(w http.ResponseWriter, r *http.Request, rec *re
 		}
 	}
 	var prior []providers.Message
+	var priorItems []json.RawMessage
 	if e == nil && rq.PreviousResponseID != "" {
-		prior, e = h.priorConversation(r.Context(), rec, rq.PreviousResponseID)
+		prior, priorItems, e = h.priorConversation(r.Context(), rec, rq.PreviousResponseID)
 	}
 	var req *providers.ChatRequest
 	if e == nil {
@@ -101,7 +103,7 @@ func (h *Handler) serveResponses(w http.ResponseWriter, r *http.Request, rec *re
 		h.fail(w, rec, e)
 		return
 	}
-	cw := &responses.ChatWriter{Req: rq, Prior: prior, Now: h.now,
+	cw := &responses.ChatWriter{Req: rq, Prior: prior, PriorItems: priorItems, Now: h.now,
 		Meta: responses.Meta{CreatedAt: rec.start, Model: rq.Model}}
 	if rq.Store {
 		owner := rec.client
@@ -115,16 +117,17 @@ func (h *Handler) serveResponses(w http.ResponseWriter, r *http.Request, rec *re
 }
 
 // priorConversation is the stored conversation of previous id, for the
-// caller's key only.
-func (sto *stores) priorConversation(ctx context.Context, rec *record, id string) ([]providers.Message, *providers.Error) {
+// caller's key only: as messages for the next request, and as the items
+// input_items lists.
+func (sto *stores) priorConversation(ctx context.Context, rec *record, id string) ([]providers.Message, []json.RawMessage, *providers.Error) {
 	st, e := sto.storedResponse(ctx, rec, id)
 	if e != nil {
 		if e.Kind == providers.KindNotFound {
-			return nil, responses.PreviousNotFound(id)
+			return nil, nil, responses.PreviousNotFound(id)
 		}
-		return nil, e
+		return nil, nil, e
 	}
-	return st.Messages, nil
+	return st.Messages, responses.ConversationItems(st), nil
 }
 
 // storedResponse reads a stored response of the caller's key: another key's

@@ -146,6 +146,46 @@ func TestResponsesStoreEndpoints(t *testing.T) {
 	}
 }
 
+// TestResponsesInputItemsOfAChain: a response continued with
+// previous_response_id lists the earlier turns' input and output before its
+// own input, as OpenAI's input_items does, newest first by default.
+func TestResponsesInputItemsOfAChain(t *testing.T) {
+	_, url, _, _ := responsesGateway(t, "")
+	client := sdkClient(url, "any")
+	ctx := context.Background()
+	first, err := client.Responses.New(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("remember the word lighthouse")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := client.Responses.New(ctx, sdk.ResponseNewParams{Model: "claude-sonnet-4-5",
+		PreviousResponseID: openai.String(first.ID),
+		Input:              sdk.ResponseNewParamsInputUnion{OfString: openai.String("which word?")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := client.Responses.InputItems.List(ctx, second.ID, sdk.InputItemListParams{Order: sdk.InputItemListParamsOrderAsc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range items.Data {
+		got = append(got, it.Type+":"+it.Role+":"+it.RawJSON())
+	}
+	if len(got) != 3 || !strings.HasPrefix(got[0], "message:user:") || !strings.Contains(got[0], "remember the word lighthouse") ||
+		!strings.HasPrefix(got[1], "message:assistant:") ||
+		!strings.HasPrefix(got[2], "message:user:") || !strings.Contains(got[2], "which word?") {
+		t.Fatalf("input items of the second response: %q", got)
+	}
+	if items.Data[1].ID != first.Output[0].ID {
+		t.Errorf("the first answer is listed as %q, its id is %q", items.Data[1].ID, first.Output[0].ID)
+	}
+	desc, err := client.Responses.InputItems.List(ctx, second.ID, sdk.InputItemListParams{})
+	if err != nil || len(desc.Data) != 3 || desc.Data[0].ID != items.Data[2].ID {
+		t.Fatalf("default order is newest first: %v %+v", err, desc)
+	}
+}
+
 // TestResponsesErrors: failures in the Responses error shape.
 func TestResponsesErrors(t *testing.T) {
 	h, _, _, _ := responsesGateway(t, "")

@@ -17,6 +17,10 @@ type ChatWriter struct {
 	Req *Request
 	// Prior is the conversation before this turn (previous_response_id).
 	Prior []providers.Message
+	// PriorItems are the earlier turns' items as input_items lists them
+	// (ConversationItems of the previous response): a stored response
+	// lists them before its own input, as OpenAI's does.
+	PriorItems []json.RawMessage
 	// Meta fixes the response's times and model.
 	Meta Meta
 	// Keep stores a finished response under its id; nil keeps nothing.
@@ -46,10 +50,20 @@ func (cw *ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatRespon
 		_, _ = w.Write(EncodeError(pe))
 		return
 	}
-	if cw.Keep != nil {
-		cw.Keep(out.ID, NewStored(cw.Req, out, cw.Prior, cw.Meta.CreatedAt))
-	}
+	cw.keep(out.ID, NewStored(cw.Req, out, cw.Prior, cw.Meta.CreatedAt))
 	dialects.WriteJSON(w, out.JSON())
+}
+
+// keep stores a finished response, the earlier turns' items in front of
+// its own input.
+func (cw *ChatWriter) keep(id string, st *Stored) {
+	if cw.Keep == nil {
+		return
+	}
+	if len(cw.PriorItems) > 0 {
+		st.Input = append(append(make([]json.RawMessage, 0, len(cw.PriorItems)+len(st.Input)), cw.PriorItems...), st.Input...)
+	}
+	cw.Keep(id, st)
 }
 
 // keepJSON stores a relayed Response object.
@@ -62,7 +76,7 @@ func (cw *ChatWriter) keepJSON(body []byte) {
 			ID string `json:"id"`
 		}
 		if json.Unmarshal(body, &head) == nil && head.ID != "" {
-			cw.Keep(head.ID, st)
+			cw.keep(head.ID, st)
 		}
 	}
 }
@@ -139,6 +153,6 @@ func (s *chunkSink) End(err *providers.Error) {
 	s.flusher.Flush()
 	if err == nil && s.cw.Keep != nil {
 		resp := s.enc.Response()
-		s.cw.Keep(resp.ID, NewStored(s.cw.Req, resp, s.cw.Prior, s.cw.Meta.CreatedAt))
+		s.cw.keep(resp.ID, NewStored(s.cw.Req, resp, s.cw.Prior, s.cw.Meta.CreatedAt))
 	}
 }

@@ -183,3 +183,17 @@ func orDefault(s, def string) string {
 	}
 	return s
 }
+
+// ConversationItems are the items of a stored response's whole
+// conversation as input_items lists them for a later turn that names it as
+// previous_response_id: its input (earlier turns' included) and then its
+// output items, each with its id.
+func ConversationItems(s *Stored) []json.RawMessage {
+	var resp struct {
+		Output []json.RawMessage `json:"output"`
+	}
+	_ = json.Unmarshal(s.Response, &resp) // a stored Response is valid JSON; none: no output items
+	out := make([]json.RawMessage, 0, len(s.Input)+len(resp.Output))
+	out = append(out, s.Input...)
+	return append(out, resp.Output...)
+}
