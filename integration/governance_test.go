@@ -37,7 +37,7 @@ http://localhost:%d {
 		managed_keys
 	}
 }
-`, port, freePort(), dir, port), "caddyfile")
+`, port, otherFreePort(port), dir, port), "caddyfile")
 	g := &gateway{t: t, port: port, client: &http.Client{Transport: &http.Transport{}}}
 
 	admin := func(method, path, body string) (int, []byte) {

@@ -44,6 +44,18 @@ func freePort() int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// otherFreePort is a free port other than used: the OS may hand a port
+// it just gave out (and that was closed) out again, and Caddy refuses a
+// site whose http:// port is its https_port.
+func otherFreePort(used int) int {
+	for range 100 {
+		if p := freePort(); p != used {
+			return p
+		}
+	}
+	panic("the OS keeps handing out the same port")
+}
+
 // startGateway loads a Caddyfile whose site block holds the given
 // ai_backends body (and any extra site directives around it).
 func startGateway(t testing.TB, site string) *gateway {
@@ -79,7 +91,7 @@ func (g *gateway) config(site string) string {
 http://localhost:%d {
 %s
 }
-`, g.port, freePort(), g.logs, g.port, site)
+`, g.port, otherFreePort(g.port), g.logs, g.port, site)
 }
 
 // reload loads a changed site through the admin API, as an operator would.
