@@ -142,7 +142,6 @@ type clientGuard struct {
 // contentPolicy filters prompts and answers (and what the audit log keeps).
 type contentPolicy struct {
 	filter        *security.Filter
-	auditFilter   *security.Filter
 	filterPrompts bool
 }
 

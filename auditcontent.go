@@ -2,6 +2,7 @@ package aibackends
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/security"
@@ -11,16 +12,24 @@ import (
 const maxAuditText = 16 << 10
 
 // auditRedactor is the filter for prompts and answers written to the audit
-// log: the configured one, or every detector when none is configured.
+// log or a span: the configured one, or every detector when none is
+// configured.
 func (cp *contentPolicy) auditRedactor() *security.Filter {
 	if cp.filter != nil {
 		return cp.filter
 	}
-	if cp.auditFilter == nil {
-		cp.auditFilter, _ = security.NewFilter(security.FilterConfig{Action: security.ActionRedact})
-	}
-	return cp.auditFilter
+	return defaultAuditRedactor()
 }
+
+// defaultAuditRedactor is built once, on first use, for every handler:
+// building it per handler on first use raced between concurrent requests.
+var defaultAuditRedactor = sync.OnceValue(func() *security.Filter {
+	f, err := security.NewFilter(security.FilterConfig{Action: security.ActionRedact})
+	if err != nil {
+		panic("audit redactor: " + err.Error()) // a fixed, valid config
+	}
+	return f
+})
 
 // auditPrompt keeps the prompt, redacted, when audit_prompts is on, and
 // puts it on the trace with tracing_content.

@@ -119,9 +119,6 @@ func (h *Handler) provisionMCP() error {
 	if h.filterPrompts {
 		opts.Filter = h.filter
 	}
-	if h.AuditPrompts {
-		h.auditRedactor() // built now, not lazily from concurrent calls
-	}
 	gw, err := mcpgateway.New(opts)
 	if err != nil {
 		return err
