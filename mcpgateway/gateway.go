@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
 	"github.com/sira-ai/caddy-ai-backends/breaker"
@@ -112,8 +113,15 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		caller = c
 	}
-	if r.Method == http.MethodPost && !g.precheck(w, r) {
-		return
+	if r.Method == http.MethodPost {
+		msg, ok := g.precheck(w, r)
+		if !ok {
+			return
+		}
+		var span trace.Span
+		if r, span = traceMessage(r, msg); span != nil {
+			defer span.End()
+		}
 	}
 	if id := r.Header.Get("Mcp-Session-Id"); id != "" {
 		g.mu.Lock()

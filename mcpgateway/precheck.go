@@ -26,7 +26,7 @@ var knownMethods = map[string]bool{
 // JSON-RPC, unknown methods and oversized messages with the protocol's
 // errors before the SDK (and so any upstream) sees them. It puts the body
 // back for the SDK and reports whether to go on.
-func (g *Gateway) precheck(w http.ResponseWriter, r *http.Request) bool {
+func (g *Gateway) precheck(w http.ResponseWriter, r *http.Request) (jsonrpc.Message, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, g.opts.MaxMessageBytes))
 	_ = r.Body.Close()
 	var tooBig *http.MaxBytesError
@@ -34,19 +34,19 @@ func (g *Gateway) precheck(w http.ResponseWriter, r *http.Request) bool {
 	case errors.As(err, &tooBig):
 		writeHTTPError(w, http.StatusRequestEntityTooLarge, jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("message larger than %d bytes", g.opts.MaxMessageBytes))
-		return false
+		return nil, false
 	case err != nil:
 		writeHTTPError(w, http.StatusBadRequest, jsonrpc.CodeParseError, "reading the message failed")
-		return false
+		return nil, false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] == '[' {
-		return true // a batch (older protocol revisions): the SDK checks each part
+		return nil, true // a batch (older protocol revisions): the SDK checks each part
 	}
 	msg, err := jsonrpc.DecodeMessage(body)
 	if err != nil {
 		writeHTTPError(w, http.StatusBadRequest, jsonrpc.CodeParseError, "malformed JSON-RPC message: "+firstLine(err.Error()))
-		return false
+		return nil, false
 	}
 	if req, ok := msg.(*jsonrpc.Request); ok && req.IsCall() && !knownMethods[req.Method] {
 		resp, _ := jsonrpc.EncodeMessage(&jsonrpc.Response{ID: req.ID,
@@ -54,9 +54,9 @@ func (g *Gateway) precheck(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(resp)
-		return false
+		return nil, false
 	}
-	return true
+	return msg, true
 }
 
 func firstLine(s string) string {
