@@ -133,7 +133,7 @@ func TestUnmarshalCaddyfileErrors(t *testing.T) {
 
 // TestExamplesAdapt checks that every example Caddyfile adapts to JSON.
 func TestExamplesAdapt(t *testing.T) {
-	for _, f := range []string{"examples/Caddyfile", "examples/providers.Caddyfile", "examples/docker.Caddyfile", "examples/cluster.Caddyfile"} {
+	for _, f := range []string{"examples/Caddyfile", "examples/providers.Caddyfile", "examples/docker.Caddyfile", "examples/cluster.Caddyfile", "examples/governance.Caddyfile"} {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
