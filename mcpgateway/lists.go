@@ -86,22 +86,9 @@ func (cs *clientSession) listTools(ctx context.Context) (*mcp.ListToolsResult, e
 		}
 		return collect(up.Tools(ctx, nil))
 	})
-	res := &mcp.ListToolsResult{Tools: []*mcp.Tool{}}
-	for i, tools := range lists {
-		s := cs.g.servers[i]
-		for _, t := range tools {
-			if t == nil {
-				continue
-			}
-			name := s.cfg.Name + Separator + t.Name
-			if !cs.allowed(&s.tools, t.Name, name) {
-				continue
-			}
-			t.Name = name
-			res.Tools = append(res.Tools, t)
-		}
-	}
-	return res, nil
+	tools := qualified(cs, lists, func(s *upstreamServer) *security.NameList { return &s.tools },
+		func(t *mcp.Tool) *string { return &t.Name })
+	return &mcp.ListToolsResult{Tools: tools}, nil
 }
 
 func (cs *clientSession) listPrompts(ctx context.Context) (*mcp.ListPromptsResult, error) {
@@ -111,22 +98,32 @@ func (cs *clientSession) listPrompts(ctx context.Context) (*mcp.ListPromptsResul
 		}
 		return collect(up.Prompts(ctx, nil))
 	})
-	res := &mcp.ListPromptsResult{Prompts: []*mcp.Prompt{}}
-	for i, prompts := range lists {
+	prompts := qualified(cs, lists, func(s *upstreamServer) *security.NameList { return &s.prompts },
+		func(p *mcp.Prompt) *string { return &p.Name })
+	return &mcp.ListPromptsResult{Prompts: prompts}, nil
+}
+
+// qualified merges the servers' lists (lists[i] is servers[i]'s) into one,
+// each entry renamed server__name, leaving out what the server's exposure
+// list or the caller's key does not allow.
+func qualified[T any](cs *clientSession, lists [][]*T, exposed func(*upstreamServer) *security.NameList, name func(*T) *string) []*T {
+	out := []*T{}
+	for i, items := range lists {
 		s := cs.g.servers[i]
-		for _, p := range prompts {
-			if p == nil {
+		for _, it := range items {
+			if it == nil {
 				continue
 			}
-			name := s.cfg.Name + Separator + p.Name
-			if !cs.allowed(&s.prompts, p.Name, name) {
+			local := *name(it)
+			full := s.cfg.Name + Separator + local
+			if !cs.allowed(exposed(s), local, full) {
 				continue
 			}
-			p.Name = name
-			res.Prompts = append(res.Prompts, p)
+			*name(it) = full
+			out = append(out, it)
 		}
 	}
-	return res, nil
+	return out
 }
 
 func (cs *clientSession) listResources(ctx context.Context) (*mcp.ListResourcesResult, error) {
