@@ -41,6 +41,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //	    storage redis { ... }
 //	    catalog [<file>] { ... }
 //	    responses { ... }
+//	    mcp [<path>] { ... }
 //	    degrade_to <model-or-alias>
 //	    master_key <placeholder>...
 //	    key_expiry_warning_days <n>
