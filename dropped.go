@@ -39,3 +39,18 @@ func (h *Handler) noteDroppedChat(w http.ResponseWriter, rec *record, req *provi
 	}
 	h.noteDropped(w, rec, strings.Join(req.Droppable, ", "))
 }
+
+// noteDroppedReplay notes the request's Droppable fields on an answer
+// served from the cache: the request is the one the entry was stored for
+// (the cache key covers every field), so the provider that answered it
+// then dropped the same fields.
+func (h *Handler) noteDroppedReplay(w http.ResponseWriter, rec *record, req *providers.ChatRequest, provider string) {
+	if len(req.Droppable) == 0 {
+		return
+	}
+	up := h.catalog.byProvider[provider]
+	if up == nil || providers.CanRelayOriginal(up.provider, req) {
+		return
+	}
+	h.noteDropped(w, rec, strings.Join(req.Droppable, ", "))
+}

@@ -123,6 +123,8 @@ func (h *Handler) replay(w http.ResponseWriter, rec *record, req *providers.Chat
 	if result == "stale" {
 		hdr.Set("Warning", `110 - "Response is Stale"`)
 	}
+	h.noteDroppedReplay(w, rec, req, e.Provider)
+	h.auditAnswer(rec, resp)
 	if !req.Stream {
 		cw.Response(w, resp, req)
 		return true
