@@ -1,0 +1,118 @@
+// Package caddyargs reads the arguments and blocks of Caddyfile
+// subdirectives, so that every block of the handler and of the built-in
+// providers accepts values and words its errors the same way.
+//
+// Each reader stands on a subdirective's name (d.Val()) and consumes its
+// arguments; the error names the subdirective.
+package caddyargs
+
+import (
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/dustin/go-humanize"
+)
+
+// EachOption calls option with the name of each subdirective in the block
+// that follows the current line, and stops at the first error.
+func EachOption(d *caddyfile.Dispenser, option func(name string) error) error {
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		if err := option(d.Val()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Unrecognized is the error for a subdirective the block does not know.
+func Unrecognized(d *caddyfile.Dispenser, block, name string) error {
+	return d.Errf("unrecognized %s option %q", block, name)
+}
+
+// None checks that the subdirective has no arguments (a flag).
+func None(d *caddyfile.Dispenser) error {
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	return nil
+}
+
+// String reads the single argument into dst.
+func String(d *caddyfile.Dispenser, dst *string) error {
+	if !d.AllArgs(dst) {
+		return d.ArgErr()
+	}
+	return nil
+}
+
+// Int reads one non-negative integer.
+func Int(d *caddyfile.Dispenser) (int, error) {
+	name := d.Val()
+	var s string
+	if err := String(d, &s); err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, d.Errf("%s: want a non-negative integer, got %q", name, s)
+	}
+	return n, nil
+}
+
+// PositiveInt reads one integer of at least 1.
+func PositiveInt(d *caddyfile.Dispenser) (int, error) {
+	name := d.Val()
+	var s string
+	if err := String(d, &s); err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, d.Errf("%s: want a positive integer, got %q", name, s)
+	}
+	return n, nil
+}
+
+// Float reads one non-negative number.
+func Float(d *caddyfile.Dispenser) (float64, error) {
+	name := d.Val()
+	var s string
+	if err := String(d, &s); err != nil {
+		return 0, err
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 {
+		return 0, d.Errf("%s: want a non-negative number, got %q", name, s)
+	}
+	return f, nil
+}
+
+// Duration reads one duration in Caddy's syntax (which adds days, "1d").
+func Duration(d *caddyfile.Dispenser, dst *caddy.Duration) error {
+	var s string
+	if err := String(d, &s); err != nil {
+		return err
+	}
+	dur, err := caddy.ParseDuration(s)
+	if err != nil {
+		return d.WrapErr(err)
+	}
+	*dst = caddy.Duration(dur)
+	return nil
+}
+
+// Size reads one size such as 64MiB or 1048576: more than zero and at most
+// 1 TiB.
+func Size(d *caddyfile.Dispenser) (int64, error) {
+	name := d.Val()
+	var s string
+	if err := String(d, &s); err != nil {
+		return 0, err
+	}
+	size, err := humanize.ParseBytes(s)
+	if err != nil || size == 0 || size > 1<<40 {
+		return 0, d.Errf("%s: invalid size %q", name, s)
+	}
+	return int64(size), nil
+}

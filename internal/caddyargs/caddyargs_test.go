@@ -1,0 +1,98 @@
+package caddyargs
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+)
+
+// parse runs one block through EachOption with every reader, the way the
+// handler's and the providers' blocks use them.
+func parse(input string) (map[string]any, error) {
+	d := caddyfile.NewTestDispenser(input)
+	d.Next()
+	got := map[string]any{}
+	err := EachOption(d, func(name string) (err error) {
+		switch name {
+		case "s":
+			var v string
+			err = String(d, &v)
+			got[name] = v
+		case "i":
+			got[name], err = Int(d)
+		case "p":
+			got[name], err = PositiveInt(d)
+		case "f":
+			got[name], err = Float(d)
+		case "d":
+			var v caddy.Duration
+			err = Duration(d, &v)
+			got[name] = time.Duration(v)
+		case "z":
+			got[name], err = Size(d)
+		case "flag":
+			got[name] = true
+			err = None(d)
+		default:
+			err = Unrecognized(d, "test", name)
+		}
+		return err
+	})
+	return got, err
+}
+
+func TestReadersAccept(t *testing.T) {
+	got, err := parse("block {\n s word\n i 0\n p 3\n f 0.5\n d 1d\n z 2KiB\n flag\n}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"s": "word", "i": 0, "p": 3, "f": 0.5, "d": 24 * time.Hour, "z": int64(2048), "flag": true}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v (%T), want %v (%T)", k, got[k], got[k], v, v)
+		}
+	}
+}
+
+// Every refusal names the subdirective, not the bad value twice.
+func TestReadersRefuse(t *testing.T) {
+	for _, tc := range []struct{ input, want string }{
+		{"s", "wrong argument count"},
+		{"s a b", "wrong argument count"},
+		{"i -1", `i: want a non-negative integer, got "-1"`},
+		{"p 0", `p: want a positive integer, got "0"`},
+		{"f x", `f: want a non-negative number, got "x"`},
+		{"d soon", "soon"},
+		{"z 0", `z: invalid size "0"`},
+		{"z 2TiB", `z: invalid size "2TiB"`},
+		{"flag on", "wrong argument count"},
+		{"other 1", `unrecognized test option "other"`},
+	} {
+		_, err := parse("block {\n " + tc.input + "\n}")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want it to contain %q", tc.input, err, tc.want)
+		}
+	}
+}
+
+// The first error ends the walk: later options are not read.
+func TestEachOptionStopsAtFirstError(t *testing.T) {
+	d := caddyfile.NewTestDispenser("block {\n a\n b\n c\n}")
+	d.Next()
+	stop := errors.New("stop")
+	var seen []string
+	err := EachOption(d, func(name string) error {
+		seen = append(seen, name)
+		if name == "b" {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || strings.Join(seen, ",") != "a,b" {
+		t.Fatalf("err %v, seen %v", err, seen)
+	}
+}
