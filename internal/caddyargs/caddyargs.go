@@ -48,44 +48,17 @@ func String(d *caddyfile.Dispenser, dst *string) error {
 
 // Int reads one non-negative integer.
 func Int(d *caddyfile.Dispenser) (int, error) {
-	name := d.Val()
-	var s string
-	if err := String(d, &s); err != nil {
-		return 0, err
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return 0, d.Errf("%s: want a non-negative integer, got %q", name, s)
-	}
-	return n, nil
+	return value(d, strconv.Atoi, func(n int) bool { return n >= 0 }, "a non-negative integer")
 }
 
 // PositiveInt reads one integer of at least 1.
 func PositiveInt(d *caddyfile.Dispenser) (int, error) {
-	name := d.Val()
-	var s string
-	if err := String(d, &s); err != nil {
-		return 0, err
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		return 0, d.Errf("%s: want a positive integer, got %q", name, s)
-	}
-	return n, nil
+	return value(d, strconv.Atoi, func(n int) bool { return n >= 1 }, "a positive integer")
 }
 
 // Float reads one non-negative number.
 func Float(d *caddyfile.Dispenser) (float64, error) {
-	name := d.Val()
-	var s string
-	if err := String(d, &s); err != nil {
-		return 0, err
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 {
-		return 0, d.Errf("%s: want a non-negative number, got %q", name, s)
-	}
-	return f, nil
+	return value(d, parseFloat, func(f float64) bool { return f >= 0 }, "a non-negative number")
 }
 
 // Duration reads one duration in Caddy's syntax (which adds days, "1d").
@@ -105,14 +78,25 @@ func Duration(d *caddyfile.Dispenser, dst *caddy.Duration) error {
 // Size reads one size such as 64MiB or 1048576: more than zero and at most
 // 1 TiB.
 func Size(d *caddyfile.Dispenser) (int64, error) {
+	size, err := value(d, humanize.ParseBytes, func(n uint64) bool { return n > 0 && n <= 1<<40 }, "a size from 1B to 1TiB")
+	return int64(size), err
+}
+
+// value reads one argument with parse and accepts it if ok says so; the
+// error names the subdirective and what it wants.
+func value[T any](d *caddyfile.Dispenser, parse func(string) (T, error), ok func(T) bool, want string) (T, error) {
 	name := d.Val()
 	var s string
 	if err := String(d, &s); err != nil {
-		return 0, err
+		var zero T
+		return zero, err
 	}
-	size, err := humanize.ParseBytes(s)
-	if err != nil || size == 0 || size > 1<<40 {
-		return 0, d.Errf("%s: invalid size %q", name, s)
+	v, err := parse(s)
+	if err != nil || !ok(v) {
+		var zero T
+		return zero, d.Errf("%s: want %s, got %q", name, want, s)
 	}
-	return int64(size), nil
+	return v, nil
 }
+
+func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }

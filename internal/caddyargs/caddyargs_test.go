@@ -67,8 +67,8 @@ func TestReadersRefuse(t *testing.T) {
 		{"p 0", `p: want a positive integer, got "0"`},
 		{"f x", `f: want a non-negative number, got "x"`},
 		{"d soon", "soon"},
-		{"z 0", `z: invalid size "0"`},
-		{"z 2TiB", `z: invalid size "2TiB"`},
+		{"z 0", `z: want a size from 1B to 1TiB, got "0"`},
+		{"z 2TiB", `z: want a size from 1B to 1TiB, got "2TiB"`},
 		{"flag on", "wrong argument count"},
 		{"other 1", `unrecognized test option "other"`},
 	} {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // UnmarshalCaddyfile parses a simulator block; the shared options are
@@ -49,7 +51,7 @@ func (p *Provider) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 		err = intArg(d, &p.EmbeddingDimensions, 1, maxDimensions)
 	case "seed":
 		var s string
-		if err = oneArg(d, &s); err == nil {
+		if err = caddyargs.String(d, &s); err == nil {
 			n, perr := strconv.ParseInt(s, 10, 64)
 			if perr != nil {
 				return true, d.Errf("seed: want an integer, got %q", s)
@@ -62,17 +64,10 @@ func (p *Provider) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 	return true, err
 }
 
-func oneArg(d *caddyfile.Dispenser, dst *string) error {
-	if !d.AllArgs(dst) {
-		return d.ArgErr()
-	}
-	return nil
-}
-
 func durationArg(d *caddyfile.Dispenser, dst *caddy.Duration) error {
 	name := d.Val()
 	var s string
-	if err := oneArg(d, &s); err != nil {
+	if err := caddyargs.String(d, &s); err != nil {
 		return err
 	}
 	dur, err := caddy.ParseDuration(s)
@@ -89,7 +84,7 @@ func durationArg(d *caddyfile.Dispenser, dst *caddy.Duration) error {
 func floatArg(d *caddyfile.Dispenser, dst *float64, lo, hi float64) error {
 	name := d.Val()
 	var s string
-	if err := oneArg(d, &s); err != nil {
+	if err := caddyargs.String(d, &s); err != nil {
 		return err
 	}
 	f, err := strconv.ParseFloat(s, 64)
@@ -103,7 +98,7 @@ func floatArg(d *caddyfile.Dispenser, dst *float64, lo, hi float64) error {
 func intArg(d *caddyfile.Dispenser, dst *int, lo, hi int) error {
 	name := d.Val()
 	var s string
-	if err := oneArg(d, &s); err != nil {
+	if err := caddyargs.String(d, &s); err != nil {
 		return err
 	}
 	n, err := strconv.Atoi(s)
