@@ -77,15 +77,6 @@ func MessagesURL(base string) string {
 	return base + "/v1/messages"
 }
 
-// Base returns the settings shared by all provider types.
-func (p *Provider) Base() *providers.Config { return &p.Config }
-
-// Cleanup closes idle upstream connections.
-func (p *Provider) Cleanup() error {
-	p.Config.Cleanup()
-	return nil
-}
-
 // UnmarshalCaddyfile parses the provider block; besides the shared options:
 //
 //	provider <name> anthropic {
