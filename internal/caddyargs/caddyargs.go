@@ -61,15 +61,33 @@ func Float(d *caddyfile.Dispenser) (float64, error) {
 	return value(d, parseFloat, func(f float64) bool { return f >= 0 }, "a non-negative number")
 }
 
+// IntBetween reads one integer from lo to hi.
+func IntBetween(d *caddyfile.Dispenser, lo, hi int) (int, error) {
+	return value(d, strconv.Atoi, func(n int) bool { return n >= lo && n <= hi },
+		"an integer between "+strconv.Itoa(lo)+" and "+strconv.Itoa(hi))
+}
+
+// FloatBetween reads one number from lo to hi.
+func FloatBetween(d *caddyfile.Dispenser, lo, hi float64) (float64, error) {
+	return value(d, parseFloat, func(f float64) bool { return f >= lo && f <= hi },
+		"a number between "+strconv.FormatFloat(lo, 'g', -1, 64)+" and "+strconv.FormatFloat(hi, 'g', -1, 64))
+}
+
 // Duration reads one duration in Caddy's syntax (which adds days, "1d").
+// Every duration in these blocks is a timeout, an interval or an age, so a
+// negative one is refused.
 func Duration(d *caddyfile.Dispenser, dst *caddy.Duration) error {
+	name := d.Val()
 	var s string
 	if err := String(d, &s); err != nil {
 		return err
 	}
 	dur, err := caddy.ParseDuration(s)
 	if err != nil {
-		return d.WrapErr(err)
+		return d.Errf("%s: %v", name, err)
+	}
+	if dur < 0 {
+		return d.Errf("%s: must not be negative, got %q", name, s)
 	}
 	*dst = caddy.Duration(dur)
 	return nil

@@ -28,6 +28,10 @@ func parse(input string) (map[string]any, error) {
 			got[name], err = PositiveInt(d)
 		case "f":
 			got[name], err = Float(d)
+		case "ib":
+			got[name], err = IntBetween(d, 400, 599)
+		case "fb":
+			got[name], err = FloatBetween(d, 0, 1)
 		case "d":
 			var v caddy.Duration
 			err = Duration(d, &v)
@@ -46,11 +50,11 @@ func parse(input string) (map[string]any, error) {
 }
 
 func TestReadersAccept(t *testing.T) {
-	got, err := parse("block {\n s word\n i 0\n p 3\n f 0.5\n d 1d\n z 2KiB\n flag\n}")
+	got, err := parse("block {\n s word\n i 0\n p 3\n f 0.5\n ib 599\n fb 1\n d 1d\n z 2KiB\n flag\n}")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"s": "word", "i": 0, "p": 3, "f": 0.5, "d": 24 * time.Hour, "z": int64(2048), "flag": true}
+	want := map[string]any{"s": "word", "i": 0, "p": 3, "f": 0.5, "ib": 599, "fb": 1.0, "d": 24 * time.Hour, "z": int64(2048), "flag": true}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s = %v (%T), want %v (%T)", k, got[k], got[k], v, v)
@@ -66,7 +70,11 @@ func TestReadersRefuse(t *testing.T) {
 		{"i -1", `i: want a non-negative integer, got "-1"`},
 		{"p 0", `p: want a positive integer, got "0"`},
 		{"f x", `f: want a non-negative number, got "x"`},
-		{"d soon", "soon"},
+		{"f NaN", `f: want a non-negative number, got "NaN"`},
+		{"ib 399", `ib: want an integer between 400 and 599, got "399"`},
+		{"fb 1.5", `fb: want a number between 0 and 1, got "1.5"`},
+		{"d soon", `d: time: invalid duration "soon"`},
+		{"d -1s", `d: must not be negative, got "-1s"`},
 		{"z 0", `z: want a size from 1B to 1TiB, got "0"`},
 		{"z 2TiB", `z: want a size from 1B to 1TiB, got "2TiB"`},
 		{"flag on", "wrong argument count"},
