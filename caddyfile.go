@@ -250,13 +250,9 @@ func (h *Handler) parseBalancing(d *caddyfile.Dispenser) error {
 }
 
 func (h *Handler) parseBreaker(d *caddyfile.Dispenser) error {
-	if h.CircuitBreaker != nil {
-		return d.Err("circuit_breaker is configured twice")
-	}
-	b := &BreakerConfig{}
-	h.CircuitBreaker = b
-	if d.NextArg() {
-		return d.ArgErr()
+	b, err := caddyargs.Once(d, &h.CircuitBreaker)
+	if err != nil {
+		return err
 	}
 	return caddyargs.EachOption(d, func(name string) (err error) {
 		switch name {
@@ -282,11 +278,10 @@ func (h *Handler) parseBreaker(d *caddyfile.Dispenser) error {
 }
 
 func (h *Handler) parseRetry(d *caddyfile.Dispenser) error {
-	if h.Retry != nil {
-		return d.Err("retry is configured twice")
+	rc, err := caddyargs.Once(d, &h.Retry)
+	if err != nil {
+		return err
 	}
-	rc := &RetryConfig{}
-	h.Retry = rc
 	return caddyargs.EachOption(d, func(name string) (err error) {
 		switch name {
 		case "base_backoff":

@@ -15,13 +15,9 @@ import (
 //	    stale_if_error <duration>
 //	}
 func (h *Handler) parseCache(d *caddyfile.Dispenser) error {
-	if h.Cache != nil {
-		return d.Err("cache is configured twice")
-	}
-	c := &CacheConfig{}
-	h.Cache = c
-	if d.NextArg() {
-		return d.ArgErr()
+	c, err := caddyargs.Once(d, &h.Cache)
+	if err != nil {
+		return err
 	}
 	return caddyargs.EachOption(d, func(name string) (err error) {
 		switch name {

@@ -14,13 +14,9 @@ import (
 //	    max_bytes <size>
 //	}
 func (h *Handler) parseResponses(d *caddyfile.Dispenser) error {
-	if h.Responses != nil {
-		return d.Err("responses is configured twice")
-	}
-	c := &ResponsesConfig{}
-	h.Responses = c
-	if d.NextArg() {
-		return d.ArgErr()
+	c, err := caddyargs.Once(d, &h.Responses)
+	if err != nil {
+		return err
 	}
 	return caddyargs.EachOption(d, func(name string) (err error) {
 		switch name {

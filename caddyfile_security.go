@@ -20,11 +20,10 @@ import (
 //	    }
 //	}
 func (h *Handler) parseSecurity(d *caddyfile.Dispenser) error {
-	if h.Security != nil {
-		return d.Err("security is configured twice")
+	s, err := caddyargs.Once(d, &h.Security)
+	if err != nil {
+		return err
 	}
-	s := &SecurityConfig{}
-	h.Security = s
 	return caddyargs.EachOption(d, func(name string) (err error) {
 		switch name {
 		case "max_depth":

@@ -25,6 +25,19 @@ func EachOption(d *caddyfile.Dispenser, option func(name string) error) error {
 	return nil
 }
 
+// Once starts a block that may appear once and takes no arguments, such as
+// `cache { ... }`: it sets *dst to a new T and returns it.
+func Once[T any](d *caddyfile.Dispenser, dst **T) (*T, error) {
+	if *dst != nil {
+		return nil, d.Errf("%s is configured twice", d.Val())
+	}
+	if err := None(d); err != nil {
+		return nil, err
+	}
+	*dst = new(T)
+	return *dst, nil
+}
+
 // Unrecognized is the error for a subdirective the block does not know.
 func Unrecognized(d *caddyfile.Dispenser, block, name string) error {
 	return d.Errf("unrecognized %s option %q", block, name)

@@ -104,3 +104,25 @@ func TestEachOptionStopsAtFirstError(t *testing.T) {
 		t.Fatalf("err %v, seen %v", err, seen)
 	}
 }
+
+// Once refuses a second block and arguments on the first.
+func TestOnce(t *testing.T) {
+	type config struct{ n int }
+	at := func(input string) *caddyfile.Dispenser {
+		d := caddyfile.NewTestDispenser(input)
+		d.Next()
+		return d
+	}
+	var dst *config
+	c, err := Once(at("cache {\n}"), &dst)
+	if err != nil || c == nil || dst != c {
+		t.Fatalf("first: %v, %p, %p", err, c, dst)
+	}
+	if _, err := Once(at("cache {\n}"), &dst); err == nil || !strings.Contains(err.Error(), "cache is configured twice") {
+		t.Fatalf("second: %v", err)
+	}
+	var other *config
+	if _, err := Once(at("other x {\n}"), &other); err == nil || !strings.Contains(err.Error(), "wrong argument count") || other != nil {
+		t.Fatalf("with an argument: %v", err)
+	}
+}
