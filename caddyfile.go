@@ -10,6 +10,7 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/routing"
 )
@@ -60,9 +61,8 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	if d.NextArg() {
 		return d.ArgErr()
 	}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	return caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "provider":
 			err = h.parseProvider(d)
 		case "alias":
@@ -88,17 +88,14 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		case "client_key":
 			err = h.parseClientKey(d)
 		case "max_body_size":
-			h.MaxBodySize, err = sizeArg(d)
+			h.MaxBodySize, err = caddyargs.Size(d)
 		case "max_messages":
-			h.MaxMessages, err = intArg(d)
+			h.MaxMessages, err = caddyargs.Int(d)
 		default:
 			err = h.unmarshalMore(d)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // parseProvider reads `provider <name> [<type>] { ... }` and hands the
@@ -174,11 +171,10 @@ func (h *Handler) parseRouting(d *caddyfile.Dispenser) error {
 		return d.ArgErr()
 	}
 	rc := h.Routing
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	return caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "cache_ttl":
-			err = durationArg(d, &rc.CacheTTL)
+			err = caddyargs.Duration(d, &rc.CacheTTL)
 		case "fallback":
 			rc.Fallback = append(rc.Fallback, d.RemainingArgs()...)
 			if len(rc.Fallback) == 0 {
@@ -204,21 +200,16 @@ func (h *Handler) parseRouting(d *caddyfile.Dispenser) error {
 				return d.ArgErr()
 			}
 		case "region_header":
-			if !d.AllArgs(&rc.RegionHeader) {
-				return d.ArgErr()
-			}
+			err = caddyargs.String(d, &rc.RegionHeader)
 		case "allow_override":
 			rc.AllowOverride = true
 		case "expected_output_tokens":
-			rc.ExpectedOutputTokens, err = intArg(d)
+			rc.ExpectedOutputTokens, err = caddyargs.Int(d)
 		default:
-			return d.Errf("unrecognized routing option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "routing", name)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 func isBuiltinStrategy(name string) bool {
@@ -242,90 +233,69 @@ func (h *Handler) parseBalancing(d *caddyfile.Dispenser) error {
 	if d.NextArg() {
 		return d.ArgErr()
 	}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	return caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "policy":
-			if !d.AllArgs(&lb.Policy) {
-				return d.ArgErr()
-			}
+			err = caddyargs.String(d, &lb.Policy)
 		case "health_check_interval":
-			err = durationArg(d, &lb.HealthCheckInterval)
+			err = caddyargs.Duration(d, &lb.HealthCheckInterval)
 		case "health_check_timeout":
-			err = durationArg(d, &lb.HealthCheckTimeout)
+			err = caddyargs.Duration(d, &lb.HealthCheckTimeout)
 		case "health_check_model":
-			if !d.AllArgs(&lb.HealthCheckModel) {
-				return d.ArgErr()
-			}
+			err = caddyargs.String(d, &lb.HealthCheckModel)
 		default:
-			return d.Errf("unrecognized load_balancing option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "load_balancing", name)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 func (h *Handler) parseBreaker(d *caddyfile.Dispenser) error {
-	if h.CircuitBreaker != nil {
-		return d.Err("circuit_breaker is configured twice")
+	b, err := caddyargs.Once(d, &h.CircuitBreaker)
+	if err != nil {
+		return err
 	}
-	b := &BreakerConfig{}
-	h.CircuitBreaker = b
-	if d.NextArg() {
-		return d.ArgErr()
-	}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	return caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "failure_threshold":
-			b.FailureThreshold, err = intArg(d)
+			b.FailureThreshold, err = caddyargs.Int(d)
 		case "failure_ratio":
-			b.FailureRatio, err = floatArg(d)
+			b.FailureRatio, err = caddyargs.Float(d)
 		case "min_requests":
-			b.MinRequests, err = intArg(d)
+			b.MinRequests, err = caddyargs.Int(d)
 		case "window":
-			err = durationArg(d, &b.Window)
+			err = caddyargs.Duration(d, &b.Window)
 		case "recovery_timeout":
-			err = durationArg(d, &b.RecoveryTimeout)
+			err = caddyargs.Duration(d, &b.RecoveryTimeout)
 		case "success_threshold":
-			b.SuccessThreshold, err = intArg(d)
+			b.SuccessThreshold, err = caddyargs.Int(d)
 		case "half_open_probes":
-			b.HalfOpenProbes, err = intArg(d)
+			b.HalfOpenProbes, err = caddyargs.Int(d)
 		default:
-			return d.Errf("unrecognized circuit_breaker option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "circuit_breaker", name)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 func (h *Handler) parseRetry(d *caddyfile.Dispenser) error {
-	if h.Retry != nil {
-		return d.Err("retry is configured twice")
+	rc, err := caddyargs.Once(d, &h.Retry)
+	if err != nil {
+		return err
 	}
-	rc := &RetryConfig{}
-	h.Retry = rc
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	return caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "base_backoff":
-			err = durationArg(d, &rc.BaseBackoff)
+			err = caddyargs.Duration(d, &rc.BaseBackoff)
 		case "max_backoff":
-			err = durationArg(d, &rc.MaxBackoff)
+			err = caddyargs.Duration(d, &rc.MaxBackoff)
 		case "deadline":
-			err = durationArg(d, &rc.Deadline)
+			err = caddyargs.Duration(d, &rc.Deadline)
 		default:
-			return d.Errf("unrecognized retry option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "retry", name)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // parseClientKey reads:
@@ -349,25 +319,22 @@ func (h *Handler) parseClientKey(d *caddyfile.Dispenser) error {
 	if d.NextArg() {
 		return d.ArgErr()
 	}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	if err := caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "label":
-			if !d.AllArgs(&k.Label) {
-				return d.ArgErr()
-			}
+			err = caddyargs.String(d, &k.Label)
 		case "models":
 			k.Models = append(k.Models, d.RemainingArgs()...)
 		case "requests_per_minute":
-			k.RequestsPerMinute, err = intArg(d)
+			k.RequestsPerMinute, err = caddyargs.Int(d)
 		case "tokens_per_minute":
-			k.TokensPerMinute, err = intArg(d)
+			k.TokensPerMinute, err = caddyargs.Int(d)
 		case "max_tokens":
-			k.MaxTokens, err = intArg(d)
+			k.MaxTokens, err = caddyargs.Int(d)
 		case "mcp_tools":
 			k.MCPTools = append(k.MCPTools, d.RemainingArgs()...)
 		case "mcp_calls_per_minute":
-			k.MCPCallsPerMinute, err = intArg(d)
+			k.MCPCallsPerMinute, err = caddyargs.Int(d)
 		case "budget":
 			args := d.RemainingArgs()
 			if len(args) != 1 && !(len(args) == 3 && args[1] == "per") {
@@ -386,11 +353,11 @@ func (h *Handler) parseClientKey(d *caddyfile.Dispenser) error {
 				k.BudgetPeriod = caddy.Duration(dur)
 			}
 		default:
-			return d.Errf("unrecognized client_key option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "client_key", name)
 		}
-		if err != nil {
-			return err
-		}
+		return err
+	}); err != nil {
+		return err
 	}
 	h.ClientKeys = append(h.ClientKeys, k)
 	return nil

@@ -1,6 +1,10 @@
 package aibackends
 
-import "github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+import (
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
+)
 
 // parseCache reads:
 //
@@ -11,31 +15,23 @@ import "github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 //	    stale_if_error <duration>
 //	}
 func (h *Handler) parseCache(d *caddyfile.Dispenser) error {
-	if h.Cache != nil {
-		return d.Err("cache is configured twice")
+	c, err := caddyargs.Once(d, &h.Cache)
+	if err != nil {
+		return err
 	}
-	c := &CacheConfig{}
-	h.Cache = c
-	if d.NextArg() {
-		return d.ArgErr()
-	}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	return caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "ttl":
-			err = durationArg(d, &c.TTL)
+			err = caddyargs.Duration(d, &c.TTL)
 		case "stale_if_error":
-			err = durationArg(d, &c.StaleIfError)
+			err = caddyargs.Duration(d, &c.StaleIfError)
 		case "max_size":
-			c.MaxSize, err = sizeArg(d)
+			c.MaxSize, err = caddyargs.Size(d)
 		case "all_requests":
 			c.AllRequests = true
 		default:
-			return d.Errf("unrecognized cache option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "cache", name)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }

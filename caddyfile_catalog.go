@@ -2,6 +2,8 @@ package aibackends
 
 import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // parseCatalog reads:
@@ -26,29 +28,24 @@ func (h *Handler) parseCatalog(d *caddyfile.Dispenser) error {
 	default:
 		return d.ArgErr()
 	}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	if err := caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "file":
-			if !d.AllArgs(&c.File) {
-				return d.ArgErr()
-			}
+			err = caddyargs.String(d, &c.File)
 		case "url":
-			if !d.AllArgs(&c.URL) {
-				return d.ArgErr()
-			}
+			err = caddyargs.String(d, &c.URL)
 		case "refresh":
-			err = durationArg(d, &c.Refresh)
+			err = caddyargs.Duration(d, &c.Refresh)
 		case "timeout":
-			err = durationArg(d, &c.Timeout)
+			err = caddyargs.Duration(d, &c.Timeout)
 		case "max_size":
-			c.MaxSize, err = sizeArg(d)
+			c.MaxSize, err = caddyargs.Size(d)
 		default:
-			return d.Errf("unrecognized catalog option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "catalog", name)
 		}
-		if err != nil {
-			return err
-		}
+		return err
+	}); err != nil {
+		return err
 	}
 	switch {
 	case c.File == "" && c.URL == "":

@@ -1,8 +1,9 @@
 package aibackends
 
 import (
-	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // parseMCP reads:
@@ -32,13 +33,12 @@ func (h *Handler) parseMCP(d *caddyfile.Dispenser) error {
 		}
 	}
 	seen := map[string]bool{}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	if err := caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "max_message_size":
-			c.MaxMessageSize, err = sizeArg(d)
+			c.MaxMessageSize, err = caddyargs.Size(d)
 		case "session_idle_timeout":
-			err = durationArg(d, &c.SessionIdleTimeout)
+			err = caddyargs.Duration(d, &c.SessionIdleTimeout)
 		case "server":
 			var s MCPServer
 			if s, err = parseMCPServer(d); err == nil {
@@ -49,11 +49,11 @@ func (h *Handler) parseMCP(d *caddyfile.Dispenser) error {
 				c.Servers = append(c.Servers, s)
 			}
 		default:
-			return d.Errf("unrecognized mcp option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "mcp", name)
 		}
-		if err != nil {
-			return err
-		}
+		return err
+	}); err != nil {
+		return err
 	}
 	if len(c.Servers) == 0 {
 		return d.Err("mcp needs at least one server")
@@ -70,35 +70,26 @@ func parseMCPServer(d *caddyfile.Dispenser) (MCPServer, error) {
 	if d.NextArg() {
 		return s, d.ArgErr()
 	}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		switch d.Val() {
+	err := caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "transport":
-			if !d.AllArgs(&s.Transport) {
-				return s, d.ArgErr()
-			}
-			if s.Transport != "streamable" && s.Transport != "sse" {
-				return s, d.Errf("mcp server %s: transport %q is not streamable or sse", s.Name, s.Transport)
+			if err = caddyargs.String(d, &s.Transport); err == nil && s.Transport != "streamable" && s.Transport != "sse" {
+				err = d.Errf("mcp server %s: transport %q is not streamable or sse", s.Name, s.Transport)
 			}
 		case "header":
-			var name, value string
-			if !d.AllArgs(&name, &value) {
-				return s, d.Errf("usage: header <name> <value>")
+			var field, value string
+			if !d.AllArgs(&field, &value) {
+				return d.Errf("usage: header <name> <value>")
 			}
 			if s.Headers == nil {
 				s.Headers = map[string]string{}
 			}
-			s.Headers[name] = value
+			s.Headers[field] = value
 		case "pass_client_token":
-			if d.NextArg() {
-				return s, d.ArgErr()
-			}
 			s.PassClientToken = true
+			err = caddyargs.None(d)
 		case "timeout":
-			var v caddy.Duration
-			if err := durationArg(d, &v); err != nil {
-				return s, err
-			}
-			s.Timeout = v
+			err = caddyargs.Duration(d, &s.Timeout)
 		case "tools":
 			s.Tools = append(s.Tools, d.RemainingArgs()...)
 		case "prompts":
@@ -106,8 +97,9 @@ func parseMCPServer(d *caddyfile.Dispenser) (MCPServer, error) {
 		case "resources":
 			s.Resources = append(s.Resources, d.RemainingArgs()...)
 		default:
-			return s, d.Errf("unrecognized mcp server option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "mcp server", name)
 		}
-	}
-	return s, nil
+		return err
+	})
+	return s, err
 }

@@ -2,6 +2,8 @@ package aibackends
 
 import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // unmarshalMore parses every subdirective that caddyfile.go does not: the
@@ -23,20 +25,17 @@ func (h *Handler) unmarshalMore(d *caddyfile.Dispenser) error {
 		h.MasterKeys = append(h.MasterKeys, args...)
 		return nil
 	case "key_expiry_warning_days":
-		n, err := intArg(d)
+		n, err := caddyargs.Int(d)
 		h.KeyExpiryWarningDays = n
 		return err
 	case "body_read_timeout":
-		return durationArg(d, &h.BodyReadTimeout)
+		return caddyargs.Duration(d, &h.BodyReadTimeout)
 	case "audit_prompts":
 		h.AuditPrompts = true
 		return nil
 	case "managed_keys":
-		if d.NextArg() {
-			return d.ArgErr()
-		}
 		h.ManagedKeys = true
-		return nil
+		return caddyargs.None(d)
 	case "tracing_content":
 		return h.parseTracingContent(d)
 	case "catalog":
@@ -73,33 +72,26 @@ func (h *Handler) parseStorage(d *caddyfile.Dispenser) error {
 	}
 	rc := &RedisConfig{}
 	h.Storage = &StorageConfig{Redis: rc}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	if err := caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "address":
-			if !d.AllArgs(&rc.Address) {
-				return d.ArgErr()
-			}
+			err = caddyargs.String(d, &rc.Address)
 		case "password":
-			if !d.AllArgs(&rc.Password) {
-				return d.ArgErr()
-			}
+			err = caddyargs.String(d, &rc.Password)
 		case "db":
-			rc.DB, err = intArg(d)
+			rc.DB, err = caddyargs.Int(d)
 		case "key_prefix":
-			if !d.AllArgs(&rc.KeyPrefix) {
-				return d.ArgErr()
-			}
+			err = caddyargs.String(d, &rc.KeyPrefix)
 		case "timeout":
-			err = durationArg(d, &rc.Timeout)
+			err = caddyargs.Duration(d, &rc.Timeout)
 		case "fail_closed":
 			rc.FailClosed = true
 		default:
-			return d.Errf("unrecognized storage option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "storage", name)
 		}
-		if err != nil {
-			return err
-		}
+		return err
+	}); err != nil {
+		return err
 	}
 	if rc.Address == "" {
 		return d.Err("storage redis: address is required")

@@ -2,6 +2,8 @@ package aibackends
 
 import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // parseResponses reads:
@@ -12,31 +14,23 @@ import (
 //	    max_bytes <size>
 //	}
 func (h *Handler) parseResponses(d *caddyfile.Dispenser) error {
-	if h.Responses != nil {
-		return d.Err("responses is configured twice")
+	c, err := caddyargs.Once(d, &h.Responses)
+	if err != nil {
+		return err
 	}
-	c := &ResponsesConfig{}
-	h.Responses = c
-	if d.NextArg() {
-		return d.ArgErr()
-	}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	return caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "ttl":
-			err = durationArg(d, &c.TTL)
+			err = caddyargs.Duration(d, &c.TTL)
 		case "max_entries":
-			c.MaxEntries, err = intArg(d)
+			c.MaxEntries, err = caddyargs.Int(d)
 		case "max_bytes":
 			var size int64
-			size, err = sizeArg(d)
+			size, err = caddyargs.Size(d)
 			c.MaxBytes = int(size)
 		default:
-			return d.Errf("unrecognized responses option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "responses", name)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }

@@ -1,6 +1,10 @@
 package aibackends
 
-import "github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+import (
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
+)
 
 // parseSecurity reads:
 //
@@ -16,16 +20,14 @@ import "github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 //	    }
 //	}
 func (h *Handler) parseSecurity(d *caddyfile.Dispenser) error {
-	if h.Security != nil {
-		return d.Err("security is configured twice")
+	s, err := caddyargs.Once(d, &h.Security)
+	if err != nil {
+		return err
 	}
-	s := &SecurityConfig{}
-	h.Security = s
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	return caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "max_depth":
-			s.MaxDepth, err = intArg(d)
+			s.MaxDepth, err = caddyargs.Int(d)
 		case "filter":
 			args := d.RemainingArgs()
 			if len(args) == 0 || (args[0] != "redact" && args[0] != "block") {
@@ -37,35 +39,28 @@ func (h *Handler) parseSecurity(d *caddyfile.Dispenser) error {
 		case "anomaly":
 			err = parseAnomaly(d, s)
 		default:
-			return d.Errf("unrecognized security option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "security", name)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 func parseAnomaly(d *caddyfile.Dispenser, s *SecurityConfig) error {
 	a := &AnomalyConfig{}
 	s.Anomaly = a
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var err error
-		switch d.Val() {
+	return caddyargs.EachOption(d, func(name string) (err error) {
+		switch name {
 		case "factor":
-			a.Factor, err = floatArg(d)
+			a.Factor, err = caddyargs.Float(d)
 		case "min_rate":
-			a.MinRate, err = floatArg(d)
+			a.MinRate, err = caddyargs.Float(d)
 		case "baseline":
-			err = durationArg(d, &a.Baseline)
+			err = caddyargs.Duration(d, &a.Baseline)
 		case "cool_down":
-			err = durationArg(d, &a.CoolDown)
+			err = caddyargs.Duration(d, &a.CoolDown)
 		default:
-			return d.Errf("unrecognized anomaly option %q", d.Val())
+			err = caddyargs.Unrecognized(d, "anomaly", name)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }

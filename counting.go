@@ -42,10 +42,7 @@ func (h *Handler) serveInputTokens(w http.ResponseWriter, r *http.Request, rec *
 	body, e := h.readBody(w, r)
 	var rq *responses.Request
 	if e == nil {
-		var err error
-		if rq, err = responses.Decode(body); err != nil {
-			e = providers.Classify(err)
-		}
+		rq, e = decodeResponses(body)
 	}
 	if e != nil {
 		h.fail(w, rec, e)

@@ -86,7 +86,7 @@ func TestCaddyfileKeysWorkBesideManagedOnesAndWin(t *testing.T) {
 	if r := chatAs(t, h, caddyfileKey, "m"); r.status != http.StatusOK {
 		t.Fatalf("Caddyfile key: %d %s", r.status, r.body)
 	}
-	_, secret := createKey(t, gov, governance.KeyInput{Models: &[]string{"n"}})
+	_, secret := createKey(t, gov, governance.KeyInput{LimitsInput: governance.LimitsInput{Models: &[]string{"n"}}})
 	if r := chatAs(t, h, secret, "n"); r.status != http.StatusOK {
 		t.Fatalf("managed key beside a Caddyfile key: %d %s", r.status, r.body)
 	}
@@ -98,11 +98,12 @@ func TestCaddyfileKeysWorkBesideManagedOnesAndWin(t *testing.T) {
 func TestManagedKeyAndTeamLimitsBothHold(t *testing.T) {
 	h, gov := managedHandler(t, "")
 	ctx := context.Background()
-	if _, err := gov.CreateTeam(ctx, "test", governance.TeamInput{Name: ptrTo("t1"), RequestsPerMinute: ptrTo(2),
-		Models: &[]string{"m"}, MaxTokens: ptrTo(50)}); err != nil {
+	if _, err := gov.CreateTeam(ctx, "test", governance.TeamInput{Name: ptrTo("t1"),
+		LimitsInput: governance.LimitsInput{RequestsPerMinute: ptrTo(2), Models: &[]string{"m"}, MaxTokens: ptrTo(50)}}); err != nil {
 		t.Fatal(err)
 	}
-	_, a := createKey(t, gov, governance.KeyInput{Team: ptrTo("t1"), RequestsPerMinute: ptrTo(1), Models: &[]string{"m", "n"}})
+	_, a := createKey(t, gov, governance.KeyInput{Team: ptrTo("t1"),
+		LimitsInput: governance.LimitsInput{RequestsPerMinute: ptrTo(1), Models: &[]string{"m", "n"}}})
 	_, b := createKey(t, gov, governance.KeyInput{Team: ptrTo("t1")})
 	if r := chatAs(t, h, a, "n"); r.status != http.StatusForbidden {
 		t.Fatalf("a model the key allows and its team does not: %d %s", r.status, r.body)
@@ -132,11 +133,11 @@ func TestManagedSpendCountsAgainstKeyAndTeam(t *testing.T) {
 	ctx := context.Background()
 	// A team budget below one request's cost: the first request may use
 	// the last of it, the next is refused.
-	if _, err := gov.CreateTeam(ctx, "test", governance.TeamInput{Name: ptrTo("t2"), BudgetUSD: ptrTo(0.00005),
-		BudgetPeriod: ptrTo("24h")}); err != nil {
+	if _, err := gov.CreateTeam(ctx, "test", governance.TeamInput{Name: ptrTo("t2"),
+		LimitsInput: governance.LimitsInput{BudgetUSD: ptrTo(0.00005), BudgetPeriod: ptrTo("24h")}}); err != nil {
 		t.Fatal(err)
 	}
-	k, a := createKey(t, gov, governance.KeyInput{Team: ptrTo("t2"), BudgetUSD: ptrTo(1.0)})
+	k, a := createKey(t, gov, governance.KeyInput{Team: ptrTo("t2"), LimitsInput: governance.LimitsInput{BudgetUSD: ptrTo(1.0)}})
 	_, b := createKey(t, gov, governance.KeyInput{Team: ptrTo("t2")})
 	if r := chatAs(t, h, a, "m"); r.status != http.StatusOK {
 		t.Fatalf("first request: %d %s", r.status, r.body)
@@ -246,11 +247,12 @@ func TestManagedKeyLimitsAndSpendLiveInRedis(t *testing.T) {
 	h, gov := managedHandler(t, fmt.Sprintf(`,"storage":{"redis":{"address":%q,"key_prefix":%q,"timeout":2000000000}}`,
 		addr, t.Name()+":"))
 	ctx := context.Background()
-	if _, err := gov.CreateTeam(ctx, "test", governance.TeamInput{Name: ptrTo("r"), RequestsPerMinute: ptrTo(1),
-		BudgetUSD: ptrTo(1.0), BudgetPeriod: ptrTo("24h")}); err != nil {
+	if _, err := gov.CreateTeam(ctx, "test", governance.TeamInput{Name: ptrTo("r"),
+		LimitsInput: governance.LimitsInput{RequestsPerMinute: ptrTo(1), BudgetUSD: ptrTo(1.0), BudgetPeriod: ptrTo("24h")}}); err != nil {
 		t.Fatal(err)
 	}
-	k, a := createKey(t, gov, governance.KeyInput{Team: ptrTo("r"), BudgetUSD: ptrTo(1.0), BudgetPeriod: ptrTo("24h")})
+	k, a := createKey(t, gov, governance.KeyInput{Team: ptrTo("r"),
+		LimitsInput: governance.LimitsInput{BudgetUSD: ptrTo(1.0), BudgetPeriod: ptrTo("24h")}})
 	_, b := createKey(t, gov, governance.KeyInput{Team: ptrTo("r")})
 	if r := chatAs(t, h, a, "m"); r.status != http.StatusOK {
 		t.Fatalf("first request: %d %s", r.status, r.body)

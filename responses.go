@@ -59,6 +59,16 @@ func (h *Handler) provisionResponses() error {
 	return nil
 }
 
+// decodeResponses decodes a Responses API request body, its failure
+// classified for the client.
+func decodeResponses(body []byte) (*responses.Request, *providers.Error) {
+	rq, err := responses.Decode(body)
+	if err != nil {
+		return nil, providers.Classify(err)
+	}
+	return rq, nil
+}
+
 // serveResponses handles POST /v1/responses: the request is translated to
 // the unified chat request (with the conversation stored for
 // previous_response_id in front), served by the chat pipeline, and the
@@ -67,10 +77,7 @@ func (h *Handler) serveResponses(w http.ResponseWriter, r *http.Request, rec *re
 	body, e := h.readBody(w, r)
 	var rq *responses.Request
 	if e == nil {
-		var err error
-		if rq, err = responses.Decode(body); err != nil {
-			e = providers.Classify(err)
-		}
+		rq, e = decodeResponses(body)
 	}
 	var prior []providers.Message
 	var priorItems []json.RawMessage

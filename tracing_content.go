@@ -6,6 +6,7 @@ import (
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -96,7 +97,7 @@ func cutUTF8(s string, n int) string {
 
 // parseTracingContent reads `tracing_content <size>`, e.g. 4KiB.
 func (h *Handler) parseTracingContent(d *caddyfile.Dispenser) error {
-	size, err := sizeArg(d)
+	size, err := caddyargs.Size(d)
 	if err != nil {
 		return err
 	}

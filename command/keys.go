@@ -27,24 +27,8 @@ With several master keys (newest first), the newest is used.`,
 		Args: noArgs,
 	}
 	addMasterKeyFlags(c, "(newest first)")
-	c.RunE = run(func(c *cobra.Command, fl caddycmd.Flags) (int, error) {
-		kr, err := loadKeyring(fl, true)
-		if err != nil {
-			return caddy.ExitCodeFailedStartup, err
-		}
-		defer kr.Wipe()
-		hintIfTerminal(c, "API key")
-		key, err := readSecret(c.InOrStdin(), "API key")
-		if err != nil {
-			return caddy.ExitCodeFailedStartup, err
-		}
-		defer clear(key)
-		encrypted, err := kr.Encrypt(string(key))
-		if err != nil {
-			return caddy.ExitCodeFailedStartup, err
-		}
-		fmt.Fprintln(c.OutOrStdout(), encrypted)
-		return caddy.ExitCodeSuccess, nil
+	c.RunE = runOnSecret("API key", true, func(kr *keystore.Keyring, key string) (string, error) {
+		return kr.Encrypt(key)
 	})
 	return c
 }
@@ -63,23 +47,8 @@ first, re-encrypt every api_key_encrypted value, then retire the old key.
 		Args: noArgs,
 	}
 	addMasterKeyFlags(c, "(repeatable or comma-separated, newest first)")
-	c.RunE = run(func(c *cobra.Command, fl caddycmd.Flags) (int, error) {
-		kr, err := loadKeyring(fl, true)
-		if err != nil {
-			return caddy.ExitCodeFailedStartup, err
-		}
-		defer kr.Wipe()
-		hintIfTerminal(c, "encrypted key")
-		in, err := readSecret(c.InOrStdin(), "encrypted key")
-		if err != nil {
-			return caddy.ExitCodeFailedStartup, err
-		}
-		out, err := kr.Reencrypt(string(in))
-		if err != nil {
-			return caddy.ExitCodeFailedStartup, err
-		}
-		fmt.Fprintln(c.OutOrStdout(), out)
-		return caddy.ExitCodeSuccess, nil
+	c.RunE = runOnSecret("encrypted key", true, func(kr *keystore.Keyring, encrypted string) (string, error) {
+		return kr.Reencrypt(encrypted)
 	})
 	return c
 }
@@ -98,30 +67,18 @@ master key; the fingerprint is that of the plaintext key.`,
 		Args: noArgs,
 	}
 	addMasterKeyFlags(c, "to decrypt an encrypted key")
-	c.RunE = run(func(c *cobra.Command, fl caddycmd.Flags) (int, error) {
-		kr, err := loadKeyring(fl, false)
-		if err != nil {
-			return caddy.ExitCodeFailedStartup, err
-		}
-		defer kr.Wipe()
-		hintIfTerminal(c, "API key")
-		in, err := readSecret(c.InOrStdin(), "API key")
-		if err != nil {
-			return caddy.ExitCodeFailedStartup, err
-		}
-		defer clear(in)
-		key := string(in)
+	c.RunE = runOnSecret("API key", false, func(kr *keystore.Keyring, key string) (string, error) {
 		if keystore.IsEncrypted(key) {
 			if kr.Len() == 0 {
-				return caddy.ExitCodeFailedStartup, fmt.Errorf("the key is encrypted: give its master key with --%s or --%s",
+				return "", fmt.Errorf("the key is encrypted: give its master key with --%s or --%s",
 					flagMasterKeyEnv, flagMasterKeyFile)
 			}
+			var err error
 			if key, err = kr.Decrypt(key); err != nil {
-				return caddy.ExitCodeFailedStartup, err
+				return "", err
 			}
 		}
-		fmt.Fprintln(c.OutOrStdout(), providers.KeyFingerprint(key))
-		return caddy.ExitCodeSuccess, nil
+		return providers.KeyFingerprint(key), nil
 	})
 	return c
 }
@@ -147,4 +104,30 @@ Caddy as {env.NAME} or {file.PATH}.
 		return caddy.ExitCodeSuccess, nil
 	})
 	return c
+}
+
+// runOnSecret runs a command that reads one secret (what) from standard
+// input and prints what convert makes of it, with the master keys from the
+// flags (at least one when needMaster). The keyring and the input are
+// wiped when it is done.
+func runOnSecret(what string, needMaster bool, convert func(kr *keystore.Keyring, secret string) (string, error)) func(*cobra.Command, []string) error {
+	return run(func(c *cobra.Command, fl caddycmd.Flags) (int, error) {
+		kr, err := loadKeyring(fl, needMaster)
+		if err != nil {
+			return caddy.ExitCodeFailedStartup, err
+		}
+		defer kr.Wipe()
+		hintIfTerminal(c, what)
+		in, err := readSecret(c.InOrStdin(), what)
+		if err != nil {
+			return caddy.ExitCodeFailedStartup, err
+		}
+		defer clear(in)
+		out, err := convert(kr, string(in))
+		if err != nil {
+			return caddy.ExitCodeFailedStartup, err
+		}
+		fmt.Fprintln(c.OutOrStdout(), out)
+		return caddy.ExitCodeSuccess, nil
+	})
 }

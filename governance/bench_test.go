@@ -53,7 +53,7 @@ func benchGov(b *testing.B, n int) (*Governance, []string) {
 
 func TestLookupDoesNotAllocate(t *testing.T) {
 	g := newTestGov(t, "", testclock.At(epoch))
-	_, secret := mustCreate(t, g, KeyInput{RequestsPerMinute: ptr(5)})
+	_, secret := mustCreate(t, g, KeyInput{LimitsInput: LimitsInput{RequestsPerMinute: ptr(5)}})
 	if n := testing.AllocsPerRun(100, func() { g.Lookup(secret, epoch) }); n != 0 {
 		t.Fatalf("Lookup allocates %v times", n)
 	}

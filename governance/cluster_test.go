@@ -15,10 +15,11 @@ func TestRecordsAndSpendSurviveARestart(t *testing.T) {
 	clock := testclock.At(epoch)
 	g := newTestGov(t, dir, clock)
 	ctx := context.Background()
-	if _, err := g.CreateTeam(ctx, "test", TeamInput{Name: ptr("ml"), BudgetUSD: ptr(100.0), BudgetPeriod: ptr("720h")}); err != nil {
+	if _, err := g.CreateTeam(ctx, "test", TeamInput{Name: ptr("ml"),
+		LimitsInput: LimitsInput{BudgetUSD: ptr(100.0), BudgetPeriod: ptr("720h")}}); err != nil {
 		t.Fatal(err)
 	}
-	k, secret := mustCreate(t, g, KeyInput{Team: ptr("ml"), BudgetUSD: ptr(5.0), BudgetPeriod: ptr("24h")})
+	k, secret := mustCreate(t, g, KeyInput{Team: ptr("ml"), LimitsInput: LimitsInput{BudgetUSD: ptr(5.0), BudgetPeriod: ptr("24h")}})
 	e := g.Lookup(secret, epoch)
 	settleLocally(e, 1.25)
 	if err := g.Flush(ctx); err != nil {
@@ -107,7 +108,7 @@ func TestInstancesAddUpEachOthersSpend(t *testing.T) {
 	dir := t.TempDir()
 	clock := testclock.At(epoch)
 	a, b := newTestGov(t, dir, clock), newTestGov(t, dir, clock)
-	_, secret := mustCreate(t, a, KeyInput{BudgetUSD: ptr(10.0), BudgetPeriod: ptr("720h")})
+	_, secret := mustCreate(t, a, KeyInput{LimitsInput: LimitsInput{BudgetUSD: ptr(10.0), BudgetPeriod: ptr("720h")}})
 	if _, err := b.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func TestRequestsDuringChangesAndFlushes(t *testing.T) {
 	if _, err := g.CreateTeam(ctx, "test", TeamInput{Name: ptr("t")}); err != nil {
 		t.Fatal(err)
 	}
-	k, secret := mustCreate(t, g, KeyInput{Team: ptr("t"), BudgetUSD: ptr(1000.0)})
+	k, secret := mustCreate(t, g, KeyInput{Team: ptr("t"), LimitsInput: LimitsInput{BudgetUSD: ptr(1000.0)}})
 	const workers, each = 4, 50
 	var wg sync.WaitGroup
 	for range workers {
@@ -32,7 +32,7 @@ func TestRequestsDuringChangesAndFlushes(t *testing.T) {
 		}()
 	}
 	for i := range 5 {
-		if _, err := g.UpdateKey(ctx, "test", k.ID, KeyInput{RequestsPerMinute: ptr(1000 + i)}); err != nil {
+		if _, err := g.UpdateKey(ctx, "test", k.ID, KeyInput{LimitsInput: LimitsInput{RequestsPerMinute: ptr(1000 + i)}}); err != nil {
 			t.Error(err)
 		}
 		mustCreate(t, g, KeyInput{})

@@ -15,8 +15,8 @@ import (
 func TestCreateReturnsTheSecretOnceAndStoresOnlyItsHash(t *testing.T) {
 	dir := t.TempDir()
 	g := newTestGov(t, dir, testclock.At(epoch))
-	k, secret := mustCreate(t, g, KeyInput{Label: ptr("ci"), Owner: ptr("ops"),
-		Metadata: &map[string]string{"cost_center": "42"}, Models: &[]string{"gpt-4o*"}})
+	k, secret := mustCreate(t, g, KeyInput{Label: ptr("ci"), Owner: ptr("ops"), Metadata: &map[string]string{"cost_center": "42"},
+		LimitsInput: LimitsInput{Models: &[]string{"gpt-4o*"}}})
 	if !strings.HasPrefix(secret, "sk-aib-") || k.Fingerprint != security.Fingerprint(secret) {
 		t.Fatalf("secret %q, fingerprint %q", secret, k.Fingerprint)
 	}
@@ -89,7 +89,7 @@ func TestListIsPaginatedInCreationOrder(t *testing.T) {
 
 func TestUpdateChangesLimitsAndKeepsSpend(t *testing.T) {
 	g := newTestGov(t, "", testclock.At(epoch))
-	k, secret := mustCreate(t, g, KeyInput{RequestsPerMinute: ptr(1), BudgetUSD: ptr(10.0), BudgetPeriod: ptr("720h")})
+	k, secret := mustCreate(t, g, KeyInput{LimitsInput: LimitsInput{RequestsPerMinute: ptr(1), BudgetUSD: ptr(10.0), BudgetPeriod: ptr("720h")}})
 	e := g.Lookup(secret, epoch)
 	e.Key.Charge(0, 2.5)
 	if d := e.Key.Admit(0); d != nil {
@@ -98,7 +98,8 @@ func TestUpdateChangesLimitsAndKeepsSpend(t *testing.T) {
 	if d := e.Key.Admit(0); d == nil {
 		t.Fatal("the second request in a minute passed a 1 rpm limit")
 	}
-	up, err := g.UpdateKey(context.Background(), "test", k.ID, KeyInput{RequestsPerMinute: ptr(100), Label: ptr("renamed")})
+	up, err := g.UpdateKey(context.Background(), "test", k.ID, KeyInput{Label: ptr("renamed"),
+		LimitsInput: LimitsInput{RequestsPerMinute: ptr(100)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestUpdateChangesLimitsAndKeepsSpend(t *testing.T) {
 	if d := g.Lookup(secret, epoch).Key.Admit(0); d != nil {
 		t.Fatalf("the raised limit does not apply: %v", d)
 	}
-	if _, err := g.UpdateKey(context.Background(), "test", k.ID, KeyInput{BudgetPeriod: ptr("monthly")}); err == nil ||
+	if _, err := g.UpdateKey(context.Background(), "test", k.ID, KeyInput{LimitsInput: LimitsInput{BudgetPeriod: ptr("monthly")}}); err == nil ||
 		!strings.Contains(err.Error(), "budget_period") {
 		t.Fatalf("a bad period: %v", err)
 	}
@@ -138,12 +139,12 @@ func TestRevokedAndExpiredKeysStopWorking(t *testing.T) {
 func TestTeamLimitsAndKeyLimitsBothHold(t *testing.T) {
 	g := newTestGov(t, "", testclock.At(epoch))
 	ctx := context.Background()
-	if _, err := g.CreateTeam(ctx, "test", TeamInput{Name: ptr("research"), RequestsPerMinute: ptr(1),
-		Models: &[]string{"gpt-4o"}, MaxTokens: ptr(50)}); err != nil {
+	if _, err := g.CreateTeam(ctx, "test", TeamInput{Name: ptr("research"),
+		LimitsInput: LimitsInput{RequestsPerMinute: ptr(1), Models: &[]string{"gpt-4o"}, MaxTokens: ptr(50)}}); err != nil {
 		t.Fatal(err)
 	}
-	_, a := mustCreate(t, g, KeyInput{Team: ptr("research"), RequestsPerMinute: ptr(10), MaxTokens: ptr(100)})
-	_, b := mustCreate(t, g, KeyInput{Team: ptr("research"), RequestsPerMinute: ptr(10)})
+	_, a := mustCreate(t, g, KeyInput{Team: ptr("research"), LimitsInput: LimitsInput{RequestsPerMinute: ptr(10), MaxTokens: ptr(100)}})
+	_, b := mustCreate(t, g, KeyInput{Team: ptr("research"), LimitsInput: LimitsInput{RequestsPerMinute: ptr(10)}})
 	ea, eb := g.Lookup(a, epoch), g.Lookup(b, epoch)
 	if ea.Team == nil || ea.Team != eb.Team {
 		t.Fatal("keys of one team must share its limiter")

@@ -101,23 +101,24 @@ type Team struct {
 // KeyInput is the body of a create or update: on update, only the fields
 // present change (nil pointers are left alone).
 type KeyInput struct {
-	Label             *string            `json:"label"`
-	Owner             *string            `json:"owner"`
-	Metadata          *map[string]string `json:"metadata"`
-	Team              *string            `json:"team"`
-	Models            *[]string          `json:"models"`
-	RequestsPerMinute *int               `json:"requests_per_minute"`
-	TokensPerMinute   *int               `json:"tokens_per_minute"`
-	BudgetUSD         *float64           `json:"budget_usd"`
-	BudgetPeriod      *string            `json:"budget_period"`
-	MaxTokens         *int               `json:"max_tokens"`
+	Label    *string            `json:"label"`
+	Owner    *string            `json:"owner"`
+	Metadata *map[string]string `json:"metadata"`
+	Team     *string            `json:"team"`
+	LimitsInput
 	// ExpiresAt is RFC 3339; "" clears it.
 	ExpiresAt *string `json:"expires_at"`
 }
 
 // TeamInput is the body of a team create or update.
 type TeamInput struct {
-	Name              *string   `json:"name"`
+	Name *string `json:"name"`
+	LimitsInput
+}
+
+// LimitsInput is the Limits part of a key's or a team's body, its fields
+// at the body's top level.
+type LimitsInput struct {
 	Models            *[]string `json:"models"`
 	RequestsPerMinute *int      `json:"requests_per_minute"`
 	TokensPerMinute   *int      `json:"tokens_per_minute"`
@@ -133,28 +134,25 @@ const (
 	maxModelEntries = 256
 )
 
-func (in *TeamInput) apply(l *Limits) {
-	applyLimits(l, in.Models, in.RequestsPerMinute, in.TokensPerMinute, in.BudgetUSD, in.BudgetPeriod, in.MaxTokens)
-}
-
-func applyLimits(l *Limits, models *[]string, rpm, tpm *int, budget *float64, period *string, maxTok *int) {
-	if models != nil {
-		l.Models = append([]string{}, (*models)...)
+// apply changes the limits the input names; validation comes after.
+func (in *LimitsInput) apply(l *Limits) {
+	if in.Models != nil {
+		l.Models = append([]string{}, (*in.Models)...)
 	}
-	if rpm != nil {
-		l.RequestsPerMinute = *rpm
+	if in.RequestsPerMinute != nil {
+		l.RequestsPerMinute = *in.RequestsPerMinute
 	}
-	if tpm != nil {
-		l.TokensPerMinute = *tpm
+	if in.TokensPerMinute != nil {
+		l.TokensPerMinute = *in.TokensPerMinute
 	}
-	if budget != nil {
-		l.BudgetUSD = *budget
+	if in.BudgetUSD != nil {
+		l.BudgetUSD = *in.BudgetUSD
 	}
-	if period != nil {
-		l.BudgetPeriod = *period
+	if in.BudgetPeriod != nil {
+		l.BudgetPeriod = *in.BudgetPeriod
 	}
-	if maxTok != nil {
-		l.MaxTokens = *maxTok
+	if in.MaxTokens != nil {
+		l.MaxTokens = *in.MaxTokens
 	}
 }
 
@@ -195,7 +193,7 @@ func (in *KeyInput) apply(k *Key) error {
 		}
 		k.Metadata = md
 	}
-	applyLimits(&k.Limits, in.Models, in.RequestsPerMinute, in.TokensPerMinute, in.BudgetUSD, in.BudgetPeriod, in.MaxTokens)
+	in.LimitsInput.apply(&k.Limits)
 	if in.ExpiresAt != nil {
 		if *in.ExpiresAt == "" {
 			k.ExpiresAt = nil

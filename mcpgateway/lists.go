@@ -87,7 +87,7 @@ func (cs *clientSession) listTools(ctx context.Context) (*mcp.ListToolsResult, e
 		return collect(up.Tools(ctx, nil))
 	})
 	tools := qualified(cs, lists, func(s *upstreamServer) *security.NameList { return &s.tools },
-		func(t *mcp.Tool) *string { return &t.Name })
+		func(t *mcp.Tool) *string { return &t.Name }, nil)
 	return &mcp.ListToolsResult{Tools: tools}, nil
 }
 
@@ -99,14 +99,16 @@ func (cs *clientSession) listPrompts(ctx context.Context) (*mcp.ListPromptsResul
 		return collect(up.Prompts(ctx, nil))
 	})
 	prompts := qualified(cs, lists, func(s *upstreamServer) *security.NameList { return &s.prompts },
-		func(p *mcp.Prompt) *string { return &p.Name })
+		func(p *mcp.Prompt) *string { return &p.Name }, nil)
 	return &mcp.ListPromptsResult{Prompts: prompts}, nil
 }
 
 // qualified merges the servers' lists (lists[i] is servers[i]'s) into one,
 // each entry renamed server__name, leaving out what the server's exposure
-// list or the caller's key does not allow.
-func qualified[T any](cs *clientSession, lists [][]*T, exposed func(*upstreamServer) *security.NameList, name func(*T) *string) []*T {
+// list or the caller's key does not allow. keep, when set, sees each allowed
+// entry with its qualified name before the rename, and may leave it out too.
+func qualified[T any](cs *clientSession, lists [][]*T, exposed func(*upstreamServer) *security.NameList, name func(*T) *string,
+	keep func(s *upstreamServer, it *T, full string) bool) []*T {
 	out := []*T{}
 	for i, items := range lists {
 		s := cs.g.servers[i]
@@ -116,7 +118,7 @@ func qualified[T any](cs *clientSession, lists [][]*T, exposed func(*upstreamSer
 			}
 			local := *name(it)
 			full := s.cfg.Name + Separator + local
-			if !cs.allowed(exposed(s), local, full) {
+			if !cs.allowed(exposed(s), local, full) || (keep != nil && !keep(s, it, full)) {
 				continue
 			}
 			*name(it) = full
@@ -133,31 +135,23 @@ func (cs *clientSession) listResources(ctx context.Context) (*mcp.ListResourcesR
 		}
 		return collect(up.Resources(ctx, nil))
 	})
-	res := &mcp.ListResourcesResult{Resources: []*mcp.Resource{}}
 	owners := make(map[string]resourceRef)
-	for i, resources := range lists {
-		s := cs.g.servers[i]
-		for _, r := range resources {
-			if r == nil {
-				continue
-			}
-			name := s.cfg.Name + Separator + r.Name
-			if !cs.allowed(&s.resources, r.Name, name) {
-				continue
-			}
+	resources := qualified(cs, lists, exposedResources, func(r *mcp.Resource) *string { return &r.Name },
+		func(s *upstreamServer, r *mcp.Resource, full string) bool {
 			if _, dup := owners[r.URI]; dup {
-				continue // two servers claim one URI: the first configured keeps it
+				return false // two servers claim one URI: the first configured keeps it
 			}
-			owners[r.URI] = resourceRef{server: s, name: name}
-			r.Name = name
-			res.Resources = append(res.Resources, r)
-		}
-	}
+			owners[r.URI] = resourceRef{server: s, name: full}
+			return true
+		})
 	cs.mu.Lock()
 	cs.resources = owners
 	cs.mu.Unlock()
-	return res, nil
+	return &mcp.ListResourcesResult{Resources: resources}, nil
 }
+
+// exposedResources is the exposure list for resources and templates alike.
+func exposedResources(s *upstreamServer) *security.NameList { return &s.resources }
 
 func (cs *clientSession) listTemplates(ctx context.Context) (*mcp.ListResourceTemplatesResult, error) {
 	lists := fromEach(cs, ctx, "resources/templates/list", func(ctx context.Context, up *mcp.ClientSession) ([]*mcp.ResourceTemplate, error) {
@@ -166,27 +160,16 @@ func (cs *clientSession) listTemplates(ctx context.Context) (*mcp.ListResourceTe
 		}
 		return collect(up.ResourceTemplates(ctx, nil))
 	})
-	res := &mcp.ListResourceTemplatesResult{ResourceTemplates: []*mcp.ResourceTemplate{}}
 	var refs []templateRef
-	for i, templates := range lists {
-		s := cs.g.servers[i]
-		for _, t := range templates {
-			if t == nil {
-				continue
-			}
-			name := s.cfg.Name + Separator + t.Name
-			if !cs.allowed(&s.resources, t.Name, name) {
-				continue
-			}
+	templates := qualified(cs, lists, exposedResources, func(t *mcp.ResourceTemplate) *string { return &t.Name },
+		func(s *upstreamServer, t *mcp.ResourceTemplate, full string) bool {
 			if prefix, _, _ := strings.Cut(t.URITemplate, "{"); prefix != "" {
-				refs = append(refs, templateRef{prefix: prefix, ref: resourceRef{server: s, name: name}})
+				refs = append(refs, templateRef{prefix: prefix, ref: resourceRef{server: s, name: full}})
 			}
-			t.Name = name
-			res.ResourceTemplates = append(res.ResourceTemplates, t)
-		}
-	}
+			return true
+		})
 	cs.mu.Lock()
 	cs.templates = refs
 	cs.mu.Unlock()
-	return res, nil
+	return &mcp.ListResourceTemplatesResult{ResourceTemplates: templates}, nil
 }

@@ -18,23 +18,20 @@ var (
 	catalogEntriesDesc = prometheus.NewDesc(nameCatalogEntries,
 		"Models in each price catalog in use, by source: \"builtin\", a file path or a URL without credentials or query.",
 		[]string{"source"}, nil)
-	catalogLoadErrors = prometheus.NewCounterFunc(prometheus.CounterOpts{
+	_ = export(nameCatalogEntries, catalogEntries{})
+
+	_ = export(nameCatalogLoadErrors, prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: nameCatalogLoadErrors,
 		Help: "Failed loads of a price catalog (the last good table stays in use).",
-	}, func() float64 { return float64(catalog.LoadErrors()) })
+	}, func() float64 { return float64(catalog.LoadErrors()) }))
 
 	// unknownModelTotal has no model label: unlisted model names come
 	// from clients, and the log names each one once.
-	unknownModelTotal = prometheus.NewCounter(prometheus.CounterOpts{
+	unknownModelTotal = export(nameUnknownModel, prometheus.NewCounter(prometheus.CounterOpts{
 		Name: nameUnknownModel,
 		Help: "Requests costed at 0 because no catalog, built-in price or model_override knows their model.",
-	})
+	}))
 )
-
-func init() {
-	all = append(all, catalogEntries{}, catalogLoadErrors, unknownModelTotal)
-	names = append(names, nameCatalogEntries, nameCatalogLoadErrors, nameUnknownModel)
-}
 
 // IncUnknownModel counts a request whose model has no price.
 func IncUnknownModel() { unknownModelTotal.Inc() }

@@ -1,10 +1,6 @@
 package metrics
 
-import (
-	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-)
+import "time"
 
 // MCP gateway metrics. Labels are configured server names (or "unknown"),
 // MCP method names and the gateway's closed set of outcomes, so they stay
@@ -15,21 +11,13 @@ const (
 )
 
 var (
-	mcpRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: nameMCPRequests,
-		Help: "MCP requests to upstream servers (and refused calls), by server, method and outcome.",
-	}, []string{"server", "method", "status"})
-	mcpDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    nameMCPDuration,
-		Help:    "Time an MCP request took through the gateway, by server and method.",
-		Buckets: durationBuckets,
-	}, []string{"server", "method"})
+	mcpRequests = newCounter(nameMCPRequests,
+		"MCP requests to upstream servers (and refused calls), by server, method and outcome.",
+		"server", "method", "status")
+	mcpDuration = newHistogram(nameMCPDuration,
+		"Time an MCP request took through the gateway, by server and method.",
+		durationBuckets, "server", "method")
 )
-
-func init() {
-	all = append(all, mcpRequests, mcpDuration)
-	names = append(names, nameMCPRequests, nameMCPDuration)
-}
 
 // ObserveMCP counts one MCP request and its duration.
 func ObserveMCP(server, method, status string, d time.Duration) {

@@ -7,6 +7,33 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
+// all and names grow together: every collector is built through export (or
+// a constructor below that calls it), so a metric cannot exist without being
+// registered and listed.
+var (
+	all   []prometheus.Collector
+	names []string
+)
+
+// export lists c under name for Register and Names, and returns it.
+func export[C prometheus.Collector](name string, c C) C {
+	all = append(all, c)
+	names = append(names, name)
+	return c
+}
+
+func newCounter(name, help string, labels ...string) *prometheus.CounterVec {
+	return export(name, prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels))
+}
+
+func newGauge(name, help string, labels ...string) *prometheus.GaugeVec {
+	return export(name, prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels))
+}
+
+func newHistogram(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
+	return export(name, prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets}, labels))
+}
+
 // Register adds every collector to reg, the registry Caddy gives the
 // current config (ctx.GetMetricsRegistry()). Call it in each Provision: a
 // reload brings a fresh registry, and registering the same package-level

@@ -3,10 +3,11 @@ package providers
 import (
 	"strconv"
 
-	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/catalog"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // UnmarshalBlock parses a provider block:
@@ -34,35 +35,26 @@ import (
 func (c *Config) UnmarshalBlock(d *caddyfile.Dispenser, extra func(*caddyfile.Dispenser) (bool, error)) error {
 	d.Next()
 	d.RemainingArgs()
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
+	return caddyargs.EachOption(d, func(name string) error {
 		known, err := c.parseOption(d)
-		if err != nil {
-			return err
-		}
-		if known {
-			continue
-		}
-		if extra != nil {
+		if err == nil && !known && extra != nil {
 			known, err = extra(d)
-			if err != nil {
-				return err
-			}
 		}
-		if !known {
-			return d.Errf("unrecognized provider option %q", d.Val())
+		if err == nil && !known {
+			err = caddyargs.Unrecognized(d, "provider", name)
 		}
-	}
-	return nil
+		return err
+	})
 }
 
 func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 	switch d.Val() {
 	case "base_url":
-		return true, oneArg(d, &c.BaseURL)
+		return true, caddyargs.String(d, &c.BaseURL)
 	case "organization":
-		return true, oneArg(d, &c.Organization)
+		return true, caddyargs.String(d, &c.Organization)
 	case "region":
-		return true, oneArg(d, &c.Region)
+		return true, caddyargs.String(d, &c.Region)
 	case "versions":
 		args := d.RemainingArgs()
 		if len(args) == 0 {
@@ -105,17 +97,9 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 		}
 		c.ModelMap[args[0]] = args[1]
 	case "timeout":
-		var s string
-		if err := oneArg(d, &s); err != nil {
-			return true, err
-		}
-		dur, err := caddy.ParseDuration(s)
-		if err != nil {
-			return true, d.WrapErr(err)
-		}
-		c.Timeout = caddy.Duration(dur)
+		return true, caddyargs.Duration(d, &c.Timeout)
 	case "max_retries":
-		n, err := intArg(d)
+		n, err := caddyargs.Int(d)
 		if err != nil {
 			return true, err
 		}
@@ -123,7 +107,7 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 	case "trace_context":
 		return true, c.parseTraceContext(d)
 	case "weight":
-		n, err := intArg(d)
+		n, err := caddyargs.Int(d)
 		if err != nil {
 			return true, err
 		}
@@ -149,19 +133,15 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 
 func (c *Config) parseOverride(d *caddyfile.Dispenser) error {
 	var model string
-	if err := oneArg(d, &model); err != nil {
+	if err := caddyargs.String(d, &model); err != nil {
 		return err
 	}
 	var o catalog.Override
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		name := d.Val()
+	err := caddyargs.EachOption(d, func(name string) error {
 		if p := overrideInt(&o, name); p != nil {
-			n, err := intArg(d)
-			if err != nil {
-				return err
-			}
+			n, err := caddyargs.Int(d)
 			*p = &n
-			continue
+			return err
 		}
 		if p := overrideBool(&o, name); p != nil {
 			v := true
@@ -173,21 +153,17 @@ func (c *Config) parseOverride(d *caddyfile.Dispenser) error {
 				v = b
 			}
 			*p = &v
-			continue
+			return nil
 		}
 		if p := overrideFloat(&o, name); p != nil {
-			var s string
-			if err := oneArg(d, &s); err != nil {
-				return err
-			}
-			f, err := strconv.ParseFloat(s, 64)
-			if err != nil || f < 0 {
-				return d.Errf("%s: want a non-negative number of USD, got %q", name, s)
-			}
+			f, err := caddyargs.Float(d) // USD
 			*p = &f
-			continue
+			return err
 		}
-		return d.Errf("unrecognized model_override option %q", name)
+		return caddyargs.Unrecognized(d, "model_override", name)
+	})
+	if err != nil {
+		return err
 	}
 	if c.ModelOverrides == nil {
 		c.ModelOverrides = map[string]catalog.Override{}
@@ -240,25 +216,6 @@ func overrideFloat(o *catalog.Override, name string) **float64 {
 		return &o.PerSecond
 	}
 	return nil
-}
-
-func oneArg(d *caddyfile.Dispenser, dst *string) error {
-	if !d.AllArgs(dst) {
-		return d.ArgErr()
-	}
-	return nil
-}
-
-func intArg(d *caddyfile.Dispenser) (int, error) {
-	var s string
-	if err := oneArg(d, &s); err != nil {
-		return 0, err
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return 0, d.Errf("%s: want a non-negative integer, got %q", d.Val(), s)
-	}
-	return n, nil
 }
 
 // parseReasoningBudgets reads `reasoning_budgets <effort> <tokens>...`;

@@ -258,6 +258,24 @@ func (r *ResponseFormat) WantsJSON() bool {
 	return r != nil && (r.Type == "json_object" || r.Type == "json_schema")
 }
 
+// Instruction asks for JSON output in words, for upstreams without a
+// response_format switch (Anthropic's Messages API, Bedrock's Converse):
+// the provider appends it to the system prompt, with the JSON schema when
+// the client gave one.
+func (r *ResponseFormat) Instruction() string {
+	const base = "Respond only with a single valid JSON object, with no text, explanation or code fences before or after it."
+	if r.Type != "json_schema" || len(r.JSONSchema) == 0 {
+		return base
+	}
+	var spec struct {
+		Schema json.RawMessage `json:"schema"`
+	}
+	if json.Unmarshal(r.JSONSchema, &spec) != nil || len(spec.Schema) == 0 {
+		return base
+	}
+	return base + " The object must conform to this JSON Schema: " + string(spec.Schema)
+}
+
 // StringList is a string or an array of strings on the wire (OpenAI's stop).
 type StringList []string
 

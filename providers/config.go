@@ -316,11 +316,18 @@ func (c *Config) UpstreamModel(public string) string {
 	return public
 }
 
-// Cleanup closes idle upstream connections.
-func (c *Config) Cleanup() {
+// Base returns c: a provider type that embeds Config has the Base its
+// Provider interface asks for.
+func (c *Config) Base() *Config { return c }
+
+// Cleanup closes idle upstream connections. A provider type that embeds
+// Config is a caddy.CleanerUpper through it; one holding more resources
+// defines its own Cleanup and calls this one.
+func (c *Config) Cleanup() error {
 	if c.client != nil {
 		c.client.CloseIdleConnections()
 	}
+	return nil
 }
 
 // NewTransport returns the transport for one upstream: kept-alive

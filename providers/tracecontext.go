@@ -6,6 +6,8 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // w3cTraceContext writes traceparent and tracestate (W3C Trace Context),
@@ -31,7 +33,7 @@ func (c *Config) injectTraceContext(req *http.Request) {
 // parseTraceContext reads `trace_context on|off`.
 func (c *Config) parseTraceContext(d *caddyfile.Dispenser) error {
 	var v string
-	if err := oneArg(d, &v); err != nil {
+	if err := caddyargs.String(d, &v); err != nil {
 		return err
 	}
 	switch v {

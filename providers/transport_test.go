@@ -140,7 +140,7 @@ func provisioned(t *testing.T, baseURL string, versions ...string) *Config {
 	if err := c.Provision(Defaults{Type: "openai_compatible"}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(c.Cleanup)
+	t.Cleanup(func() { _ = c.Cleanup() })
 	return c
 }
 

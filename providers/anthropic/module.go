@@ -2,13 +2,14 @@ package anthropic
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 func init() {
@@ -76,15 +77,6 @@ func MessagesURL(base string) string {
 	return base + "/v1/messages"
 }
 
-// Base returns the settings shared by all provider types.
-func (p *Provider) Base() *providers.Config { return &p.Config }
-
-// Cleanup closes idle upstream connections.
-func (p *Provider) Cleanup() error {
-	p.Config.Cleanup()
-	return nil
-}
-
 // UnmarshalCaddyfile parses the provider block; besides the shared options:
 //
 //	provider <name> anthropic {
@@ -99,9 +91,7 @@ func (p *Provider) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 func (p *Provider) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 	switch d.Val() {
 	case "version":
-		if !d.AllArgs(&p.Version) {
-			return true, d.ArgErr()
-		}
+		return true, caddyargs.String(d, &p.Version)
 	case "beta":
 		args := d.RemainingArgs()
 		if len(args) == 0 {
@@ -109,15 +99,9 @@ func (p *Provider) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 		}
 		p.Beta = append(p.Beta, args...)
 	case "default_max_tokens":
-		var s string
-		if !d.AllArgs(&s) {
-			return true, d.ArgErr()
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return true, d.Errf("default_max_tokens: want a positive integer, got %q", s)
-		}
-		p.DefaultMaxTokens = n
+		var err error
+		p.DefaultMaxTokens, err = caddyargs.PositiveInt(d)
+		return true, err
 	default:
 		return false, nil
 	}

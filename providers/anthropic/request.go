@@ -52,7 +52,7 @@ func buildRequest(req *providers.ChatRequest, o Options) (*wireRequest, error) {
 		return nil, invalid("messages", "messages: at least one user, assistant or tool message is required")
 	}
 	if req.ResponseFormat.WantsJSON() {
-		system = append(system, Block{Type: "text", Text: jsonInstruction(req.ResponseFormat)})
+		system = append(system, Block{Type: "text", Text: req.ResponseFormat.Instruction()})
 	}
 	w := &wireRequest{
 		Model:         o.Model,
@@ -122,23 +122,6 @@ func stopSequences(stop providers.StringList) []string {
 		}
 	}
 	return out
-}
-
-// jsonInstruction is how JSON mode is asked for: the Messages API has no
-// response_format, so an instruction is appended to the system prompt (and
-// the JSON schema, when the client gave one).
-func jsonInstruction(rf *providers.ResponseFormat) string {
-	const base = "Respond only with a single valid JSON object, with no text, explanation or code fences before or after it."
-	if rf.Type != "json_schema" || len(rf.JSONSchema) == 0 {
-		return base
-	}
-	var spec struct {
-		Schema json.RawMessage `json:"schema"`
-	}
-	if json.Unmarshal(rf.JSONSchema, &spec) != nil || len(spec.Schema) == 0 {
-		return base
-	}
-	return base + " The object must conform to this JSON Schema: " + string(spec.Schema)
 }
 
 // emptyObjectSchema is input_schema for a function declared without parameters.

@@ -36,6 +36,11 @@ type StreamTranslator struct {
 	blocks   map[int]*blockState
 	tools    int    // tool blocks seen so far: the next OpenAI tool index
 	scratch  []byte // decodeQuick's buffer for unescaping strings
+	// TranslateRelayed's events: one event is in flight at a time (a
+	// chunk's Event is valid until the stream's next Next call), so two
+	// structs per stream serve every chunk.
+	event providers.StreamEvent // the current event, for its first chunk
+	rest  providers.StreamEvent // for the event's further chunks
 }
 
 // blockState remembers what an open content block is.
@@ -268,6 +273,28 @@ func (s *StreamTranslator) finish(reason string) []*providers.ChatChunk {
 
 func (s *StreamTranslator) chunk() *providers.ChatChunk {
 	return &providers.ChatChunk{ID: s.id, Object: "chat.completion.chunk", Created: s.created, Model: s.model}
+}
+
+// TranslateRelayed translates one event for a client that speaks
+// Anthropic's format, and makes the chunks carry the event (see
+// providers.StreamEvent): one chunk at least, the first with the event
+// itself. Usage and content still flow through the unified chunks for
+// accounting and the filter.
+func (s *StreamTranslator) TranslateRelayed(name string, data []byte) ([]*providers.ChatChunk, error) {
+	chunks, err := s.Translate(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(chunks) == 0 {
+		chunks = append(chunks, s.emptyChunk())
+	}
+	s.event = providers.StreamEvent{Name: name, Data: data, Relay: true}
+	s.rest = providers.StreamEvent{Relay: true}
+	chunks[0].Event = &s.event
+	for _, c := range chunks[1:] {
+		c.Event = &s.rest
+	}
+	return chunks, nil
 }
 
 // emptyChunk is a chunk with no choices, carrying only a relayed event.

@@ -19,14 +19,11 @@ type chatStream struct {
 	body   io.ReadCloser
 	sse    *providers.SSEReader
 	tr     *StreamTranslator
-	queue  []*providers.ChatChunk // the last event's chunks; queue[next:] are still to return
-	next   int                    // an index, not a reslice, so one array serves every event
-	err    error                  // sticky: once set, every Next returns it
+	queue  providers.ChunkQueue // the last event's chunks
+	err    error                // sticky: once set, every Next returns it
 	once   sync.Once
-	ended  atomic.Bool           // message_stop arrived: Close drains the body to keep the connection
-	relay  bool                  // the client speaks Anthropic's format: chunks carry their event
-	event  providers.StreamEvent // the current event, for its first chunk
-	rest   providers.StreamEvent // for the event's further chunks (Relay only)
+	ended  atomic.Bool // message_stop arrived: Close drains the body to keep the connection
+	relay  bool        // the client speaks Anthropic's format: chunks carry their event
 }
 
 // Next returns the next chunk, io.EOF after message_stop, or a classified
@@ -34,10 +31,7 @@ type chatStream struct {
 // (KindNetwork), a timeout between events, or the client going away.
 func (s *chatStream) Next() (*providers.ChatChunk, error) {
 	for {
-		if s.next < len(s.queue) {
-			c := s.queue[s.next]
-			s.queue[s.next] = nil
-			s.next++
+		if c, ok := s.queue.Pop(); ok {
 			return c, nil
 		}
 		if s.err != nil {
@@ -55,35 +49,19 @@ func (s *chatStream) Next() (*providers.ChatChunk, error) {
 			s.Close()
 			return nil, s.err
 		}
-		chunks, err := s.tr.Translate(ev.Name, ev.Data)
+		var chunks []*providers.ChatChunk
+		if s.relay {
+			chunks, err = s.tr.TranslateRelayed(ev.Name, ev.Data)
+		} else {
+			chunks, err = s.tr.Translate(ev.Name, ev.Data)
+		}
 		if err != nil {
 			s.err = s.p.tag(err)
 			s.Close()
 			return nil, s.err
 		}
-		if s.relay {
-			chunks = s.relayChunks(chunks, ev)
-		}
-		s.queue, s.next = append(s.queue[:0], chunks...), 0
+		s.queue.Refill(chunks)
 	}
-}
-
-// relayChunks makes the event's chunks carry it (see providers.StreamEvent):
-// one chunk at least, the first with the event itself. Usage and content
-// still flow through the unified chunks for accounting and the filter.
-func (s *chatStream) relayChunks(chunks []*providers.ChatChunk, ev providers.SSEEvent) []*providers.ChatChunk {
-	if len(chunks) == 0 {
-		chunks = append(chunks, s.tr.emptyChunk())
-	}
-	// One event is in flight at a time (a chunk's Event is valid until
-	// the next Next call), so two structs per stream serve every chunk.
-	s.event = providers.StreamEvent{Name: ev.Name, Data: ev.Data, Relay: true}
-	s.rest = providers.StreamEvent{Relay: true}
-	chunks[0].Event = &s.event
-	for _, c := range chunks[1:] {
-		c.Event = &s.rest
-	}
-	return chunks
 }
 
 func (s *chatStream) readError(err error) error {

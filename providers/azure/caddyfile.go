@@ -2,6 +2,8 @@ package azure
 
 import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // unmarshalOption parses the azure options besides the shared ones (see
@@ -23,9 +25,9 @@ import (
 func (a *Azure) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 	switch d.Val() {
 	case "resource":
-		return true, oneArg(d, &a.Resource)
+		return true, caddyargs.String(d, &a.Resource)
 	case "api_version":
-		if err := oneArg(d, &a.APIVersion); err != nil {
+		if err := caddyargs.String(d, &a.APIVersion); err != nil {
 			return true, err
 		}
 		if err := checkAPIVersion(a.APIVersion); err != nil {
@@ -41,10 +43,8 @@ func (a *Azure) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 		}
 		a.Deployments[model] = dep
 	case "responses_api":
-		if d.NextArg() {
-			return true, d.ArgErr()
-		}
 		a.ResponsesAPI = true
+		return true, caddyargs.None(d)
 	case "entra":
 		return true, a.unmarshalEntra(d)
 	default:
@@ -55,7 +55,7 @@ func (a *Azure) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 
 func (a *Azure) unmarshalEntra(d *caddyfile.Dispenser) error {
 	e := &Entra{}
-	if err := oneArg(d, &e.Credential); err != nil {
+	if err := caddyargs.String(d, &e.Credential); err != nil {
 		return err
 	}
 	switch e.Credential {
@@ -79,18 +79,10 @@ func (a *Azure) unmarshalEntra(d *caddyfile.Dispenser) error {
 		default:
 			return d.Errf("entra: unknown option %q", d.Val())
 		}
-		if err := oneArg(d, dst); err != nil {
+		if err := caddyargs.String(d, dst); err != nil {
 			return err
 		}
 	}
 	a.Entra = e
-	return nil
-}
-
-// oneArg reads the single argument of the current option into dst.
-func oneArg(d *caddyfile.Dispenser, dst *string) error {
-	if !d.AllArgs(dst) {
-		return d.ArgErr()
-	}
 	return nil
 }

@@ -181,9 +181,6 @@ func (a *Azure) target(ctx context.Context, t providers.Target) (providers.Targe
 	return t, nil
 }
 
-// Cleanup closes idle upstream connections.
-func (a *Azure) Cleanup() error { return a.Provider.Cleanup() }
-
 // UnmarshalCaddyfile parses the provider block; see caddyfile.go.
 func (a *Azure) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	return a.Config.UnmarshalBlock(d, a.unmarshalOption)

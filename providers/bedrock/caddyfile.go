@@ -1,9 +1,9 @@
 package bedrock
 
 import (
-	"strconv"
-
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // unmarshalOption parses the bedrock options besides the shared ones (see
@@ -29,21 +29,11 @@ func (b *Bedrock) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 	case "profile":
 		dst = &b.Profile
 	case "default_max_tokens":
-		var s string
-		if !d.AllArgs(&s) {
-			return true, d.ArgErr()
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return true, d.Errf("default_max_tokens: want a positive integer, got %q", s)
-		}
-		b.DefaultMaxTokens = n
-		return true, nil
+		var err error
+		b.DefaultMaxTokens, err = caddyargs.PositiveInt(d)
+		return true, err
 	default:
 		return false, nil
 	}
-	if !d.AllArgs(dst) {
-		return true, d.ArgErr()
-	}
-	return true, nil
+	return true, caddyargs.String(d, dst)
 }

@@ -29,7 +29,7 @@ func toConverse(req *providers.ChatRequest, o converseOptions) ([]byte, error) {
 		return nil, err
 	}
 	if req.ResponseFormat.WantsJSON() {
-		text := jsonInstruction(req.ResponseFormat)
+		text := req.ResponseFormat.Instruction()
 		w.System = append(w.System, block{Text: &text})
 	}
 	ic := &inferenceConfig{Temperature: req.Temperature, TopP: req.TopP}
@@ -367,22 +367,6 @@ func usesTools(turns []message) bool {
 		}
 	}
 	return false
-}
-
-// jsonInstruction asks for JSON output in the system prompt: Converse has
-// no response_format switch that every model takes.
-func jsonInstruction(rf *providers.ResponseFormat) string {
-	const base = "Respond only with a single valid JSON object, with no text, explanation or code fences before or after it."
-	if rf.Type != "json_schema" || len(rf.JSONSchema) == 0 {
-		return base
-	}
-	var spec struct {
-		Schema json.RawMessage `json:"schema"`
-	}
-	if json.Unmarshal(rf.JSONSchema, &spec) != nil || len(spec.Schema) == 0 {
-		return base
-	}
-	return base + " The object must conform to this JSON Schema: " + string(spec.Schema)
 }
 
 func invalid(param, format string, args ...any) *providers.Error {

@@ -14,18 +14,28 @@ import (
 // :exception-type header of an exception frame, in lower camel case
 // (throttlingException). kindOf maps both spellings.
 
+// errorBody is an error answer's or exception frame's payload.
+type errorBody struct {
+	Message  string `json:"message"`
+	Message2 string `json:"Message"` // the spelling of some services
+	Type     string `json:"__type"`
+}
+
+// decodeErrorBody reads what it can of b; a body that is not JSON gives
+// empty fields, and the status or frame header still classifies it.
+func decodeErrorBody(b []byte) errorBody {
+	var w errorBody
+	_ = json.Unmarshal(b, &w)
+	if w.Message == "" {
+		w.Message = w.Message2
+	}
+	return w
+}
+
 // upstreamError classifies a non-2xx answer.
 func upstreamError(status int, h http.Header, body []byte) *providers.Error {
-	var w struct {
-		Message  string `json:"message"`
-		Message2 string `json:"Message"`
-		Type     string `json:"__type"`
-	}
-	_ = json.Unmarshal(body, &w)
+	w := decodeErrorBody(body)
 	msg := w.Message
-	if msg == "" {
-		msg = w.Message2
-	}
 	typ := h.Get("X-Amzn-Errortype")
 	if typ == "" {
 		typ = w.Type // some front ends put the name only in the body
@@ -91,15 +101,7 @@ func setKind(e *providers.Error, kind providers.Kind) {
 // streamException classifies an exception frame of a stream: the usual
 // in-stream error.
 func streamException(typ string, payload []byte) *providers.Error {
-	var w struct {
-		Message  string `json:"message"`
-		Message2 string `json:"Message"`
-	}
-	_ = json.Unmarshal(payload, &w)
-	msg := w.Message
-	if msg == "" {
-		msg = w.Message2
-	}
+	msg := decodeErrorBody(payload).Message
 	if msg == "" {
 		msg = "upstream stream failed"
 	}

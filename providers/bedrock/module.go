@@ -112,15 +112,6 @@ func validRegion(r string) bool {
 	return true
 }
 
-// Base returns the settings shared by all provider types.
-func (b *Bedrock) Base() *providers.Config { return &b.Config }
-
-// Cleanup closes idle upstream connections.
-func (b *Bedrock) Cleanup() error {
-	b.Config.Cleanup()
-	return nil
-}
-
 // UnmarshalCaddyfile parses the provider block; see caddyfile.go.
 func (b *Bedrock) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	return b.Config.UnmarshalBlock(d, b.unmarshalOption)

@@ -21,12 +21,9 @@ type chatStream struct {
 	frames   *frameReader
 	converse *streamTranslator           // Converse, or
 	claude   *anthropic.StreamTranslator // InvokeModel (relay)
-	queue    []*providers.ChatChunk
-	next     int
+	queue    providers.ChunkQueue
 	err      error // sticky
 	once     sync.Once
-	event    providers.StreamEvent // the relayed event, for its first chunk
-	rest     providers.StreamEvent // for its further chunks
 }
 
 // Next returns the next chunk, io.EOF after the end, or a classified
@@ -34,10 +31,7 @@ type chatStream struct {
 // between frames, the client going away.
 func (s *chatStream) Next() (*providers.ChatChunk, error) {
 	for {
-		if s.next < len(s.queue) {
-			c := s.queue[s.next]
-			s.queue[s.next] = nil
-			s.next++
+		if c, ok := s.queue.Pop(); ok {
 			return c, nil
 		}
 		if s.err != nil {
@@ -64,7 +58,7 @@ func (s *chatStream) Next() (*providers.ChatChunk, error) {
 			s.fail(s.b.Scrub(err))
 			continue
 		}
-		s.queue, s.next = append(s.queue[:0], chunks...), 0
+		s.queue.Refill(chunks)
 	}
 }
 
@@ -94,21 +88,7 @@ func (s *chatStream) translate(fr *frame) ([]*providers.ChatChunk, error) {
 	if err := json.Unmarshal(fr.payload, &w); err != nil {
 		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed stream chunk", Err: err}
 	}
-	name := eventName(w.Bytes)
-	chunks, err := s.claude.Translate(name, w.Bytes)
-	if err != nil {
-		return nil, err
-	}
-	if len(chunks) == 0 {
-		chunks = append(chunks, &providers.ChatChunk{Object: "chat.completion.chunk", Choices: []providers.ChunkChoice{}})
-	}
-	s.event = providers.StreamEvent{Name: name, Data: w.Bytes, Relay: true}
-	s.rest = providers.StreamEvent{Relay: true}
-	chunks[0].Event = &s.event
-	for _, c := range chunks[1:] {
-		c.Event = &s.rest
-	}
-	return chunks, nil
+	return s.claude.TranslateRelayed(eventName(w.Bytes), w.Bytes)
 }
 
 // eventName is an Anthropic event's "type", its SSE event name.

@@ -80,15 +80,6 @@ func (p *Provider) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	})
 }
 
-// Cleanup closes idle upstream connections.
-func (p *Provider) Cleanup() error {
-	p.Config.Cleanup()
-	return nil
-}
-
-// Base returns the settings shared by all provider types.
-func (p *Provider) Base() *providers.Config { return &p.Config }
-
 // Interface guards.
 var (
 	_ caddy.Module          = (*Provider)(nil)

@@ -2,6 +2,8 @@ package openai
 
 import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // UnmarshalCaddyfile parses a provider block. Besides the options every
@@ -37,10 +39,8 @@ func (p *Provider) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 		}
 		p.Query[key] = value
 	case "responses_api":
-		if d.NextArg() {
-			return true, d.ArgErr()
-		}
 		p.ResponsesAPI = true
+		return true, caddyargs.None(d)
 	default:
 		return false, nil
 	}

@@ -147,15 +147,6 @@ func validHeaderName(s string) bool {
 	return s != ""
 }
 
-// Cleanup closes idle upstream connections.
-func (p *Provider) Cleanup() error {
-	p.Config.Cleanup()
-	return nil
-}
-
-// Base returns the settings shared by all provider types.
-func (p *Provider) Base() *providers.Config { return &p.Config }
-
 // Interface guards.
 var (
 	_ caddy.Provisioner        = (*OpenAI)(nil)

@@ -7,6 +7,8 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // preset is what the gateway knows about one OpenAI-compatible vendor, so
@@ -105,20 +107,12 @@ func (m *Preset) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	return m.Config.UnmarshalBlock(d, func(d *caddyfile.Dispenser) (bool, error) {
 		switch d.Val() {
 		case "app_url":
-			return true, oneArg(d, &m.AppURL)
+			return true, caddyargs.String(d, &m.AppURL)
 		case "app_name":
-			return true, oneArg(d, &m.AppName)
+			return true, caddyargs.String(d, &m.AppName)
 		}
 		return m.unmarshalOption(d)
 	})
-}
-
-// oneArg reads the single argument of the current option into dst.
-func oneArg(d *caddyfile.Dispenser, dst *string) error {
-	if !d.AllArgs(dst) {
-		return d.ArgErr()
-	}
-	return nil
 }
 
 // dropFields removes the top-level keys the upstream rejects.

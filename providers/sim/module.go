@@ -149,15 +149,6 @@ func (p *Provider) check() error {
 	return nil
 }
 
-// Base returns the shared provider settings.
-func (p *Provider) Base() *providers.Config { return &p.Config }
-
-// Cleanup releases the shared config's resources (none for the simulator).
-func (p *Provider) Cleanup() error {
-	p.Config.Cleanup()
-	return nil
-}
-
 // Interface guards
 var (
 	_ providers.Provider       = (*Provider)(nil)

@@ -1,11 +1,11 @@
 package vertex
 
 import (
-	"strconv"
-
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/providers/google"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
 // unmarshalOption parses the vertex options besides the shared ones (see
@@ -23,13 +23,13 @@ import (
 func (v *Vertex) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 	switch d.Val() {
 	case "project":
-		return true, oneArg(d, &v.Project)
+		return true, caddyargs.String(d, &v.Project)
 	case "location":
-		return true, oneArg(d, &v.Location)
+		return true, caddyargs.String(d, &v.Location)
 	case "credentials_file":
-		return true, oneArg(d, &v.CredentialsFile)
+		return true, caddyargs.String(d, &v.CredentialsFile)
 	case "credentials_json":
-		return true, oneArg(d, &v.CredentialsJSON)
+		return true, caddyargs.String(d, &v.CredentialsJSON)
 	case "publisher":
 		var model, pub string
 		if !d.AllArgs(&model, &pub) {
@@ -49,25 +49,11 @@ func (v *Vertex) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 		}
 		v.SafetySettings = append(v.SafetySettings, google.SafetySetting{Category: args[0], Threshold: args[1]})
 	case "default_max_tokens":
-		var s string
-		if err := oneArg(d, &s); err != nil {
-			return true, err
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return true, d.Errf("default_max_tokens: want a positive integer, got %q", s)
-		}
-		v.DefaultMaxTokens = n
+		var err error
+		v.DefaultMaxTokens, err = caddyargs.PositiveInt(d)
+		return true, err
 	default:
 		return false, nil
 	}
 	return true, nil
-}
-
-// oneArg reads the single argument of the current option into dst.
-func oneArg(d *caddyfile.Dispenser, dst *string) error {
-	if !d.AllArgs(dst) {
-		return d.ArgErr()
-	}
-	return nil
 }

@@ -176,15 +176,6 @@ func (v *Vertex) claudeURL(model string, stream bool) string {
 	return v.claude.BaseURL + "/models/" + url.PathEscape(model) + method
 }
 
-// Base returns the settings shared by all provider types.
-func (v *Vertex) Base() *providers.Config { return &v.Config }
-
-// Cleanup closes idle upstream connections (the publishers share them).
-func (v *Vertex) Cleanup() error {
-	v.Config.Cleanup()
-	return nil
-}
-
 // UnmarshalCaddyfile parses the provider block; see caddyfile.go.
 func (v *Vertex) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	return v.Config.UnmarshalBlock(d, v.unmarshalOption)

@@ -60,13 +60,20 @@ func (v *Vertex) relayMismatch(p providers.Provider, req *providers.ChatRequest)
 			"(only a model that speaks the client's API itself can take it; remove it to use this model)"}
 }
 
+// chatPublisher is publisher for a chat request that the publisher can
+// serve without losing a field (relayMismatch).
+func (v *Vertex) chatPublisher(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.Provider, providers.Target, error) {
+	p, t, err := v.publisher(ctx, t)
+	if err == nil {
+		err = v.relayMismatch(p, req)
+	}
+	return p, t, err
+}
+
 // Chat makes one non-streamed chat completion.
 func (v *Vertex) Chat(ctx context.Context, t providers.Target, req *providers.ChatRequest) (*providers.ChatResponse, error) {
-	p, t, err := v.publisher(ctx, t)
+	p, t, err := v.chatPublisher(ctx, t, req)
 	if err != nil {
-		return nil, err
-	}
-	if err := v.relayMismatch(p, req); err != nil {
 		return nil, err
 	}
 	return p.Chat(ctx, t, req)
@@ -74,11 +81,8 @@ func (v *Vertex) Chat(ctx context.Context, t providers.Target, req *providers.Ch
 
 // ChatStream opens a streamed chat completion.
 func (v *Vertex) ChatStream(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
-	p, t, err := v.publisher(ctx, t)
+	p, t, err := v.chatPublisher(ctx, t, req)
 	if err != nil {
-		return nil, err
-	}
-	if err := v.relayMismatch(p, req); err != nil {
 		return nil, err
 	}
 	return p.ChatStream(ctx, t, req)
