@@ -110,3 +110,11 @@ func AddTokens(a, b int) int {
 	}
 	return int(s)
 }
+
+// The families of ChatRequest.ReasoningSource: OpenAI-format upstreams
+// (whose reasoning goes back as a message's reasoning_content) and Gemini
+// (whose thought signatures ride in tool-call ids).
+const (
+	ReasoningFromOpenAI = "openai"
+	ReasoningFromGoogle = "google"
+)
