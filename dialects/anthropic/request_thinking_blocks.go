@@ -3,6 +3,7 @@ package anthropic
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -15,7 +16,8 @@ import (
 // thinking block (the turn was answered by another provider), thinking is
 // disabled for this request, which Anthropic accepts, where it refuses the
 // continuation with thinking on; the next user turn thinks again. An
-// assistant turn left with no block at all is removed. A body not shaped
+// assistant turn left with no block at all is removed; a patched turn has
+// its members in name order. A body not shaped
 // as expected is returned unchanged (Anthropic then answers it).
 func withoutMarkedThinking(body []byte) []byte {
 	raw := providers.GetTopLevel(body, "messages")
@@ -26,13 +28,13 @@ func withoutMarkedThinking(body []byte) []byte {
 	out := make([]json.RawMessage, 0, len(msgs))
 	unthoughtToolTurn := false // the last assistant turn calls tools without thinking first
 	for _, m := range msgs {
-		var turn struct {
-			Role    string          `json:"role"`
-			Content json.RawMessage `json:"content"`
-		}
+		// Members are read as encoding/json reads them (exact names, the
+		// last of duplicates), as Anthropic does.
+		var turn map[string]json.RawMessage
+		var role string
 		var blocks []json.RawMessage
-		if json.Unmarshal(m, &turn) != nil || json.Unmarshal(turn.Content, &blocks) != nil {
-			if turn.Role == "assistant" {
+		if json.Unmarshal(m, &turn) != nil || json.Unmarshal(turn["content"], &blocks) != nil || blocks == nil {
+			if json.Unmarshal(turn["role"], &role) == nil && role == "assistant" {
 				unthoughtToolTurn = false // string content: no tool call
 			}
 			out = append(out, m)
@@ -40,32 +42,25 @@ func withoutMarkedThinking(body []byte) []byte {
 		}
 		kept, first, calls := blocks[:0:0], "", false
 		for _, b := range blocks {
-			var head struct {
-				Type      string `json:"type"`
-				Signature string `json:"signature"`
-			}
-			_ = json.Unmarshal(b, &head)
-			if _, marked := gatewaySigned(head.Signature); marked && head.Type == "thinking" {
+			kind, marked := markedBlock(b)
+			if marked {
 				continue
 			}
 			if len(kept) == 0 {
-				first = head.Type
+				first = kind
 			}
-			calls = calls || head.Type == "tool_use"
+			calls = calls || kind == "tool_use"
 			kept = append(kept, b)
 		}
-		if turn.Role == "assistant" {
+		if json.Unmarshal(turn["role"], &role) == nil && role == "assistant" {
 			unthoughtToolTurn = calls && first != "thinking" && first != "redacted_thinking"
 		}
 		switch {
 		case len(kept) == len(blocks):
 			out = append(out, m)
 		case len(kept) > 0:
-			patched, err := providers.SetTopLevel(m, "content", joinJSON(kept))
-			if err != nil {
-				return body
-			}
-			out = append(out, patched)
+			turn["content"] = joinJSON(kept)
+			out = append(out, objectJSON(turn))
 		}
 	}
 	patched, err := providers.SetTopLevel(body, "messages", joinJSON(out))
@@ -80,6 +75,21 @@ func withoutMarkedThinking(body []byte) []byte {
 	return patched
 }
 
+// markedBlock reads a content block's type and whether it is a thinking
+// block with the gateway's mark.
+func markedBlock(b json.RawMessage) (kind string, marked bool) {
+	var head map[string]json.RawMessage
+	var signature string
+	if json.Unmarshal(b, &head) != nil || json.Unmarshal(head["type"], &kind) != nil {
+		return "", false
+	}
+	if kind != "thinking" || json.Unmarshal(head["signature"], &signature) != nil {
+		return kind, false
+	}
+	_, marked = gatewaySigned(signature)
+	return kind, marked
+}
+
 // thinkingOn reports whether the body enables thinking.
 func thinkingOn(body []byte) bool {
 	var t inThinking
@@ -87,6 +97,29 @@ func thinkingOn(body []byte) bool {
 		return false
 	}
 	return t.Type == "enabled" || t.Type == "adaptive"
+}
+
+// objectJSON is a JSON object of the members, names sorted, values as
+// they are.
+func objectJSON(members map[string]json.RawMessage) []byte {
+	names := make([]string, 0, len(members))
+	for k := range members {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, _ := json.Marshal(k)
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(members[k])
+	}
+	b.WriteByte('}')
+	return b.Bytes()
 }
 
 // joinJSON is a JSON array of the values as they are.
