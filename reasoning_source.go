@@ -7,7 +7,7 @@ import "github.com/sira-ai/caddy-ai-backends/providers"
 // the client's dialect can mark the reasoning it returns with where it came
 // from. A cached answer (no deployment) has no source.
 func noteReasoningSource(rec *record, req *providers.ChatRequest) {
-	req.ReasoningSource = ""
+	req.ReasoningSource = providers.ReasoningFromOther
 	if rec.deployment == nil {
 		return
 	}

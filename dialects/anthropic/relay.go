@@ -96,10 +96,10 @@ func (s *chunkSink) changedChunk(c *providers.ChatChunk) error {
 				Type         string   `json:"type"`
 				Index        int      `json:"index"`
 				ContentBlock outBlock `json:"content_block"`
-			}{"content_block_start", head.Index, outBlock{Type: "thinking", Thinking: &thinking, Signature: &empty}})
+			}{"content_block_start", head.Index, outBlock{Type: "thinking", thinkingFields: &thinkingFields{Thinking: &thinking, Signature: &empty}}})
 		} else {
-			e.write("content_block_delta", blockDelta{Type: "content_block_delta", Index: head.Index,
-				Delta: deltaBody{Type: "thinking_delta", Thinking: &thinking}})
+			e.write("content_block_delta", thinkingDelta{Type: "content_block_delta", Index: head.Index,
+				Delta: thinkingDeltaBody{Type: "thinking_delta", Thinking: &thinking}})
 		}
 	case !hasText:
 		if c.Event.Data != nil {

@@ -3,6 +3,8 @@ package anthropic
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
 // Redacted thinking on a relayed stream.
@@ -45,9 +47,9 @@ func (s *chunkSink) withheldSignature(data []byte) []byte {
 	if json.Unmarshal(data, &head) != nil || head.Delta.Type != "signature_delta" || !s.altered[head.Index] {
 		return data
 	}
-	mark := gatewaySignature("")
-	out, err := json.Marshal(blockDelta{Type: "content_block_delta", Index: head.Index,
-		Delta: deltaBody{Type: "signature_delta", Signature: &mark}})
+	mark := gatewaySignature(providers.ReasoningFromOther)
+	out, err := json.Marshal(thinkingDelta{Type: "content_block_delta", Index: head.Index,
+		Delta: thinkingDeltaBody{Type: "signature_delta", Signature: &mark}})
 	if err != nil {
 		return data
 	}

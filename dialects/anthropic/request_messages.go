@@ -68,7 +68,7 @@ func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable 
 					// Another provider's reasoning: back to its family
 					// only, and never among Anthropic's blocks.
 					*marked = true
-					if family == providers.ReasoningFromOpenAI {
+					if family == markOpenAI {
 						reasoning += b.Thinking
 					}
 					continue

@@ -23,18 +23,26 @@ type outMessage struct {
 	Usage        outUsage   `json:"usage"`
 }
 
-// outBlock is a text, tool_use, thinking or redacted_thinking block; Text,
-// Thinking and Signature are pointers so that the empty strings of
-// content_block_start are written.
+// outBlock is a text, tool_use, thinking or redacted_thinking block; Text
+// is a pointer so that the empty text of content_block_start is written.
+// The fields of thinking blocks sit behind a pointer, which keeps the
+// common blocks' events as small as they were.
 type outBlock struct {
-	Type      string          `json:"type"`
-	Text      *string         `json:"text,omitempty"`
-	ID        string          `json:"id,omitempty"`
-	Name      string          `json:"name,omitempty"`
-	Input     json.RawMessage `json:"input,omitempty"`
-	Thinking  *string         `json:"thinking,omitempty"`
-	Signature *string         `json:"signature,omitempty"`
-	Data      string          `json:"data,omitempty"`
+	Type  string          `json:"type"`
+	Text  *string         `json:"text,omitempty"`
+	ID    string          `json:"id,omitempty"`
+	Name  string          `json:"name,omitempty"`
+	Input json.RawMessage `json:"input,omitempty"`
+	*thinkingFields
+}
+
+// thinkingFields are a thinking block's text and signature (pointers, so
+// that content_block_start writes them empty) or a redacted_thinking
+// block's data.
+type thinkingFields struct {
+	Thinking  *string `json:"thinking,omitempty"`
+	Signature *string `json:"signature,omitempty"`
+	Data      string  `json:"data,omitempty"`
 }
 
 type outUsage struct {
@@ -56,7 +64,7 @@ func EncodeMessagesResponse(resp *providers.ChatResponse, model string) []byte {
 // reasoning came from (providers.ChatRequest.ReasoningSource).
 type reasoningView struct {
 	show   bool
-	source string
+	source providers.ReasoningFamily
 }
 
 // viewOf is the reasoning view a request asks for.

@@ -205,8 +205,8 @@ func (e *StreamEncoder) closeBlock() {
 			sig = &mark
 		}
 		e.signature = nil
-		e.write("content_block_delta", blockDelta{Type: "content_block_delta", Index: e.open,
-			Delta: deltaBody{Type: "signature_delta", Signature: sig}})
+		e.write("content_block_delta", thinkingDelta{Type: "content_block_delta", Index: e.open,
+			Delta: thinkingDeltaBody{Type: "signature_delta", Signature: sig}})
 	}
 	e.write("content_block_stop", struct {
 		Type  string `json:"type"`
@@ -225,8 +225,20 @@ type deltaBody struct {
 	Type        string  `json:"type"`
 	Text        *string `json:"text,omitempty"`
 	PartialJSON *string `json:"partial_json,omitempty"`
-	Thinking    *string `json:"thinking,omitempty"`
-	Signature   *string `json:"signature,omitempty"`
+}
+
+// thinkingDelta is a content_block_delta of a thinking block; a type of its
+// own keeps the text deltas' events small.
+type thinkingDelta struct {
+	Type  string            `json:"type"`
+	Index int               `json:"index"`
+	Delta thinkingDeltaBody `json:"delta"`
+}
+
+type thinkingDeltaBody struct {
+	Type      string  `json:"type"`
+	Thinking  *string `json:"thinking,omitempty"`
+	Signature *string `json:"signature,omitempty"`
 }
 
 func (e *StreamEncoder) write(name string, v any) {

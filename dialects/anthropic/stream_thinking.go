@@ -22,7 +22,7 @@ func (e *StreamEncoder) reasoning(d *providers.Delta) {
 			e.signature = &tb.Signature
 			e.closeBlock()
 		case "redacted_thinking":
-			e.openBlock(outBlock{Type: "redacted_thinking", Data: tb.Data})
+			e.openBlock(outBlock{Type: "redacted_thinking", thinkingFields: &thinkingFields{Data: tb.Data}})
 			e.closeBlock()
 		}
 	}
@@ -33,10 +33,10 @@ func (e *StreamEncoder) reasoning(d *providers.Delta) {
 func (e *StreamEncoder) thinkingText(s string) {
 	if e.kind != "thinking" {
 		empty := ""
-		e.openBlock(outBlock{Type: "thinking", Thinking: &empty, Signature: &empty})
+		e.openBlock(outBlock{Type: "thinking", thinkingFields: &thinkingFields{Thinking: &empty, Signature: &empty}})
 	}
 	if s != "" {
-		e.write("content_block_delta", blockDelta{Type: "content_block_delta", Index: e.open,
-			Delta: deltaBody{Type: "thinking_delta", Thinking: &s}})
+		e.write("content_block_delta", thinkingDelta{Type: "content_block_delta", Index: e.open,
+			Delta: thinkingDeltaBody{Type: "thinking_delta", Thinking: &s}})
 	}
 }

@@ -31,18 +31,22 @@ import (
 // mistaken for one.
 const gatewaySignaturePrefix = "sira-thought-v1."
 
-// Families of gateway-signed blocks besides providers.ReasoningFrom*.
-const signedNowhere = "none"
+// The families a mark names.
+const (
+	markOpenAI = "openai"
+	markGoogle = "google"
+	markNone   = "none"
+)
 
-// gatewaySignature is the mark for reasoning from source (a
-// providers.ReasoningSource value): a family the gateway restores, or
-// "none".
-func gatewaySignature(source string) string {
+// gatewaySignature is the mark for reasoning from source.
+func gatewaySignature(source providers.ReasoningFamily) string {
 	switch source {
-	case providers.ReasoningFromOpenAI, providers.ReasoningFromGoogle:
-		return gatewaySignaturePrefix + source
+	case providers.ReasoningFromOpenAI:
+		return gatewaySignaturePrefix + markOpenAI
+	case providers.ReasoningFromGoogle:
+		return gatewaySignaturePrefix + markGoogle
 	}
-	return gatewaySignaturePrefix + signedNowhere
+	return gatewaySignaturePrefix + markNone
 }
 
 // gatewaySigned reports whether a thinking block's signature is the
@@ -54,19 +58,19 @@ func gatewaySigned(signature string) (family string, ok bool) {
 // appendThinking appends a message's reasoning as thinking blocks: its
 // provider-signed blocks exactly, or else its reasoning text in one block
 // with the gateway's mark for source.
-func appendThinking(dst []outBlock, m *providers.Message, source string) []outBlock {
+func appendThinking(dst []outBlock, m *providers.Message, source providers.ReasoningFamily) []outBlock {
 	for i := range m.ThinkingBlocks {
 		tb := &m.ThinkingBlocks[i]
 		switch tb.Type {
 		case "thinking":
-			dst = append(dst, outBlock{Type: "thinking", Thinking: &tb.Thinking, Signature: &tb.Signature})
+			dst = append(dst, outBlock{Type: "thinking", thinkingFields: &thinkingFields{Thinking: &tb.Thinking, Signature: &tb.Signature}})
 		case "redacted_thinking":
-			dst = append(dst, outBlock{Type: "redacted_thinking", Data: tb.Data})
+			dst = append(dst, outBlock{Type: "redacted_thinking", thinkingFields: &thinkingFields{Data: tb.Data}})
 		}
 	}
 	if len(m.ThinkingBlocks) > 0 || m.ReasoningContent == "" {
 		return dst
 	}
 	sig := gatewaySignature(source)
-	return append(dst, outBlock{Type: "thinking", Thinking: &m.ReasoningContent, Signature: &sig})
+	return append(dst, outBlock{Type: "thinking", thinkingFields: &thinkingFields{Thinking: &m.ReasoningContent, Signature: &sig}})
 }

@@ -17,6 +17,17 @@ type thinkingCase struct {
 	Chunks   []*providers.ChatChunk `json:"chunks"`
 }
 
+// family is the reasoning family a case names.
+func (c *thinkingCase) family() providers.ReasoningFamily {
+	switch c.Source {
+	case "openai":
+		return providers.ReasoningFromOpenAI
+	case "google":
+		return providers.ReasoningFromGoogle
+	}
+	return providers.ReasoningFromOther
+}
+
 // sseAsJSONLines renders an event stream as JSON lines {"event","data"},
 // for a golden file.
 func sseAsJSONLines(t *testing.T, stream []byte) []byte {
@@ -64,11 +75,11 @@ func TestThinkingGolden(t *testing.T) {
 			if err := json.Unmarshal(readTestdata(t, "thinking/"+name+".json"), &c); err != nil {
 				t.Fatal(err)
 			}
-			view := reasoningView{show: true, source: c.Source}
+			view := reasoningView{show: true, source: c.family()}
 			golden(t, "thinking/"+name+".golden.json", encodeMessage(&c.Response, "public-model", view))
 			golden(t, "thinking/"+name+".stream.golden.json", sseAsJSONLines(t, encodeStream(t, c.Chunks, view)))
-			for _, out := range [][]byte{encodeMessage(&c.Response, "public-model", reasoningView{source: c.Source}),
-				encodeStream(t, c.Chunks, reasoningView{source: c.Source})} {
+			for _, out := range [][]byte{encodeMessage(&c.Response, "public-model", reasoningView{source: c.family()}),
+				encodeStream(t, c.Chunks, reasoningView{source: c.family()})} {
 				if bytes.Contains(out, []byte("thinking")) {
 					t.Errorf("a client without thinking got it:\n%s", out)
 				}
@@ -87,7 +98,7 @@ func TestStreamThinkingEventOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, line := range bytes.Split(bytes.TrimSpace(sseAsJSONLines(t, encodeStream(t, c.Chunks, reasoningView{show: true, source: "google"}))), []byte("\n")) {
+	for _, line := range bytes.Split(bytes.TrimSpace(sseAsJSONLines(t, encodeStream(t, c.Chunks, reasoningView{show: true, source: providers.ReasoningFromGoogle}))), []byte("\n")) {
 		var ev struct {
 			Event string `json:"event"`
 			Data  struct {
@@ -128,7 +139,8 @@ func TestStreamThinkingEventOrder(t *testing.T) {
 // TestGatewaySignature: the mark names the family; anything else is "none";
 // Anthropic's base64 signatures are never taken for it.
 func TestGatewaySignature(t *testing.T) {
-	for source, want := range map[string]string{"openai": "openai", "google": "google", "": "none", "anthropic": "none", "sim": "none"} {
+	for source, want := range map[providers.ReasoningFamily]string{providers.ReasoningFromOpenAI: "openai",
+		providers.ReasoningFromGoogle: "google", providers.ReasoningFromOther: "none", 200: "none"} {
 		family, ok := gatewaySigned(gatewaySignature(source))
 		if !ok || family != want {
 			t.Errorf("source %q: family %q %v, want %q", source, family, ok, want)
