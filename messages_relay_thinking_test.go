@@ -62,3 +62,21 @@ func TestMessagesRelayRedactedThinkingToolLoop(t *testing.T) {
 		})
 	}
 }
+
+// TestGeminiRelayThoughtSecret: the same filter on a relayed Gemini stream:
+// an event whose thought holds a secret is rebuilt from its filtered
+// content (the Gemini dialect writes no thought parts), not relayed as it
+// came.
+func TestGeminiRelayThoughtSecret(t *testing.T) {
+	gem, _ := fakeupstream.NewGemini(fakeupstream.GeminiOptions{Thought: "key AKIAIOSFODNN7EXAMPLE", Chunks: []string{"done"}})
+	t.Cleanup(gem.Close)
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"security":{"redact_responses":true},"providers":[
+		{"type":"google","name":"gem","base_url":%q,"api_keys":[{"value":"k"}],"models":["gem"],"max_retries":0}]}`,
+		pipeFast, gem.URL+"/v1beta"))
+	for _, path := range []string{"/v1beta/models/gem:streamGenerateContent?alt=sse", "/v1beta/models/gem:generateContent"} {
+		w := pipeDo(t, h, "POST", path, geminiHello)
+		if body := w.Body.String(); w.Code != 200 || strings.Contains(body, "AKIA") || !strings.Contains(body, "done") {
+			t.Errorf("%s: %d %s", path, w.Code, body)
+		}
+	}
+}
