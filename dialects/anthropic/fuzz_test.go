@@ -97,16 +97,7 @@ func checkThinkingOrder(t *testing.T, stream []byte) {
 		if !ok {
 			continue
 		}
-		var e struct {
-			Type         string `json:"type"`
-			Index        int    `json:"index"`
-			ContentBlock struct {
-				Type string `json:"type"`
-			} `json:"content_block"`
-			Delta struct {
-				Type string `json:"type"`
-			} `json:"delta"`
-		}
+		var e eventHead
 		if err := json.Unmarshal(data, &e); err != nil {
 			t.Fatalf("event %q: %v", ev, err)
 		}

@@ -215,24 +215,24 @@ func (e *StreamEncoder) closeBlock() {
 	e.open, e.kind = -1, ""
 }
 
-type blockDelta struct {
-	Type  string    `json:"type"`
-	Index int       `json:"index"`
-	Delta deltaBody `json:"delta"`
+// contentBlockDelta is a content_block_delta event; text and tool deltas
+// (deltaBody) and thinking deltas (thinkingDeltaBody) have types of their
+// own, which keeps the common events small.
+type contentBlockDelta[D any] struct {
+	Type  string `json:"type"`
+	Index int    `json:"index"`
+	Delta D      `json:"delta"`
 }
+
+type (
+	blockDelta    = contentBlockDelta[deltaBody]
+	thinkingDelta = contentBlockDelta[thinkingDeltaBody]
+)
 
 type deltaBody struct {
 	Type        string  `json:"type"`
 	Text        *string `json:"text,omitempty"`
 	PartialJSON *string `json:"partial_json,omitempty"`
-}
-
-// thinkingDelta is a content_block_delta of a thinking block; a type of its
-// own keeps the text deltas' events small.
-type thinkingDelta struct {
-	Type  string            `json:"type"`
-	Index int               `json:"index"`
-	Delta thinkingDeltaBody `json:"delta"`
 }
 
 type thinkingDeltaBody struct {

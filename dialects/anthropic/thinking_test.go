@@ -100,16 +100,8 @@ func TestStreamThinkingEventOrder(t *testing.T) {
 	var got []string
 	for _, line := range bytes.Split(bytes.TrimSpace(sseAsJSONLines(t, encodeStream(t, c.Chunks, reasoningView{show: true, source: providers.ReasoningFromGoogle}))), []byte("\n")) {
 		var ev struct {
-			Event string `json:"event"`
-			Data  struct {
-				Index        int `json:"index"`
-				ContentBlock struct {
-					Type string `json:"type"`
-				} `json:"content_block"`
-				Delta struct {
-					Type string `json:"type"`
-				} `json:"delta"`
-			} `json:"data"`
+			Event string    `json:"event"`
+			Data  eventHead `json:"data"`
 		}
 		if err := json.Unmarshal(line, &ev); err != nil {
 			t.Fatal(err)
