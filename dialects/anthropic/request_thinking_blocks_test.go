@@ -3,6 +3,7 @@ package anthropic
 import (
 	"bytes"
 	"encoding/json"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -162,4 +163,19 @@ func referenceWithoutMarked(raw []byte) (any, bool) {
 		out = append(out, turn)
 	}
 	return out, true
+}
+
+// TestDecodeRelaysWithoutMarkedThinking: the body an Anthropic upstream
+// gets (req.Original) is the stripped one, for messages and count_tokens.
+func TestDecodeRelaysWithoutMarkedThinking(t *testing.T) {
+	body := markedHistory("")
+	r := httptest.NewRequest("POST", "/v1/messages", strings.NewReader(body))
+	req, _, err := DecodeChat([]byte(body), r)
+	if err != nil || bytes.Contains(req.Original.Body, []byte("sira-thought")) || !req.Original.Is(providers.FormatAnthropicMessages) {
+		t.Fatalf("messages: %v %s", err, req.Original.Body)
+	}
+	count, err := DecodeCountTokens([]byte(body), r)
+	if err != nil || bytes.Contains(count.Original.Body, []byte("sira-thought")) {
+		t.Fatalf("count_tokens: %v %s", err, count.Original.Body)
+	}
 }
