@@ -35,6 +35,7 @@ func FuzzParseMessagesRequest(f *testing.F) {
 	f.Add([]byte(`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":"f"}}]}],"tool_choice":{"type":"none"}}`))
 	f.Add([]byte(`{"model":1}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(markedHistory("anthropic")))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req, err := ParseMessagesRequest(body)
 		if err != nil {
