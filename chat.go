@@ -173,6 +173,7 @@ func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record,
 	h.noteDroppedChat(w, rec, req)
 	h.costHeader(w, rec)
 	rec.committed = true
+	noteReasoningSource(rec, req)
 	cw.Response(w, resp, req)
 	return nil
 }
@@ -218,6 +219,7 @@ func (h *Handler) streamAttempt(w http.ResponseWriter, r *http.Request, rec *rec
 	}
 	rec.committed = true
 	rec.streamed = true
+	noteReasoningSource(rec, req)
 	sink := cw.Stream(w, req)
 	for c := first; ; {
 		if c.Usage != nil {

@@ -1,7 +1,6 @@
 package aibackends
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -27,24 +26,7 @@ func TestReasoningToolLoopMessagesSDK(t *testing.T) {
 					Tools: []anthropicsdk.ToolUnionParam{anthropicsdk.ToolUnionParamOfTool(
 						anthropicsdk.ToolInputSchemaParam{Properties: map[string]any{}}, "get_weather")},
 				}
-				var msg anthropicsdk.Message
-				if stream {
-					s := client.Messages.NewStreaming(context.Background(), params)
-					for s.Next() {
-						if err := msg.Accumulate(s.Current()); err != nil {
-							t.Fatal(err)
-						}
-					}
-					if err := s.Err(); err != nil {
-						t.Fatalf("turn %d: %v", turn, err)
-					}
-				} else {
-					m, err := client.Messages.New(context.Background(), params)
-					if err != nil {
-						t.Fatalf("turn %d: %v", turn, err)
-					}
-					msg = *m
-				}
+				msg := messagesTurn(t, client, params, stream)
 				if len(msg.Content) == 0 || msg.Content[0].Type != "thinking" || msg.Content[0].Signature != "sig_fake" {
 					t.Fatalf("turn %d: content %+v", turn, msg.Content)
 				}

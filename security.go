@@ -192,6 +192,9 @@ func (cp *contentPolicy) filterChunk(rec *record, c *providers.ChatChunk) {
 		}
 		if d := &c.Choices[i].Delta; d.HasReasoning() && cp.redactDeltaReasoning(d) > 0 {
 			c.Raw = nil
+			if c.Event != nil {
+				c.Event.Changed = true // the relayed thinking is written from the filtered text
+			}
 			metrics.IncSecurityEvent(metrics.EventResponseRedacted)
 		}
 	}

@@ -36,6 +36,13 @@ type ChatRequest struct {
 	// Responses: reasoning.summary or include). Providers that can return
 	// thoughts only on request (Gemini's includeThoughts) ask for them.
 	IncludeReasoning bool `json:"-"`
+	// ReasoningSource is the family of the provider whose answer is being
+	// written, set by the handler when it commits to a deployment. A
+	// dialect that must sign the reasoning it returns (Anthropic's thinking
+	// blocks) names the family, so the reasoning goes back only to a
+	// provider of that family. (One byte: it sits in IncludeReasoning's
+	// padding.)
+	ReasoningSource ReasoningFamily `json:"-"`
 
 	// Original is the client's own body and its format, for a provider
 	// that speaks the same format (see Original).

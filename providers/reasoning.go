@@ -110,3 +110,18 @@ func AddTokens(a, b int) int {
 	}
 	return int(s)
 }
+
+// ReasoningFamily is where an answer's reasoning came from
+// (ChatRequest.ReasoningSource): a family of providers that can take it
+// back on a later turn.
+type ReasoningFamily uint8
+
+// The reasoning families: none the gateway can give reasoning back to (and
+// answers from the cache); OpenAI-format upstreams (whose reasoning goes
+// back as a message's reasoning_content); Gemini (whose thought signatures
+// ride in tool-call ids).
+const (
+	ReasoningFromOther ReasoningFamily = iota
+	ReasoningFromOpenAI
+	ReasoningFromGoogle
+)

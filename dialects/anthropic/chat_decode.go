@@ -11,11 +11,11 @@ import (
 // and the client's anthropic-beta values stay in req.Original, so an
 // Anthropic upstream gets them with the least change.
 func DecodeChat(body []byte, r *http.Request) (*providers.ChatRequest, dialects.ChatWriter, *providers.Error) {
-	req, err := ParseMessagesRequest(body)
+	req, relay, err := parseRequest(body, true)
 	if err != nil {
 		return nil, nil, providers.Classify(err)
 	}
-	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: body,
+	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: relay,
 		Beta: r.Header.Values("anthropic-beta")}
 	return req, ChatWriter{}, nil
 }
@@ -23,11 +23,11 @@ func DecodeChat(body []byte, r *http.Request) (*providers.ChatRequest, dialects.
 // DecodeCountTokens is DecodeChat for POST /v1/messages/count_tokens: the
 // same body less max_tokens.
 func DecodeCountTokens(body []byte, r *http.Request) (*providers.ChatRequest, *providers.Error) {
-	req, err := ParseCountTokensRequest(body)
+	req, relay, err := parseRequest(body, false)
 	if err != nil {
 		return nil, providers.Classify(err)
 	}
-	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: body,
+	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: relay,
 		Beta: r.Header.Values("anthropic-beta")}
 	return req, nil
 }

@@ -24,13 +24,15 @@ func (ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatResponse, 
 			return
 		}
 	}
-	dialects.WriteJSON(w, EncodeMessagesResponse(resp, req.Model))
+	dialects.WriteJSON(w, encodeMessage(resp, req.Model, viewOf(req)))
 }
 
 // Stream starts a Messages event stream.
 func (ChatWriter) Stream(w http.ResponseWriter, req *providers.ChatRequest) dialects.ChunkSink {
 	dialects.StartSSE(w)
-	return &chunkSink{w: w, flusher: dialects.FlusherOf(w), enc: NewStreamEncoder(req.Model), req: req}
+	enc := NewStreamEncoder(req.Model)
+	enc.view = viewOf(req)
+	return &chunkSink{w: w, flusher: dialects.FlusherOf(w), enc: enc, req: req}
 }
 
 // chunkSink writes a stream to the client: an Anthropic upstream's events
@@ -43,6 +45,7 @@ type chunkSink struct {
 	req     *providers.ChatRequest
 	decided bool // the first chunk said whether the stream is relayed
 	relay   bool
+	altered map[int]bool // relayed thinking blocks whose text the filter changed
 }
 
 func (s *chunkSink) Chunk(c *providers.ChatChunk) error {

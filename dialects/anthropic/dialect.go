@@ -5,7 +5,14 @@
 //
 //	ParseMessagesRequest    Messages request   → unified request    (request*.go)
 //	EncodeMessagesResponse  unified completion → Messages response  (response.go)
-//	StreamEncoder           unified chunks     → Messages events    (stream.go)
+//	StreamEncoder           unified chunks     → Messages events    (stream*.go)
+//
+// Reasoning from any provider is shown as thinking blocks to clients that
+// enabled thinking; blocks from providers other than Anthropic carry the
+// gateway's mark as their signature, read back on the next turn
+// (thinking_signature.go, request_thinking_blocks.go). Relayed Anthropic
+// streams are written as they came, save what the security filter changed
+// (relay*.go).
 //
 // The Messages wire types it shares with the provider are in
 // providers/anthropic.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -36,6 +35,7 @@ func FuzzParseMessagesRequest(f *testing.F) {
 	f.Add([]byte(`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":"f"}}]}],"tool_choice":{"type":"none"}}`))
 	f.Add([]byte(`{"model":1}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(markedHistory("anthropic")))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req, err := ParseMessagesRequest(body)
 		if err != nil {
@@ -55,13 +55,17 @@ func FuzzParseMessagesRequest(f *testing.F) {
 }
 
 // FuzzStreamEncode: whatever the provider's translator makes of an
-// upstream event stream, the inbound encoder writes without failing.
+// upstream event stream, the inbound encoder writes without failing, and
+// with thinking shown each thinking block streams in Anthropic's order.
 func FuzzStreamEncode(f *testing.F) {
 	seedFiles(f, "../../../providers/anthropic/testdata/stream/*.sse")
 	f.Fuzz(func(t *testing.T, stream []byte) {
 		tr := wire.NewStreamTranslator(42)
 		r := providers.NewSSEReader(bytes.NewReader(stream))
 		enc := NewStreamEncoder("m")
+		enc.view = reasoningView{show: true}
+		var out bytes.Buffer
+		defer func() { checkThinkingOrder(t, out.Bytes()) }()
 		for i := 0; i < 10000 && !tr.Done(); i++ {
 			ev, err := r.Next()
 			if err != nil {
@@ -72,15 +76,47 @@ func FuzzStreamEncode(f *testing.F) {
 				return
 			}
 			for _, c := range chunks {
-				if err := enc.Encode(c, io.Discard); err != nil {
+				if err := enc.Encode(c, &out); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
-		if err := enc.Finish(io.Discard, nil); err != nil {
+		if err := enc.Finish(&out, nil); err != nil {
 			t.Fatal(err)
 		}
 	})
+}
+
+// checkThinkingOrder fails unless every thinking block of an encoded
+// stream has its thinking_delta events while it is the open block and one
+// signature_delta right before its content_block_stop.
+func checkThinkingOrder(t *testing.T, stream []byte) {
+	t.Helper()
+	open, kind, last := -1, "", ""
+	for _, ev := range bytes.Split(stream, []byte("\n\n")) {
+		_, data, ok := bytes.Cut(ev, []byte("data: "))
+		if !ok {
+			continue
+		}
+		var e eventHead
+		if err := json.Unmarshal(data, &e); err != nil {
+			t.Fatalf("event %q: %v", ev, err)
+		}
+		switch e.Type {
+		case "content_block_start":
+			open, kind = e.Index, e.ContentBlock.Type
+		case "content_block_delta":
+			if (e.Delta.Type == "thinking_delta" || e.Delta.Type == "signature_delta") && (e.Index != open || kind != "thinking" || last == "signature_delta") {
+				t.Fatalf("%s for block %d (open: %d %s, after %s)\n%s", e.Delta.Type, e.Index, open, kind, last, stream)
+			}
+		case "content_block_stop":
+			if kind == "thinking" && last != "signature_delta" {
+				t.Fatalf("thinking block %d ends without its signature\n%s", e.Index, stream)
+			}
+			open, kind = -1, ""
+		}
+		last = e.Delta.Type
+	}
 }
 
 // FuzzParseCountTokensRequest: a count_tokens body is parsed or rejected

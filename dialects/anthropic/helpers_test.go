@@ -45,6 +45,18 @@ func translateAll(t testing.TB, stream []byte) ([]*providers.ChatChunk, *wire.St
 	return out, tr, nil
 }
 
+// eventHead is what tests read of a Messages stream event.
+type eventHead struct {
+	Type         string `json:"type"`
+	Index        int    `json:"index"`
+	ContentBlock struct {
+		Type string `json:"type"`
+	} `json:"content_block"`
+	Delta struct {
+		Type string `json:"type"`
+	} `json:"delta"`
+}
+
 func golden(t *testing.T, name string, got []byte)  { t.Helper(); goldenfile.JSON(t, name, got) }
 func readTestdata(t testing.TB, name string) []byte { t.Helper(); return goldenfile.Read(t, name) }
 func casesIn(t *testing.T, dir string) []string     { t.Helper(); return goldenfile.Cases(t, dir) }

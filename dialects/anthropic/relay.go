@@ -9,22 +9,27 @@ import (
 // relayChunk writes the upstream event a chunk of a relayed stream carries
 // (providers.StreamEvent): the event as it came, message_start with the
 // public model name. A chunk without an event is the rest of an event
-// already written. A chunk whose text the gateway changed (the security
-// filter) is written from its unified content at the event's block index.
+// already written. A chunk whose text or thinking the gateway changed (the
+// security filter) is written from its unified content at the event's
+// block index (changedChunk), and the signature of a thinking block so
+// changed is withheld (withheldSignature).
 func (s *chunkSink) relayChunk(c *providers.ChatChunk) error {
 	ev := c.Event
 	if ev == nil || !ev.Relay {
 		return nil // cannot happen: one upstream serves the whole stream
 	}
 	if ev.Changed {
-		return s.changedText(c)
+		return s.changedChunk(c)
 	}
 	if ev.Data == nil {
 		return nil
 	}
 	data := ev.Data
-	if ev.Name == "message_start" {
+	switch {
+	case ev.Name == "message_start":
 		data = startWithModel(data, s.req.Model)
+	case s.altered != nil && ev.Name == "content_block_delta":
+		data = s.withheldSignature(data)
 	}
 	e := s.enc
 	e.buf.Reset()
@@ -56,29 +61,57 @@ func startWithModel(data []byte, model string) []byte {
 	return out
 }
 
-// changedText writes the filtered text of a relayed text event: a
-// content_block_start whose block already held text, or a text_delta.
-func (s *chunkSink) changedText(c *providers.ChatChunk) error {
+// changedChunk writes a relayed event the security filter changed: the
+// filtered text of a text event (a content_block_start whose block already
+// held text, or a text_delta), or the filtered thinking of a thinking
+// event; an event with neither (the content_block_stop of a thinking block
+// held back from thinking_blocks) goes out as it came.
+func (s *chunkSink) changedChunk(c *providers.ChatChunk) error {
 	var head struct {
 		Type  string `json:"type"`
 		Index int    `json:"index"`
 	}
 	_ = json.Unmarshal(c.Event.Data, &head)
-	text := ""
+	text, thinking := "", ""
+	hasText, hasThinking := false, false
 	for _, ch := range c.Choices {
-		if ch.Index == 0 && ch.Delta.Content != nil {
-			text += *ch.Delta.Content
+		if ch.Index != 0 {
+			continue
+		}
+		if p := ch.Delta.Content; p != nil {
+			text, hasText = text+*p, true
+		}
+		if p := ch.Delta.ReasoningContent; p != nil {
+			thinking, hasThinking = thinking+*p, true
 		}
 	}
 	e := s.enc
 	e.buf.Reset()
-	if head.Type == "content_block_start" {
+	switch {
+	case hasThinking:
+		s.alter(head.Index)
+		if head.Type == "content_block_start" {
+			empty := ""
+			e.write("content_block_start", struct {
+				Type         string   `json:"type"`
+				Index        int      `json:"index"`
+				ContentBlock outBlock `json:"content_block"`
+			}{"content_block_start", head.Index, outBlock{Type: "thinking", thinkingFields: &thinkingFields{Thinking: &thinking, Signature: &empty}}})
+		} else {
+			e.write("content_block_delta", thinkingDelta{Type: "content_block_delta", Index: head.Index,
+				Delta: thinkingDeltaBody{Type: "thinking_delta", Thinking: &thinking}})
+		}
+	case !hasText:
+		if c.Event.Data != nil {
+			e.event(c.Event.Name, c.Event.Data)
+		}
+	case head.Type == "content_block_start":
 		e.write("content_block_start", struct {
 			Type         string   `json:"type"`
 			Index        int      `json:"index"`
 			ContentBlock outBlock `json:"content_block"`
 		}{"content_block_start", head.Index, outBlock{Type: "text", Text: &text}})
-	} else {
+	default:
 		e.write("content_block_delta", blockDelta{Type: "content_block_delta", Index: head.Index,
 			Delta: deltaBody{Type: "text_delta", Text: &text}})
 	}

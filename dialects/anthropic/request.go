@@ -68,32 +68,50 @@ type inMessage struct {
 // Anthropic upstream, which gets the client's body (req.Original) as is.
 // Errors are *providers.Error of KindInvalidRequest naming the field.
 func ParseMessagesRequest(body []byte) (*providers.ChatRequest, error) {
-	return parseRequest(body, true)
+	req, _, err := parseRequest(body, true)
+	return req, err
 }
 
 // ParseCountTokensRequest is ParseMessagesRequest for a count_tokens body,
 // which has the same fields less max_tokens (and the sampling settings,
 // which are accepted and not used).
 func ParseCountTokensRequest(body []byte) (*providers.ChatRequest, error) {
-	return parseRequest(body, false)
+	req, _, err := parseRequest(body, false)
+	return req, err
 }
 
-func parseRequest(body []byte, needMaxTokens bool) (*providers.ChatRequest, error) {
+// parseRequest decodes a Messages or count_tokens body; relay is the body
+// an Anthropic upstream gets: body itself, or a copy without the
+// gateway-marked thinking blocks (withoutMarkedThinking).
+func parseRequest(body []byte, needMaxTokens bool) (req *providers.ChatRequest, relay []byte, err error) {
+	req, marked, err := decodeRequest(body, needMaxTokens)
+	if err != nil {
+		return nil, nil, err
+	}
+	if marked {
+		return req, withoutMarkedThinking(body), nil
+	}
+	return req, body, nil
+}
+
+// decodeRequest decodes a body; marked reports a gateway-marked thinking
+// block in it.
+func decodeRequest(body []byte, needMaxTokens bool) (*providers.ChatRequest, bool, error) {
 	var in inRequest
 	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, &providers.Error{Kind: providers.KindInvalidRequest, Message: "invalid JSON body: " + err.Error(), Err: err}
+		return nil, false, &providers.Error{Kind: providers.KindInvalidRequest, Message: "invalid JSON body: " + err.Error(), Err: err}
 	}
 	switch {
 	case in.Model == nil || *in.Model == "":
-		return nil, invalid("model", "model: field required")
+		return nil, false, invalid("model", "model: field required")
 	case in.MaxTokens == nil && needMaxTokens:
-		return nil, invalid("max_tokens", "max_tokens: field required")
+		return nil, false, invalid("max_tokens", "max_tokens: field required")
 	case in.MaxTokens != nil && *in.MaxTokens < 0:
-		return nil, invalid("max_tokens", "max_tokens: must be greater than or equal to 0")
+		return nil, false, invalid("max_tokens", "max_tokens: must be greater than or equal to 0")
 	case in.Messages == nil:
-		return nil, invalid("messages", "messages: field required")
+		return nil, false, invalid("messages", "messages: field required")
 	case len(*in.Messages) == 0:
-		return nil, invalid("messages", "messages: at least one message is required")
+		return nil, false, invalid("messages", "messages: at least one message is required")
 	}
 	req := &providers.ChatRequest{
 		Model:       *in.Model,
@@ -115,37 +133,41 @@ func parseRequest(body []byte, needMaxTokens bool) (*providers.ChatRequest, erro
 	req.Untranslatable = untranslatableFields(body, nil)
 	system, err := parseSystem(in.System, &req.Untranslatable)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !system.IsEmpty() {
 		req.Messages = append(req.Messages, providers.Message{Role: "system", Content: system})
 	}
+	marked := false
 	for i, m := range *in.Messages {
-		if req.Messages, err = appendInbound(req.Messages, m, i, &req.Untranslatable); err != nil {
-			return nil, err
+		if req.Messages, err = appendInbound(req.Messages, m, i, &req.Untranslatable, &marked); err != nil {
+			return nil, false, err
 		}
 	}
 	if req.ResponseFormat, err = outputFormat(in.OutputConfig, in.OutputFormat); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var effort string
 	if in.OutputConfig != nil {
 		effort = in.OutputConfig.Effort
 	}
 	if req.ReasoningEffort, err = reasoningEffort(in.Thinking, effort); err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	// Anthropic shows thinking only when it was enabled; so do answers
+	// from other providers.
+	req.IncludeReasoning = in.Thinking != nil && (in.Thinking.Type == "enabled" || in.Thinking.Type == "adaptive")
 	if err := budgetBelowMaxTokens(in.Thinking, in.MaxTokens); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	req.Untranslatable = serverTools(in.Tools, req.Untranslatable)
 	req.Tools = inboundTools(in.Tools)
 	if len(req.Tools) > 0 || in.ToolChoice != nil {
 		if err := inboundToolChoice(req, in.ToolChoice); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return req, nil
+	return req, marked, nil
 }
 
 // parseSystem reads system as a string or an array of text blocks; a block

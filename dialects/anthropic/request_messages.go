@@ -11,8 +11,9 @@ import (
 
 // appendInbound appends the unified messages for one Anthropic turn; the
 // blocks it cannot translate (blockRule, Files API images, images in tool
-// results) go to untranslatable.
-func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable *[]string) ([]providers.Message, error) {
+// results) go to untranslatable. marked is set when a thinking block
+// carries the gateway's mark (thinking_signature.go).
+func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable *[]string, marked *bool) ([]providers.Message, error) {
 	blocks, err := parseContent(m.Content, i)
 	if err != nil {
 		return nil, err
@@ -52,6 +53,7 @@ func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable 
 		var parts []providers.ContentPart
 		var calls []providers.ToolCall
 		var thoughts []providers.ThinkingBlock
+		var reasoning string
 		for _, b := range blocks {
 			switch b.Type {
 			case "text":
@@ -62,6 +64,15 @@ func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable 
 				calls = append(calls, providers.ToolCall{ID: b.ID, Type: "function",
 					Function: providers.FunctionCall{Name: b.Name, Arguments: wire.ArgumentsJSON(b.Input)}})
 			case "thinking", "redacted_thinking":
+				if family, ok := gatewaySigned(b.Signature); ok && b.Type == "thinking" {
+					// Another provider's reasoning: back to its family
+					// only, and never among Anthropic's blocks.
+					*marked = true
+					if family == markOpenAI {
+						reasoning += b.Thinking
+					}
+					continue
+				}
 				// Kept for an Anthropic-family upstream that gets the
 				// request translated (Bedrock, Vertex, or after
 				// redaction); other providers ignore them.
@@ -69,7 +80,8 @@ func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable 
 			}
 		}
 		if len(parts) > 0 || len(calls) > 0 {
-			msgs = append(msgs, providers.Message{Role: "assistant", Content: partsContent(parts), ToolCalls: calls, ThinkingBlocks: thoughts})
+			msgs = append(msgs, providers.Message{Role: "assistant", Content: partsContent(parts), ToolCalls: calls,
+				ThinkingBlocks: thoughts, ReasoningContent: reasoning})
 		}
 	default:
 		field := "messages." + strconv.Itoa(i) + ".role"

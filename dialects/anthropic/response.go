@@ -23,14 +23,26 @@ type outMessage struct {
 	Usage        outUsage   `json:"usage"`
 }
 
-// outBlock is a text or tool_use block; Text is a pointer so that the empty
-// text of content_block_start is written.
+// outBlock is a text, tool_use, thinking or redacted_thinking block; Text
+// is a pointer so that the empty text of content_block_start is written.
+// The fields of thinking blocks sit behind a pointer, which keeps the
+// common blocks' events as small as they were.
 type outBlock struct {
 	Type  string          `json:"type"`
 	Text  *string         `json:"text,omitempty"`
 	ID    string          `json:"id,omitempty"`
 	Name  string          `json:"name,omitempty"`
 	Input json.RawMessage `json:"input,omitempty"`
+	*thinkingFields
+}
+
+// thinkingFields are a thinking block's text and signature (pointers, so
+// that content_block_start writes them empty) or a redacted_thinking
+// block's data.
+type thinkingFields struct {
+	Thinking  *string `json:"thinking,omitempty"`
+	Signature *string `json:"signature,omitempty"`
+	Data      string  `json:"data,omitempty"`
 }
 
 type outUsage struct {
@@ -41,18 +53,45 @@ type outUsage struct {
 }
 
 // EncodeMessagesResponse renders a unified completion as an Anthropic
-// Message for a /v1/messages client. model is the public model name the
-// client asked for. The first choice is used:
+// Message for a /v1/messages client that did not enable thinking; see
+// encodeMessage.
+func EncodeMessagesResponse(resp *providers.ChatResponse, model string) []byte {
+	return encodeMessage(resp, model, reasoningView{})
+}
+
+// reasoningView says whether an answer shows its reasoning (the client
+// enabled thinking, as Anthropic shows thinking only then) and where the
+// reasoning came from (providers.ChatRequest.ReasoningSource).
+type reasoningView struct {
+	show   bool
+	source providers.ReasoningFamily
+}
+
+// viewOf is the reasoning view a request asks for.
+func viewOf(req *providers.ChatRequest) reasoningView {
+	if req == nil {
+		return reasoningView{}
+	}
+	return reasoningView{show: req.IncludeReasoning, source: req.ReasoningSource}
+}
+
+// encodeMessage renders a unified completion as an Anthropic Message. model
+// is the public model name the client asked for. The first choice is used:
 //
+//	reasoning (shown)   → first: the thinking and redacted_thinking blocks as
+//	                      the provider signed them, or else one thinking block
+//	                      with the reasoning text and the gateway's mark
+//	                      (thinking_signature.go)
 //	content text        → a text block; tool_calls → tool_use blocks (arguments parsed into input)
 //	finish_reason       → stop_reason: stop → end_turn, length → max_tokens,
 //	                      tool_calls → tool_use, content_filter → refusal
 //	usage               → input_tokens = prompt − cached − cache write,
-//	                      cache_read_input_tokens, cache_creation_input_tokens, output_tokens
+//	                      cache_read_input_tokens, cache_creation_input_tokens,
+//	                      output_tokens (completion tokens, reasoning included)
 //
 // stop_sequence is always null: the unified format does not say which
 // sequence matched.
-func EncodeMessagesResponse(resp *providers.ChatResponse, model string) []byte {
+func encodeMessage(resp *providers.ChatResponse, model string, view reasoningView) []byte {
 	out := outMessage{Type: "message", Role: "assistant", Model: model, Content: []outBlock{}}
 	finish := ""
 	if resp != nil {
@@ -61,6 +100,9 @@ func EncodeMessagesResponse(resp *providers.ChatResponse, model string) []byte {
 		if len(resp.Choices) > 0 {
 			ch := resp.Choices[0]
 			finish = ch.FinishReason
+			if view.show {
+				out.Content = appendThinking(out.Content, &ch.Message, view.source)
+			}
 			text := ch.Message.Content.String()
 			if text == "" {
 				text = ch.Message.Refusal

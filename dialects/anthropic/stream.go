@@ -14,6 +14,11 @@ import (
 //
 //	message_start (empty content; usage so far) and one ping
 //	per block: content_block_start, content_block_delta…, content_block_stop
+//	  reasoning, when the client enabled thinking → a thinking block
+//	  (thinking "", signature "") with thinking_delta fragments and, last,
+//	  one signature_delta: the provider's signature when a signed block
+//	  came (thinking_blocks), the gateway's mark otherwise
+//	  (thinking_signature.go); redacted_thinking blocks come whole
 //	  text → a text block (text_delta); each tool call → a tool_use block
 //	  (id, name, input {}) with input_json_delta fragments; block indexes rise
 //	  from 0 and a block is closed before the next one opens
@@ -35,6 +40,8 @@ type StreamEncoder struct {
 	lastUse       bool // the last block opened is a tool_use
 	usage         *providers.Usage
 	inputEstimate int // message_start's input count when the first chunk has none
+	view          reasoningView
+	signature     *string // the open thinking block's provider signature, once known
 	buf           bytes.Buffer
 }
 
@@ -65,6 +72,9 @@ func (e *StreamEncoder) Encode(c *providers.ChatChunk, w io.Writer) error {
 	for _, ch := range c.Choices {
 		if ch.Index != 0 {
 			continue // Anthropic messages have one answer
+		}
+		if e.view.show && ch.Delta.HasReasoning() {
+			e.reasoning(&ch.Delta)
 		}
 		if d := ch.Delta; d.Content != nil && *d.Content != "" {
 			e.text(*d.Content)
@@ -188,6 +198,16 @@ func (e *StreamEncoder) closeBlock() {
 	if e.open < 0 {
 		return
 	}
+	if e.kind == "thinking" {
+		sig := e.signature
+		if sig == nil {
+			mark := gatewaySignature(e.view.source)
+			sig = &mark
+		}
+		e.signature = nil
+		e.write("content_block_delta", thinkingDelta{Type: "content_block_delta", Index: e.open,
+			Delta: thinkingDeltaBody{Type: "signature_delta", Signature: sig}})
+	}
 	e.write("content_block_stop", struct {
 		Type  string `json:"type"`
 		Index int    `json:"index"`
@@ -195,16 +215,30 @@ func (e *StreamEncoder) closeBlock() {
 	e.open, e.kind = -1, ""
 }
 
-type blockDelta struct {
-	Type  string    `json:"type"`
-	Index int       `json:"index"`
-	Delta deltaBody `json:"delta"`
+// contentBlockDelta is a content_block_delta event; text and tool deltas
+// (deltaBody) and thinking deltas (thinkingDeltaBody) have types of their
+// own, which keeps the common events small.
+type contentBlockDelta[D any] struct {
+	Type  string `json:"type"`
+	Index int    `json:"index"`
+	Delta D      `json:"delta"`
 }
+
+type (
+	blockDelta    = contentBlockDelta[deltaBody]
+	thinkingDelta = contentBlockDelta[thinkingDeltaBody]
+)
 
 type deltaBody struct {
 	Type        string  `json:"type"`
 	Text        *string `json:"text,omitempty"`
 	PartialJSON *string `json:"partial_json,omitempty"`
+}
+
+type thinkingDeltaBody struct {
+	Type      string  `json:"type"`
+	Thinking  *string `json:"thinking,omitempty"`
+	Signature *string `json:"signature,omitempty"`
 }
 
 func (e *StreamEncoder) write(name string, v any) {
