@@ -49,6 +49,18 @@ type oaiReasoningPlan struct {
 	tokens int    // hidden reasoning tokens spent
 }
 
+// oaiChatOnlyModel reports whether model is one of OpenAI's models that
+// do not reason, which refuse a reasoning effort. Other names (the fake
+// also stands in for OpenAI-compatible servers) take and ignore it.
+func oaiChatOnlyModel(model string) bool {
+	for _, p := range []string{"gpt-4", "gpt-3.5", "chatgpt-4o"} {
+		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // reasoningPlan checks the requested effort against model (param names the
 // field in OpenAI's error: reasoning_effort or reasoning.effort) and returns
 // the effort in force with its token cost. A model that does not reason
@@ -56,7 +68,7 @@ type oaiReasoningPlan struct {
 func (f *fakeOpenAI) reasoningPlan(model string, effort *string, param string) (oaiReasoningPlan, *OpenAIError) {
 	prof, ok := oaiEfforts(model)
 	if !ok {
-		if effort != nil {
+		if effort != nil && oaiChatOnlyModel(model) {
 			return oaiReasoningPlan{}, oaiInvalidRequest(param, "unsupported_parameter",
 				"Unsupported parameter: '"+param+"' is not supported with this model.")
 		}
