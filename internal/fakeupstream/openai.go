@@ -25,6 +25,9 @@ type OpenAIConfig struct {
 	// ToolCalls makes the model call the first offered tool (or the one
 	// tool_choice names) instead of answering with text.
 	ToolCalls bool
+	// ToolTurns, when > 0, limits ToolCalls to the first N turns: once the
+	// conversation holds N tool results the model answers with text.
+	ToolTurns int
 	// Model, when set, is reported instead of the requested model.
 	Model string
 	// CachedTokens and ReasoningTokens fill the usage details.

@@ -176,7 +176,7 @@ func (f *fakeOpenAI) answer(req *oaiChatRequest, plan oaiReasoningPlan) *oaiAnsw
 
 // toolToCall names the tool the model calls, or "" to answer with text.
 func (f *fakeOpenAI) toolToCall(req *oaiChatRequest) string {
-	if !f.cfg.ToolCalls || len(req.Tools) == 0 {
+	if !f.cfg.ToolCalls || len(req.Tools) == 0 || f.toolTurnsDone(oaiCountRole(req.Messages, "tool")) {
 		return ""
 	}
 	var mode string
@@ -192,6 +192,22 @@ func (f *fakeOpenAI) toolToCall(req *oaiChatRequest) string {
 		return named.Function.Name
 	}
 	return req.Tools[0].Function.Name
+}
+
+// toolTurnsDone reports whether a conversation holding results tool
+// results has had all the tool turns ToolTurns allows.
+func (f *fakeOpenAI) toolTurnsDone(results int) bool {
+	return f.cfg.ToolTurns > 0 && results >= f.cfg.ToolTurns
+}
+
+func oaiCountRole(msgs []oaiMessage, role string) int {
+	n := 0
+	for _, m := range msgs {
+		if m.Role == role {
+			n++
+		}
+	}
+	return n
 }
 
 // oaiLastUserText is the text of the last user message.

@@ -137,6 +137,21 @@ func (f *fakeOpenAI) parseResponses(body []byte) (*oaiResponsesRequest, *OpenAIE
 	return &req, nil
 }
 
+// oaiCountItems counts the input items of type typ.
+func oaiCountItems(input json.RawMessage, typ string) int {
+	var items []struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(input, &items)
+	n := 0
+	for _, it := range items {
+		if it.Type == typ {
+			n++
+		}
+	}
+	return n
+}
+
 // oaiInputText is the text of the last user message of input (a string or
 // a list of items).
 func oaiInputText(input json.RawMessage) string {
@@ -311,7 +326,7 @@ func (f *fakeOpenAI) responsesAnswer(req *oaiResponsesRequest, last string, plan
 
 // responsesTool names the function the model calls, or "" to answer with text.
 func (f *fakeOpenAI) responsesTool(req *oaiResponsesRequest) string {
-	if !f.cfg.ToolCalls {
+	if !f.cfg.ToolCalls || f.toolTurnsDone(oaiCountItems(req.Input, "function_call_output")) {
 		return ""
 	}
 	var mode string
