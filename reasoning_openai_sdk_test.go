@@ -3,20 +3,26 @@ package aibackends
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
+	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
+	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	openaisdk "github.com/openai/openai-go/v3"
 	openaiopt "github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/responses"
 	"github.com/openai/openai-go/v3/shared"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
 // oaiReasoningServer serves the handler over loopback in front of an
@@ -165,4 +171,222 @@ func oaiChatTurn(t *testing.T, client openaisdk.Client, params openaisdk.ChatCom
 		t.Fatal(err)
 	}
 	return acc.Choices[0].Message, acc.Usage
+}
+
+// TestReasoningToolLoopOpenAIResponsesSDK: a stateless Responses client
+// (store false, reasoning.summary, include reasoning.encrypted_content)
+// runs the three-turn tool loop against an OpenAI reasoning deployment,
+// passing every output item back as the SDK returns it, plain and
+// streamed. Passed through to OpenAI's Responses API, the reasoning item
+// comes back to OpenAI with its encrypted_content before the function call
+// (the fake refuses the turn otherwise, as OpenAI does); translated for a
+// chat-only upstream, the effort goes as reasoning_effort. Either way the
+// usage reports reasoning tokens, more for high than for low, billed at
+// the reasoning rate.
+func TestReasoningToolLoopOpenAIResponsesSDK(t *testing.T) {
+	for _, typ := range []string{"openai", "openai_compatible"} {
+		for _, stream := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/stream=%t", typ, stream), func(t *testing.T) {
+				url, rec, audit := oaiReasoningServer(t, typ)
+				client := sdkClient(url, "k")
+				spent := map[shared.ReasoningEffort]int64{}
+				for _, effort := range []shared.ReasoningEffort{shared.ReasoningEffortLow, shared.ReasoningEffortHigh} {
+					input := responses.ResponseInputParam{responses.ResponseInputItemParamOfMessage("Weather in Paris, twice?", responses.EasyInputMessageRoleUser)}
+					for turn := 1; turn <= 3; turn++ {
+						params := reasoningResponsesParams(input)
+						params.Model, params.Reasoning.Effort = "o4-mini", effort
+						resp, _ := responsesTurn(t, client, params, stream)
+						checkSentResponsesEffort(t, typ, rec.Last().Body, string(effort), turn)
+						u := resp.Usage
+						r := u.OutputTokensDetails.ReasoningTokens
+						if r == 0 || u.OutputTokens <= r || u.TotalTokens != u.InputTokens+u.OutputTokens {
+							t.Fatalf("%s turn %d: usage %s", effort, turn, resp.RawJSON())
+						}
+						spent[effort] += r
+						checkReasoningCost(t, audit, u.InputTokens, u.OutputTokens, r)
+						if typ == "openai" && (resp.Output[0].Type != "reasoning" || resp.Output[0].AsReasoning().EncryptedContent == "" ||
+							len(resp.Output[0].AsReasoning().Summary) != 1) {
+							t.Fatalf("%s turn %d: output %s, want OpenAI's reasoning item first", effort, turn, resp.RawJSON())
+						}
+						var call *responses.ResponseFunctionToolCall
+						for _, it := range resp.Output {
+							switch it.Type {
+							case "reasoning":
+								p := it.AsReasoning().ToParam()
+								input = append(input, responses.ResponseInputItemUnionParam{OfReasoning: &p})
+							case "message":
+								p := it.AsMessage().ToParam()
+								input = append(input, responses.ResponseInputItemUnionParam{OfOutputMessage: &p})
+							case "function_call":
+								fc := it.AsFunctionCall()
+								call = &fc
+								p := fc.ToParam()
+								input = append(input, responses.ResponseInputItemUnionParam{OfFunctionCall: &p})
+							}
+						}
+						if turn == 3 {
+							if call != nil || resp.OutputText() != "Echo: Weather in Paris, twice?" {
+								t.Fatalf("turn 3: %s, want the answer", resp.RawJSON())
+							}
+							break
+						}
+						if call == nil {
+							t.Fatalf("%s turn %d: no function call in %s", effort, turn, resp.RawJSON())
+						}
+						out := responses.ResponseInputItemParamOfFunctionCallOutput(`{"temp_c":18}`)
+						out.OfFunctionCallOutput.CallID = openaisdk.String(call.CallID)
+						input = append(input, out)
+					}
+				}
+				if spent[shared.ReasoningEffortLow] >= spent[shared.ReasoningEffortHigh] {
+					t.Errorf("reasoning tokens %v, want low < high", spent)
+				}
+				if typ == "openai" && !stream {
+					checkReasoningItemRequired(t, client)
+				}
+			})
+		}
+	}
+}
+
+// checkReasoningItemRequired: a client that drops the reasoning item from
+// a stateless tool continuation gets OpenAI's 400 through the gateway, in
+// the Responses error shape (so the loop above passing proves the items
+// went back).
+func checkReasoningItemRequired(t *testing.T, client openaisdk.Client) {
+	t.Helper()
+	input := responses.ResponseInputParam{responses.ResponseInputItemParamOfMessage("Weather?", responses.EasyInputMessageRoleUser)}
+	params := reasoningResponsesParams(input)
+	params.Model = "o4-mini"
+	resp, err := client.Responses.New(context.Background(), params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := resp.Output[len(resp.Output)-1].AsFunctionCall()
+	p := fc.ToParam()
+	out := responses.ResponseInputItemParamOfFunctionCallOutput(`{"temp_c":18}`)
+	out.OfFunctionCallOutput.CallID = openaisdk.String(fc.CallID)
+	params.Input.OfInputItemList = append(input, responses.ResponseInputItemUnionParam{OfFunctionCall: &p}, out)
+	_, err = client.Responses.New(context.Background(), params)
+	var apiErr *openaisdk.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(apiErr.Message, "was provided without its required 'reasoning' item") {
+		t.Fatalf("continuation without the reasoning item: %v", err)
+	}
+}
+
+// checkSentResponsesEffort checks the effort the upstream got: as
+// reasoning.effort on the Responses API (with the reasoning items of the
+// earlier turns), as reasoning_effort on chat.
+func checkSentResponsesEffort(t *testing.T, typ string, body []byte, effort string, turn int) {
+	t.Helper()
+	var sent struct {
+		Effort    string `json:"reasoning_effort"`
+		Reasoning struct {
+			Effort string `json:"effort"`
+		} `json:"reasoning"`
+		Input []struct {
+			Type string `json:"type"`
+		} `json:"input"`
+	}
+	if err := json.Unmarshal(body, &sent); err != nil {
+		t.Fatal(err)
+	}
+	got := sent.Effort
+	if typ == "openai" {
+		got = sent.Reasoning.Effort
+		reasoningItems := 0
+		for _, it := range sent.Input {
+			if it.Type == "reasoning" {
+				reasoningItems++
+			}
+		}
+		if reasoningItems != turn-1 {
+			t.Fatalf("%s turn %d: OpenAI got %d reasoning items: %s", effort, turn, reasoningItems, body)
+		}
+	}
+	if got != effort {
+		t.Fatalf("%s turn %d: the upstream got %s", effort, turn, body)
+	}
+}
+
+// TestReasoningToolLoopOpenAIMessagesSDK: the official Anthropic Go SDK
+// runs the three-turn tool loop with extended thinking through
+// /v1/messages against an OpenAI reasoning deployment, plain and streamed
+// (accumulated), passing each answer back with Message.ToParam. The
+// thinking budget reaches OpenAI as reasoning_effort (2048 → low,
+// 16384 → high) with max_tokens as max_completion_tokens, unchanged since
+// both count reasoning; output_tokens includes the reasoning tokens, and
+// the cost bills them at the reasoning rate. (Thinking blocks for
+// translated answers are not written yet: the answer holds text and
+// tool_use only.)
+func TestReasoningToolLoopOpenAIMessagesSDK(t *testing.T) {
+	for _, stream := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stream=%t", stream), func(t *testing.T) {
+			url, rec, audit := oaiReasoningServer(t, "openai")
+			client := anthropicsdk.NewClient(anthropicopt.WithBaseURL(strings.TrimSuffix(url, "/v1")), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
+			for _, budget := range []int64{2048, 16384} {
+				effort := providers.EffortForBudget(int(budget))
+				msgs := []anthropicsdk.MessageParam{anthropicsdk.NewUserMessage(anthropicsdk.NewTextBlock("Weather in Paris, twice?"))}
+				for turn := 1; turn <= 3; turn++ {
+					params := anthropicsdk.MessageNewParams{
+						Model: "o4-mini", MaxTokens: budget + 4096, Messages: msgs,
+						Thinking: anthropicsdk.ThinkingConfigParamOfEnabled(budget),
+						Tools: []anthropicsdk.ToolUnionParam{anthropicsdk.ToolUnionParamOfTool(
+							anthropicsdk.ToolInputSchemaParam{Properties: map[string]any{}}, "get_weather")},
+					}
+					msg := messagesTurn(t, client, params, stream)
+					var sent oaiSentEffort
+					if err := json.Unmarshal(rec.Last().Body, &sent); err != nil {
+						t.Fatal(err)
+					}
+					if sent.Effort != effort || sent.MaxTokens != nil || sent.MaxCompletionTokens == nil ||
+						*sent.MaxCompletionTokens != int(budget+4096) {
+						t.Fatalf("budget %d turn %d: OpenAI got %s, want reasoning_effort %q", budget, turn, rec.Last().Body, effort)
+					}
+					// The fake spends 32 reasoning tokens at low, 192 at high; the
+					// gateway's output_tokens must hold them as completion_tokens did.
+					reasoning := int64(map[string]int{"low": 32, "high": 192}[effort])
+					if msg.Usage.OutputTokens <= reasoning {
+						t.Fatalf("budget %d turn %d: usage %+v, want output_tokens above the %d reasoning tokens", budget, turn, msg.Usage, reasoning)
+					}
+					checkReasoningCost(t, audit, msg.Usage.InputTokens, msg.Usage.OutputTokens, reasoning)
+					last := msg.Content[len(msg.Content)-1]
+					if turn == 3 {
+						if last.Type != "text" || msg.StopReason != "end_turn" {
+							t.Fatalf("turn 3: %+v, want the answer", msg.Content)
+						}
+						break
+					}
+					if last.Type != "tool_use" || msg.StopReason != "tool_use" {
+						t.Fatalf("budget %d turn %d: content %+v", budget, turn, msg.Content)
+					}
+					msgs = append(msgs, msg.ToParam(), anthropicsdk.NewUserMessage(anthropicsdk.NewToolResultBlock(last.ID, `{"temp_c":18}`, false)))
+				}
+			}
+		})
+	}
+}
+
+// messagesTurn runs one /v1/messages request, streamed (accumulated) or not.
+func messagesTurn(t *testing.T, client anthropicsdk.Client, params anthropicsdk.MessageNewParams, stream bool) anthropicsdk.Message {
+	t.Helper()
+	if !stream {
+		m, err := client.Messages.New(context.Background(), params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *m
+	}
+	var msg anthropicsdk.Message
+	s := client.Messages.NewStreaming(context.Background(), params)
+	for s.Next() {
+		if err := msg.Accumulate(s.Current()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return msg
 }
