@@ -195,6 +195,7 @@ func TestReasoningToolLoopOpenAIResponsesSDK(t *testing.T) {
 					for turn := 1; turn <= 3; turn++ {
 						params := reasoningResponsesParams(input)
 						params.Model, params.Reasoning.Effort = "o4-mini", effort
+						params.MaxOutputTokens = openaisdk.Int(400)
 						resp, _ := responsesTurn(t, client, params, stream)
 						checkSentResponsesEffort(t, typ, rec.Last().Body, string(effort), turn)
 						u := resp.Usage
@@ -275,14 +276,18 @@ func checkReasoningItemRequired(t *testing.T, client openaisdk.Client) {
 	}
 }
 
-// checkSentResponsesEffort checks the effort the upstream got: as
-// reasoning.effort on the Responses API (with the reasoning items of the
-// earlier turns), as reasoning_effort on chat.
+// checkSentResponsesEffort checks the effort and limit the upstream got:
+// reasoning.effort and max_output_tokens on the Responses API (with the
+// reasoning items of the earlier turns), reasoning_effort and
+// max_completion_tokens on chat (OpenAI refuses max_tokens there).
 func checkSentResponsesEffort(t *testing.T, typ string, body []byte, effort string, turn int) {
 	t.Helper()
 	var sent struct {
-		Effort    string `json:"reasoning_effort"`
-		Reasoning struct {
+		Effort              string `json:"reasoning_effort"`
+		MaxTokens           *int   `json:"max_tokens"`
+		MaxCompletionTokens *int   `json:"max_completion_tokens"`
+		MaxOutputTokens     *int   `json:"max_output_tokens"`
+		Reasoning           struct {
 			Effort string `json:"effort"`
 		} `json:"reasoning"`
 		Input []struct {
@@ -292,8 +297,9 @@ func checkSentResponsesEffort(t *testing.T, typ string, body []byte, effort stri
 	if err := json.Unmarshal(body, &sent); err != nil {
 		t.Fatal(err)
 	}
-	got := sent.Effort
+	got, limit := sent.Effort, sent.MaxCompletionTokens
 	if typ == "openai" {
+		limit = sent.MaxOutputTokens
 		got = sent.Reasoning.Effort
 		reasoningItems := 0
 		for _, it := range sent.Input {
@@ -305,8 +311,8 @@ func checkSentResponsesEffort(t *testing.T, typ string, body []byte, effort stri
 			t.Fatalf("%s turn %d: OpenAI got %d reasoning items: %s", effort, turn, reasoningItems, body)
 		}
 	}
-	if got != effort {
-		t.Fatalf("%s turn %d: the upstream got %s", effort, turn, body)
+	if got != effort || limit == nil || *limit != 400 || sent.MaxTokens != nil {
+		t.Fatalf("%s turn %d: the upstream got %s, want the effort and the limit of 400 (reasoning included)", effort, turn, body)
 	}
 }
 
