@@ -91,7 +91,7 @@ func TestEmptyThinkingRoundTripOpenAIChatSDK(t *testing.T) {
 			client := openaisdk.NewClient(openaiopt.WithBaseURL(srv.URL+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0),
 				openaiopt.WithHeader("X-Include-Reasoning", "true"))
 			msgs := []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Weather in Paris?")}
-			msg, reasoning, blocks := reasoningTurn(t, client, reasoningLoopParams(msgs), stream)
+			msg, reasoning, blocks, _ := reasoningTurn(t, client, reasoningLoopParams(msgs), stream)
 			if reasoning != "" || blocks != emptyThinkingBlocks || len(msg.ToolCalls) != 1 {
 				t.Fatalf("turn 1: reasoning %q, thinking_blocks %s, tool calls %+v", reasoning, blocks, msg.ToolCalls)
 			}
@@ -99,7 +99,7 @@ func TestEmptyThinkingRoundTripOpenAIChatSDK(t *testing.T) {
 			asst.SetExtraFields(map[string]any{"thinking_blocks": json.RawMessage(blocks)})
 			msgs = append(msgs, openaisdk.ChatCompletionMessageParamUnion{OfAssistant: &asst},
 				openaisdk.ToolMessage(`{"temp_c":18}`, msg.ToolCalls[0].ID))
-			if msg, _, _ = reasoningTurn(t, client, reasoningLoopParams(msgs), stream); msg.Content != "Checking." {
+			if msg, _, _, _ = reasoningTurn(t, client, reasoningLoopParams(msgs), stream); msg.Content != "Checking." {
 				t.Fatalf("turn 2: %+v", msg)
 			}
 			if thinking, turns := sentThinking(t, rec.Last().Body); thinking != "enabled" || len(turns) != 1 || turns[0] != "thinkingsig_fake,text,tool_use" {

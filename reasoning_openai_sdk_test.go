@@ -113,7 +113,7 @@ func TestReasoningToolLoopOpenAIChatSDK(t *testing.T) {
 					if stream {
 						params.StreamOptions = openaisdk.ChatCompletionStreamOptionsParam{IncludeUsage: openaisdk.Bool(true)}
 					}
-					msg, usage := oaiChatTurn(t, client, params, stream)
+					msg, _, _, usage := reasoningTurn(t, client, params, stream)
 					var sent oaiSentEffort
 					if err := json.Unmarshal(rec.Last().Body, &sent); err != nil {
 						t.Fatal(err)
@@ -148,29 +148,6 @@ func TestReasoningToolLoopOpenAIChatSDK(t *testing.T) {
 			}
 		})
 	}
-}
-
-// oaiChatTurn runs one chat request and returns the assistant message and
-// the usage, streamed (accumulated) or not.
-func oaiChatTurn(t *testing.T, client openaisdk.Client, params openaisdk.ChatCompletionNewParams, stream bool) (openaisdk.ChatCompletionMessage, openaisdk.CompletionUsage) {
-	t.Helper()
-	ctx := context.Background()
-	if !stream {
-		resp, err := client.Chat.Completions.New(ctx, params)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.Choices[0].Message, resp.Usage
-	}
-	s := client.Chat.Completions.NewStreaming(ctx, params)
-	var acc openaisdk.ChatCompletionAccumulator
-	for s.Next() {
-		acc.AddChunk(s.Current())
-	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return acc.Choices[0].Message, acc.Usage
 }
 
 // TestReasoningToolLoopOpenAIResponsesSDK: a stateless Responses client
@@ -210,21 +187,7 @@ func TestReasoningToolLoopOpenAIResponsesSDK(t *testing.T) {
 							t.Fatalf("%s turn %d: output %s, want OpenAI's reasoning item first", effort, turn, resp.RawJSON())
 						}
 						var call *responses.ResponseFunctionToolCall
-						for _, it := range resp.Output {
-							switch it.Type {
-							case "reasoning":
-								p := it.AsReasoning().ToParam()
-								input = append(input, responses.ResponseInputItemUnionParam{OfReasoning: &p})
-							case "message":
-								p := it.AsMessage().ToParam()
-								input = append(input, responses.ResponseInputItemUnionParam{OfOutputMessage: &p})
-							case "function_call":
-								fc := it.AsFunctionCall()
-								call = &fc
-								p := fc.ToParam()
-								input = append(input, responses.ResponseInputItemUnionParam{OfFunctionCall: &p})
-							}
-						}
+						input, call = passBack(input, resp)
 						if turn == 3 {
 							if call != nil || resp.OutputText() != "Echo: Weather in Paris, twice?" {
 								t.Fatalf("turn 3: %s, want the answer", resp.RawJSON())
@@ -234,9 +197,7 @@ func TestReasoningToolLoopOpenAIResponsesSDK(t *testing.T) {
 						if call == nil {
 							t.Fatalf("%s turn %d: no function call in %s", effort, turn, resp.RawJSON())
 						}
-						out := responses.ResponseInputItemParamOfFunctionCallOutput(`{"temp_c":18}`)
-						out.OfFunctionCallOutput.CallID = openaisdk.String(call.CallID)
-						input = append(input, out)
+						input = append(input, toolOutput(call.CallID))
 					}
 				}
 				if spent[shared.ReasoningEffortLow] >= spent[shared.ReasoningEffortHigh] {
@@ -265,9 +226,7 @@ func checkReasoningItemRequired(t *testing.T, client openaisdk.Client) {
 	}
 	fc := resp.Output[len(resp.Output)-1].AsFunctionCall()
 	p := fc.ToParam()
-	out := responses.ResponseInputItemParamOfFunctionCallOutput(`{"temp_c":18}`)
-	out.OfFunctionCallOutput.CallID = openaisdk.String(fc.CallID)
-	params.Input.OfInputItemList = append(input, responses.ResponseInputItemUnionParam{OfFunctionCall: &p}, out)
+	params.Input.OfInputItemList = append(input, responses.ResponseInputItemUnionParam{OfFunctionCall: &p}, toolOutput(fc.CallID))
 	_, err = client.Responses.New(context.Background(), params)
 	var apiErr *openaisdk.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest ||

@@ -2,6 +2,7 @@ package fakeupstream
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -77,7 +78,7 @@ func (f *fakeOpenAI) reasoningPlan(model string, effort *string, param string) (
 	plan := oaiReasoningPlan{effort: prof.def}
 	if effort != nil {
 		plan.effort = *effort
-		if !oaiContains(prof.values, plan.effort) {
+		if !slices.Contains(prof.values, plan.effort) {
 			return plan, oaiInvalidRequest(param, "unsupported_value",
 				"Unsupported value: '"+plan.effort+"' is not supported with the '"+model+"' model. Supported values are: "+oaiQuoteList(prof.values)+".")
 		}
@@ -119,15 +120,6 @@ func oaiSpend(reasoning int, limit *int) (spent, visible int) {
 		return *limit, 0
 	}
 	return reasoning, *limit - reasoning
-}
-
-func oaiContains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // oaiQuoteList renders values as OpenAI's errors list them: 'a', 'b', and 'c'.

@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -58,11 +59,4 @@ func translatedEffort(model, effort string) string {
 	return best
 }
 
-func effortIndex(effort string) int {
-	for i, e := range effortOrder {
-		if e == effort {
-			return i
-		}
-	}
-	return -1
-}
+func effortIndex(effort string) int { return slices.Index(effortOrder[:], effort) }
