@@ -270,10 +270,9 @@ func (env *handlerEnv) audit(rec *record, provider string, dur time.Duration) {
 	if rec.deployment != nil {
 		deployment = rec.deployment.id
 	}
-	var prompt, completion, cached, reasoning int
+	var prompt, completion, cached int
 	if rec.usage != nil {
 		prompt, completion, cached = rec.usage.PromptTokens, rec.usage.CompletionTokens, rec.usage.CachedTokens()
-		reasoning = rec.usage.ReasoningTokens()
 	}
 	ce.Write(
 		zap.String("request_id", rec.id),
@@ -291,7 +290,6 @@ func (env *handlerEnv) audit(rec *record, provider string, dur time.Duration) {
 		zap.Int("prompt_tokens", prompt),
 		zap.Int("completion_tokens", completion),
 		zap.Int("cached_tokens", cached),
-		zap.Int("reasoning_tokens", reasoning), // within completion_tokens
 		zap.Float64("cost_usd", rec.cost),
 		zap.Duration("latency", dur),
 		zap.Duration("ttft", rec.ttft),
