@@ -26,7 +26,8 @@ type OpenAIConfig struct {
 	// tool_choice names) instead of answering with text.
 	ToolCalls bool
 	// ToolTurns, when > 0, limits ToolCalls to the first N turns: once the
-	// conversation holds N tool results the model answers with text.
+	// request holds N tool results (chat "tool" messages, Responses
+	// function_call_output items) the model answers with text.
 	ToolTurns int
 	// Model, when set, is reported instead of the requested model.
 	Model string

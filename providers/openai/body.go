@@ -105,7 +105,9 @@ func (p *Provider) encodeChat(t providers.Target, req *providers.ChatRequest, st
 	if p.reasoning(out.Model) && out.MaxTokens != nil && out.MaxCompletionTokens == nil {
 		out.MaxCompletionTokens, out.MaxTokens = out.MaxTokens, nil
 	}
-	if out.ReasoningEffort != "" && req.Original.Format != providers.FormatOpenAIResponses {
+	if f := req.Original.Format; out.ReasoningEffort != "" && (f == providers.FormatAnthropicMessages || f == providers.FormatGemini) {
+		// An OpenAI client's own level goes as it chose it, even when its
+		// body was not relayed (a redacted prompt).
 		out.ReasoningEffort = translatedEffort(p.modelName(out.Model), out.ReasoningEffort)
 	}
 	if p.official {

@@ -33,8 +33,8 @@ func TestTranslatedEffort(t *testing.T) {
 }
 
 // TestTranslatedEffortSent: an effort translated from another API is sent
-// as a level the model takes (the fake refuses others, as OpenAI does); a
-// Responses client's own effort goes as it chose it.
+// as a level the model takes (the fake refuses others, as OpenAI does); an
+// OpenAI client's own effort goes as it chose it.
 func TestTranslatedEffortSent(t *testing.T) {
 	srv, rec := fake(t, fakeupstream.OpenAIConfig{})
 	p := newOpenAI(t, srv)
@@ -46,6 +46,7 @@ func TestTranslatedEffortSent(t *testing.T) {
 		{providers.FormatAnthropicMessages, "xhigh", "high", true},
 		{providers.FormatGemini, "none", "low", true},
 		{providers.FormatOpenAIResponses, "xhigh", "xhigh", false},
+		{providers.FormatOpenAIChat, "minimal", "minimal", false}, // a redacted body, no longer relayed
 	} {
 		req := &providers.ChatRequest{Messages: []providers.Message{{Role: "user", Content: providers.TextContent("x")}},
 			ReasoningEffort: tc.effort, Original: providers.Original{Format: tc.format}}
