@@ -10,6 +10,7 @@ import (
 
 	openaisdk "github.com/openai/openai-go/v3"
 	openaiopt "github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 )
@@ -106,5 +107,33 @@ func TestEmptyThinkingRoundTripOpenAIChatSDK(t *testing.T) {
 				t.Fatalf("turn 2 went up with thinking %q, turns %q", thinking, turns)
 			}
 		})
+	}
+}
+
+// TestEmptyThinkingRoundTripResponsesSDK: a stateless Responses client
+// gets the empty signed block in the reasoning item's encrypted_content
+// (its summary empty) and, passing the output back, brings it to
+// Anthropic exactly, streamed or not.
+func TestEmptyThinkingRoundTripResponsesSDK(t *testing.T) {
+	h, rec := omittedThinkingServer(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
+	t.Cleanup(srv.Close)
+	client := sdkClient(srv.URL+"/v1", "k")
+	for _, stream := range []bool{false, true} {
+		input := responses.ResponseInputParam{responses.ResponseInputItemParamOfMessage("Weather?", responses.EasyInputMessageRoleUser)}
+		resp, _ := responsesTurn(t, client, reasoningResponsesParams(input), stream)
+		if rs := resp.Output[0].AsReasoning(); rs.Type != "reasoning" || len(rs.Summary) != 0 || rs.EncryptedContent == "" {
+			t.Fatalf("stream=%t: output %s, want a reasoning item with encrypted_content and no summary", stream, resp.RawJSON())
+		}
+		input, call := passBack(input, resp)
+		if call == nil {
+			t.Fatalf("stream=%t: no function call in %s", stream, resp.RawJSON())
+		}
+		if resp, _ = responsesTurn(t, client, reasoningResponsesParams(append(input, toolOutput(call.CallID))), stream); resp.OutputText() != "Checking." {
+			t.Fatalf("stream=%t: turn 2 %s", stream, resp.RawJSON())
+		}
+		if !strings.Contains(string(rec.Last().Body), `"content":[{"type":"thinking","thinking":"","signature":"sig_fake"},{"type":"text"`) {
+			t.Fatalf("stream=%t: turn 2 went up as %s", stream, rec.Last().Body)
+		}
 	}
 }
