@@ -299,7 +299,7 @@ func TestReasoningToolLoopOpenAIMessagesSDK(t *testing.T) {
 						Tools: []anthropicsdk.ToolUnionParam{anthropicsdk.ToolUnionParamOfTool(
 							anthropicsdk.ToolInputSchemaParam{Properties: map[string]any{}}, "get_weather")},
 					}
-					msg := messagesTurn(t, client, params, stream)
+					msg := messagesSDKTurn(t, client, params, stream)
 					var sent oaiSentEffort
 					if err := json.Unmarshal(rec.Last().Body, &sent); err != nil {
 						t.Fatal(err)
@@ -332,8 +332,8 @@ func TestReasoningToolLoopOpenAIMessagesSDK(t *testing.T) {
 	}
 }
 
-// messagesTurn runs one /v1/messages request, streamed (accumulated) or not.
-func messagesTurn(t *testing.T, client anthropicsdk.Client, params anthropicsdk.MessageNewParams, stream bool) anthropicsdk.Message {
+// messagesSDKTurn runs one /v1/messages request, streamed (accumulated) or not.
+func messagesSDKTurn(t *testing.T, client anthropicsdk.Client, params anthropicsdk.MessageNewParams, stream bool) anthropicsdk.Message {
 	t.Helper()
 	if !stream {
 		m, err := client.Messages.New(context.Background(), params)
