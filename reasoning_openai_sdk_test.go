@@ -281,9 +281,8 @@ func checkSentResponsesEffort(t *testing.T, typ string, body []byte, effort stri
 // thinking budget reaches OpenAI as reasoning_effort (2048 → low,
 // 16384 → high) with max_tokens as max_completion_tokens, unchanged since
 // both count reasoning; output_tokens includes the reasoning tokens, and
-// the cost bills them at the reasoning rate. (Thinking blocks for
-// translated answers are not written yet: the answer holds text and
-// tool_use only.)
+// the cost bills them at the reasoning rate. (OpenAI's chat API returns
+// no reasoning text, so the answers hold text and tool_use only.)
 func TestReasoningToolLoopOpenAIMessagesSDK(t *testing.T) {
 	for _, stream := range []bool{false, true} {
 		t.Run(fmt.Sprintf("stream=%t", stream), func(t *testing.T) {
