@@ -99,7 +99,7 @@ func TestReasoningToolLoopChatSDK(t *testing.T) {
 				openaiopt.WithHeader("X-Include-Reasoning", "true"))
 			msgs := []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Weather in Paris, twice?")}
 			for turn := 1; turn <= 3; turn++ {
-				msg, reasoning, blocks := reasoningTurn(t, client, reasoningLoopParams(msgs), stream)
+				msg, reasoning, blocks, _ := reasoningTurn(t, client, reasoningLoopParams(msgs), stream)
 				if reasoning != "I should look it up." {
 					t.Fatalf("turn %d: reasoning_content %q", turn, reasoning)
 				}
@@ -137,8 +137,9 @@ func TestReasoningToolLoopChatSDK(t *testing.T) {
 }
 
 // reasoningTurn runs one request and returns the assistant message, its
-// reasoning_content and its thinking_blocks (JSON), streamed or not.
-func reasoningTurn(t *testing.T, client openaisdk.Client, params openaisdk.ChatCompletionNewParams, stream bool) (openaisdk.ChatCompletionMessage, string, string) {
+// reasoning_content, its thinking_blocks (JSON) and the usage (streamed,
+// present when the request asked for it), streamed or not.
+func reasoningTurn(t *testing.T, client openaisdk.Client, params openaisdk.ChatCompletionNewParams, stream bool) (openaisdk.ChatCompletionMessage, string, string, openaisdk.CompletionUsage) {
 	t.Helper()
 	ctx := context.Background()
 	if !stream {
@@ -149,7 +150,7 @@ func reasoningTurn(t *testing.T, client openaisdk.Client, params openaisdk.ChatC
 		m := resp.Choices[0].Message
 		var reasoning string
 		_ = json.Unmarshal([]byte(m.JSON.ExtraFields["reasoning_content"].Raw()), &reasoning)
-		return m, reasoning, m.JSON.ExtraFields["thinking_blocks"].Raw()
+		return m, reasoning, m.JSON.ExtraFields["thinking_blocks"].Raw(), resp.Usage
 	}
 	s := client.Chat.Completions.NewStreaming(ctx, params)
 	var acc openaisdk.ChatCompletionAccumulator
@@ -175,7 +176,7 @@ func reasoningTurn(t *testing.T, client openaisdk.Client, params openaisdk.ChatC
 		t.Fatal(err)
 	}
 	all, _ := json.Marshal(blocks)
-	return acc.Choices[0].Message, reasoning.String(), string(all)
+	return acc.Choices[0].Message, reasoning.String(), string(all), acc.Usage
 }
 
 // TestReasoningToolLoopWithoutThinkingBlocks: a plain client (no
@@ -225,7 +226,7 @@ func TestReasoningToolLoopGeminiChatSDK(t *testing.T) {
 	for turn := 1; turn <= 3; turn++ {
 		params := reasoningLoopParams(msgs)
 		params.Model = "gemini-3-pro-preview"
-		msg, reasoning, _ := reasoningTurn(t, client, params, turn == 2)
+		msg, reasoning, _, _ := reasoningTurn(t, client, params, turn == 2)
 		if reasoning != "Look it up." || len(msg.ToolCalls) != 1 {
 			t.Fatalf("turn %d: reasoning %q, tool calls %+v", turn, reasoning, msg.ToolCalls)
 		}

@@ -223,3 +223,30 @@ func TestReasoningRedactsSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestTranslatedEffortWithinModel: an effort that comes from another API
+// reaches an OpenAI reasoning model as a level it takes (the fake refuses
+// others with OpenAI's 400): an Anthropic budget of 40000 (xhigh) is high
+// on o3; a Gemini thinkingBudget of 0 (none) is o3's least, low, and
+// gpt-5's, minimal.
+func TestTranslatedEffortWithinModel(t *testing.T) {
+	oai, oaiRec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
+	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
+		{"type":"openai","name":"oai","base_url":%q,"api_keys":[{"value":"k"}],"models":["o3","gpt-5"],"max_retries":0}]}`,
+		pipeFast, oai.URL+"/v1"))
+	gemini := `{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":0}}}`
+	for _, tc := range []struct{ path, body, want string }{
+		{"/v1/messages", `{"model":"o3","max_tokens":48000,"thinking":{"type":"enabled","budget_tokens":40000},"messages":[{"role":"user","content":"hi"}]}`, "high"},
+		{"/v1beta/models/o3:generateContent", gemini, "low"},
+		{"/v1beta/models/gpt-5:generateContent", gemini, "minimal"},
+	} {
+		w := pipeDo(t, h, "POST", tc.path, tc.body, "x-goog-api-key", "k")
+		var sent struct {
+			Effort string `json:"reasoning_effort"`
+		}
+		_ = json.Unmarshal(oaiRec.Last().Body, &sent)
+		if w.Code != http.StatusOK || sent.Effort != tc.want {
+			t.Errorf("%s: %d %s; OpenAI got %s, want reasoning_effort %q", tc.path, w.Code, w.Body, oaiRec.Last().Body, tc.want)
+		}
+	}
+}

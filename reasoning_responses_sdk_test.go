@@ -64,21 +64,7 @@ func TestReasoningToolLoopResponsesSDK(t *testing.T) {
 					}
 				}
 				var call *responses.ResponseFunctionToolCall
-				for _, it := range resp.Output {
-					switch it.Type {
-					case "reasoning":
-						p := it.AsReasoning().ToParam()
-						input = append(input, responses.ResponseInputItemUnionParam{OfReasoning: &p})
-					case "message":
-						p := it.AsMessage().ToParam()
-						input = append(input, responses.ResponseInputItemUnionParam{OfOutputMessage: &p})
-					case "function_call":
-						fc := it.AsFunctionCall()
-						call = &fc
-						p := fc.ToParam()
-						input = append(input, responses.ResponseInputItemUnionParam{OfFunctionCall: &p})
-					}
-				}
+				input, call = passBack(input, resp)
 				if turn == 3 {
 					if call != nil || resp.OutputText() != "Checking." {
 						t.Fatalf("turn 3: %s, want the answer", resp.RawJSON())
@@ -88,15 +74,43 @@ func TestReasoningToolLoopResponsesSDK(t *testing.T) {
 				if call == nil {
 					t.Fatalf("turn %d: no function call in %s", turn, resp.RawJSON())
 				}
-				out := responses.ResponseInputItemParamOfFunctionCallOutput(`{"temp_c":18}`)
-				out.OfFunctionCallOutput.CallID = openaisdk.String(call.CallID)
-				input = append(input, out)
+				input = append(input, toolOutput(call.CallID))
 			}
 			if rec.Count() != 3 {
 				t.Errorf("upstream requests %d, want 3", rec.Count())
 			}
 		})
 	}
+}
+
+// passBack appends resp's output items to input as the SDK returns them,
+// as a stateless client does, and returns the function call among them
+// (nil when none).
+func passBack(input responses.ResponseInputParam, resp *responses.Response) (responses.ResponseInputParam, *responses.ResponseFunctionToolCall) {
+	var call *responses.ResponseFunctionToolCall
+	for _, it := range resp.Output {
+		switch it.Type {
+		case "reasoning":
+			p := it.AsReasoning().ToParam()
+			input = append(input, responses.ResponseInputItemUnionParam{OfReasoning: &p})
+		case "message":
+			p := it.AsMessage().ToParam()
+			input = append(input, responses.ResponseInputItemUnionParam{OfOutputMessage: &p})
+		case "function_call":
+			fc := it.AsFunctionCall()
+			call = &fc
+			p := fc.ToParam()
+			input = append(input, responses.ResponseInputItemUnionParam{OfFunctionCall: &p})
+		}
+	}
+	return input, call
+}
+
+// toolOutput is the function_call_output item answering callID.
+func toolOutput(callID string) responses.ResponseInputItemUnionParam {
+	out := responses.ResponseInputItemParamOfFunctionCallOutput(`{"temp_c":18}`)
+	out.OfFunctionCallOutput.CallID = openaisdk.String(callID)
+	return out
 }
 
 // responsesTurn runs one Responses request; streamed, it returns the final

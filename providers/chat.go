@@ -113,6 +113,22 @@ type ThinkingBlock struct {
 	Data      string `json:"data,omitempty"`
 }
 
+// MarshalJSON writes a "thinking" block's thinking and signature even
+// when empty: Anthropic sends thinking "" with display "omitted" and
+// refuses the block back without the field. Other types keep omitempty.
+func (b ThinkingBlock) MarshalJSON() ([]byte, error) {
+	if b.Type != "thinking" {
+		type plain ThinkingBlock
+		return json.Marshal(plain(b))
+	}
+	return json.Marshal(struct {
+		Type      string `json:"type"`
+		Thinking  string `json:"thinking"`
+		Signature string `json:"signature"`
+		Data      string `json:"data,omitempty"`
+	}{b.Type, b.Thinking, b.Signature, b.Data})
+}
+
 // Content is a message's content: plain text, or a list of parts (text and
 // images). On the wire it is a string, an array of parts, or null.
 type Content struct {

@@ -105,11 +105,12 @@ func appendThinkingBlocks(dst []byte, blocks []ThinkingBlock) []byte {
 		b := &blocks[i]
 		dst = append(dst, `{"type":`...)
 		dst = appendJSONString(dst, b.Type)
-		if b.Thinking != "" {
+		thinking := b.Type == "thinking" // both fields always: see ThinkingBlock.MarshalJSON
+		if thinking || b.Thinking != "" {
 			dst = append(dst, `,"thinking":`...)
 			dst = appendJSONString(dst, b.Thinking)
 		}
-		if b.Signature != "" {
+		if thinking || b.Signature != "" {
 			dst = append(dst, `,"signature":`...)
 			dst = appendJSONString(dst, b.Signature)
 		}

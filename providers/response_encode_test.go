@@ -172,7 +172,8 @@ func TestAppendChatChunkMatchesEncodingJSON(t *testing.T) {
 		"refusal":        chunk(ChunkChoice{Delta: Delta{Refusal: ptr("no")}}),
 		"reasoning":      chunk(ChunkChoice{Delta: Delta{ReasoningContent: ptr("Let me\n")}}),
 		"thinking blocks": chunk(ChunkChoice{Delta: Delta{ThinkingBlocks: []ThinkingBlock{
-			{Type: "thinking", Thinking: "a", Signature: "s"}, {Type: "redacted_thinking", Data: "d"}}}}),
+			{Type: "thinking", Thinking: "a", Signature: "s"}, {Type: "redacted_thinking", Data: "d"},
+			{Type: "thinking", Signature: "s"}, {Type: "thinking", Data: "d"}, {Type: "other", Thinking: "t"}}}}),
 		"finish":       chunk(ChunkChoice{FinishReason: ptr(FinishStop)}),
 		"finish empty": chunk(ChunkChoice{FinishReason: ptr("")}),
 		"two choices": chunk(

@@ -28,7 +28,11 @@ type AnthropicOptions struct {
 	APIKey   string // the x-api-key to require; empty accepts any non-empty key
 	Text     string // answer text; default DefaultAnthropicText; "-" for none
 	Thinking string // a thinking block (with signature) before the text
-	ToolUses []AnthropicToolUse
+	// ThinkingOmitted sends the thinking block with empty text and only
+	// its signature, as Anthropic does with thinking display "omitted"
+	// (the default of Opus 4.7 and later).
+	ThinkingOmitted bool
+	ToolUses        []AnthropicToolUse
 	// ToolTurns: with ToolUses, answer with the tool calls only while the
 	// request holds fewer tool results than this, then with text (a tool
 	// loop of ToolTurns+1 requests). 0 calls tools every time.
@@ -148,8 +152,8 @@ func (f *anthropicFake) message(n int64, model string, complete bool, tools []An
 		return msg
 	}
 	var content []any
-	if o.Thinking != "" {
-		content = append(content, map[string]any{"type": "thinking", "thinking": o.Thinking, "signature": anthropicSignature})
+	if o.thinks() {
+		content = append(content, map[string]any{"type": "thinking", "thinking": o.thinkingText(), "signature": anthropicSignature})
 	}
 	if text := f.text(); text != "" {
 		content = append(content, map[string]any{"type": "text", "text": text})
@@ -217,9 +221,11 @@ func (f *anthropicFake) stream(w http.ResponseWriter, n int64, model string, too
 	s := &anthropicSSE{w: w, errAfter: o.StreamErrorAfter, errType: o.StreamErrorType, cutAfter: o.TruncateAfter}
 	s.send("message_start", map[string]any{"type": "message_start", "message": f.message(n, model, false, nil)})
 	index := 0
-	if o.Thinking != "" {
+	if o.thinks() {
 		s.blockStart(index, map[string]any{"type": "thinking", "thinking": "", "signature": ""})
-		s.delta(index, map[string]any{"type": "thinking_delta", "thinking": o.Thinking})
+		if text := o.thinkingText(); text != "" {
+			s.delta(index, map[string]any{"type": "thinking_delta", "thinking": text})
+		}
 		s.delta(index, map[string]any{"type": "signature_delta", "signature": anthropicSignature})
 		s.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
 		index++

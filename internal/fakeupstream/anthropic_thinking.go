@@ -67,10 +67,36 @@ type anthropicTurn struct {
 }
 
 type anthropicHistoryBlock struct {
-	Type      string `json:"type"`
-	Thinking  string `json:"thinking"`
-	Signature string `json:"signature"`
-	Data      string `json:"data"`
+	Type      string  `json:"type"`
+	Thinking  *string `json:"thinking"`
+	Signature *string `json:"signature"`
+	Data      string  `json:"data"`
+}
+
+// thinks reports whether the fake answers with a thinking block.
+func (o *AnthropicOptions) thinks() bool { return o.Thinking != "" || o.ThinkingOmitted }
+
+// thinkingText is the text of the fake's thinking block: empty when omitted.
+func (o *AnthropicOptions) thinkingText() string {
+	if o.ThinkingOmitted {
+		return ""
+	}
+	return o.Thinking
+}
+
+// checkThinkingBlock checks a thinking block given back at
+// messages.i.content.j: both fields present (Anthropic's validation
+// names the missing one), and both as the fake issued them.
+func (f *anthropicFake) checkThinkingBlock(b anthropicHistoryBlock, i, j int) string {
+	switch {
+	case b.Thinking == nil:
+		return fmt.Sprintf("messages.%d.content.%d.thinking.thinking: Field required", i, j)
+	case b.Signature == nil:
+		return fmt.Sprintf("messages.%d.content.%d.thinking.signature: Field required", i, j)
+	case *b.Signature != anthropicSignature || *b.Thinking != f.opts.thinkingText():
+		return fmt.Sprintf("messages.%d.content.%d: Invalid `signature` in `thinking` block", i, j)
+	}
+	return ""
 }
 
 // checkThinkingHistory applies the rules the Messages API enforces on the
@@ -78,7 +104,8 @@ type anthropicHistoryBlock struct {
 // "Preserving thinking blocks"): the last assistant turn, when it calls
 // tools, must start with a thinking or redacted_thinking block, and every
 // thinking block sent back must be one this fake issued, unaltered
-// (thinking text and signature as answered). It returns the error message,
+// (thinking text and signature as answered, both fields present even when
+// the text is empty). It returns the error message,
 // "" when the history is acceptable.
 func (f *anthropicFake) checkThinkingHistory(body []byte) string {
 	var req struct {
@@ -102,8 +129,11 @@ func (f *anthropicFake) checkThinkingHistory(body []byte) string {
 			continue // the string shorthand: no blocks
 		}
 		for j, b := range blocks {
-			if b.Type == "thinking" && (b.Signature != anthropicSignature || b.Thinking != f.opts.Thinking) {
-				return fmt.Sprintf("messages.%d.content.%d: Invalid `signature` in `thinking` block", i, j)
+			if b.Type != "thinking" {
+				continue
+			}
+			if msg := f.checkThinkingBlock(b, i, j); msg != "" {
+				return msg
 			}
 		}
 	}

@@ -26,7 +26,9 @@ type GeminiOptions struct {
 	Text   string
 	Chunks []string
 	// Thought, when set, is sent first as a thought:true part (streamed,
-	// in an event of its own).
+	// in an event of its own), only when the request asked for thoughts
+	// (generationConfig.thinkingConfig.includeThoughts), as Gemini does;
+	// thoughtsTokenCount is reported either way.
 	Thought string
 	// FunctionCalls follow the text, all in one part list (one stream event).
 	FunctionCalls []GeminiFunctionCall
@@ -175,7 +177,7 @@ func (g *gemini) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 			geminiInvalid(w, msg)
 			return
 		}
-		events := g.events(model, candidateCount(req), method == "streamGenerateContent")
+		events := g.events(model, candidateCount(req), method == "streamGenerateContent", includeThoughts(req))
 		if method == "generateContent" {
 			writeJSON(w, events[0])
 			return
@@ -190,9 +192,13 @@ func (g *gemini) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 }
 
-// events builds the answer: one whole response, or the stream's events.
-func (g *gemini) events(model string, n int, stream bool) []map[string]any {
+// events builds the answer: one whole response, or the stream's events;
+// thoughts says whether the request asked for thought parts.
+func (g *gemini) events(model string, n int, stream, thoughts bool) []map[string]any {
 	o := g.opts
+	if !thoughts {
+		o.Thought = ""
+	}
 	usage := func(share float64) map[string]any {
 		prompt, cands := orDefault(o.Usage.Prompt, 10), orDefault(o.Usage.Candidates, 5)
 		c := int(math.Round(float64(cands) * share))
@@ -386,6 +392,14 @@ func GeminiVector(text string, dims int) []float32 {
 		v[i] = float32(h.Sum32()%2000)/1000 - 1
 	}
 	return v
+}
+
+// includeThoughts reports whether the request asked for thought parts.
+func includeThoughts(req map[string]any) bool {
+	gc, _ := req["generationConfig"].(map[string]any)
+	tc, _ := gc["thinkingConfig"].(map[string]any)
+	on, _ := tc["includeThoughts"].(bool)
+	return on
 }
 
 func candidateCount(req map[string]any) int {

@@ -25,6 +25,10 @@ type OpenAIConfig struct {
 	// ToolCalls makes the model call the first offered tool (or the one
 	// tool_choice names) instead of answering with text.
 	ToolCalls bool
+	// ToolTurns, when > 0, limits ToolCalls to the first N turns: once the
+	// request holds N tool results (chat "tool" messages, Responses
+	// function_call_output items) the model answers with text.
+	ToolTurns int
 	// Model, when set, is reported instead of the requested model.
 	Model string
 	// CachedTokens and ReasoningTokens fill the usage details.

@@ -19,6 +19,8 @@ type oaiChatRequest struct {
 	N                   *int            `json:"n"`
 	MaxTokens           *int            `json:"max_tokens"`
 	MaxCompletionTokens *int            `json:"max_completion_tokens"`
+	ReasoningEffort     *string         `json:"reasoning_effort"`
+	Temperature         *float64        `json:"temperature"`
 }
 
 type oaiStreamOpts struct {
@@ -87,7 +89,15 @@ func (f *fakeOpenAI) serveChat(w http.ResponseWriter, r *http.Request, body []by
 		oaiWriteError(w, e)
 		return
 	}
-	a := f.answer(&req)
+	plan, e := f.reasoningPlan(req.Model, req.ReasoningEffort, "reasoning_effort")
+	if e == nil {
+		e = oaiCheckTemperature(plan, req.Temperature, false)
+	}
+	if e != nil {
+		oaiWriteError(w, e)
+		return
+	}
+	a := f.answer(&req, plan)
 	if req.Stream {
 		f.streamChat(w, r, a)
 		return
@@ -114,7 +124,8 @@ func oaiValidateChat(req *oaiChatRequest) *OpenAIError {
 }
 
 // answer derives the whole answer deterministically from the request.
-func (f *fakeOpenAI) answer(req *oaiChatRequest) *oaiAnswer {
+// A reasoning model spends its reasoning tokens first, inside the limit.
+func (f *fakeOpenAI) answer(req *oaiChatRequest, plan oaiReasoningPlan) *oaiAnswer {
 	n := f.ids.Add(1)
 	a := &oaiAnswer{
 		id:           fmt.Sprintf("chatcmpl-fake%016d", n),
@@ -130,6 +141,11 @@ func (f *fakeOpenAI) answer(req *oaiChatRequest) *oaiAnswer {
 		a.choices = *req.N
 	}
 	last := oaiLastUserText(req.Messages)
+	limit := req.MaxCompletionTokens
+	if limit == nil {
+		limit = req.MaxTokens
+	}
+	reasoning, visible := oaiSpend(plan.tokens, limit)
 	if name := f.toolToCall(req); name != "" {
 		args, _ := json.Marshal(map[string]string{"input": last})
 		a.toolName, a.toolArgs, a.finish = name, string(args), "tool_calls"
@@ -141,12 +157,8 @@ func (f *fakeOpenAI) answer(req *oaiChatRequest) *oaiAnswer {
 			text = "Echo: " + last
 		}
 		a.pieces = oaiWords(text)
-		limit := req.MaxCompletionTokens
-		if limit == nil {
-			limit = req.MaxTokens
-		}
-		if limit != nil && *limit > 0 && *limit < len(a.pieces) {
-			a.pieces, a.finish = a.pieces[:*limit], "length"
+		if visible >= 0 && visible < len(a.pieces) {
+			a.pieces, a.finish = a.pieces[:visible], "length"
 		}
 	}
 	prompt := 0
@@ -156,15 +168,15 @@ func (f *fakeOpenAI) answer(req *oaiChatRequest) *oaiAnswer {
 	u := &a.usage
 	u.PromptTokens = prompt
 	u.PromptTokensDetails.CachedTokens = min(f.cfg.CachedTokens, prompt)
-	u.CompletionTokensDetails.ReasoningTokens = f.cfg.ReasoningTokens
-	u.CompletionTokens = a.choices*len(a.pieces) + f.cfg.ReasoningTokens
+	u.CompletionTokensDetails.ReasoningTokens = reasoning
+	u.CompletionTokens = a.choices*len(a.pieces) + reasoning
 	u.TotalTokens = u.PromptTokens + u.CompletionTokens
 	return a
 }
 
 // toolToCall names the tool the model calls, or "" to answer with text.
 func (f *fakeOpenAI) toolToCall(req *oaiChatRequest) string {
-	if !f.cfg.ToolCalls || len(req.Tools) == 0 {
+	if !f.cfg.ToolCalls || len(req.Tools) == 0 || f.toolTurnsDone(oaiCountRole(req.Messages, "tool")) {
 		return ""
 	}
 	var mode string
@@ -180,6 +192,22 @@ func (f *fakeOpenAI) toolToCall(req *oaiChatRequest) string {
 		return named.Function.Name
 	}
 	return req.Tools[0].Function.Name
+}
+
+// toolTurnsDone reports whether a conversation holding results tool
+// results has had all the tool turns ToolTurns allows.
+func (f *fakeOpenAI) toolTurnsDone(results int) bool {
+	return f.cfg.ToolTurns > 0 && results >= f.cfg.ToolTurns
+}
+
+func oaiCountRole(msgs []oaiMessage, role string) int {
+	n := 0
+	for _, m := range msgs {
+		if m.Role == role {
+			n++
+		}
+	}
+	return n
 }
 
 // oaiLastUserText is the text of the last user message.

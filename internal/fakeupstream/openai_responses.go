@@ -15,6 +15,10 @@ import (
 type oaiResponsesState struct {
 	mu     sync.Mutex
 	stored map[string]string // id → the last user text of its conversation
+	// reasoning: reasoning item id → whether it was stored; pairedWith:
+	// the id of the message or function call after it → its id.
+	reasoning  map[string]bool
+	pairedWith map[string]string
 }
 
 // oaiResponsesKnown are the create parameters OpenAI accepts; any other
@@ -42,6 +46,11 @@ type oaiResponsesRequest struct {
 	Temperature        *float64          `json:"temperature"`
 	TopP               *float64          `json:"top_p"`
 	Metadata           map[string]string `json:"metadata"`
+	Include            []string          `json:"include"`
+	Reasoning          *struct {
+		Effort  *string `json:"effort"`
+		Summary *string `json:"summary"`
+	} `json:"reasoning"`
 }
 
 // serveResponses answers POST /v1/responses as OpenAI does: the text
@@ -50,6 +59,21 @@ type oaiResponsesRequest struct {
 // default) the response is remembered for previous_response_id.
 func (f *fakeOpenAI) serveResponses(w http.ResponseWriter, r *http.Request, body []byte) {
 	req, e := f.parseResponses(body)
+	if e != nil {
+		oaiWriteError(w, e)
+		return
+	}
+	var effort *string
+	if req.Reasoning != nil {
+		effort = req.Reasoning.Effort
+	}
+	plan, e := f.reasoningPlan(req.Model, effort, "reasoning.effort")
+	if e == nil {
+		e = oaiCheckTemperature(plan, req.Temperature, true)
+	}
+	if e == nil {
+		e = f.checkReasoningItems(req)
+	}
 	if e != nil {
 		oaiWriteError(w, e)
 		return
@@ -69,7 +93,7 @@ func (f *fakeOpenAI) serveResponses(w http.ResponseWriter, r *http.Request, body
 			last = prev
 		}
 	}
-	resp := f.responsesAnswer(req, last)
+	resp := f.responsesAnswer(req, last, plan)
 	if req.Store == nil || *req.Store {
 		f.stored.mu.Lock()
 		if f.stored.stored == nil {
@@ -111,6 +135,21 @@ func (f *fakeOpenAI) parseResponses(body []byte) (*oaiResponsesRequest, *OpenAIE
 			"Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got "+strconv.Itoa(*req.MaxOutputTokens)+" instead.")
 	}
 	return &req, nil
+}
+
+// oaiCountItems counts the input items of type typ.
+func oaiCountItems(input json.RawMessage, typ string) int {
+	var items []struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(input, &items)
+	n := 0
+	for _, it := range items {
+		if it.Type == typ {
+			n++
+		}
+	}
+	return n
 }
 
 // oaiInputText is the text of the last user message of input (a string or
@@ -183,12 +222,20 @@ type oaiResponse struct {
 type oaiOutputItem struct {
 	ID        string           `json:"id"`
 	Type      string           `json:"type"`
-	Status    string           `json:"status"`
+	Status    string           `json:"status,omitempty"`
 	Content   *[]oaiOutputText `json:"content,omitempty"`
 	Role      string           `json:"role,omitempty"`
 	Arguments *string          `json:"arguments,omitempty"`
 	CallID    string           `json:"call_id,omitempty"`
 	Name      string           `json:"name,omitempty"`
+	// Summary and EncryptedContent belong to reasoning items.
+	Summary          *[]oaiSummaryText `json:"summary,omitempty"`
+	EncryptedContent string            `json:"encrypted_content,omitempty"`
+}
+
+type oaiSummaryText struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
 }
 
 type oaiOutputText struct {
@@ -211,13 +258,16 @@ type oaiResponseUsage struct {
 }
 
 // responsesAnswer derives the whole answer deterministically.
-func (f *fakeOpenAI) responsesAnswer(req *oaiResponsesRequest, last string) *oaiResponse {
+// A reasoning model's answer starts with its reasoning item, and its
+// reasoning tokens count in max_output_tokens first.
+func (f *fakeOpenAI) responsesAnswer(req *oaiResponsesRequest, last string, plan oaiReasoningPlan) *oaiResponse {
 	n := f.ids.Add(1)
+	reasoning, visible := oaiSpend(plan.tokens, req.MaxOutputTokens)
 	resp := &oaiResponse{
 		ID: fmt.Sprintf("resp_fake%016d", n), Object: "response", CreatedAt: oaiCreated, Status: "in_progress",
 		Instructions: req.Instructions, MaxOutputTokens: req.MaxOutputTokens, Model: req.Model,
 		ParallelToolCalls: true, PreviousResponseID: req.PreviousResponseID,
-		Reasoning: map[string]any{"effort": nil, "summary": nil}, ServiceTier: "default", Store: req.Store == nil || *req.Store,
+		Reasoning: oaiReasoningSettings(req, plan), ServiceTier: "default", Store: req.Store == nil || *req.Store,
 		Temperature: 1, TopP: 1, Text: map[string]any{"format": map[string]string{"type": "text"}, "verbosity": "medium"},
 		ToolChoice: json.RawMessage(`"auto"`), Tools: req.Tools, Truncation: "disabled", Metadata: req.Metadata,
 		finalStatus: "completed",
@@ -253,8 +303,8 @@ func (f *fakeOpenAI) responsesAnswer(req *oaiResponsesRequest, last string) *oai
 		}
 		resp.pieces = oaiWords(text)
 		item := oaiOutputItem{ID: fmt.Sprintf("msg_fake%016d", n), Type: "message", Status: "completed", Role: "assistant"}
-		if m := req.MaxOutputTokens; m != nil && *m < len(resp.pieces) {
-			resp.pieces = resp.pieces[:*m]
+		if visible >= 0 && visible < len(resp.pieces) {
+			resp.pieces = resp.pieces[:visible]
 			resp.finalStatus, item.Status = "incomplete", "incomplete"
 			resp.IncompleteDetails = map[string]string{"reason": "max_output_tokens"}
 		}
@@ -262,9 +312,13 @@ func (f *fakeOpenAI) responsesAnswer(req *oaiResponsesRequest, last string) *oai
 		item.Content = &content
 		resp.Output = []oaiOutputItem{item}
 	}
-	u := &oaiResponseUsage{InputTokens: 4 + len(strings.Fields(last)), OutputTokens: len(resp.pieces) + f.cfg.ReasoningTokens}
+	if plan.effort != "" && plan.effort != "none" {
+		rs := f.oaiReasoningItem(req, n, last, resp.Store, resp.Output[0].ID)
+		resp.Output = append([]oaiOutputItem{rs}, resp.Output...)
+	}
+	u := &oaiResponseUsage{InputTokens: 4 + len(strings.Fields(last)), OutputTokens: len(resp.pieces) + reasoning}
 	u.InputTokensDetails.CachedTokens = min(f.cfg.CachedTokens, u.InputTokens)
-	u.OutputTokensDetails.ReasoningTokens = f.cfg.ReasoningTokens
+	u.OutputTokensDetails.ReasoningTokens = reasoning
 	u.TotalTokens = u.InputTokens + u.OutputTokens
 	resp.Usage = u
 	return resp
@@ -272,7 +326,7 @@ func (f *fakeOpenAI) responsesAnswer(req *oaiResponsesRequest, last string) *oai
 
 // responsesTool names the function the model calls, or "" to answer with text.
 func (f *fakeOpenAI) responsesTool(req *oaiResponsesRequest) string {
-	if !f.cfg.ToolCalls {
+	if !f.cfg.ToolCalls || f.toolTurnsDone(oaiCountItems(req.Input, "function_call_output")) {
 		return ""
 	}
 	var mode string

@@ -152,9 +152,13 @@ func appendBlocks(b []byte, blocks []Block) (_ []byte, ok bool) {
 }
 
 // appendBlock writes one block with Block's field order and omitempty
-// rules. Input and Content are raw JSON: compacted, as encoding/json does,
-// unless the block says they already are (see Block.compact).
+// rules (a thinking block as Block.MarshalJSON writes it). Input and
+// Content are raw JSON: compacted, as encoding/json does, unless the block
+// says they already are (see Block.compact).
 func appendBlock(b []byte, x *Block) (_ []byte, ok bool) {
+	if x.Type == "thinking" {
+		return appendThinkingBlock(b, x), true
+	}
 	b = append(b, `{"type":`...)
 	b = appendString(b, x.Type)
 	if x.Text != "" {
@@ -218,6 +222,22 @@ func appendBlock(b []byte, x *Block) (_ []byte, ok bool) {
 		b = appendString(b, x.Data)
 	}
 	return append(b, '}'), true
+}
+
+// appendThinkingBlock writes a thinking block as Block.MarshalJSON does:
+// type, thinking and signature always, data when set.
+func appendThinkingBlock(b []byte, x *Block) []byte {
+	b = append(b, `{"type":`...)
+	b = appendString(b, x.Type)
+	b = append(b, `,"thinking":`...)
+	b = appendString(b, x.Thinking)
+	b = append(b, `,"signature":`...)
+	b = appendString(b, x.Signature)
+	if x.Data != "" {
+		b = append(b, `,"data":`...)
+		b = appendString(b, x.Data)
+	}
+	return append(b, '}')
 }
 
 func appendTools(b []byte, tools []Tool) (_ []byte, ok bool) {

@@ -69,6 +69,8 @@ func TestEncodeRequestMatchesMarshal(t *testing.T) {
 func FuzzEncodeRequest(f *testing.F) {
 	seedFiles(f, "to_anthropic/*.json")
 	f.Add([]byte(`{"messages":[{"role":"tool","content":"\u2028<>\ud800"},{"role":"assistant","content":" ","tool_calls":[{"id":"x","function":{"name":"f","arguments":" { \"a\" : \"b c\" } "}}]}],"top_p":1e-9}`))
+	f.Add([]byte(`{"messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y","thinking_blocks":[{"type":"thinking","signature":"s"},` +
+		`{"type":"thinking","thinking":"<t>","signature":"","data":"d"},{"type":"redacted_thinking","data":"e"}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var req providers.ChatRequest
 		if json.Unmarshal(body, &req) != nil {

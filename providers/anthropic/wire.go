@@ -87,6 +87,23 @@ type Block struct {
 	compact bool
 }
 
+// MarshalJSON writes a thinking block with exactly its own fields, thinking
+// and signature even when empty: Anthropic answers thinking "" with
+// display "omitted" and refuses the block back without the field. Other
+// blocks keep Block's omitempty rules.
+func (x Block) MarshalJSON() ([]byte, error) {
+	if x.Type != "thinking" {
+		type plain Block
+		return Marshal(plain(x))
+	}
+	return Marshal(struct {
+		Type      string `json:"type"`
+		Thinking  string `json:"thinking"`
+		Signature string `json:"signature"`
+		Data      string `json:"data,omitempty"`
+	}{x.Type, x.Thinking, x.Signature, x.Data})
+}
+
 // Source is an image source: base64 data or a URL.
 type Source struct {
 	Type      string `json:"type"`

@@ -93,11 +93,26 @@ func chunk(choices, usage string) string {
 	return `{"id":"fake-response-1","object":"chat.completion.chunk","created":0,"model":"gemini-2.5-flash","choices":` + choices + u + `}`
 }
 
+// TestStreamText: a client that asked for reasoning text gets the thought
+// part (Gemini sends it only with includeThoughts) as reasoning_content;
+// the thoughts' tokens are reasoning tokens either way.
 func TestStreamText(t *testing.T) {
 	for _, lf := range []bool{false, true} {
 		p, rec := newTestProvider(t, fakeupstream.GeminiOptions{Chunks: []string{"Hel", "lo"}, Thought: "hmm", LF: lf,
 			Usage: fakeupstream.GeminiUsage{Prompt: 10, Candidates: 4, Thoughts: 3, Cached: 2}})
-		got := streamChunks(t, p, simpleRequest)
+		req := chatRequest(t, simpleRequest)
+		req.IncludeReasoning = true
+		s, err := p.ChatStream(context.Background(), target, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := drain(t, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(rec.Last().Body), `"includeThoughts":true`) {
+			t.Errorf("Gemini got %s, want includeThoughts", rec.Last().Body)
+		}
 		assertChunks(t, got, []string{
 			chunk(`[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]`, ""),
 			chunk(`[{"index":0,"delta":{"reasoning_content":"hmm"},"finish_reason":null}]`, ""),
@@ -108,6 +123,12 @@ func TestStreamText(t *testing.T) {
 		})
 		if path := rec.Last().Path; path != "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse" {
 			t.Errorf("path = %q", path)
+		}
+		// Not asked: no thought part, so no reasoning_content; the tokens still count.
+		plain := streamChunks(t, p, simpleRequest)
+		if len(plain) != 5 || strings.Contains(strings.Join(plain, ""), "reasoning_content") ||
+			!strings.Contains(plain[4], `"reasoning_tokens":3`) {
+			t.Errorf("without includeThoughts: %q", plain)
 		}
 	}
 }

@@ -19,6 +19,17 @@ func isReasoningModel(model string) bool {
 	return false
 }
 
+// modelName is the model behind an upstream name (SetModelOf), else the
+// name itself.
+func (p *Provider) modelName(upstream string) string {
+	if p.modelOf != nil {
+		if model := p.modelOf(upstream); model != "" {
+			return model
+		}
+	}
+	return upstream
+}
+
 // reasoning reports whether the upstream name stands for a reasoning
 // model: the name itself, or the model behind it (SetModelOf).
 func (p *Provider) reasoning(upstream string) bool {
@@ -93,6 +104,11 @@ func (p *Provider) encodeChat(t providers.Target, req *providers.ChatRequest, st
 	}
 	if p.reasoning(out.Model) && out.MaxTokens != nil && out.MaxCompletionTokens == nil {
 		out.MaxCompletionTokens, out.MaxTokens = out.MaxTokens, nil
+	}
+	if f := req.Original.Format; out.ReasoningEffort != "" && (f == providers.FormatAnthropicMessages || f == providers.FormatGemini) {
+		// An OpenAI client's own level goes as it chose it, even when its
+		// body was not relayed (a redacted prompt).
+		out.ReasoningEffort = translatedEffort(p.modelName(out.Model), out.ReasoningEffort)
 	}
 	if p.official {
 		out.TopK = nil // not an OpenAI parameter; OpenAI rejects unknown ones
