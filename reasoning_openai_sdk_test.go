@@ -298,7 +298,7 @@ func TestReasoningToolLoopOpenAIMessagesSDK(t *testing.T) {
 						Tools: []anthropicsdk.ToolUnionParam{anthropicsdk.ToolUnionParamOfTool(
 							anthropicsdk.ToolInputSchemaParam{Properties: map[string]any{}}, "get_weather")},
 					}
-					msg := messagesSDKTurn(t, client, params, stream)
+					msg := messagesTurn(t, client, params, stream)
 					var sent oaiSentEffort
 					if err := json.Unmarshal(rec.Last().Body, &sent); err != nil {
 						t.Fatal(err)
@@ -329,27 +329,4 @@ func TestReasoningToolLoopOpenAIMessagesSDK(t *testing.T) {
 			}
 		})
 	}
-}
-
-// messagesSDKTurn runs one /v1/messages request, streamed (accumulated) or not.
-func messagesSDKTurn(t *testing.T, client anthropicsdk.Client, params anthropicsdk.MessageNewParams, stream bool) anthropicsdk.Message {
-	t.Helper()
-	if !stream {
-		m, err := client.Messages.New(context.Background(), params)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return *m
-	}
-	var msg anthropicsdk.Message
-	s := client.Messages.NewStreaming(context.Background(), params)
-	for s.Next() {
-		if err := msg.Accumulate(s.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return msg
 }
