@@ -110,6 +110,13 @@ func (p *Provider) encodeChat(t providers.Target, req *providers.ChatRequest, st
 		// body was not relayed (a redacted prompt).
 		out.ReasoningEffort = translatedEffort(p.modelName(out.Model), out.ReasoningEffort)
 	}
+	if f := req.Original.Format; (f == providers.FormatAnthropicMessages || f == providers.FormatGemini) &&
+		samplesWithReasoning(p.modelName(out.Model), out.ReasoningEffort) {
+		// A reasoning model refuses these while it reasons; a client of
+		// another API set them for its own model, so they go as they would
+		// to Anthropic with thinking on: left out (README, reasoning).
+		out.Temperature, out.TopP = nil, nil
+	}
 	if p.official {
 		out.TopK = nil // not an OpenAI parameter; OpenAI rejects unknown ones
 	}

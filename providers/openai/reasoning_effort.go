@@ -60,3 +60,19 @@ func translatedEffort(model, effort string) string {
 }
 
 func effortIndex(effort string) int { return slices.Index(effortOrder[:], effort) }
+
+// samplesWithReasoning reports whether model, asked for effort ("" when
+// the request names none), reasons and so refuses sampling parameters:
+// OpenAI's reasoning models take no temperature other than 1 and no top_p
+// unless the effort in force is none, which only gpt-5.1 and later take
+// and make their default.
+func samplesWithReasoning(model, effort string) bool {
+	levels := effortLevels(model)
+	if levels == nil {
+		return false
+	}
+	if effort == "" {
+		return levels[0] != providers.EffortNone || strings.HasPrefix(model, "gpt-5-pro")
+	}
+	return effort != providers.EffortNone
+}

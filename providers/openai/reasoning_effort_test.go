@@ -59,3 +59,39 @@ func TestTranslatedEffortSent(t *testing.T) {
 		}
 	}
 }
+
+// TestSamplingLeftOutWhileReasoning: a request translated from Anthropic
+// or Gemini reaches an OpenAI reasoning model without temperature and
+// top_p while the model reasons (the fake answers OpenAI's 400 to a
+// temperature then), and with them when the effort in force is none; an
+// OpenAI client's own request keeps them (OpenAI answers it as it would
+// directly).
+func TestSamplingLeftOutWhileReasoning(t *testing.T) {
+	srv, rec := fake(t, fakeupstream.OpenAIConfig{})
+	p := newOpenAI(t, srv)
+	half := 0.5
+	for _, tc := range []struct {
+		format        providers.Format
+		model, effort string
+		kept, ok      bool
+	}{
+		{providers.FormatAnthropicMessages, "o4-mini", "low", false, true},
+		{providers.FormatGemini, "gpt-5", "", false, true},
+		{providers.FormatGemini, "gpt-5.1", "", true, true},
+		{providers.FormatAnthropicMessages, "gpt-5.1", "none", true, true},
+		{providers.FormatAnthropicMessages, "gpt-4o", "", true, true},
+		{providers.FormatOpenAIResponses, "o4-mini", "low", true, false},
+	} {
+		req := &providers.ChatRequest{Messages: []providers.Message{{Role: "user", Content: providers.TextContent("x")}},
+			ReasoningEffort: tc.effort, Temperature: &half, TopP: &half, Original: providers.Original{Format: tc.format}}
+		_, err := p.Chat(context.Background(), providers.Target{Model: tc.model, APIKey: testKey}, req)
+		var sent struct {
+			Temperature *float64 `json:"temperature"`
+			TopP        *float64 `json:"top_p"`
+		}
+		if jerr := json.Unmarshal(rec.Last().Body, &sent); jerr != nil || (sent.Temperature != nil) != tc.kept ||
+			(sent.TopP != nil) != tc.kept || (err == nil) != tc.ok {
+			t.Errorf("format %d, %s %q: sent %s, error %v", tc.format, tc.model, tc.effort, rec.Last().Body, err)
+		}
+	}
+}
