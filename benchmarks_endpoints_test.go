@@ -7,11 +7,18 @@ package aibackends
 // constant for the fake, so translated − pass-through is what translation
 // costs per request.
 //
-//	go test -run '^$' -bench 'GatewayCPU' -benchmem .
+//	go test -run '^$' -bench 'GatewayCPU|UpstreamFakeCPU' -benchmem .
+//
+// BenchmarkUpstreamFakeCPU runs the fake alone for each scenario, so a
+// scenario's own overhead is GatewayCPU − UpstreamFakeCPU: the fake writes
+// bigger events for Responses than for chat, and comparing raw figures
+// would charge that to the gateway.
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -139,6 +146,48 @@ func BenchmarkGatewayCPU(b *testing.B) {
 	for _, s := range benchScenarios {
 		b.Run(s.name, func(b *testing.B) { benchScenarioRun(b, h, s) })
 	}
+}
+
+// BenchmarkUpstreamFakeCPU is the fake's share of each GatewayCPU
+// scenario: the upstream request the gateway sent for it, answered through
+// the same in-memory transport and read to the end, without the gateway.
+func BenchmarkUpstreamFakeCPU(b *testing.B) {
+	h := benchHandler(b, true)
+	fake := fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20})
+	sent := &upstreamCapture{next: fake}
+	inMemoryUpstreams(h, sent)
+	for _, s := range benchScenarios {
+		serveOnceAt(b, h, s.path, s.body, s.want)
+		up, body := sent.req, sent.body
+		b.Run(s.name, func(b *testing.B) {
+			t := memTransport{fake}
+			b.ReportAllocs()
+			for b.Loop() {
+				r := *up
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				resp, err := t.RoundTrip(&r)
+				if err != nil || resp.StatusCode != http.StatusOK {
+					b.Fatalf("fake answered %v %v", resp.Status, err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+			}
+		})
+	}
+}
+
+// upstreamCapture keeps the last upstream request (body read whole) and
+// passes it on to next.
+type upstreamCapture struct {
+	next http.Handler
+	req  *http.Request
+	body []byte
+}
+
+func (c *upstreamCapture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.body, _ = io.ReadAll(r.Body)
+	c.req = r.Clone(context.Background()) // the attempt's context ends with it
+	r.Body = io.NopCloser(bytes.NewReader(c.body))
+	c.next.ServeHTTP(w, r)
 }
 
 // inMemoryUpstreams points every provider's transport at fake.
