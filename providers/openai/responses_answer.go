@@ -7,8 +7,10 @@ import (
 )
 
 // wireResponse is what the gateway reads of a Response object relayed from
-// a Responses upstream: enough for usage, the audit log and the cache. The
-// client receives the upstream's bytes (ChatResponse.Original).
+// a Responses upstream when something needs its choices (the audit log, the
+// cache, a translation); its head, usage included, is read apart
+// (providers.DecodeResponsesHead). The client receives the upstream's bytes
+// (ChatResponse.Original).
 type wireResponse struct {
 	ID                string `json:"id"`
 	Model             string `json:"model"`
@@ -18,7 +20,6 @@ type wireResponse struct {
 		Reason string `json:"reason"`
 	} `json:"incomplete_details"`
 	Output []wireOutputItem `json:"output"`
-	Usage  *wireUsage       `json:"usage"`
 }
 
 type wireOutputItem struct {
@@ -33,37 +34,20 @@ type wireOutputItem struct {
 	Arguments string `json:"arguments"`
 }
 
-type wireUsage struct {
-	InputTokens        int `json:"input_tokens"`
-	OutputTokens       int `json:"output_tokens"`
-	TotalTokens        int `json:"total_tokens"`
-	InputTokensDetails struct {
-		CachedTokens int `json:"cached_tokens"`
-	} `json:"input_tokens_details"`
-	OutputTokensDetails struct {
-		ReasoningTokens int `json:"reasoning_tokens"`
-	} `json:"output_tokens_details"`
-}
-
-// usage is the unified usage of a Responses usage object.
-func (u *wireUsage) usage() *providers.Usage {
-	if u == nil {
-		return nil
-	}
-	out := &providers.Usage{PromptTokens: u.InputTokens, CompletionTokens: u.OutputTokens, TotalTokens: u.TotalTokens}
-	if u.InputTokensDetails.CachedTokens > 0 {
-		out.PromptTokensDetails = &providers.PromptTokensDetails{CachedTokens: u.InputTokensDetails.CachedTokens}
-	}
-	if u.OutputTokensDetails.ReasoningTokens > 0 {
-		out.CompletionTokensDetails = &providers.CompletionTokensDetails{ReasoningTokens: u.OutputTokensDetails.ReasoningTokens}
-	}
-	return out
-}
-
 // finishReason maps a Response's status to a chat finish reason.
 func (r *wireResponse) finishReason(calls bool) string {
-	if r.Status == "incomplete" && r.IncompleteDetails != nil {
-		switch r.IncompleteDetails.Reason {
+	reason := ""
+	if r.IncompleteDetails != nil {
+		reason = r.IncompleteDetails.Reason
+	}
+	return finishOfStatus(r.Status, reason, calls)
+}
+
+// finishOfStatus maps a Response's status and incomplete_details.reason to
+// a chat finish reason; calls says whether it made function calls.
+func finishOfStatus(status, incompleteReason string, calls bool) string {
+	if status == "incomplete" {
+		switch incompleteReason {
 		case "max_output_tokens":
 			return providers.FinishLength
 		case "content_filter":

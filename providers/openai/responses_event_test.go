@@ -15,6 +15,14 @@ var responsesEventSeeds = []string{
 	`{"type":"response.custom.event","x":{"y":[1,2,{"z":null}]}}`,
 	`{"type":"response.output_item.added","output_index":1,"item":{"type":"function_call","call_id":"c","name":"f","arguments":""}}`,
 	`{"type":"response.completed","response":{"id":"r","status":"completed","output":[]}}`,
+	`{"type":"response.created","sequence_number":0,"response": {"id":"r","output":[],"usage":null} }`,
+	`{"type":"response.output_item.done","item":{"id":"m","type":"message","content":[{"type":"output_text","text":"a\nb"}]}}`,
+	`{"type":"response.completed","response":null}`,
+	`{"type":"response.completed","response":"x"}`,
+	`{"type":"response.output_item.added","item":[1]}`,
+	`{"type":"response.output_item.added","item":{},"item":{"type":"message"}}`,
+	`{"type":"response.completed","response":{"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}`,
+	`{"type":"response.completed","response":{"id":"r"`,
 	`{"Type":"response.output_text.delta","delta":"x"}`,
 	`{"type":"response.output_text.delta","delta":"a","delta":"b"}`,
 	`{"type":"response.output_text.delta","delta":null}`,
@@ -31,10 +39,11 @@ func TestEventDecoderMatchesEncodingJSON(t *testing.T) {
 	for _, s := range responsesEventSeeds {
 		checkEventDecoder(t, []byte(s))
 	}
-	// It takes the common shapes (not only declines).
+	// It takes the common shapes (not only declines), items and
+	// responses included.
 	var d eventDecoder
 	var e responsesEvent
-	for _, s := range responsesEventSeeds[:6] {
+	for _, s := range responsesEventSeeds[:10] {
 		if !d.decode([]byte(s), &e) {
 			t.Errorf("declined %s", s)
 		}
@@ -63,6 +72,55 @@ func checkEventDecoder(t *testing.T, data []byte) {
 		t.Fatalf("%q: the fast decoder took what encoding/json refuses (%v)", data, err)
 	}
 	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\nfast %+v\njson %+v", data, got, want)
+	}
+}
+
+var itemHeadSeeds = []string{
+	`{"type":"function_call","id":"fc_1","call_id":"call_1","name":"get_weather","arguments":"","status":"in_progress"}`,
+	`{"id":"msg_1","type":"message","status":"in_progress","content":[],"role":"assistant"}`,
+	`{"type":"reasoning","summary":[{"type":"summary_text","text":"x"}]}`,
+	`{"type":"some_new_item","name":"n\u00e9"}`,
+	`{"type":"function_call","name":"a","name":"b"}`,
+	`{"Type":"function_call"}`, `{"type":null}`, `{"type":5}`, `{"call_id":"c","x":{"y":[true,false,-1.5e3]}}`,
+	`{}`, `{"type":"message"} `, `{"type":"message"} x`, `{"na\u006de":"f"}`, `null`, `[]`,
+}
+
+// TestItemHeadMatchesEncodingJSON: the item head reader takes the usual
+// items and reads them, and everything else, as encoding/json does.
+func TestItemHeadMatchesEncodingJSON(t *testing.T) {
+	for _, s := range itemHeadSeeds {
+		checkItemHead(t, []byte(s))
+	}
+	var d eventDecoder
+	var it itemHead
+	for _, s := range itemHeadSeeds[:4] {
+		if !d.fastItemHead([]byte(s), &it) {
+			t.Errorf("declined %s", s)
+		}
+	}
+	if !d.fastItemHead([]byte(itemHeadSeeds[0]), &it) || it != (itemHead{"function_call", "call_1", "get_weather"}) {
+		t.Errorf("read %+v", it)
+	}
+}
+
+func FuzzItemHead(f *testing.F) {
+	for _, s := range itemHeadSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { checkItemHead(t, data) })
+}
+
+func checkItemHead(t *testing.T, data []byte) {
+	t.Helper()
+	var d eventDecoder
+	var got, want itemHead
+	err := d.itemHead(data, &got)
+	wantErr := json.Unmarshal(data, &want)
+	if (err != nil) != (wantErr != nil) {
+		t.Fatalf("%q: error %v, encoding/json %v", data, err, wantErr)
+	}
+	if err == nil && got != want {
 		t.Fatalf("%q:\nfast %+v\njson %+v", data, got, want)
 	}
 }
