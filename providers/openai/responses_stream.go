@@ -21,7 +21,7 @@ type responsesStream struct {
 	events    *providers.SSEReader
 	cfg       *providers.Config
 	cancel    context.CancelFunc
-	calls     map[int]int // output_index → tool call index
+	calls     map[int]int // output_index → tool call index; made at the first call
 	dec       eventDecoder
 	ev        responsesEvent
 	item      itemHead
@@ -34,7 +34,7 @@ type responsesStream struct {
 }
 
 func newResponsesStream(resp *http.Response, events *providers.SSEReader, cfg *providers.Config, cancel context.CancelFunc) *responsesStream {
-	return &responsesStream{body: resp.Body, events: events, cfg: cfg, cancel: cancel, calls: map[int]int{}}
+	return &responsesStream{body: resp.Body, events: events, cfg: cfg, cancel: cancel}
 }
 
 // responsesEvent is what the gateway reads of one stream event. Its item
@@ -121,6 +121,9 @@ func (s *responsesStream) read(e *responsesEvent) error {
 				return err
 			}
 			if it.Type == "function_call" {
+				if s.calls == nil {
+					s.calls = map[int]int{}
+				}
 				i := len(s.calls)
 				s.calls[e.OutputIndex] = i
 				d.ToolCalls = []providers.ToolCall{{Index: &i, ID: it.CallID, Type: "function",
