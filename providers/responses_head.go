@@ -130,62 +130,42 @@ var responsesWords = []string{"completed", "incomplete", "in_progress", "failed"
 // encoding/json does.
 func fastResponsesHead(body []byte, h *ResponsesHead) error {
 	*h = ResponsesHead{}
-	var seen [6]bool
-	once := func(i int) error {
-		if seen[i] {
-			return errSlowPath // a repeated member: encoding/json's merge rules
-		}
-		seen[i] = true
-		return nil
-	}
+	var seen [len(responsesHeadMembers)]bool
 	var usage responsesUsage // on the stack: only its unified copy is kept
 	hasUsage := false
 	err := walkKnown(body, func(name, v []byte) (bool, error) {
-		switch string(name) {
-		case "id":
-			if err := once(0); err != nil {
-				return true, err
-			}
+		i := memberIndex(name, responsesHeadMembers[:])
+		if i < 0 {
+			return false, nil
+		}
+		if seen[i] {
+			return true, errSlowPath // a repeated member: encoding/json's merge rules
+		}
+		seen[i] = true
+		switch i {
+		case 0:
 			return true, stringValue(v, &h.ID)
-		case "model":
-			if err := once(1); err != nil {
-				return true, err
-			}
+		case 1:
 			return true, stringValue(v, &h.Model)
-		case "created_at":
-			if err := once(2); err != nil {
-				return true, err
-			}
+		case 2:
 			n, err := strconv.ParseInt(string(v), 10, 64)
 			if err != nil || v[0] == '+' {
 				return true, errSlowPath
 			}
 			h.CreatedAt = n
-			return true, nil
-		case "usage":
-			if err := once(3); err != nil {
-				return true, err
-			}
-			if string(v) == "null" {
-				return true, nil
-			}
-			hasUsage = true
-			return true, fastResponsesUsage(v, &usage)
-		case "status":
-			if err := once(4); err != nil {
-				return true, err
-			}
+		case 3:
 			return true, wordValue(v, &h.Status)
-		case "incomplete_details":
-			if err := once(5); err != nil {
-				return true, err
+		case 4:
+			if string(v) != "null" {
+				return true, oneString(v, "reason", &h.IncompleteReason)
 			}
-			if string(v) == "null" {
-				return true, nil
+		case 5:
+			if string(v) != "null" {
+				hasUsage = true
+				return true, fastResponsesUsage(v, &usage)
 			}
-			return true, oneString(v, "reason", &h.IncompleteReason)
 		}
-		return false, nil
+		return true, nil
 	})
 	if err != nil {
 		return err
@@ -194,6 +174,20 @@ func fastResponsesHead(body []byte, h *ResponsesHead) error {
 		h.Usage = usage.unified()
 	}
 	return nil
+}
+
+// responsesHeadMembers are the members fastResponsesHead reads, in the
+// order of its cases.
+var responsesHeadMembers = [...]string{"id", "model", "created_at", "status", "incomplete_details", "usage"}
+
+// memberIndex is name's index in names, -1 when it is not there.
+func memberIndex(name []byte, names []string) int {
+	for i, n := range names {
+		if string(name) == n {
+			return i
+		}
+	}
+	return -1
 }
 
 // wordValue reads a string that is usually one of responsesWords.

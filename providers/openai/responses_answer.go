@@ -7,10 +7,8 @@ import (
 )
 
 // wireResponse is what the gateway reads of a Response object relayed from
-// a Responses upstream when something needs its choices (the audit log, the
-// cache, a translation); its head, usage included, is read apart
-// (providers.DecodeResponsesHead). The client receives the upstream's bytes
-// (ChatResponse.Original).
+// a Responses upstream: enough for usage, the audit log and the cache. The
+// client receives the upstream's bytes (ChatResponse.Original).
 type wireResponse struct {
 	ID                string `json:"id"`
 	Model             string `json:"model"`
@@ -20,6 +18,7 @@ type wireResponse struct {
 		Reason string `json:"reason"`
 	} `json:"incomplete_details"`
 	Output []wireOutputItem `json:"output"`
+	Usage  *wireUsage       `json:"usage"`
 }
 
 type wireOutputItem struct {
@@ -32,6 +31,34 @@ type wireOutputItem struct {
 	CallID    string `json:"call_id"`
 	Name      string `json:"name"`
 	Arguments string `json:"arguments"`
+}
+
+type wireUsage struct {
+	InputTokens        int `json:"input_tokens"`
+	OutputTokens       int `json:"output_tokens"`
+	TotalTokens        int `json:"total_tokens"`
+	InputTokensDetails struct {
+		CachedTokens int `json:"cached_tokens"`
+	} `json:"input_tokens_details"`
+	OutputTokensDetails struct {
+		ReasoningTokens int `json:"reasoning_tokens"`
+	} `json:"output_tokens_details"`
+}
+
+// usage is the unified usage of a Responses usage object (the head reader
+// in providers gives it to the gateway; this one is the tests' reference).
+func (u *wireUsage) usage() *providers.Usage {
+	if u == nil {
+		return nil
+	}
+	out := &providers.Usage{PromptTokens: u.InputTokens, CompletionTokens: u.OutputTokens, TotalTokens: u.TotalTokens}
+	if u.InputTokensDetails.CachedTokens > 0 {
+		out.PromptTokensDetails = &providers.PromptTokensDetails{CachedTokens: u.InputTokensDetails.CachedTokens}
+	}
+	if u.OutputTokensDetails.ReasoningTokens > 0 {
+		out.CompletionTokensDetails = &providers.CompletionTokensDetails{ReasoningTokens: u.OutputTokensDetails.ReasoningTokens}
+	}
+	return out
 }
 
 // finishReason maps a Response's status to a chat finish reason.

@@ -12,10 +12,7 @@ import (
 // as chatOfResponse did before it read the head alone: the reference the
 // lazy reader is held to.
 func fullChatOfResponse(raw []byte) (*providers.ChatResponse, error) {
-	var r struct {
-		wireResponse
-		Usage *wireUsage `json:"usage"`
-	}
+	var r wireResponse
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, err
 	}
@@ -26,34 +23,6 @@ func fullChatOfResponse(raw []byte) (*providers.ChatResponse, error) {
 	return &providers.ChatResponse{ID: r.ID, Object: "chat.completion", Created: r.CreatedAt, Model: r.Model,
 		Choices: choices, Usage: r.Usage.usage(),
 		Original: providers.Original{Format: providers.FormatOpenAIResponses, Body: raw}}, nil
-}
-
-type wireUsage struct {
-	InputTokens        int `json:"input_tokens"`
-	OutputTokens       int `json:"output_tokens"`
-	TotalTokens        int `json:"total_tokens"`
-	InputTokensDetails struct {
-		CachedTokens int `json:"cached_tokens"`
-	} `json:"input_tokens_details"`
-	OutputTokensDetails struct {
-		ReasoningTokens int `json:"reasoning_tokens"`
-	} `json:"output_tokens_details"`
-}
-
-// usage is the unified usage of a Responses usage object, decoded apart
-// from providers' head reader.
-func (u *wireUsage) usage() *providers.Usage {
-	if u == nil {
-		return nil
-	}
-	out := &providers.Usage{PromptTokens: u.InputTokens, CompletionTokens: u.OutputTokens, TotalTokens: u.TotalTokens}
-	if u.InputTokensDetails.CachedTokens > 0 {
-		out.PromptTokensDetails = &providers.PromptTokensDetails{CachedTokens: u.InputTokensDetails.CachedTokens}
-	}
-	if u.OutputTokensDetails.ReasoningTokens > 0 {
-		out.CompletionTokensDetails = &providers.CompletionTokensDetails{ReasoningTokens: u.OutputTokensDetails.ReasoningTokens}
-	}
-	return out
 }
 
 var responseObjectSeeds = []string{

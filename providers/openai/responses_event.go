@@ -50,16 +50,9 @@ func (d *eventDecoder) decode(data []byte, e *responsesEvent) bool {
 	ok := d.r.Object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
-			return once(0) && d.eventType(&e.Type)
+			return once(0) && d.str(&d.r, responsesEventTypes, &e.Type)
 		case "delta":
-			if !once(1) {
-				return false
-			}
-			raw, escaped, ok := d.r.Quoted()
-			if ok {
-				e.Delta = jsonscan.Unquote(raw, escaped, &d.scratch)
-			}
-			return ok
+			return once(1) && d.str(&d.r, nil, &e.Delta)
 		case "output_index":
 			if !once(2) {
 				return false
@@ -86,16 +79,17 @@ func (d *eventDecoder) raw(dst *json.RawMessage) bool {
 	return ok
 }
 
-// eventType reads the type string, as a constant when it is a known one.
-func (d *eventDecoder) eventType(dst *string) bool {
-	raw, escaped, ok := d.r.Quoted()
+// str reads a string from r, as a constant when it is one of known (the
+// event and item types: no new string per event for them).
+func (d *eventDecoder) str(r *jsonscan.Reader, known []string, dst *string) bool {
+	raw, escaped, ok := r.Quoted()
 	if !ok {
 		return false
 	}
 	if !escaped {
-		for _, t := range responsesEventTypes {
-			if string(raw) == t {
-				*dst = t
+		for _, k := range known {
+			if string(raw) == k {
+				*dst = k
 				return true
 			}
 		}
@@ -132,66 +126,4 @@ func objectOrNull(raw json.RawMessage) (json.RawMessage, error) {
 		return raw, nil
 	}
 	return nil, errNotObject
-}
-
-// itemHead is what the stream reads of an output item: its type, and the
-// call id and name of a function call.
-type itemHead struct {
-	Type   string `json:"type"`
-	CallID string `json:"call_id"`
-	Name   string `json:"name"`
-}
-
-// outputItemTypes are the output item types, handed out as constants.
-var outputItemTypes = []string{"message", "function_call", "reasoning", "web_search_call", "file_search_call",
-	"computer_call", "image_generation_call", "code_interpreter_call", "local_shell_call", "mcp_call",
-	"mcp_list_tools", "mcp_approval_request", "custom_tool_call"}
-
-// itemHead reads the head of an item object as json.Unmarshal would.
-func (d *eventDecoder) itemHead(item []byte, it *itemHead) error {
-	if d.fastItemHead(item, it) {
-		return nil
-	}
-	*it = itemHead{}
-	return json.Unmarshal(item, it)
-}
-
-// fastItemHead reads the usual item shape, or reports false for anything
-// it would not read as encoding/json does.
-func (d *eventDecoder) fastItemHead(item []byte, it *itemHead) bool {
-	*it = itemHead{}
-	r := jsonscan.Reader{Data: item}
-	var seen [3]bool
-	str := func(i int, dst *string, known []string) bool {
-		if seen[i] {
-			return false
-		}
-		seen[i] = true
-		raw, escaped, ok := r.Quoted()
-		if !ok {
-			return false
-		}
-		if !escaped {
-			for _, k := range known {
-				if string(raw) == k {
-					*dst = k
-					return true
-				}
-			}
-		}
-		*dst = jsonscan.Unquote(raw, escaped, &d.scratch)
-		return true
-	}
-	ok := r.Object(func(key []byte) bool {
-		switch string(key) {
-		case "type":
-			return str(0, &it.Type, outputItemTypes)
-		case "call_id":
-			return str(1, &it.CallID, nil)
-		case "name":
-			return str(2, &it.Name, nil)
-		}
-		return plainMemberName(key) && r.Skip(0)
-	})
-	return ok && r.AtEnd()
 }
