@@ -24,7 +24,7 @@ type responsesStream struct {
 	calls     map[int]int // output_index → tool call index; made at the first call
 	dec       eventDecoder
 	ev        responsesEvent
-	item      itemHead
+	item      itemHead                 // the last added item's head; a field, as a local would go to the heap
 	choice    [1]providers.ChunkChoice // the chunk's Choices, reused
 	chunk     providers.ChatChunk
 	event     providers.StreamEvent
