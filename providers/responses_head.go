@@ -29,22 +29,22 @@ func (r *ChatResponse) DeferChoices(body []byte, decode ChoicesDecoder) {
 // included: the usual shape is read directly, anything unusual (repeated
 // or case-folded names, floats, nulls in details) by encoding/json.
 func DecodeResponsesHead(body []byte, choices ChoicesDecoder) (*ChatResponse, error) {
-	r := &ChatResponse{Object: "chat.completion",
-		Original: Original{Format: FormatOpenAIResponses, Body: body}}
-	var h ResponsesHead
 	if !json.Valid(body) {
 		return nil, json.Unmarshal(body, new(responsesHeadJSON)) // its syntax error
 	}
+	var h ResponsesHead
 	if err := ReadResponsesHead(body, &h); err != nil {
 		return nil, err
 	}
-	r.ID, r.Model, r.Created, r.Usage = h.ID, h.Model, h.CreatedAt, h.Usage
+	r := &ChatResponse{ID: h.ID, Object: "chat.completion", Created: h.CreatedAt, Model: h.Model, Usage: h.Usage,
+		Original: Original{Format: FormatOpenAIResponses, Body: body}}
 	r.DeferChoices(body, choices)
 	return r, nil
 }
 
-// ResponsesHead is what the gateway reads of a Response object for itself;
-// the object goes to the client as it came.
+// ResponsesHead is what the gateway reads of a Response object for itself
+// (a relayed stream's final Response gives its finish reason too); the
+// object goes to the client as it came.
 type ResponsesHead struct {
 	ID, Model string
 	CreatedAt int64
