@@ -28,12 +28,13 @@ var responsesEventTypes = []string{
 // providers.ReadResponsesHead for the final Response). Measured with
 // BenchmarkGatewayCPU/responses/pass/stream20: 260 allocations → 190 from
 // the lazy members alone (170 with the relay's and the request's), and the
-// stream's CPU net of the fake from 1.55–1.83× chat's stream to 1.01–1.07×
-// (2026-12-07, same-process interleaved runs on a loaded 2-vCPU VM). Any
-// shape it does not read exactly as encoding/json would (escaped or
-// case-folded member names, repeated members, nulls, non-integer indexes,
-// very deep nesting) makes it decline; the caller then decodes with
-// encoding/json. A differential fuzz test holds the two to the same result.
+// stream's CPU net of the fake from 1.59× chat's stream to 1.07× (medians
+// of 7 runs of BenchmarkPassOverheadLabelled on a loaded VM, 2026-12-07;
+// ranges 1.32–2.09 and 1.01–1.32). Any shape it does not read exactly as
+// encoding/json would (escaped or case-folded member names, repeated
+// members, nulls, non-integer indexes, very deep nesting) makes it decline;
+// the caller then decodes with encoding/json. A differential fuzz test
+// holds the two to the same result.
 type eventDecoder struct {
 	r       jsonscan.Reader
 	scratch []byte
