@@ -7,14 +7,25 @@ package aibackends
 // constant for the fake, so translated − pass-through is what translation
 // costs per request.
 //
-//	go test -run '^$' -bench 'GatewayCPU' -benchmem .
+//	go test -run '^$' -bench 'GatewayCPU|UpstreamFakeCPU' -benchmem .
+//
+// BenchmarkUpstreamFakeCPU runs the fake alone for each scenario, so a
+// scenario's own overhead is GatewayCPU − UpstreamFakeCPU: the fake writes
+// bigger events for Responses than for chat, and comparing raw figures
+// would charge that to the gateway. On a shared machine separate runs
+// differ by more than the 10 % the endpoint targets ask for;
+// BenchmarkPassOverheadLabelled measures the pass-through scenarios and
+// their fakes interleaved in one run instead.
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"runtime/pprof"
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/bench/fastfake"
@@ -139,6 +150,94 @@ func BenchmarkGatewayCPU(b *testing.B) {
 	for _, s := range benchScenarios {
 		b.Run(s.name, func(b *testing.B) { benchScenarioRun(b, h, s) })
 	}
+}
+
+// BenchmarkUpstreamFakeCPU is the fake's share of each GatewayCPU
+// scenario: the upstream request the gateway sent for it, answered through
+// the same in-memory transport and read to the end, without the gateway.
+func BenchmarkUpstreamFakeCPU(b *testing.B) {
+	h := benchHandler(b, true)
+	fake := fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20})
+	sent := &upstreamCapture{next: fake}
+	inMemoryUpstreams(h, sent)
+	for _, s := range benchScenarios {
+		serveOnceAt(b, h, s.path, s.body, s.want)
+		up, body := sent.req, sent.body
+		b.Run(s.name, func(b *testing.B) {
+			t := memTransport{fake}
+			b.ReportAllocs()
+			for b.Loop() {
+				r := *up
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				resp, err := t.RoundTrip(&r)
+				if err != nil || resp.StatusCode != http.StatusOK {
+					b.Fatalf("fake answered %v %v", resp.Status, err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+			}
+		})
+	}
+}
+
+// BenchmarkPassOverheadLabelled runs the chat and Responses pass-through
+// scenarios and their fakes one after the other in every iteration, each
+// under a pprof label, so that their CPU shares come from the same moments
+// of a busy machine rather than from separate runs minutes apart:
+//
+//	go test -run '^$' -bench PassOverheadLabelled -benchtime 30000x -cpuprofile cpu.out .
+//	go tool pprof -tags cpu.out
+//
+// A scenario's own overhead is its gw: label minus its fake: label.
+func BenchmarkPassOverheadLabelled(b *testing.B) {
+	h := benchHandler(b, true)
+	fake := fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20})
+	sent := &upstreamCapture{next: fake}
+	inMemoryUpstreams(h, sent)
+	type run struct {
+		s    benchScenario
+		up   *http.Request
+		body []byte
+	}
+	var runs []run
+	for _, name := range []string{"chat/pass", "responses/pass", "chat/pass/stream20", "responses/pass/stream20"} {
+		s := scenario(b, name)
+		serveOnceAt(b, h, s.path, s.body, s.want)
+		runs = append(runs, run{s, sent.req, sent.body})
+	}
+	inMemoryUpstreams(h, fake)
+	t := memTransport{fake}
+	ctx := context.Background()
+	for b.Loop() {
+		for _, r := range runs {
+			pprof.Do(ctx, pprof.Labels("s", "gw:"+r.s.name), func(context.Context) {
+				serveOnceAt(b, h, r.s.path, r.s.body, r.s.want)
+			})
+			pprof.Do(ctx, pprof.Labels("s", "fake:"+r.s.name), func(context.Context) {
+				q := *r.up
+				q.Body = io.NopCloser(bytes.NewReader(r.body))
+				resp, err := t.RoundTrip(&q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+			})
+		}
+	}
+}
+
+// upstreamCapture keeps the last upstream request (body read whole) and
+// passes it on to next.
+type upstreamCapture struct {
+	next http.Handler
+	req  *http.Request
+	body []byte
+}
+
+func (c *upstreamCapture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.body, _ = io.ReadAll(r.Body)
+	c.req = r.Clone(context.Background()) // the attempt's context ends with it
+	r.Body = io.NopCloser(bytes.NewReader(c.body))
+	c.next.ServeHTTP(w, r)
 }
 
 // inMemoryUpstreams points every provider's transport at fake.

@@ -15,6 +15,9 @@ const responsesSample = `{"id":"resp_67ccd2bed1ec8190b14f964abc054267","object":
 "usage":{"input_tokens":36,"input_tokens_details":{"cached_tokens":4},"output_tokens":87,
 "output_tokens_details":{"reasoning_tokens":2},"total_tokens":123},"user":null,"metadata":{}}`
 
+// incompleteSample is the head of a Response cut short by its token limit.
+const incompleteSample = `{"id":"r","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"}}`
+
 var responsesHeadSeeds = []string{
 	responsesSample,
 	`{"id":"r","model":"m","created_at":1,"usage":null}`,
@@ -32,6 +35,18 @@ var responsesHeadSeeds = []string{
 	`null`, `[]`, `"x"`, `{`, ``, `{"id":"r"} x`,
 	`{"created_at":-12,"usage":{"output_tokens_details":{"reasoning_tokens":7,"x":[1,{"y":2}]}}}`,
 	`{"created_at":99999999999999999999}`,
+	incompleteSample,
+	`{"status":"incomplete","incomplete_details":{"reason":"content_filter","x":1}}`,
+	`{"status":"in_progress","incomplete_details":null}`,
+	`{"status":"some_new_status","incomplete_details":{"reason":"why \u00e9"}}`,
+	`{"status":null,"incomplete_details":{"reason":null}}`,
+	`{"status":5}`, `{"incomplete_details":"x"}`, `{"incomplete_details":{"reason":7}}`,
+	`{"status":"completed","status":"failed"}`,
+	`{"incomplete_details":{"reason":"a"},"incomplete_details":{}}`,
+	`{"incomplete_details":{"reason":"a","reason":"b"}}`,
+	`{"incomplete_details":{"Reason":"a"}}`,
+	`{"Status":"completed"}`,
+	`{"status":""}`,
 }
 
 // TestDecodeResponsesHeadMatchesEncodingJSON: the fast head reader and the
@@ -53,10 +68,15 @@ func TestDecodeResponsesHeadMatchesEncodingJSON(t *testing.T) {
 	if !r.Original.Is(FormatOpenAIResponses) || string(r.Original.Body) != responsesSample {
 		t.Error("the Response object is not kept in Original")
 	}
-	// The fast path itself took the sample (no fallback).
-	var fast ChatResponse
-	if err := fastResponsesHead([]byte(responsesSample), &fast); err != nil {
-		t.Errorf("sample went to the slow path: %v", err)
+	// The fast path itself took the sample and the usual incomplete shape
+	// (no fallback).
+	var fast ResponsesHead
+	if err := fastResponsesHead([]byte(responsesSample), &fast); err != nil || fast.Status != "completed" {
+		t.Errorf("sample went to the slow path: %v %+v", err, fast)
+	}
+	if err := fastResponsesHead([]byte(incompleteSample), &fast); err != nil ||
+		fast.Status != "incomplete" || fast.IncompleteReason != "max_output_tokens" {
+		t.Errorf("incomplete: %v %+v", err, fast)
 	}
 }
 
@@ -112,5 +132,14 @@ func checkResponsesHead(t *testing.T, body []byte) {
 	}
 	if got.ID != h.ID || got.Model != h.Model || got.Created != h.CreatedAt || !reflect.DeepEqual(got.Usage, h.Usage.unified()) {
 		t.Fatalf("%q: head %q %q %d %+v, encoding/json %+v", body, got.ID, got.Model, got.Created, got.Usage, h)
+	}
+	// The whole head, status and incomplete reason included, as read from
+	// a body already checked (a stream event's response member).
+	var head ResponsesHead
+	if err := ReadResponsesHead(body, &head); err != nil {
+		t.Fatalf("%q: ReadResponsesHead: %v", body, err)
+	}
+	if want := h.head(); !reflect.DeepEqual(head, want) {
+		t.Fatalf("%q: head %+v, encoding/json %+v", body, head, want)
 	}
 }

@@ -85,7 +85,7 @@ func (cw *ChatWriter) keepJSON(body []byte) {
 // known at the first chunk.
 func (cw *ChatWriter) Stream(w http.ResponseWriter, _ *providers.ChatRequest) dialects.ChunkSink {
 	dialects.StartSSE(w)
-	return &chunkSink{cw: cw, w: w, flusher: dialects.FlusherOf(w), enc: NewStreamEncoder(cw.Req, cw.Meta)}
+	return &chunkSink{cw: cw, w: w, flusher: dialects.FlusherOf(w)}
 }
 
 // chunkSink writes a stream's events.
@@ -93,23 +93,35 @@ type chunkSink struct {
 	cw       *ChatWriter
 	w        http.ResponseWriter
 	flusher  http.Flusher
-	enc      *StreamEncoder
+	enc      *StreamEncoder // made when first needed: a relayed stream needs it only to end early
 	relaying bool
 	final    []byte // the relayed response.completed event's response
 	buf      []byte
 }
 
+// encoder is the stream's encoder of translated events.
+func (s *chunkSink) encoder() *StreamEncoder {
+	if s.enc == nil {
+		s.enc = NewStreamEncoder(s.cw.Req, s.cw.Meta)
+	}
+	return s.enc
+}
+
 func (s *chunkSink) Chunk(c *providers.ChatChunk) error {
-	if ev := c.Event; ev != nil && ev.Relay && !ev.Changed && (s.relaying || !s.enc.started) {
+	if ev := c.Event; ev != nil && ev.Relay && !ev.Changed && (s.relaying || s.enc == nil || !s.enc.started) {
 		s.relaying = true
 		return s.relay(c)
 	}
-	if err := s.enc.Encode(c, s.w); err != nil {
+	if err := s.encoder().Encode(c, s.w); err != nil {
 		return err
 	}
 	s.flusher.Flush()
 	return nil
 }
+
+// relayBufSize holds a Response object's events (created, completed) in
+// one allocation: growing from nothing took six per stream.
+const relayBufSize = 2 << 10
 
 // relay writes an upstream event as it came.
 func (s *chunkSink) relay(c *providers.ChatChunk) error {
@@ -117,10 +129,13 @@ func (s *chunkSink) relay(c *providers.ChatChunk) error {
 	if ev.Name == "" && len(ev.Data) == 0 { // a further chunk of a relayed event
 		return nil
 	}
-	if ev.Name == "response.completed" || ev.Name == "response.incomplete" {
+	if s.cw.Keep != nil && (ev.Name == "response.completed" || ev.Name == "response.incomplete") {
 		if r := providers.GetTopLevel(ev.Data, "response"); r != nil {
 			s.final = append(s.final[:0], r...)
 		}
+	}
+	if s.buf == nil {
+		s.buf = make([]byte, 0, relayBufSize)
 	}
 	s.buf = append(s.buf[:0], "event: "...)
 	s.buf = append(s.buf, ev.Name...)
@@ -137,7 +152,7 @@ func (s *chunkSink) relay(c *providers.ChatChunk) error {
 func (s *chunkSink) End(err *providers.Error) {
 	if s.relaying {
 		if err != nil { // the upstream's own events stopped short: say why
-			_ = s.enc.Finish(s.w, err)
+			_ = s.encoder().Finish(s.w, err)
 		} else if s.final != nil {
 			s.cw.keepJSON(s.final)
 		}
@@ -148,11 +163,12 @@ func (s *chunkSink) End(err *providers.Error) {
 	if err != nil {
 		e = err
 	}
-	s.enc.meta.Now = s.cw.Now()
-	_ = s.enc.Finish(s.w, e)
+	enc := s.encoder()
+	enc.meta.Now = s.cw.Now()
+	_ = enc.Finish(s.w, e)
 	s.flusher.Flush()
 	if err == nil && s.cw.Keep != nil {
-		resp := s.enc.Response()
+		resp := enc.Response()
 		s.cw.keep(resp.ID, NewStored(s.cw.Req, resp, s.cw.Prior, s.cw.Meta.CreatedAt))
 	}
 }

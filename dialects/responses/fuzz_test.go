@@ -105,3 +105,41 @@ func checkScanAgrees(t *testing.T, body []byte) {
 		}
 	}
 }
+
+var scalarSeeds = []string{`"gpt-4o"`, `"a\"b\u00e9\ud83d\ude00"`, `"\ud800"`, "\"\xff\"", `""`, `"x" `, ` "x"`, `"x`,
+	`true`, `false`, `null`, `1`, `"true"`, `truex`, `[]`, `{}`, `tru`}
+
+// TestScalarDecodersMatchEncodingJSON and FuzzScalarDecoders: the direct
+// reading of strings and booleans gives what encoding/json gives, and an
+// error where it refuses.
+func TestScalarDecodersMatchEncodingJSON(t *testing.T) {
+	for _, s := range scalarSeeds {
+		checkScalarDecoders(t, []byte(s))
+	}
+}
+
+func FuzzScalarDecoders(f *testing.F) {
+	for _, s := range scalarSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(checkScalarDecoders)
+}
+
+func checkScalarDecoders(t *testing.T, v []byte) {
+	s, want := "before", "before"
+	err := decodeString(v, "p", &s)
+	wantErr := json.Unmarshal(v, &want)
+	if (err != nil) != (wantErr != nil) || (err == nil && s != want) {
+		t.Fatalf("%q: string %q %v, encoding/json %q %v", v, s, err, want, wantErr)
+	}
+	b, err := decodeBool(v, "p")
+	var wantB bool
+	wantErr = json.Unmarshal(v, &wantB)
+	if (err != nil) != (wantErr != nil) || (err == nil && b != wantB) {
+		t.Fatalf("%q: bool %v %v, encoding/json %v %v", v, b, err, wantB, wantErr)
+	}
+	var p *bool
+	if err := decodeBoolPtr(v, "p", &p); (err != nil) != (wantErr != nil) || (err == nil && (p == nil || *p != wantB)) {
+		t.Fatalf("%q: bool pointer %v %v", v, p, err)
+	}
+}

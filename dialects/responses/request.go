@@ -176,11 +176,11 @@ func (r *Request) field(key string, v json.RawMessage) error {
 	case "reasoning":
 		return r.decodeReasoning(v)
 	case "store":
-		var b *bool
-		if err := decodeBoolPtr(v, key, &b); err != nil {
+		b, err := decodeBool(v, key)
+		if err != nil {
 			return err
 		}
-		r.Store = *b
+		r.Store = b
 	case "previous_response_id":
 		return decodeString(v, key, &r.PreviousResponseID)
 	case "metadata":
@@ -201,17 +201,17 @@ func (r *Request) field(key string, v json.RawMessage) error {
 			return invalid(key, codeInvalidValue, "Invalid value: '%s'. Supported values are: 'auto' and 'disabled'.", r.Truncation)
 		}
 	case "stream":
-		var b *bool
-		if err := decodeBoolPtr(v, key, &b); err != nil {
+		b, err := decodeBool(v, key)
+		if err != nil {
 			return err
 		}
-		r.Stream = *b
+		r.Stream = b
 	case "background":
-		var b *bool
-		if err := decodeBoolPtr(v, key, &b); err != nil {
+		b, err := decodeBool(v, key)
+		if err != nil {
 			return err
 		}
-		r.Background = *b
+		r.Background = b
 		if r.Background {
 			r.openAIOnly("background mode", key)
 		}

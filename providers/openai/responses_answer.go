@@ -45,7 +45,8 @@ type wireUsage struct {
 	} `json:"output_tokens_details"`
 }
 
-// usage is the unified usage of a Responses usage object.
+// usage is the unified usage of a Responses usage object (the head reader
+// in providers gives it to the gateway; this one is the tests' reference).
 func (u *wireUsage) usage() *providers.Usage {
 	if u == nil {
 		return nil
@@ -62,8 +63,18 @@ func (u *wireUsage) usage() *providers.Usage {
 
 // finishReason maps a Response's status to a chat finish reason.
 func (r *wireResponse) finishReason(calls bool) string {
-	if r.Status == "incomplete" && r.IncompleteDetails != nil {
-		switch r.IncompleteDetails.Reason {
+	reason := ""
+	if r.IncompleteDetails != nil {
+		reason = r.IncompleteDetails.Reason
+	}
+	return finishOfStatus(r.Status, reason, calls)
+}
+
+// finishOfStatus maps a Response's status and incomplete_details.reason to
+// a chat finish reason; calls says whether it made function calls.
+func finishOfStatus(status, incompleteReason string, calls bool) string {
+	if status == "incomplete" {
+		switch incompleteReason {
 		case "max_output_tokens":
 			return providers.FinishLength
 		case "content_filter":

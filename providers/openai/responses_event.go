@@ -1,6 +1,9 @@
 package openai
 
 import (
+	"encoding/json"
+	"errors"
+
 	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 )
 
@@ -14,14 +17,24 @@ var responsesEventTypes = []string{
 	"response.function_call_arguments.done", "response.refusal.done",
 }
 
-// eventDecoder decodes the common events of a Responses stream — text,
-// refusal and argument deltas, part and text done — without reflection:
-// encoding/json took a third of the gateway's allocations for a relayed
-// Responses stream. An event with an item or a response object, and any
-// shape it does not read exactly as encoding/json would (escaped or
-// case-folded member names, repeated members, nulls, non-integer indexes),
-// makes it decline; the caller then decodes with encoding/json. A
-// differential fuzz test holds the two to the same result.
+// eventDecoder decodes the events of a Responses stream without
+// reflection: encoding/json took a third of the gateway's allocations for a
+// relayed Responses stream, and after the deltas were read directly, the
+// five events with a whole item or Response in them (created, in_progress,
+// output_item.added and .done, completed) still took a third of its CPU.
+// An item or a response member is checked and kept as it came (a
+// json.RawMessage, as encoding/json would give it); the stream reads the
+// little it needs of it where it needs it (itemHead, and
+// providers.ReadResponsesHead for the final Response). Measured with
+// BenchmarkGatewayCPU/responses/pass/stream20: 260 allocations → 190 from
+// the lazy members alone (170 with the relay's and the request's), and the
+// stream's CPU net of the fake from 1.59× chat's stream to 1.07× (medians
+// of 7 runs of BenchmarkPassOverheadLabelled on a loaded VM, 2026-12-07;
+// ranges 1.32–2.09 and 1.01–1.32). Any shape it does not read exactly as
+// encoding/json would (escaped or case-folded member names, repeated
+// members, nulls, non-integer indexes, very deep nesting) makes it decline;
+// the caller then decodes with encoding/json. A differential fuzz test
+// holds the two to the same result.
 type eventDecoder struct {
 	r       jsonscan.Reader
 	scratch []byte
@@ -31,7 +44,7 @@ type eventDecoder struct {
 func (d *eventDecoder) decode(data []byte, e *responsesEvent) bool {
 	d.r = jsonscan.Reader{Data: data}
 	*e = responsesEvent{}
-	var seen [3]bool
+	var seen [5]bool
 	once := func(i int) bool {
 		if seen[i] {
 			return false
@@ -42,16 +55,9 @@ func (d *eventDecoder) decode(data []byte, e *responsesEvent) bool {
 	ok := d.r.Object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
-			return once(0) && d.eventType(&e.Type)
+			return once(0) && d.str(&d.r, responsesEventTypes, &e.Type)
 		case "delta":
-			if !once(1) {
-				return false
-			}
-			raw, escaped, ok := d.r.Quoted()
-			if ok {
-				e.Delta = jsonscan.Unquote(raw, escaped, &d.scratch)
-			}
-			return ok
+			return once(1) && d.str(&d.r, nil, &e.Delta)
 		case "output_index":
 			if !once(2) {
 				return false
@@ -59,8 +65,10 @@ func (d *eventDecoder) decode(data []byte, e *responsesEvent) bool {
 			n, ok := d.r.Int()
 			e.OutputIndex = n
 			return ok
-		case "item", "response":
-			return false // whole objects: encoding/json
+		case "item":
+			return once(3) && d.raw(&e.Item)
+		case "response":
+			return once(4) && d.raw(&e.Response)
 		}
 		// Members the event struct does not have are skipped, as
 		// encoding/json skips them, if no field could match them.
@@ -69,16 +77,24 @@ func (d *eventDecoder) decode(data []byte, e *responsesEvent) bool {
 	return ok && d.r.AtEnd()
 }
 
-// eventType reads the type string, as a constant when it is a known one.
-func (d *eventDecoder) eventType(dst *string) bool {
-	raw, escaped, ok := d.r.Quoted()
+// raw keeps a value as it came, checked, without its surrounding space.
+func (d *eventDecoder) raw(dst *json.RawMessage) bool {
+	v, ok := d.r.Value()
+	*dst = v
+	return ok
+}
+
+// str reads a string from r, as a constant when it is one of known (the
+// event and item types: no new string per event for them).
+func (d *eventDecoder) str(r *jsonscan.Reader, known []string, dst *string) bool {
+	raw, escaped, ok := r.Quoted()
 	if !ok {
 		return false
 	}
 	if !escaped {
-		for _, t := range responsesEventTypes {
-			if string(raw) == t {
-				*dst = t
+		for _, k := range known {
+			if string(raw) == k {
+				*dst = k
 				return true
 			}
 		}
@@ -98,4 +114,21 @@ func plainMemberName(name []byte) bool {
 		}
 	}
 	return true
+}
+
+// errNotObject is an item or a response member that is neither an object
+// nor null: encoding/json refused such an event before these members were
+// read lazily, and the stream still does.
+var errNotObject = errors.New("an item or response member is not an object")
+
+// objectOrNull returns an event's item or response member as an object,
+// nil when it is absent or null.
+func objectOrNull(raw json.RawMessage) (json.RawMessage, error) {
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+		return nil, nil
+	case raw[0] == '{':
+		return raw, nil
+	}
+	return nil, errNotObject
 }

@@ -21,9 +21,10 @@ type responsesStream struct {
 	events    *providers.SSEReader
 	cfg       *providers.Config
 	cancel    context.CancelFunc
-	calls     map[int]int // output_index → tool call index
+	calls     map[int]int // output_index → tool call index; made at the first call
 	dec       eventDecoder
 	ev        responsesEvent
+	item      itemHead                 // the last added item's head; a field, as a local would go to the heap
 	choice    [1]providers.ChunkChoice // the chunk's Choices, reused
 	chunk     providers.ChatChunk
 	event     providers.StreamEvent
@@ -33,16 +34,18 @@ type responsesStream struct {
 }
 
 func newResponsesStream(resp *http.Response, events *providers.SSEReader, cfg *providers.Config, cancel context.CancelFunc) *responsesStream {
-	return &responsesStream{body: resp.Body, events: events, cfg: cfg, cancel: cancel, calls: map[int]int{}}
+	return &responsesStream{body: resp.Body, events: events, cfg: cfg, cancel: cancel}
 }
 
-// responsesEvent is what the gateway reads of one stream event.
+// responsesEvent is what the gateway reads of one stream event. Its item
+// and response, if any, are kept as they came and read only by the events
+// that need something of them.
 type responsesEvent struct {
 	Type        string          `json:"type"`
 	Delta       string          `json:"delta"`
 	OutputIndex int             `json:"output_index"`
-	Item        *wireOutputItem `json:"item"`
-	Response    *wireResponse   `json:"response"`
+	Item        json.RawMessage `json:"item"`
+	Response    json.RawMessage `json:"response"`
 }
 
 // Next returns the chunk of the next event; io.EOF after the final one
@@ -65,13 +68,8 @@ func (s *responsesStream) Next() (*providers.ChatChunk, error) {
 		return nil, s.err
 	}
 	e := &s.ev // reused: the chunk's delta pointers point into it until the next call
-	if !s.dec.decode(ev.Data, e) {
-		*e = responsesEvent{}
-		if err := json.Unmarshal(ev.Data, e); err != nil {
-			s.err = s.cfg.Scrub(&providers.Error{Kind: providers.KindUpstream, Provider: s.cfg.Name,
-				Message: "upstream sent an invalid Responses stream event", Err: err})
-			return nil, s.err
-		}
+	if err := s.decode(ev.Data, e); err != nil {
+		return nil, s.invalid(err)
 	}
 	name := ev.Name
 	if name == "" {
@@ -79,12 +77,36 @@ func (s *responsesStream) Next() (*providers.ChatChunk, error) {
 	}
 	s.event = providers.StreamEvent{Name: name, Data: ev.Data, Relay: true}
 	s.chunk = providers.ChatChunk{Object: "chat.completion.chunk", Event: &s.event}
-	s.read(e)
+	if err := s.read(e); err != nil {
+		return nil, s.invalid(err)
+	}
 	return &s.chunk, nil
 }
 
+// decode reads an event, with encoding/json when the fast decoder
+// declines; its item and response are objects or nil.
+func (s *responsesStream) decode(data []byte, e *responsesEvent) error {
+	if !s.dec.decode(data, e) {
+		*e = responsesEvent{}
+		if err := json.Unmarshal(data, e); err != nil {
+			return err
+		}
+	}
+	var err, err2 error
+	e.Item, err = objectOrNull(e.Item)
+	e.Response, err2 = objectOrNull(e.Response)
+	return errors.Join(err, err2)
+}
+
+// invalid ends the stream on an event the gateway cannot read.
+func (s *responsesStream) invalid(err error) error {
+	s.err = s.cfg.Scrub(&providers.Error{Kind: providers.KindUpstream, Provider: s.cfg.Name,
+		Message: "upstream sent an invalid Responses stream event", Err: err})
+	return s.err
+}
+
 // read fills the chunk's unified view of event e.
-func (s *responsesStream) read(e *responsesEvent) {
+func (s *responsesStream) read(e *responsesEvent) error {
 	var d providers.Delta
 	var finish *string
 	switch e.Type {
@@ -93,11 +115,20 @@ func (s *responsesStream) read(e *responsesEvent) {
 	case "response.refusal.delta":
 		d.Refusal = &e.Delta
 	case "response.output_item.added":
-		if e.Item != nil && e.Item.Type == "function_call" {
-			i := len(s.calls)
-			s.calls[e.OutputIndex] = i
-			d.ToolCalls = []providers.ToolCall{{Index: &i, ID: e.Item.CallID, Type: "function",
-				Function: providers.FunctionCall{Name: e.Item.Name}}}
+		if e.Item != nil {
+			it := &s.item
+			if err := s.dec.itemHead(e.Item, it); err != nil {
+				return err
+			}
+			if it.Type == "function_call" {
+				if s.calls == nil {
+					s.calls = map[int]int{}
+				}
+				i := len(s.calls)
+				s.calls[e.OutputIndex] = i
+				d.ToolCalls = []providers.ToolCall{{Index: &i, ID: it.CallID, Type: "function",
+					Function: providers.FunctionCall{Name: it.Name}}}
+			}
 		}
 	case "response.function_call_arguments.delta":
 		if i, ok := s.calls[e.OutputIndex]; ok {
@@ -105,11 +136,15 @@ func (s *responsesStream) read(e *responsesEvent) {
 		}
 	case "response.completed", "response.incomplete":
 		s.done = true
-		if r := e.Response; r != nil {
-			f := r.finishReason(len(s.calls) > 0)
+		if e.Response != nil {
+			var r providers.ResponsesHead
+			if err := providers.ReadResponsesHead(e.Response, &r); err != nil {
+				return err
+			}
+			f := finishOfStatus(r.Status, r.IncompleteReason, len(s.calls) > 0)
 			finish = &f
 			s.chunk.ID, s.chunk.Model, s.chunk.Created = r.ID, r.Model, r.CreatedAt
-			s.chunk.Usage = r.Usage.usage()
+			s.chunk.Usage = r.Usage
 		}
 	case "response.failed", "error":
 		s.done = true // relayed as it came: the client has the failure
@@ -118,6 +153,7 @@ func (s *responsesStream) read(e *responsesEvent) {
 		s.choice[0] = providers.ChunkChoice{Delta: d, FinishReason: finish}
 		s.chunk.Choices = s.choice[:]
 	}
+	return nil
 }
 
 // Close releases the upstream connection; safe to call more than once.

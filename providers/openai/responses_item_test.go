@@ -1,0 +1,43 @@
+package openai
+
+import "testing"
+
+var itemHeadSeeds = []string{
+	`{"type":"function_call","id":"fc_1","call_id":"call_1","name":"get_weather","arguments":"","status":"in_progress"}`,
+	`{"id":"msg_1","type":"message","status":"in_progress","content":[],"role":"assistant"}`,
+	`{"type":"reasoning","summary":[{"type":"summary_text","text":"x"}]}`,
+	`{"type":"some_new_item","name":"n\u00e9"}`,
+	`{"type":"function_call","name":"a","name":"b"}`,
+	`{"Type":"function_call"}`, `{"type":null}`, `{"type":5}`, `{"call_id":"c","x":{"y":[true,false,-1.5e3]}}`,
+	`{}`, `{"type":"message"} `, `{"type":"message"} x`, `{"na\u006de":"f"}`, `null`, `[]`,
+}
+
+// TestItemHeadMatchesEncodingJSON: the item head reader takes the usual
+// items and reads what it takes as encoding/json does.
+func TestItemHeadMatchesEncodingJSON(t *testing.T) {
+	for _, s := range itemHeadSeeds {
+		checkItemHead(t, []byte(s))
+	}
+	var d eventDecoder
+	var it itemHead
+	for _, s := range itemHeadSeeds[:4] {
+		if !d.fastItemHead([]byte(s), &it) {
+			t.Errorf("declined %s", s)
+		}
+	}
+	if !d.fastItemHead([]byte(itemHeadSeeds[0]), &it) || it != (itemHead{"function_call", "call_1", "get_weather"}) {
+		t.Errorf("read %+v", it)
+	}
+}
+
+func FuzzItemHead(f *testing.F) {
+	for _, s := range itemHeadSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { checkItemHead(t, data) })
+}
+
+func checkItemHead(t *testing.T, data []byte) {
+	t.Helper()
+	checkFastDecoder(t, data, new(eventDecoder).fastItemHead)
+}
