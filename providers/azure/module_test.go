@@ -11,6 +11,7 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -200,7 +201,7 @@ func TestProvisionErrors(t *testing.T) {
 		},
 		"entra unknown": func(a *Azure) { a.APIKeys, a.Entra = nil, &Entra{Credential: "password"} },
 	} {
-		if _, err := provisionAzure(t, srv, edit); err == nil {
+		if err := providertest.Provision(t, azureConfig(srv, edit)); err == nil {
 			t.Errorf("%s: provisioned", name)
 		}
 	}

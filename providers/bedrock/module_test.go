@@ -8,6 +8,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -64,7 +65,7 @@ func TestProvisionErrors(t *testing.T) {
 		"secret only":    func(b *Bedrock) { b.AccessKeyID = "" },
 		"bad env":        func(b *Bedrock) { b.SecretAccessKey = "{env.TEST_BEDROCK_UNSET_VAR}" },
 	} {
-		if _, err := provisionBedrock(t, nil, edit); err == nil {
+		if err := providertest.Provision(t, bedrockConfig(nil, edit)); err == nil {
 			t.Errorf("%s: provisioned", name)
 		}
 	}

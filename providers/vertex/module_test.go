@@ -11,6 +11,7 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -262,7 +263,7 @@ func TestHostsAndProvision(t *testing.T) {
 		"bad publisher":  func(v *Vertex) { v.Publishers = map[string]string{"m": "meta"} },
 		"bad project":    func(v *Vertex) { v.Project = "a/b" },
 	} {
-		if _, err := provisionVertex(t, f, edit); err == nil {
+		if err := providertest.Provision(t, vertexConfig(f, edit)); err == nil {
 			t.Errorf("%s: provisioned", name)
 		}
 	}
