@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 )
@@ -33,7 +31,7 @@ func TestBedrockCaddyfileSDKs(t *testing.T) {
 	}`, srv.URL, keyID))
 	ctx := context.Background()
 
-	oc := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("unused"), option.WithMaxRetries(0))
+	oc := g.openAIClient("unused")
 	chat, err := oc.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
 		Model: "nova", Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("Hi")}})
 	if err != nil {
@@ -52,7 +50,7 @@ func TestBedrockCaddyfileSDKs(t *testing.T) {
 		t.Errorf("stream: %v %q", err, acc.Choices[0].Message.Content)
 	}
 
-	ac := anthropicsdk.NewClient(anthropicopt.WithBaseURL(g.url("")), anthropicopt.WithAPIKey("unused"), anthropicopt.WithMaxRetries(0))
+	ac := g.anthropicClient("unused")
 	msg, err := ac.Messages.New(ctx, anthropicsdk.MessageNewParams{Model: "claude", MaxTokens: 100,
 		Messages: []anthropicsdk.MessageParam{anthropicsdk.NewUserMessage(anthropicsdk.NewTextBlock("Hi"))}})
 	if err != nil {

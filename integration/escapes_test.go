@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 )
@@ -30,7 +28,7 @@ func TestEscapedTextSurvivesEveryPath(t *testing.T) {
 	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
 	ctx := context.Background()
 
-	oc := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("x"), option.WithMaxRetries(0))
+	oc := g.openAIClient("x")
 	for _, model := range []string{"gpt-4o-mini", "claude-sonnet-4-5"} {
 		params := openai.ChatCompletionNewParams{
 			Model:    model,
@@ -74,7 +72,7 @@ func TestEscapedTextSurvivesEveryPath(t *testing.T) {
 	}
 
 	// An Anthropic client, answered by the OpenAI deployment (translated back).
-	ac := anthropicsdk.NewClient(anthropicopt.WithBaseURL(g.url("/")), anthropicopt.WithAPIKey("x"), anthropicopt.WithMaxRetries(0))
+	ac := g.anthropicClient("x")
 	params := anthropicsdk.MessageNewParams{
 		Model:     "gpt-4o-mini",
 		MaxTokens: 100,

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
@@ -35,7 +34,7 @@ func TestResponsesSDKThroughCaddyfile(t *testing.T) {
 		}
 	}`
 	g := startGateway(t, site)
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("unused"), option.WithMaxRetries(0))
+	client := g.openAIClient("unused")
 	ctx := context.Background()
 	recorders := map[string]*fakeupstream.Recorder{"claude-sonnet-4-5": antRec, "gemini-2.5-flash": gemRec, "gpt-4o-mini": oaiRec}
 	for _, model := range []string{"gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash", "sim-small"} {
@@ -136,7 +135,7 @@ func TestResponsesPreviousAcrossFailover(t *testing.T) {
 			models next
 		}
 	}`, first.URL, down.URL, backup.URL))
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("unused"), option.WithMaxRetries(0))
+	client := g.openAIClient("unused")
 	ctx := context.Background()
 	r1, err := client.Responses.New(ctx, responses.ResponseNewParams{Model: "gpt-4o-mini",
 		Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("remember a word")}})

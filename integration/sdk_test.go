@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 )
 
 // TestOpenAIGoSDK uses the official OpenAI Go SDK as a user would, with
@@ -17,7 +16,7 @@ func TestOpenAIGoSDK(t *testing.T) {
 			models sim-small sim-embed sim-image
 		}
 	}`)
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("unused"), option.WithMaxRetries(0))
+	client := g.openAIClient("unused")
 	ctx := context.Background()
 
 	chat, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{

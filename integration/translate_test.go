@@ -8,9 +8,7 @@ import (
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 )
@@ -57,7 +55,7 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 	defer gem.Close()
 	oai, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
 	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("x"), option.WithMaxRetries(0))
+	client := g.openAIClient("x")
 	ctx := context.Background()
 
 	resp, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
@@ -120,7 +118,7 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 
 	// Tools round trip: the model calls get_weather, the client answers.
 	g.reload(translatedSite(toolClaude.URL, gem.URL, oai.URL))
-	client = openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("x"), option.WithMaxRetries(0))
+	client = g.openAIClient("x")
 	for _, streaming := range []bool{false, true} {
 		params := openai.ChatCompletionNewParams{
 			Model:    "claude-sonnet-4-5",
@@ -171,7 +169,7 @@ func TestOpenAISDKAgainstGemini(t *testing.T) {
 	defer gem.Close()
 	oai, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
 	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("x"), option.WithMaxRetries(0))
+	client := g.openAIClient("x")
 	ctx := context.Background()
 
 	resp, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
@@ -238,7 +236,7 @@ func TestAnthropicSDKAgainstOpenAIDeployment(t *testing.T) {
 	defer gem.Close()
 	oai, orec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "Hello from OpenAI"})
 	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
-	client := anthropicsdk.NewClient(anthropicopt.WithBaseURL(g.url("/")), anthropicopt.WithAPIKey("x"), anthropicopt.WithMaxRetries(0))
+	client := g.anthropicClient("x")
 	ctx := context.Background()
 	params := anthropicsdk.MessageNewParams{
 		Model:     "gpt-4o-mini",

@@ -9,9 +9,7 @@ import (
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 )
@@ -36,7 +34,7 @@ func TestSDKsAgainstVertex(t *testing.T) {
 		}
 	}`, f.URL, keyFile))
 	ctx := context.Background()
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("x"), option.WithMaxRetries(0))
+	client := g.openAIClient("x")
 
 	chat, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: "gemini-2.5-flash",
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hello")}})
@@ -60,7 +58,7 @@ func TestSDKsAgainstVertex(t *testing.T) {
 		t.Fatalf("embeddings: %v %+v", err, emb)
 	}
 
-	ac := anthropicsdk.NewClient(anthropicopt.WithBaseURL(g.url("/")), anthropicopt.WithAPIKey("x"), anthropicopt.WithMaxRetries(0))
+	ac := g.anthropicClient("x")
 	msg, err := ac.Messages.New(ctx, anthropicsdk.MessageNewParams{Model: "claude-sonnet-4-5@20250929", MaxTokens: 64,
 		Messages: []anthropicsdk.MessageParam{anthropicsdk.NewUserMessage(anthropicsdk.NewTextBlock("hello"))}})
 	if err != nil || len(msg.Content) != 1 || msg.Content[0].Text != fakeupstream.DefaultAnthropicText {
