@@ -11,6 +11,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // geminiSDK is Google's official Go client pointed at the gateway.
@@ -36,30 +37,8 @@ func geminiSDK(t *testing.T, h *Handler, key string) *genai.Client {
 func TestGeminiSDK(t *testing.T) {
 	g := newGeminiGateway(t, fakeupstream.OpenAIConfig{})
 	c := geminiSDK(t, g.h, "gk-1")
-	ctx := context.Background()
 	for _, m := range []string{"gem", "gpt", "claude", "sim"} {
-		resp, err := c.Models.GenerateContent(ctx, m, genai.Text("hello"), nil)
-		if err != nil {
-			t.Fatalf("%s: %v", m, err)
-		}
-		if resp.Text() == "" || resp.UsageMetadata == nil || resp.UsageMetadata.TotalTokenCount == 0 ||
-			resp.Candidates[0].FinishReason != genai.FinishReasonStop {
-			t.Errorf("%s: %+v", m, resp)
-		}
-		var text strings.Builder
-		var usage *genai.GenerateContentResponseUsageMetadata
-		for chunk, err := range c.Models.GenerateContentStream(ctx, m, genai.Text("hello"), nil) {
-			if err != nil {
-				t.Fatalf("%s stream: %v", m, err)
-			}
-			text.WriteString(chunk.Text())
-			if chunk.UsageMetadata != nil {
-				usage = chunk.UsageMetadata
-			}
-		}
-		if text.Len() == 0 || usage == nil || usage.PromptTokenCount == 0 {
-			t.Errorf("%s stream: text %q usage %+v", m, text.String(), usage)
-		}
+		sdktest.AssertGeminiHello(t, c, m)
 	}
 }
 

@@ -1,0 +1,63 @@
+// Package sdktest holds what the tests that drive the gateway through the
+// providers' official Go SDKs share: reading a streamed answer to its end
+// the way an application would. Only tests import it.
+package sdktest
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/anthropics/anthropic-sdk-go"
+	"github.com/anthropics/anthropic-sdk-go/packages/ssestream"
+	"google.golang.org/genai"
+)
+
+// AccumulateMessage reads an Anthropic message stream to its end into the
+// message it builds, failing the test on any error, and reports how many
+// events it carried.
+func AccumulateMessage(t testing.TB, stream *ssestream.Stream[anthropic.MessageStreamEventUnion]) (anthropic.Message, int) {
+	t.Helper()
+	var msg anthropic.Message
+	events := 0
+	for stream.Next() {
+		if err := msg.Accumulate(stream.Current()); err != nil {
+			t.Fatal(err)
+		}
+		events++
+	}
+	if err := stream.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return msg, events
+}
+
+// AssertGeminiHello asks model to answer "hello" through the Gemini SDK,
+// whole and then streamed, and fails unless the whole answer has text,
+// usage and a normal stop and the stream carries text and usage.
+func AssertGeminiHello(t testing.TB, c *genai.Client, model string) {
+	t.Helper()
+	ctx := context.Background()
+	resp, err := c.Models.GenerateContent(ctx, model, genai.Text("hello"), nil)
+	if err != nil {
+		t.Fatalf("%s generate: %v", model, err)
+	}
+	if resp.Text() == "" || resp.UsageMetadata == nil || resp.UsageMetadata.TotalTokenCount == 0 ||
+		resp.Candidates[0].FinishReason != genai.FinishReasonStop {
+		t.Errorf("%s generate: %+v", model, resp)
+	}
+	var text strings.Builder
+	var usage *genai.GenerateContentResponseUsageMetadata
+	for chunk, err := range c.Models.GenerateContentStream(ctx, model, genai.Text("hello"), nil) {
+		if err != nil {
+			t.Fatalf("%s stream: %v", model, err)
+		}
+		text.WriteString(chunk.Text())
+		if chunk.UsageMetadata != nil {
+			usage = chunk.UsageMetadata
+		}
+	}
+	if text.Len() == 0 || usage == nil || usage.PromptTokenCount == 0 || usage.TotalTokenCount == 0 {
+		t.Errorf("%s stream: text %q usage %+v", model, text.String(), usage)
+	}
+}
