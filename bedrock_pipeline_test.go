@@ -14,6 +14,7 @@ import (
 	openaiopt "github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 const (
@@ -147,15 +148,7 @@ func TestBedrockPipelineMessagesSDK(t *testing.T) {
 	}
 
 	stream := client.Messages.NewStreaming(context.Background(), params)
-	var acc anthropic.Message
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateMessage(t, stream)
 	if acc.Content[0].Text != fakeupstream.DefaultBedrockText || acc.Usage.OutputTokens != 6 || acc.Model != "claude" {
 		t.Errorf("stream: %+v", acc)
 	}

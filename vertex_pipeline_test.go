@@ -17,6 +17,7 @@ import (
 	"github.com/openai/openai-go/v3"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // vertexGateway serves, over loopback for the official SDKs, a handler
@@ -160,15 +161,7 @@ func TestVertexAnthropicSDKMessages(t *testing.T) {
 		t.Errorf("sent %s %s", last.Path, last.Body)
 	}
 	stream := client.Messages.NewStreaming(ctx, params)
-	var acc anthropic.Message
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateMessage(t, stream)
 	if len(acc.Content) != 1 || acc.Content[0].Text != fakeupstream.DefaultAnthropicText || acc.Usage.OutputTokens == 0 {
 		t.Errorf("streamed %+v", acc)
 	}

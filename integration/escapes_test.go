@@ -9,6 +9,7 @@ import (
 	"github.com/openai/openai-go/v3"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // escapedText is what models write all the time and JSON must escape:
@@ -86,15 +87,7 @@ func TestEscapedTextSurvivesEveryPath(t *testing.T) {
 		t.Errorf("Anthropic client, answer: %+v", msg.Content)
 	}
 	stream := ac.Messages.NewStreaming(ctx, params)
-	acc := anthropicsdk.Message{}
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateMessage(t, stream)
 	if len(acc.Content) != 1 || acc.Content[0].Text != escapedText {
 		t.Errorf("Anthropic client, stream: %+v", acc.Content)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/openai/openai-go/v3"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 func translatedSite(anthropicURL, geminiURL, openaiURL string) string {
@@ -260,17 +261,7 @@ func TestAnthropicSDKAgainstOpenAIDeployment(t *testing.T) {
 	}
 
 	stream := client.Messages.NewStreaming(ctx, params)
-	acc := anthropicsdk.Message{}
-	events := 0
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-		events++
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, events := sdktest.AccumulateMessage(t, stream)
 	if len(acc.Content) != 1 || acc.Content[0].Text != "Hello from OpenAI" || acc.StopReason != "end_turn" || events < 5 {
 		t.Fatalf("stream: %d events, %+v", events, acc)
 	}

@@ -10,6 +10,8 @@ import (
 	aoption "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // The official SDKs must read everything the fake sends: a benchmark
@@ -64,15 +66,7 @@ func TestAnthropicSDKReadsJSONAndStream(t *testing.T) {
 		t.Fatalf("message: %+v", msg)
 	}
 	stream := client.Messages.NewStreaming(context.Background(), params)
-	var acc anthropic.Message
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateMessage(t, stream)
 	if acc.Content[0].Text != "word1 word2 word3 word4" || acc.Usage.OutputTokens != 4 || acc.Model != "claude-bench" {
 		t.Fatalf("stream: %+v", acc)
 	}
