@@ -17,6 +17,7 @@ import (
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/mcptest"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/security"
 )
@@ -70,25 +71,9 @@ func mcpToolServer(t testing.TB, name string, tools ...string) *httptest.Server 
 	return srv
 }
 
-type mcpKeyTransport struct{ key string }
-
-func (k mcpKeyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+k.key)
-	return http.DefaultTransport.RoundTrip(r)
-}
-
 func mcpConnect(t testing.TB, url, key string) *mcp.ClientSession {
 	t.Helper()
-	c := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil)
-	cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{
-		Endpoint: url, HTTPClient: &http.Client{Transport: mcpKeyTransport{key}}, MaxRetries: -1,
-	}, nil)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { _ = cs.Close() })
-	return cs
+	return mcptest.Connect(t, url, "Authorization", "Bearer "+key, nil)
 }
 
 // mcpHandler serves a handler whose config is an mcp block over the given
@@ -120,14 +105,7 @@ func TestMCPGatewayInHandler(t *testing.T) {
 	h, base, logs := mcpHandler(t, search.URL, files.URL)
 
 	all := mcpConnect(t, base+"/mcp", "k-all")
-	tools, err := all.ListTools(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, tool := range tools.Tools {
-		names = append(names, tool.Name)
-	}
+	names := mcptest.ToolNames(t, all)
 	if strings.Join(names, ",") != "search__query,files__read" {
 		t.Fatalf("tools = %v (files__write is not exposed)", names)
 	}
