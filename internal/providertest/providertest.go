@@ -1,12 +1,16 @@
 // Package providertest holds the helpers the provider packages' tests share:
 // a chat request as the OpenAI dialect hands it on, a module provisioned for
-// one test, and a failure unwrapped to its classified error. Only tests
+// one test, a stream read to its end and a failure unwrapped to its
+// classified error. Only tests
 // import it; the request path never does.
 package providertest
 
 import (
 	"encoding/json"
 	"errors"
+	"io"
+	"iter"
+	"strings"
 	"testing"
 
 	"github.com/caddyserver/caddy/v2"
@@ -58,4 +62,40 @@ func MustProvision[M Module](t testing.TB, m M) M {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// Chunks yields a stream's chunks up to its end, failing the test on a
+// failure mid-stream. A chunk is valid only until the next one (see
+// providers.ChatStream.Next). The caller closes the stream.
+func Chunks(t testing.TB, s providers.ChatStream) iter.Seq[*providers.ChatChunk] {
+	return func(yield func(*providers.ChatChunk) bool) {
+		t.Helper()
+		for {
+			c, err := s.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				t.Fatalf("Next: %v", err)
+			}
+			if !yield(c) {
+				return
+			}
+		}
+	}
+}
+
+// Text reads a stream to its end, failing the test on a failure
+// mid-stream, and returns the text its deltas carried.
+func Text(t testing.TB, s providers.ChatStream) string {
+	t.Helper()
+	var text strings.Builder
+	for c := range Chunks(t, s) {
+		for _, ch := range c.Choices {
+			if ch.Delta.Content != nil {
+				text.WriteString(*ch.Delta.Content)
+			}
+		}
+	}
+	return text.String()
 }

@@ -2,7 +2,6 @@ package azure
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -72,13 +71,7 @@ func TestURLs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for {
-			if _, err := s.Next(); err == io.EOF {
-				break
-			} else if err != nil {
-				t.Fatal(err)
-			}
-		}
+		providertest.Text(t, s)
 		_ = s.Close()
 		check("stream", tc.chat)
 		if _, err := a.Embeddings(ctx, target("gpt-4o"), &providers.EmbeddingRequest{Raw: []byte(`{"model":"gpt-4o","input":"hi"}`)}); err != nil {

@@ -1,7 +1,6 @@
 package vertex
 
 import (
-	"io"
 	"testing"
 	"time"
 
@@ -54,21 +53,7 @@ var (
 func drain(t testing.TB, s providers.ChatStream) string {
 	t.Helper()
 	defer s.Close()
-	text := ""
-	for {
-		c, err := s.Next()
-		if err == io.EOF {
-			return text
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ch := range c.Choices {
-			if ch.Delta.Content != nil {
-				text += *ch.Delta.Content
-			}
-		}
-	}
+	return providertest.Text(t, s)
 }
 
 const hello = `{"model":"m","messages":[{"role":"user","content":"Hello there"}]}`
