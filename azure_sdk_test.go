@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	sdk "github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // TestAzureSDKRun drives an azure provider (v1 API, a deployment map,
@@ -76,14 +78,10 @@ func TestAzureSDKRun(t *testing.T) {
 		t.Fatalf("responses: %v %+v", err, resp)
 	}
 	check("responses", "/openai/v1/responses", "prod-4o")
-	rs := client.Responses.NewStreaming(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
-		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})
-	completed := false
-	for rs.Next() {
-		completed = completed || rs.Current().Type == "response.completed"
-	}
-	if err := rs.Err(); err != nil || !completed {
-		t.Fatalf("responses stream: %v, completed %v", err, completed)
+	rs := sdktest.ReadResponses(t, client.Responses.NewStreaming(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}}))
+	if !slices.Contains(rs.Types, "response.completed") {
+		t.Fatalf("responses stream without response.completed: %v", rs.Types)
 	}
 
 	// Tools round trip.

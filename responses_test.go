@@ -14,6 +14,7 @@ import (
 	sdk "github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // responsesGateway serves a handler over loopback for the official SDK:
@@ -52,25 +53,10 @@ func TestResponsesSDKOnEveryProvider(t *testing.T) {
 			if resp.OutputText() == "" || resp.Status != "completed" || resp.Usage.TotalTokens == 0 || !strings.HasPrefix(resp.ID, "resp_") {
 				t.Fatalf("response %+v", resp)
 			}
-			stream := client.Responses.NewStreaming(context.Background(), sdk.ResponseNewParams{
-				Model: model, Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})
-			defer stream.Close()
-			var text strings.Builder
-			var final *sdk.Response
-			for stream.Next() {
-				switch ev := stream.Current(); ev.Type {
-				case "response.output_text.delta":
-					text.WriteString(ev.AsResponseOutputTextDelta().Delta)
-				case "response.completed":
-					r := ev.AsResponseCompleted().Response
-					final = &r
-				}
-			}
-			if err := stream.Err(); err != nil {
-				t.Fatal(err)
-			}
-			if final == nil || text.String() == "" || final.OutputText() != text.String() {
-				t.Fatalf("streamed %q, final %+v", text.String(), final)
+			got := sdktest.ReadResponses(t, client.Responses.NewStreaming(context.Background(), sdk.ResponseNewParams{
+				Model: model, Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}}))
+			if got.Final == nil || got.Text == "" || got.Final.OutputText() != got.Text {
+				t.Fatalf("streamed %q, final %+v", got.Text, got.Final)
 			}
 		})
 	}
@@ -240,17 +226,10 @@ func TestResponsesPassThroughToOpenAI(t *testing.T) {
 		t.Fatalf("the relayed response was not stored: %v", err)
 	}
 
-	stream := client.Responses.NewStreaming(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
-		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})
-	var final *sdk.Response
-	for stream.Next() {
-		if ev := stream.Current(); ev.Type == "response.completed" {
-			r := ev.AsResponseCompleted().Response
-			final = &r
-		}
-	}
-	if err := stream.Err(); err != nil || final == nil || final.OutputText() == "" {
-		t.Fatalf("relayed stream: %v %+v", err, final)
+	final := sdktest.ReadResponses(t, client.Responses.NewStreaming(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})).Final
+	if final == nil || final.OutputText() == "" {
+		t.Fatalf("relayed stream: %+v", final)
 	}
 	if _, err := client.Responses.Get(ctx, final.ID, sdk.ResponseGetParams{}); err != nil {
 		t.Fatalf("the relayed stream's response was not stored: %v", err)

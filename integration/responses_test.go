@@ -10,6 +10,7 @@ import (
 	"github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 var responsesWeather = responses.ToolParamOfFunction("get_weather", map[string]any{
@@ -48,22 +49,10 @@ func TestResponsesSDKThroughCaddyfile(t *testing.T) {
 				t.Fatalf("response %+v", text)
 			}
 
-			stream := client.Responses.NewStreaming(ctx, responses.ResponseNewParams{Model: model,
-				Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hello there")}})
-			var final *responses.Response
-			events := 0
-			for stream.Next() {
-				events++
-				if ev := stream.Current(); ev.Type == "response.completed" {
-					r := ev.AsResponseCompleted().Response
-					final = &r
-				}
-			}
-			if err := stream.Err(); err != nil {
-				t.Fatal(err)
-			}
-			if final == nil || events < 3 {
-				t.Fatalf("stream: %d events, final %+v", events, final)
+			stream := sdktest.ReadResponses(t, client.Responses.NewStreaming(ctx, responses.ResponseNewParams{Model: model,
+				Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hello there")}}))
+			if stream.Final == nil || len(stream.Types) < 3 {
+				t.Fatalf("stream: %d events, final %+v", len(stream.Types), stream.Final)
 			}
 
 			rec := recorders[model]

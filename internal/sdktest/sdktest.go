@@ -10,6 +10,8 @@ import (
 
 	"github.com/anthropics/anthropic-sdk-go"
 	"github.com/anthropics/anthropic-sdk-go/packages/ssestream"
+	openaissestream "github.com/openai/openai-go/v3/packages/ssestream"
+	"github.com/openai/openai-go/v3/responses"
 	"google.golang.org/genai"
 )
 
@@ -60,4 +62,48 @@ func AssertGeminiHello(t testing.TB, c *genai.Client, model string) {
 	if text.Len() == 0 || usage == nil || usage.PromptTokenCount == 0 || usage.TotalTokenCount == 0 {
 		t.Errorf("%s stream: text %q usage %+v", model, text.String(), usage)
 	}
+}
+
+// ResponsesStream is what a Responses API stream carried, read through
+// the OpenAI SDK.
+type ResponsesStream struct {
+	Types []string // the event types, in order
+	Text  string   // the output text deltas, joined
+	Args  string   // the function-call argument deltas, joined
+	// Final is the response of the response.completed event, nil when
+	// none came.
+	Final *responses.Response
+}
+
+// ReadResponses reads a Responses API stream to its end, failing the test
+// on an error and on an event whose sequence_number is not one more than
+// the last one's (the first is 0).
+func ReadResponses(t testing.TB, stream *openaissestream.Stream[responses.ResponseStreamEventUnion]) ResponsesStream {
+	t.Helper()
+	defer stream.Close()
+	var got ResponsesStream
+	var text, args strings.Builder
+	seq := int64(-1)
+	for stream.Next() {
+		ev := stream.Current()
+		got.Types = append(got.Types, ev.Type)
+		if ev.SequenceNumber != seq+1 {
+			t.Errorf("sequence_number %d after %d", ev.SequenceNumber, seq)
+		}
+		seq = ev.SequenceNumber
+		switch ev.Type {
+		case "response.output_text.delta":
+			text.WriteString(ev.AsResponseOutputTextDelta().Delta)
+		case "response.function_call_arguments.delta":
+			args.WriteString(ev.AsResponseFunctionCallArgumentsDelta().Delta)
+		case "response.completed":
+			r := ev.AsResponseCompleted().Response
+			got.Final = &r
+		}
+	}
+	if err := stream.Err(); err != nil {
+		t.Fatal(err)
+	}
+	got.Text, got.Args = text.String(), args.String()
+	return got
 }
