@@ -3,8 +3,6 @@ package aibackends
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -27,9 +25,7 @@ func TestAzureSDKRun(t *testing.T) {
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[{"type":"azure","name":"az","base_url":%q,"api_keys":[{"value":%q}],
 		"deployments":{"gpt-4o":"prod-4o"},"responses_api":true,"models":["gpt-4o","text-embedding-3-small","dall-e-3"]}]}`,
 		pipeFast, srv.URL, azureTestKey))
-	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	t.Cleanup(gw.Close)
-	client := sdkClient(gw.URL+"/v1", "client-key")
+	client := sdkClient(pipeServe(t, h)+"/v1", "client-key")
 	ctx := context.Background()
 	check := func(op, path, deployment string) {
 		t.Helper()
@@ -88,9 +84,7 @@ func TestAzureSDKRun(t *testing.T) {
 	rec.Reset()
 	srv2, rec2 := fakeupstream.NewAzure(t, fakeupstream.AzureConfig{APIKey: azureTestKey, OpenAI: fakeupstream.OpenAIConfig{ToolCalls: true}})
 	h2 := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, azureProvider("az", srv2.URL, "prod-4o")))
-	gw2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h2.ServeHTTP(w, r, nil) }))
-	t.Cleanup(gw2.Close)
-	client = sdkClient(gw2.URL+"/v1", "client-key")
+	client = sdkClient(pipeServe(t, h2)+"/v1", "client-key")
 	tool := openai.ChatCompletionFunctionTool(openai.FunctionDefinitionParam{Name: "get_weather",
 		Parameters: openai.FunctionParameters{"type": "object", "properties": map[string]any{"city": map[string]any{"type": "string"}}}})
 	params := openai.ChatCompletionNewParams{Model: "gpt-4o", Tools: []openai.ChatCompletionToolUnionParam{tool},

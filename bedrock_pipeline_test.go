@@ -3,8 +3,6 @@ package aibackends
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -43,23 +41,12 @@ func newBedrockFake(t *testing.T, edit func(*fakeupstream.BedrockConfig)) (strin
 	return srv.URL, rec
 }
 
-// bedrockServe exposes h on a loopback server for the official SDKs.
-func bedrockServe(t *testing.T, h *Handler) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h.ServeHTTP(w, r, nil); err != nil {
-			t.Error(err)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
 // TestBedrockPipelineOpenAISDK: the official OpenAI SDK through the
 // gateway to Bedrock: chat, stream, a tools round trip and embeddings.
 func TestBedrockPipelineOpenAISDK(t *testing.T) {
 	url, rec := newBedrockFake(t, func(c *fakeupstream.BedrockConfig) { c.ToolInput = `{"city":"Paris"}` })
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, bedrockProvider("aws", url)))
-	client := openaisdk.NewClient(openaiopt.WithBaseURL(bedrockServe(t, h)+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0))
+	client := openaisdk.NewClient(openaiopt.WithBaseURL(pipeServe(t, h)+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0))
 	ctx := context.Background()
 
 	resp, err := client.Chat.Completions.New(ctx, openaisdk.ChatCompletionNewParams{
@@ -131,7 +118,7 @@ func TestBedrockPipelineOpenAISDK(t *testing.T) {
 func TestBedrockPipelineMessagesSDK(t *testing.T) {
 	url, rec := newBedrockFake(t, func(c *fakeupstream.BedrockConfig) { c.InputTokens, c.OutputTokens = 25, 6 })
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, bedrockProvider("aws", url)))
-	client := anthropic.NewClient(anthropicopt.WithBaseURL(bedrockServe(t, h)), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
+	client := anthropic.NewClient(anthropicopt.WithBaseURL(pipeServe(t, h)), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
 	params := anthropic.MessageNewParams{Model: "claude", MaxTokens: 512,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Hi"))}}
 

@@ -3,8 +3,6 @@ package aibackends
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
@@ -21,13 +19,7 @@ import (
 func countServer(t *testing.T) (*countFakes, string) {
 	t.Helper()
 	f := newCountFakes(t, fakeupstream.AnthropicOptions{}, "")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := f.h.ServeHTTP(w, r, nil); err != nil {
-			t.Error(err)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return f, srv.URL
+	return f, pipeServe(t, f.h)
 }
 
 // TestCountTokensAnthropicSDK: the official Anthropic Go SDK's

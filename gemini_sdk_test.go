@@ -3,8 +3,6 @@ package aibackends
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -17,15 +15,8 @@ import (
 // geminiSDK is Google's official Go client pointed at the gateway.
 func geminiSDK(t *testing.T, h *Handler, key string) *genai.Client {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h.ServeHTTP(w, r, nil); err != nil {
-			t.Error(err)
-		}
-	}))
-	t.Cleanup(srv.Close)
 	c, err := genai.NewClient(context.Background(), &genai.ClientConfig{APIKey: key, Backend: genai.BackendGeminiAPI,
-		HTTPClient:  srv.Client(),
-		HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL, APIVersion: "v1beta"}})
+		HTTPOptions: genai.HTTPOptions{BaseURL: pipeServe(t, h), APIVersion: "v1beta"}})
 	if err != nil {
 		t.Fatal(err)
 	}

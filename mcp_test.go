@@ -92,11 +92,7 @@ func mcpHandler(t *testing.T, search, files string) (*Handler, string, *observer
 	}`, search, files))
 	core, logs := observer.New(zapcore.InfoLevel)
 	h.auditLog = zap.New(core)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = h.ServeHTTP(w, r, nil)
-	}))
-	t.Cleanup(srv.Close)
-	return h, srv.URL, logs
+	return h, pipeServe(t, h), logs
 }
 
 func TestMCPGatewayInHandler(t *testing.T) {

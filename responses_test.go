@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -29,9 +27,7 @@ func responsesGateway(t *testing.T, extra string) (h *Handler, url string, oai, 
 		{"type":"openai_compatible","name":"oai","base_url":%q,"models":["gpt-4o"]},
 		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k"}],"models":["claude-sonnet-4-5"]},
 		{"type":"sim","name":"sim","models":["sim"]}]}`, extra, so.URL+"/v1", sa.URL))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	t.Cleanup(srv.Close)
-	return h, srv.URL + "/v1", oai, ant
+	return h, pipeServe(t, h) + "/v1", oai, ant
 }
 
 func sdkClient(url, key string) openai.Client {
@@ -205,9 +201,7 @@ func TestResponsesPassThroughToOpenAI(t *testing.T) {
 	h := pipeHandler(t, fmt.Sprintf(`{"providers":[
 		{"type":"openai_compatible","name":"oai","base_url":%q,"models":["gpt-4o"],"responses_api":true},
 		{"type":"sim","name":"sim","models":["sim"]}]}`, so.URL+"/v1"))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	defer srv.Close()
-	client := sdkClient(srv.URL+"/v1", "any")
+	client := sdkClient(pipeServe(t, h)+"/v1", "any")
 	ctx := context.Background()
 
 	resp, err := client.Responses.New(ctx, sdk.ResponseNewParams{Model: "gpt-4o",

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,9 +28,7 @@ func vertexGateway(t *testing.T, f *fakeupstream.FakeVertex) (h *Handler, url st
 	h = pipeHandler(t, fmt.Sprintf(`{%s,"providers":[{"type":"vertex","name":"vx","base_url":%q,"location":"us-central1",
 		"credentials_json":%s,"models":["gemini-2.5-flash","claude-sonnet-4-5@20250929","text-embedding-005"]}]}`,
 		pipeFast, f.URL, sa))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	t.Cleanup(srv.Close)
-	return h, srv.URL
+	return h, pipeServe(t, h)
 }
 
 const vertexPath = "/v1/projects/test-project/locations/us-central1/publishers/"
