@@ -7,9 +7,7 @@ import (
 	"testing"
 
 	"github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	openaisdk "github.com/openai/openai-go/v3"
-	openaiopt "github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
@@ -46,7 +44,7 @@ func newBedrockFake(t *testing.T, edit func(*fakeupstream.BedrockConfig)) (strin
 func TestBedrockPipelineOpenAISDK(t *testing.T) {
 	url, rec := newBedrockFake(t, func(c *fakeupstream.BedrockConfig) { c.ToolInput = `{"city":"Paris"}` })
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, bedrockProvider("aws", url)))
-	client := openaisdk.NewClient(openaiopt.WithBaseURL(pipeServe(t, h)+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0))
+	client := sdktest.OpenAIClient(pipeServe(t, h)+"/v1", "k")
 	ctx := context.Background()
 
 	resp, err := client.Chat.Completions.New(ctx, openaisdk.ChatCompletionNewParams{
@@ -118,7 +116,7 @@ func TestBedrockPipelineOpenAISDK(t *testing.T) {
 func TestBedrockPipelineMessagesSDK(t *testing.T) {
 	url, rec := newBedrockFake(t, func(c *fakeupstream.BedrockConfig) { c.InputTokens, c.OutputTokens = 25, 6 })
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, bedrockProvider("aws", url)))
-	client := anthropic.NewClient(anthropicopt.WithBaseURL(pipeServe(t, h)), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
+	client := sdktest.AnthropicClient(pipeServe(t, h), "k")
 	params := anthropic.MessageNewParams{Model: "claude", MaxTokens: 512,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Hi"))}}
 

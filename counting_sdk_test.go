@@ -6,12 +6,11 @@ import (
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	openaisdk "github.com/openai/openai-go/v3"
-	openaiopt "github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // countServer runs the counting handler behind a loopback HTTP server, as
@@ -27,7 +26,7 @@ func countServer(t *testing.T) (*countFakes, string) {
 // model raises its typed 404.
 func TestCountTokensAnthropicSDK(t *testing.T) {
 	_, url := countServer(t)
-	client := anthropicsdk.NewClient(anthropicopt.WithBaseURL(url), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
+	client := sdktest.AnthropicClient(url, "k")
 	params := func(model string) anthropicsdk.MessageCountTokensParams {
 		return anthropicsdk.MessageCountTokensParams{
 			Model:    model,
@@ -57,7 +56,7 @@ func TestCountTokensAnthropicSDK(t *testing.T) {
 // Responses.InputTokens.Count works against every provider type.
 func TestInputTokensOpenAISDK(t *testing.T) {
 	_, url := countServer(t)
-	client := openaisdk.NewClient(openaiopt.WithBaseURL(url+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0))
+	client := sdktest.OpenAIClient(url+"/v1", "k")
 	for _, model := range []string{"gpt", "claude", "gemini", "sim"} {
 		res, err := client.Responses.InputTokens.Count(context.Background(), responses.InputTokenCountParams{
 			Model:        openaisdk.String(model),

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 	sdk "github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
@@ -30,9 +29,7 @@ func responsesGateway(t *testing.T, extra string) (h *Handler, url string, oai, 
 	return h, pipeServe(t, h) + "/v1", oai, ant
 }
 
-func sdkClient(url, key string) openai.Client {
-	return openai.NewClient(option.WithBaseURL(url), option.WithAPIKey(key), option.WithMaxRetries(0))
-}
+var sdkClient = sdktest.OpenAIClient
 
 // TestResponsesSDKOnEveryProvider: the official SDK's Responses client,
 // plain and streamed, against OpenAI, Anthropic and simulated deployments.

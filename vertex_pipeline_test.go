@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/anthropics/anthropic-sdk-go"
-	aoption "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/openai/openai-go/v3"
 
@@ -139,7 +138,7 @@ func TestVertexSDKToolsRoundTrip(t *testing.T) {
 func TestVertexAnthropicSDKMessages(t *testing.T) {
 	f, rec := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{})
 	_, url := vertexGateway(t, f)
-	client := anthropic.NewClient(aoption.WithBaseURL(url), aoption.WithAPIKey("client-key"), aoption.WithMaxRetries(0))
+	client := sdktest.AnthropicClient(url, "client-key")
 	ctx := context.Background()
 	params := anthropic.MessageNewParams{Model: "claude-sonnet-4-5@20250929", MaxTokens: 100,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hello"))},

@@ -7,9 +7,7 @@ import (
 	"testing"
 
 	"github.com/anthropics/anthropic-sdk-go"
-	aoption "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
@@ -20,7 +18,7 @@ import (
 func TestOpenAISDKReadsJSONAndStream(t *testing.T) {
 	srv := httptest.NewServer(New(Knobs{}))
 	defer srv.Close()
-	client := openai.NewClient(option.WithBaseURL(srv.URL+"/k/chunks=5,words=7/v1/"), option.WithAPIKey("k"), option.WithMaxRetries(0))
+	client := sdktest.OpenAIClient(srv.URL+"/k/chunks=5,words=7/v1/", "k")
 	params := openai.ChatCompletionNewParams{
 		Model:    `m"1`,
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")},
@@ -53,7 +51,7 @@ func TestOpenAISDKReadsJSONAndStream(t *testing.T) {
 func TestAnthropicSDKReadsJSONAndStream(t *testing.T) {
 	srv := httptest.NewServer(New(Knobs{Chunks: 4, Words: 3}))
 	defer srv.Close()
-	client := anthropic.NewClient(aoption.WithBaseURL(srv.URL), aoption.WithAPIKey("k"), aoption.WithMaxRetries(0))
+	client := sdktest.AnthropicClient(srv.URL, "k")
 	params := anthropic.MessageNewParams{
 		Model: "claude-bench", MaxTokens: 100,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hi"))},

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
 	"google.golang.org/genai"
 
@@ -20,7 +19,7 @@ import (
 func TestOpenAISDKReadsResponsesJSONAndStream(t *testing.T) {
 	srv := httptest.NewServer(New(Knobs{}))
 	defer srv.Close()
-	client := openai.NewClient(option.WithBaseURL(srv.URL+"/k/chunks=5,words=7/v1/"), option.WithAPIKey("k"), option.WithMaxRetries(0))
+	client := sdktest.OpenAIClient(srv.URL+"/k/chunks=5,words=7/v1/", "k")
 	params := responses.ResponseNewParams{Model: `m"1`, Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hi")}}
 	resp, err := client.Responses.New(context.Background(), params)
 	if err != nil {

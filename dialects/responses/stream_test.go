@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 	sdk "github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
@@ -205,7 +204,7 @@ func TestStreamSDK(t *testing.T) {
 		_, _ = w.Write([]byte(body))
 	}))
 	defer srv.Close()
-	client := openai.NewClient(option.WithBaseURL(srv.URL), option.WithAPIKey("k"), option.WithMaxRetries(0))
+	client := sdktest.OpenAIClient(srv.URL, "k")
 	got := sdktest.ReadResponses(t, client.Responses.NewStreaming(context.Background(), openaiParams()))
 	types, final := got.Types, got.Final
 	if got.Text != "Let me check." || got.Args != `{"city":"Paris"}{}` {

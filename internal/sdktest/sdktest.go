@@ -1,6 +1,7 @@
 // Package sdktest holds what the tests that drive the gateway through the
-// providers' official Go SDKs share: reading a streamed answer to its end
-// the way an application would. Only tests import it.
+// providers' official Go SDKs share: a client that does not retry, and
+// reading a streamed answer to its end the way an application would. Only
+// tests import it.
 package sdktest
 
 import (
@@ -9,7 +10,10 @@ import (
 	"testing"
 
 	"github.com/anthropics/anthropic-sdk-go"
+	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/anthropics/anthropic-sdk-go/packages/ssestream"
+	"github.com/openai/openai-go/v3"
+	openaiopt "github.com/openai/openai-go/v3/option"
 	openaissestream "github.com/openai/openai-go/v3/packages/ssestream"
 	"github.com/openai/openai-go/v3/responses"
 	"google.golang.org/genai"
@@ -106,4 +110,17 @@ func ReadResponses(t testing.TB, stream *openaissestream.Stream[responses.Respon
 	}
 	got.Text, got.Args = text.String(), args.String()
 	return got
+}
+
+// OpenAIClient is OpenAI's official Go SDK on baseURL (the part before
+// /chat/completions), sending key, with retries off so that a test sees
+// each failure as it happened.
+func OpenAIClient(baseURL, key string) openai.Client {
+	return openai.NewClient(openaiopt.WithBaseURL(baseURL), openaiopt.WithAPIKey(key), openaiopt.WithMaxRetries(0))
+}
+
+// AnthropicClient is Anthropic's official Go SDK on baseURL (the part
+// before /v1/messages), likewise.
+func AnthropicClient(baseURL, key string) anthropic.Client {
+	return anthropic.NewClient(anthropicopt.WithBaseURL(baseURL), anthropicopt.WithAPIKey(key), anthropicopt.WithMaxRetries(0))
 }
