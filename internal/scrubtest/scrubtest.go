@@ -56,3 +56,16 @@ func AssertHTMLForStream(t testing.TB, err error, pageStart string, secrets ...s
 	}
 	return e
 }
+
+// AssertStreamScrubbed takes what ChatStream returned: the stream must
+// open, and the failure its first Next reports (the upstream's error
+// event) must pass AssertScrubbed. It closes the stream.
+func AssertStreamScrubbed(t testing.TB, s providers.ChatStream, err error, secrets ...string) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Next()
+	AssertScrubbed(t, err, secrets...)
+}

@@ -44,12 +44,7 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 			req = unified(t, `{"model":"c","stream":true,"messages":[{"role":"user","content":"x"}]}`)
 			req.Original = original
 			s, err := p.ChatStream(ctx, tgt, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			_, err = s.Next()
-			scrubtest.AssertScrubbed(t, err, secrets...)
+			scrubtest.AssertStreamScrubbed(t, s, err, secrets...)
 		})
 	}
 }

@@ -54,12 +54,7 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 	scrubtest.AssertScrubbed(t, err, secrets...)
 
 	s, err := p.ChatStream(context.Background(), tgt, chatRequest(t, simpleRequest))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	_, err = s.Next()
-	scrubtest.AssertScrubbed(t, err, secrets...)
+	scrubtest.AssertStreamScrubbed(t, s, err, secrets...)
 }
 
 // TestModelCannotLeaveThePath is the regression test for a model name with

@@ -48,12 +48,7 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 			scrubtest.AssertScrubbed(t, err, secrets...)
 
 			s, err := p.ChatStream(context.Background(), tgt, chatRequest(t, `{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"x"}]}`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			_, err = s.Next()
-			scrubtest.AssertScrubbed(t, err, secrets...)
+			scrubtest.AssertStreamScrubbed(t, s, err, secrets...)
 		})
 	}
 }
