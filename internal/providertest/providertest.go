@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -98,4 +99,18 @@ func Text(t testing.TB, s providers.ChatStream) string {
 		}
 	}
 	return text.String()
+}
+
+// AssertCaddyfileRejects fails for each Caddyfile source that a new T
+// unmarshals without an error.
+func AssertCaddyfileRejects[T any, PT interface {
+	*T
+	caddyfile.Unmarshaler
+}](t testing.TB, sources ...string) {
+	t.Helper()
+	for _, src := range sources {
+		if err := PT(new(T)).UnmarshalCaddyfile(caddyfile.NewTestDispenser(src)); err == nil {
+			t.Errorf("accepted %q", src)
+		}
+	}
 }

@@ -228,18 +228,13 @@ func TestCaddyfile(t *testing.T) {
 		e.TenantID != "{env.AZURE_TENANT_ID}" || e.ClientID != "cid" || e.AuthorityHost != "https://login.example.com/" {
 		t.Errorf("parsed %+v entra %+v", a, e)
 	}
-	for _, src := range []string{
+	providertest.AssertCaddyfileRejects[Azure](t,
 		"provider a azure {\n api_version latest\n}",
 		"provider a azure {\n deployment gpt-4o\n}",
 		"provider a azure {\n entra password\n}",
 		"provider a azure {\n entra client_secret {\n scope x\n }\n}",
 		"provider a azure {\n resource\n}",
-	} {
-		var a Azure
-		if err := a.UnmarshalCaddyfile(caddyfile.NewTestDispenser(src)); err == nil {
-			t.Errorf("accepted %q", src)
-		}
-	}
+	)
 }
 
 func bodyModel(body []byte) string {

@@ -41,15 +41,11 @@ func TestCaddyfile(t *testing.T) {
 	if err != nil || v.SecretAccessKey != testSecret {
 		t.Errorf("placeholder not resolved: %v", err)
 	}
-	for _, bad := range []string{
+	providertest.AssertCaddyfileRejects[Bedrock](t,
 		"provider a bedrock {\n profile\n}",
 		"provider a bedrock {\n default_max_tokens 0\n}",
 		"provider a bedrock {\n unknown_option 1\n}",
-	} {
-		if err := new(Bedrock).UnmarshalCaddyfile(caddyfile.NewTestDispenser(bad)); err == nil {
-			t.Errorf("accepted %q", bad)
-		}
-	}
+	)
 }
 
 func TestProvisionErrors(t *testing.T) {
