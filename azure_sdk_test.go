@@ -45,12 +45,9 @@ func TestAzureSDKRun(t *testing.T) {
 	stream := client.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{Model: "gpt-4o",
 		Messages:      []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hello")},
 		StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}})
-	var acc openai.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil || acc.Choices[0].Message.Content != "from azure" || acc.Usage.TotalTokens == 0 {
-		t.Fatalf("stream: %v %q %+v", err, acc.Choices[0].Message.Content, acc.Usage)
+	acc, _ := sdktest.AccumulateChat(t, stream)
+	if acc.Choices[0].Message.Content != "from azure" || acc.Usage.TotalTokens == 0 {
+		t.Fatalf("stream: %q %+v", acc.Choices[0].Message.Content, acc.Usage)
 	}
 	check("stream", "/openai/v1/chat/completions", "prod-4o")
 

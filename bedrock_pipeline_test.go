@@ -66,13 +66,7 @@ func TestBedrockPipelineOpenAISDK(t *testing.T) {
 	stream := client.Chat.Completions.NewStreaming(ctx, openaisdk.ChatCompletionNewParams{
 		Model: "nova", Messages: []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Hi")},
 		StreamOptions: openaisdk.ChatCompletionStreamOptionsParam{IncludeUsage: openaisdk.Bool(true)}})
-	var acc openaisdk.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateChat(t, stream)
 	if acc.Choices[0].Message.Content != fakeupstream.DefaultBedrockText || acc.Usage.TotalTokens != 18 {
 		t.Errorf("stream: %q usage %+v", acc.Choices[0].Message.Content, acc.Usage)
 	}

@@ -60,13 +60,7 @@ func TestVertexSDKChatStreamEmbeddings(t *testing.T) {
 		stream := client.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{Model: model,
 			Messages:      []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hello")},
 			StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}})
-		var acc openai.ChatCompletionAccumulator
-		for stream.Next() {
-			acc.AddChunk(stream.Current())
-		}
-		if err := stream.Err(); err != nil {
-			t.Fatalf("%s stream: %v", model, err)
-		}
+		acc, _ := sdktest.AccumulateChat(t, stream)
 		if acc.Choices[0].Message.Content != want || acc.Usage.TotalTokens == 0 {
 			t.Errorf("%s stream: %q usage %+v", model, acc.Choices[0].Message.Content, acc.Usage)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/openai/openai-go/v3"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // TestBedrockCaddyfileSDKs: a bedrock provider written in a Caddyfile, its
@@ -42,12 +43,9 @@ func TestBedrockCaddyfileSDKs(t *testing.T) {
 	}
 	stream := oc.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{
 		Model: "nova", Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("Hi")}})
-	var acc openai.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil || acc.Choices[0].Message.Content != fakeupstream.DefaultBedrockText {
-		t.Errorf("stream: %v %q", err, acc.Choices[0].Message.Content)
+	acc, _ := sdktest.AccumulateChat(t, stream)
+	if acc.Choices[0].Message.Content != fakeupstream.DefaultBedrockText {
+		t.Errorf("stream: %q", acc.Choices[0].Message.Content)
 	}
 
 	ac := g.anthropicClient("unused")

@@ -43,13 +43,7 @@ func TestEscapedTextSurvivesEveryPath(t *testing.T) {
 			t.Errorf("%s answer: %q", model, got)
 		}
 		stream := oc.Chat.Completions.NewStreaming(ctx, params)
-		var acc openai.ChatCompletionAccumulator
-		for stream.Next() {
-			acc.AddChunk(stream.Current())
-		}
-		if err := stream.Err(); err != nil {
-			t.Fatal(err)
-		}
+		acc, _ := sdktest.AccumulateChat(t, stream)
 		if got := acc.Choices[0].Message.Content; got != escapedText {
 			t.Errorf("%s stream: %q", model, got)
 		}

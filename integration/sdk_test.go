@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // TestOpenAIGoSDK uses the official OpenAI Go SDK as a user would, with
@@ -35,15 +37,7 @@ func TestOpenAIGoSDK(t *testing.T) {
 		Messages:      []openai.ChatCompletionMessageParamUnion{openai.UserMessage("Stream please")},
 		StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
 	})
-	var acc openai.ChatCompletionAccumulator
-	chunks := 0
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-		chunks++
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, chunks := sdktest.AccumulateChat(t, stream)
 	if chunks < 3 || acc.Choices[0].Message.Content == "" || acc.Usage.TotalTokens == 0 {
 		t.Fatalf("stream: %d chunks, %+v", chunks, acc.ChatCompletion)
 	}

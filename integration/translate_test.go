@@ -106,13 +106,7 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 		Messages:      []openai.ChatCompletionMessageParamUnion{openai.UserMessage("stream")},
 		StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
 	})
-	var acc openai.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateChat(t, stream)
 	if acc.Choices[0].Message.Content != fakeupstream.DefaultAnthropicText || acc.Usage.CompletionTokens != 9 {
 		t.Fatalf("claude stream: %q usage %+v", acc.Choices[0].Message.Content, acc.Usage)
 	}
@@ -130,13 +124,7 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 		var finish string
 		if streaming {
 			s := client.Chat.Completions.NewStreaming(ctx, params)
-			var a openai.ChatCompletionAccumulator
-			for s.Next() {
-				a.AddChunk(s.Current())
-			}
-			if err := s.Err(); err != nil {
-				t.Fatal(err)
-			}
+			a, _ := sdktest.AccumulateChat(t, s)
 			msg, finish = a.Choices[0].Message, a.Choices[0].FinishReason
 		} else {
 			r, err := client.Chat.Completions.New(ctx, params)
@@ -194,13 +182,7 @@ func TestOpenAISDKAgainstGemini(t *testing.T) {
 		Model:    "gemini-2.5-flash",
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("stream")},
 	})
-	var acc openai.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateChat(t, stream)
 	if acc.Choices[0].Message.Content != "Gemini says hi" {
 		t.Fatalf("gemini stream: %q", acc.Choices[0].Message.Content)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/openai/openai-go/v3"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // TestSDKsAgainstVertex runs the official OpenAI and Anthropic SDKs
@@ -44,12 +45,9 @@ func TestSDKsAgainstVertex(t *testing.T) {
 	for _, model := range []string{"gemini-2.5-flash", "claude-sonnet-4-5@20250929"} {
 		s := client.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{Model: model,
 			Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hello")}})
-		var acc openai.ChatCompletionAccumulator
-		for s.Next() {
-			acc.AddChunk(s.Current())
-		}
-		if err := s.Err(); err != nil || acc.Choices[0].Message.Content == "" {
-			t.Fatalf("%s stream: %v %+v", model, err, acc.Choices)
+		acc, _ := sdktest.AccumulateChat(t, s)
+		if acc.Choices[0].Message.Content == "" {
+			t.Fatalf("%s stream: %+v", model, acc.Choices)
 		}
 	}
 	emb, err := client.Embeddings.New(ctx, openai.EmbeddingNewParams{Model: "text-embedding-005",

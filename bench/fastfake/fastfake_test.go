@@ -32,15 +32,7 @@ func TestOpenAISDKReadsJSONAndStream(t *testing.T) {
 	}
 	params.StreamOptions = openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
 	stream := client.Chat.Completions.NewStreaming(context.Background(), params)
-	var acc openai.ChatCompletionAccumulator
-	n := 0
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-		n++
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, n := sdktest.AccumulateChat(t, stream)
 	// role + 5 pieces + finish + usage
 	if n != 8 || acc.Choices[0].Message.Content != "word1 word2 word3 word4 word5" ||
 		acc.Usage.CompletionTokens != 5 || acc.Choices[0].FinishReason != "stop" {

@@ -124,3 +124,22 @@ func OpenAIClient(baseURL, key string) openai.Client {
 func AnthropicClient(baseURL, key string) anthropic.Client {
 	return anthropic.NewClient(anthropicopt.WithBaseURL(baseURL), anthropicopt.WithAPIKey(key), anthropicopt.WithMaxRetries(0))
 }
+
+// AccumulateChat reads a chat completion stream to its end into the SDK's
+// accumulator, failing the test on an error or on a chunk the accumulator
+// refuses, and reports how many chunks it carried.
+func AccumulateChat(t testing.TB, stream *openaissestream.Stream[openai.ChatCompletionChunk]) (openai.ChatCompletionAccumulator, int) {
+	t.Helper()
+	var acc openai.ChatCompletionAccumulator
+	chunks := 0
+	for stream.Next() {
+		if !acc.AddChunk(stream.Current()) {
+			t.Fatalf("the accumulator refused chunk %d: %s", chunks, stream.Current().RawJSON())
+		}
+		chunks++
+	}
+	if err := stream.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return acc, chunks
+}
