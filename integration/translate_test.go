@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -33,6 +34,26 @@ func translatedSite(anthropicURL, geminiURL, openaiURL string) string {
 	}`, anthropicURL, geminiURL, openaiURL)
 }
 
+// translatedFakes are the upstreams behind translatedSite, with what each
+// received.
+type translatedFakes struct {
+	claude, gem, oai          *httptest.Server
+	claudeRec, gemRec, oaiRec *fakeupstream.Recorder
+}
+
+// startTranslated starts the three fakes from their options and a gateway
+// in front of them. The fakes close when the test ends.
+func startTranslated(t *testing.T, a fakeupstream.AnthropicOptions, gm fakeupstream.GeminiOptions, o fakeupstream.OpenAIConfig) (*gateway, *translatedFakes) {
+	t.Helper()
+	f := new(translatedFakes)
+	f.claude, f.claudeRec = fakeupstream.NewAnthropic(a)
+	t.Cleanup(f.claude.Close)
+	f.gem, f.gemRec = fakeupstream.NewGemini(gm)
+	t.Cleanup(f.gem.Close)
+	f.oai, f.oaiRec = fakeupstream.NewOpenAI(t, o)
+	return startGateway(t, translatedSite(f.claude.URL, f.gem.URL, f.oai.URL)), f
+}
+
 var weatherTool = openai.ChatCompletionFunctionTool(openai.FunctionDefinitionParam{
 	Name:        "get_weather",
 	Description: openai.String("Weather for a city"),
@@ -44,18 +65,12 @@ var weatherTool = openai.ChatCompletionFunctionTool(openai.FunctionDefinitionPar
 })
 
 func TestOpenAISDKAgainstClaude(t *testing.T) {
-	claude, crec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{
-		APIKey: "claude-key", CacheReadInputTokens: 3,
-	})
-	defer claude.Close()
 	toolClaude, _ := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{
 		ToolUses: []fakeupstream.AnthropicToolUse{{ID: "toolu_1", Name: "get_weather", Input: `{"city":"Paris"}`}},
 	})
 	defer toolClaude.Close()
-	gem, _ := fakeupstream.NewGemini(fakeupstream.GeminiOptions{})
-	defer gem.Close()
-	oai, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
-	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
+	g, f := startTranslated(t, fakeupstream.AnthropicOptions{APIKey: "claude-key", CacheReadInputTokens: 3},
+		fakeupstream.GeminiOptions{}, fakeupstream.OpenAIConfig{})
 	client := g.openAIClient("x")
 	ctx := context.Background()
 
@@ -92,12 +107,12 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 			} `json:"content"`
 		} `json:"messages"`
 	}
-	mustJSON(t, crec.Last().Body, &sent)
+	mustJSON(t, f.claudeRec.Last().Body, &sent)
 	if sent.MaxTokens == 0 || !strings.Contains(fmt.Sprint(sent.System), "Be brief.") || len(sent.Messages) != 1 ||
 		sent.Messages[0].Content[1].Type != "image" || sent.Messages[0].Content[1].Source.MediaType != "image/png" {
-		t.Fatalf("request sent to Anthropic: %s", crec.Last().Body)
+		t.Fatalf("request sent to Anthropic: %s", f.claudeRec.Last().Body)
 	}
-	if crec.Last().Header.Get("x-api-key") != "claude-key" || crec.Last().Header.Get("anthropic-version") == "" {
+	if f.claudeRec.Last().Header.Get("x-api-key") != "claude-key" || f.claudeRec.Last().Header.Get("anthropic-version") == "" {
 		t.Fatal("anthropic headers missing")
 	}
 
@@ -112,7 +127,7 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 	}
 
 	// Tools round trip: the model calls get_weather, the client answers.
-	g.reload(translatedSite(toolClaude.URL, gem.URL, oai.URL))
+	g.reload(translatedSite(toolClaude.URL, f.gem.URL, f.oai.URL))
 	client = g.openAIClient("x")
 	for _, streaming := range []bool{false, true} {
 		params := openai.ChatCompletionNewParams{
@@ -149,15 +164,10 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 }
 
 func TestOpenAISDKAgainstGemini(t *testing.T) {
-	claude, _ := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{})
-	defer claude.Close()
-	gem, grec := fakeupstream.NewGemini(fakeupstream.GeminiOptions{
+	g, f := startTranslated(t, fakeupstream.AnthropicOptions{}, fakeupstream.GeminiOptions{
 		APIKey: "gemini-key", Text: "Gemini says hi", Chunks: []string{"Gemini ", "says ", "hi"},
 		Usage: fakeupstream.GeminiUsage{Prompt: 10, Candidates: 5, Cached: 4, Thoughts: 2},
-	})
-	defer gem.Close()
-	oai, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
-	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
+	}, fakeupstream.OpenAIConfig{})
 	client := g.openAIClient("x")
 	ctx := context.Background()
 
@@ -172,7 +182,7 @@ func TestOpenAISDKAgainstGemini(t *testing.T) {
 		resp.Usage.CompletionTokensDetails.ReasoningTokens != 2 {
 		t.Fatalf("gemini answer: %+v", resp)
 	}
-	last := grec.Last()
+	last := f.gemRec.Last()
 	if !strings.HasSuffix(last.Path, "/models/gemini-2.5-flash:generateContent") || last.Header.Get("x-goog-api-key") != "gemini-key" ||
 		!strings.Contains(string(last.Body), `"systemInstruction"`) {
 		t.Fatalf("gemini request: %s %s", last.Path, last.Body)
@@ -186,8 +196,8 @@ func TestOpenAISDKAgainstGemini(t *testing.T) {
 	if acc.Choices[0].Message.Content != "Gemini says hi" {
 		t.Fatalf("gemini stream: %q", acc.Choices[0].Message.Content)
 	}
-	if !strings.Contains(grec.Last().Path, ":streamGenerateContent?alt=sse") {
-		t.Fatalf("stream path %s", grec.Last().Path)
+	if !strings.Contains(f.gemRec.Last().Path, ":streamGenerateContent?alt=sse") {
+		t.Fatalf("stream path %s", f.gemRec.Last().Path)
 	}
 
 	emb, err := client.Embeddings.New(ctx, openai.EmbeddingNewParams{
@@ -213,12 +223,8 @@ func TestOpenAISDKAgainstGemini(t *testing.T) {
 }
 
 func TestAnthropicSDKAgainstOpenAIDeployment(t *testing.T) {
-	claude, _ := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{})
-	defer claude.Close()
-	gem, _ := fakeupstream.NewGemini(fakeupstream.GeminiOptions{})
-	defer gem.Close()
-	oai, orec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "Hello from OpenAI"})
-	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
+	g, f := startTranslated(t, fakeupstream.AnthropicOptions{}, fakeupstream.GeminiOptions{},
+		fakeupstream.OpenAIConfig{Reply: "Hello from OpenAI"})
 	client := g.anthropicClient("x")
 	ctx := context.Background()
 	params := anthropicsdk.MessageNewParams{
@@ -237,9 +243,9 @@ func TestAnthropicSDKAgainstOpenAIDeployment(t *testing.T) {
 	var sent struct {
 		Messages []struct{ Role string } `json:"messages"`
 	}
-	mustJSON(t, orec.Last().Body, &sent)
+	mustJSON(t, f.oaiRec.Last().Body, &sent)
 	if len(sent.Messages) != 2 || sent.Messages[0].Role != "system" {
-		t.Fatalf("OpenAI upstream got %s", orec.Last().Body)
+		t.Fatalf("OpenAI upstream got %s", f.oaiRec.Last().Body)
 	}
 
 	stream := client.Messages.NewStreaming(ctx, params)
@@ -260,18 +266,14 @@ func TestAnthropicSDKAgainstOpenAIDeployment(t *testing.T) {
 }
 
 func TestAnthropicSDKPassesThroughToClaude(t *testing.T) {
-	claude, crec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{APIKey: "claude-key"})
-	defer claude.Close()
-	gem, _ := fakeupstream.NewGemini(fakeupstream.GeminiOptions{})
-	defer gem.Close()
-	oai, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
-	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
+	g, f := startTranslated(t, fakeupstream.AnthropicOptions{APIKey: "claude-key"}, fakeupstream.GeminiOptions{},
+		fakeupstream.OpenAIConfig{})
 	body := `{"model":"claude-sonnet-4-5","max_tokens":64,"metadata":{"user_id":"u1"},"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"Hi"}]}`
 	resp, out := g.post("/v1/messages", body, "anthropic-beta", "prompt-caching-2024-07-31")
 	if resp.StatusCode != 200 || !strings.Contains(string(out), fakeupstream.DefaultAnthropicText) {
 		t.Fatalf("%d %s", resp.StatusCode, out)
 	}
-	sent := crec.Last()
+	sent := f.claudeRec.Last()
 	var got, want map[string]any
 	mustJSON(t, sent.Body, &got)
 	mustJSON(t, []byte(body), &want)
