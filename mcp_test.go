@@ -52,20 +52,12 @@ func mcpCount(t *testing.T, server, method, status string) float64 {
 	return 0
 }
 
-type mcpTextIn struct {
-	Text string `json:"text"`
-}
-
 // mcpToolServer is an upstream MCP server (Go SDK) whose tools answer
 // "<server>:<tool>:<text>".
 func mcpToolServer(t testing.TB, name string, tools ...string) *httptest.Server {
 	t.Helper()
 	s := mcp.NewServer(&mcp.Implementation{Name: name, Version: "1"}, nil)
-	for _, tool := range tools {
-		mcp.AddTool(s, &mcp.Tool{Name: tool}, func(_ context.Context, _ *mcp.CallToolRequest, in mcpTextIn) (*mcp.CallToolResult, any, error) {
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: name + ":" + tool + ":" + in.Text}}}, nil, nil
-		})
-	}
+	mcptest.AddEchoTools(s, name, nil, tools...)
 	srv := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil))
 	t.Cleanup(srv.Close)
 	return srv

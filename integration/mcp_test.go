@@ -25,19 +25,10 @@ type mcpUpstream struct {
 	deletes chan struct{}
 }
 
-type mcpText struct {
-	Text string `json:"text"`
-}
-
 func newMCPUpstream(t *testing.T, name string, tools ...string) *mcpUpstream {
 	t.Helper()
 	s := mcp.NewServer(&mcp.Implementation{Name: name, Version: "1"}, nil)
-	for _, tool := range tools {
-		mcp.AddTool(s, &mcp.Tool{Name: tool, Description: "echoes text"},
-			func(_ context.Context, _ *mcp.CallToolRequest, in mcpText) (*mcp.CallToolResult, any, error) {
-				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: name + ":" + tool + ":" + in.Text}}}, nil, nil
-			})
-	}
+	mcptest.AddEchoTools(s, name, nil, tools...)
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
 	u := &mcpUpstream{deletes: make(chan struct{}, 8)}
 	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

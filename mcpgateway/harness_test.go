@@ -33,23 +33,17 @@ type upstream struct {
 	lastArgs    atomic.Value  // string: the last tools/call arguments
 }
 
-type echoIn struct {
-	Text string `json:"text"`
-}
+type echoIn = mcptest.EchoIn
 
 // newUpstream starts a server whose tools answer "<server>:<tool>:<text>".
 func newUpstream(t testing.TB, name string, tools ...string) *upstream {
 	t.Helper()
 	u := &upstream{name: name, deleted: make(chan struct{}, 16)}
 	u.server = mcp.NewServer(&mcp.Implementation{Name: name, Version: "1"}, nil)
-	for _, tool := range tools {
-		mcp.AddTool(u.server, &mcp.Tool{Name: tool, Description: name + " " + tool},
-			func(ctx context.Context, req *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, any, error) {
-				u.calls.Add(1)
-				u.lastArgs.Store(string(req.Params.Arguments))
-				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: name + ":" + tool + ":" + in.Text}}}, nil, nil
-			})
-	}
+	mcptest.AddEchoTools(u.server, name, func(req *mcp.CallToolRequest) {
+		u.calls.Add(1)
+		u.lastArgs.Store(string(req.Params.Arguments))
+	}, tools...)
 	u.server.AddReceivingMiddleware(func(next mcp.MethodHandler) mcp.MethodHandler {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 			if method == "initialize" {

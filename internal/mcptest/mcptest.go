@@ -1,7 +1,7 @@
 // Package mcptest holds what the MCP gateway's tests share, in its own
-// package, the handler's and the integration tests: a Go SDK client session
-// that sends a client key, and the names of the tools a session sees. Only
-// tests import it.
+// package, the handler's and the integration tests: upstream tools that
+// echo, a Go SDK client session that sends a client key, and the names of
+// the tools a session sees. Only tests import it.
 package mcptest
 
 import (
@@ -54,4 +54,24 @@ func ToolNames(t testing.TB, cs *mcp.ClientSession) []string {
 		names = append(names, tool.Name)
 	}
 	return names
+}
+
+// EchoIn is the input of an echo tool.
+type EchoIn struct {
+	Text string `json:"text"`
+}
+
+// AddEchoTools adds to the upstream server s, named server, tools that
+// answer "<server>:<tool>:<text>", so a test sees which upstream and tool a
+// call reached. onCall, when set, sees each call first.
+func AddEchoTools(s *mcp.Server, server string, onCall func(*mcp.CallToolRequest), tools ...string) {
+	for _, tool := range tools {
+		mcp.AddTool(s, &mcp.Tool{Name: tool, Description: server + " " + tool},
+			func(_ context.Context, req *mcp.CallToolRequest, in EchoIn) (*mcp.CallToolResult, any, error) {
+				if onCall != nil {
+					onCall(req)
+				}
+				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: server + ":" + tool + ":" + in.Text}}}, nil, nil
+			})
+	}
 }
