@@ -3,8 +3,7 @@ package aibackends
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 	sdk "github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // TestAzureSDKRun drives an azure provider (v1 API, a deployment map,
@@ -25,9 +25,7 @@ func TestAzureSDKRun(t *testing.T) {
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[{"type":"azure","name":"az","base_url":%q,"api_keys":[{"value":%q}],
 		"deployments":{"gpt-4o":"prod-4o"},"responses_api":true,"models":["gpt-4o","text-embedding-3-small","dall-e-3"]}]}`,
 		pipeFast, srv.URL, azureTestKey))
-	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	t.Cleanup(gw.Close)
-	client := sdkClient(gw.URL+"/v1", "client-key")
+	client := sdkClient(pipeServe(t, h)+"/v1", "client-key")
 	ctx := context.Background()
 	check := func(op, path, deployment string) {
 		t.Helper()
@@ -47,12 +45,9 @@ func TestAzureSDKRun(t *testing.T) {
 	stream := client.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{Model: "gpt-4o",
 		Messages:      []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hello")},
 		StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}})
-	var acc openai.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil || acc.Choices[0].Message.Content != "from azure" || acc.Usage.TotalTokens == 0 {
-		t.Fatalf("stream: %v %q %+v", err, acc.Choices[0].Message.Content, acc.Usage)
+	acc, _ := sdktest.AccumulateChat(t, stream)
+	if acc.Choices[0].Message.Content != "from azure" || acc.Usage.TotalTokens == 0 {
+		t.Fatalf("stream: %q %+v", acc.Choices[0].Message.Content, acc.Usage)
 	}
 	check("stream", "/openai/v1/chat/completions", "prod-4o")
 
@@ -76,23 +71,17 @@ func TestAzureSDKRun(t *testing.T) {
 		t.Fatalf("responses: %v %+v", err, resp)
 	}
 	check("responses", "/openai/v1/responses", "prod-4o")
-	rs := client.Responses.NewStreaming(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
-		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})
-	completed := false
-	for rs.Next() {
-		completed = completed || rs.Current().Type == "response.completed"
-	}
-	if err := rs.Err(); err != nil || !completed {
-		t.Fatalf("responses stream: %v, completed %v", err, completed)
+	rs := sdktest.ReadResponses(t, client.Responses.NewStreaming(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}}))
+	if !slices.Contains(rs.Types, "response.completed") {
+		t.Fatalf("responses stream without response.completed: %v", rs.Types)
 	}
 
 	// Tools round trip.
 	rec.Reset()
 	srv2, rec2 := fakeupstream.NewAzure(t, fakeupstream.AzureConfig{APIKey: azureTestKey, OpenAI: fakeupstream.OpenAIConfig{ToolCalls: true}})
 	h2 := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, azureProvider("az", srv2.URL, "prod-4o")))
-	gw2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h2.ServeHTTP(w, r, nil) }))
-	t.Cleanup(gw2.Close)
-	client = sdkClient(gw2.URL+"/v1", "client-key")
+	client = sdkClient(pipeServe(t, h2)+"/v1", "client-key")
 	tool := openai.ChatCompletionFunctionTool(openai.FunctionDefinitionParam{Name: "get_weather",
 		Parameters: openai.FunctionParameters{"type": "object", "properties": map[string]any{"city": map[string]any{"type": "string"}}}})
 	params := openai.ChatCompletionNewParams{Model: "gpt-4o", Tools: []openai.ChatCompletionToolUnionParam{tool},

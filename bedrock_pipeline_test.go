@@ -3,17 +3,14 @@ package aibackends
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	openaisdk "github.com/openai/openai-go/v3"
-	openaiopt "github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 const (
@@ -42,23 +39,12 @@ func newBedrockFake(t *testing.T, edit func(*fakeupstream.BedrockConfig)) (strin
 	return srv.URL, rec
 }
 
-// bedrockServe exposes h on a loopback server for the official SDKs.
-func bedrockServe(t *testing.T, h *Handler) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h.ServeHTTP(w, r, nil); err != nil {
-			t.Error(err)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
 // TestBedrockPipelineOpenAISDK: the official OpenAI SDK through the
 // gateway to Bedrock: chat, stream, a tools round trip and embeddings.
 func TestBedrockPipelineOpenAISDK(t *testing.T) {
 	url, rec := newBedrockFake(t, func(c *fakeupstream.BedrockConfig) { c.ToolInput = `{"city":"Paris"}` })
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, bedrockProvider("aws", url)))
-	client := openaisdk.NewClient(openaiopt.WithBaseURL(bedrockServe(t, h)+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0))
+	client := sdktest.OpenAIClient(pipeServe(t, h)+"/v1", "k")
 	ctx := context.Background()
 
 	resp, err := client.Chat.Completions.New(ctx, openaisdk.ChatCompletionNewParams{
@@ -80,13 +66,7 @@ func TestBedrockPipelineOpenAISDK(t *testing.T) {
 	stream := client.Chat.Completions.NewStreaming(ctx, openaisdk.ChatCompletionNewParams{
 		Model: "nova", Messages: []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Hi")},
 		StreamOptions: openaisdk.ChatCompletionStreamOptionsParam{IncludeUsage: openaisdk.Bool(true)}})
-	var acc openaisdk.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateChat(t, stream)
 	if acc.Choices[0].Message.Content != fakeupstream.DefaultBedrockText || acc.Usage.TotalTokens != 18 {
 		t.Errorf("stream: %q usage %+v", acc.Choices[0].Message.Content, acc.Usage)
 	}
@@ -130,7 +110,7 @@ func TestBedrockPipelineOpenAISDK(t *testing.T) {
 func TestBedrockPipelineMessagesSDK(t *testing.T) {
 	url, rec := newBedrockFake(t, func(c *fakeupstream.BedrockConfig) { c.InputTokens, c.OutputTokens = 25, 6 })
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[%s]}`, pipeFast, bedrockProvider("aws", url)))
-	client := anthropic.NewClient(anthropicopt.WithBaseURL(bedrockServe(t, h)), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
+	client := sdktest.AnthropicClient(pipeServe(t, h), "k")
 	params := anthropic.MessageNewParams{Model: "claude", MaxTokens: 512,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Hi"))}}
 
@@ -147,15 +127,7 @@ func TestBedrockPipelineMessagesSDK(t *testing.T) {
 	}
 
 	stream := client.Messages.NewStreaming(context.Background(), params)
-	var acc anthropic.Message
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateMessage(t, stream)
 	if acc.Content[0].Text != fakeupstream.DefaultBedrockText || acc.Usage.OutputTokens != 6 || acc.Model != "claude" {
 		t.Errorf("stream: %+v", acc)
 	}

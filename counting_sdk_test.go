@@ -3,17 +3,14 @@ package aibackends
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	openaisdk "github.com/openai/openai-go/v3"
-	openaiopt "github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // countServer runs the counting handler behind a loopback HTTP server, as
@@ -21,13 +18,7 @@ import (
 func countServer(t *testing.T) (*countFakes, string) {
 	t.Helper()
 	f := newCountFakes(t, fakeupstream.AnthropicOptions{}, "")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := f.h.ServeHTTP(w, r, nil); err != nil {
-			t.Error(err)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return f, srv.URL
+	return f, pipeServe(t, f.h)
 }
 
 // TestCountTokensAnthropicSDK: the official Anthropic Go SDK's
@@ -35,7 +26,7 @@ func countServer(t *testing.T) (*countFakes, string) {
 // model raises its typed 404.
 func TestCountTokensAnthropicSDK(t *testing.T) {
 	_, url := countServer(t)
-	client := anthropicsdk.NewClient(anthropicopt.WithBaseURL(url), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
+	client := sdktest.AnthropicClient(url, "k")
 	params := func(model string) anthropicsdk.MessageCountTokensParams {
 		return anthropicsdk.MessageCountTokensParams{
 			Model:    model,
@@ -65,7 +56,7 @@ func TestCountTokensAnthropicSDK(t *testing.T) {
 // Responses.InputTokens.Count works against every provider type.
 func TestInputTokensOpenAISDK(t *testing.T) {
 	_, url := countServer(t)
-	client := openaisdk.NewClient(openaiopt.WithBaseURL(url+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0))
+	client := sdktest.OpenAIClient(url+"/v1", "k")
 	for _, model := range []string{"gpt", "claude", "gemini", "sim"} {
 		res, err := client.Responses.InputTokens.Count(context.Background(), responses.InputTokenCountParams{
 			Model:        openaisdk.String(model),

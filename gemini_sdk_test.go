@@ -3,28 +3,20 @@ package aibackends
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"google.golang.org/genai"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // geminiSDK is Google's official Go client pointed at the gateway.
 func geminiSDK(t *testing.T, h *Handler, key string) *genai.Client {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h.ServeHTTP(w, r, nil); err != nil {
-			t.Error(err)
-		}
-	}))
-	t.Cleanup(srv.Close)
 	c, err := genai.NewClient(context.Background(), &genai.ClientConfig{APIKey: key, Backend: genai.BackendGeminiAPI,
-		HTTPClient:  srv.Client(),
-		HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL, APIVersion: "v1beta"}})
+		HTTPOptions: genai.HTTPOptions{BaseURL: pipeServe(t, h), APIVersion: "v1beta"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,30 +28,8 @@ func geminiSDK(t *testing.T, h *Handler, key string) *genai.Client {
 func TestGeminiSDK(t *testing.T) {
 	g := newGeminiGateway(t, fakeupstream.OpenAIConfig{})
 	c := geminiSDK(t, g.h, "gk-1")
-	ctx := context.Background()
 	for _, m := range []string{"gem", "gpt", "claude", "sim"} {
-		resp, err := c.Models.GenerateContent(ctx, m, genai.Text("hello"), nil)
-		if err != nil {
-			t.Fatalf("%s: %v", m, err)
-		}
-		if resp.Text() == "" || resp.UsageMetadata == nil || resp.UsageMetadata.TotalTokenCount == 0 ||
-			resp.Candidates[0].FinishReason != genai.FinishReasonStop {
-			t.Errorf("%s: %+v", m, resp)
-		}
-		var text strings.Builder
-		var usage *genai.GenerateContentResponseUsageMetadata
-		for chunk, err := range c.Models.GenerateContentStream(ctx, m, genai.Text("hello"), nil) {
-			if err != nil {
-				t.Fatalf("%s stream: %v", m, err)
-			}
-			text.WriteString(chunk.Text())
-			if chunk.UsageMetadata != nil {
-				usage = chunk.UsageMetadata
-			}
-		}
-		if text.Len() == 0 || usage == nil || usage.PromptTokenCount == 0 {
-			t.Errorf("%s stream: text %q usage %+v", m, text.String(), usage)
-		}
+		sdktest.AssertGeminiHello(t, c, m)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/mcptest"
 	"github.com/sira-ai/caddy-ai-backends/metrics"
 	"github.com/sira-ai/caddy-ai-backends/security"
 )
@@ -51,44 +52,20 @@ func mcpCount(t *testing.T, server, method, status string) float64 {
 	return 0
 }
 
-type mcpTextIn struct {
-	Text string `json:"text"`
-}
-
 // mcpToolServer is an upstream MCP server (Go SDK) whose tools answer
 // "<server>:<tool>:<text>".
 func mcpToolServer(t testing.TB, name string, tools ...string) *httptest.Server {
 	t.Helper()
 	s := mcp.NewServer(&mcp.Implementation{Name: name, Version: "1"}, nil)
-	for _, tool := range tools {
-		mcp.AddTool(s, &mcp.Tool{Name: tool}, func(_ context.Context, _ *mcp.CallToolRequest, in mcpTextIn) (*mcp.CallToolResult, any, error) {
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: name + ":" + tool + ":" + in.Text}}}, nil, nil
-		})
-	}
+	mcptest.AddEchoTools(s, name, nil, tools...)
 	srv := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil))
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-type mcpKeyTransport struct{ key string }
-
-func (k mcpKeyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+k.key)
-	return http.DefaultTransport.RoundTrip(r)
-}
-
 func mcpConnect(t testing.TB, url, key string) *mcp.ClientSession {
 	t.Helper()
-	c := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil)
-	cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{
-		Endpoint: url, HTTPClient: &http.Client{Transport: mcpKeyTransport{key}}, MaxRetries: -1,
-	}, nil)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { _ = cs.Close() })
-	return cs
+	return mcptest.Connect(t, url, "Authorization", "Bearer "+key, nil)
 }
 
 // mcpHandler serves a handler whose config is an mcp block over the given
@@ -107,11 +84,7 @@ func mcpHandler(t *testing.T, search, files string) (*Handler, string, *observer
 	}`, search, files))
 	core, logs := observer.New(zapcore.InfoLevel)
 	h.auditLog = zap.New(core)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = h.ServeHTTP(w, r, nil)
-	}))
-	t.Cleanup(srv.Close)
-	return h, srv.URL, logs
+	return h, pipeServe(t, h), logs
 }
 
 func TestMCPGatewayInHandler(t *testing.T) {
@@ -120,14 +93,7 @@ func TestMCPGatewayInHandler(t *testing.T) {
 	h, base, logs := mcpHandler(t, search.URL, files.URL)
 
 	all := mcpConnect(t, base+"/mcp", "k-all")
-	tools, err := all.ListTools(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, tool := range tools.Tools {
-		names = append(names, tool.Name)
-	}
+	names := mcptest.ToolNames(t, all)
 	if strings.Join(names, ",") != "search__query,files__read" {
 		t.Fatalf("tools = %v (files__write is not exposed)", names)
 	}

@@ -9,6 +9,7 @@ package aibackends
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -58,6 +59,18 @@ func pipeDo(t testing.TB, h *Handler, method, path, body string, header ...strin
 		t.Fatal(err)
 	}
 	return w
+}
+
+// pipeServe exposes h on a loopback server, as the official SDKs need a
+// URL, and returns its base URL. A handler error fails the test.
+func pipeServe(t testing.TB, h *Handler) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h.ServeHTTP(w, r, nil); err != nil {
+			t.Error(err)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // pipeChat is a chat request body for model.

@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 	sdk "github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // responsesGateway serves a handler over loopback for the official SDK:
@@ -28,14 +26,10 @@ func responsesGateway(t *testing.T, extra string) (h *Handler, url string, oai, 
 		{"type":"openai_compatible","name":"oai","base_url":%q,"models":["gpt-4o"]},
 		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k"}],"models":["claude-sonnet-4-5"]},
 		{"type":"sim","name":"sim","models":["sim"]}]}`, extra, so.URL+"/v1", sa.URL))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	t.Cleanup(srv.Close)
-	return h, srv.URL + "/v1", oai, ant
+	return h, pipeServe(t, h) + "/v1", oai, ant
 }
 
-func sdkClient(url, key string) openai.Client {
-	return openai.NewClient(option.WithBaseURL(url), option.WithAPIKey(key), option.WithMaxRetries(0))
-}
+var sdkClient = sdktest.OpenAIClient
 
 // TestResponsesSDKOnEveryProvider: the official SDK's Responses client,
 // plain and streamed, against OpenAI, Anthropic and simulated deployments.
@@ -52,25 +46,10 @@ func TestResponsesSDKOnEveryProvider(t *testing.T) {
 			if resp.OutputText() == "" || resp.Status != "completed" || resp.Usage.TotalTokens == 0 || !strings.HasPrefix(resp.ID, "resp_") {
 				t.Fatalf("response %+v", resp)
 			}
-			stream := client.Responses.NewStreaming(context.Background(), sdk.ResponseNewParams{
-				Model: model, Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})
-			defer stream.Close()
-			var text strings.Builder
-			var final *sdk.Response
-			for stream.Next() {
-				switch ev := stream.Current(); ev.Type {
-				case "response.output_text.delta":
-					text.WriteString(ev.AsResponseOutputTextDelta().Delta)
-				case "response.completed":
-					r := ev.AsResponseCompleted().Response
-					final = &r
-				}
-			}
-			if err := stream.Err(); err != nil {
-				t.Fatal(err)
-			}
-			if final == nil || text.String() == "" || final.OutputText() != text.String() {
-				t.Fatalf("streamed %q, final %+v", text.String(), final)
+			got := sdktest.ReadResponses(t, client.Responses.NewStreaming(context.Background(), sdk.ResponseNewParams{
+				Model: model, Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}}))
+			if got.Final == nil || got.Text == "" || got.Final.OutputText() != got.Text {
+				t.Fatalf("streamed %q, final %+v", got.Text, got.Final)
 			}
 		})
 	}
@@ -219,9 +198,7 @@ func TestResponsesPassThroughToOpenAI(t *testing.T) {
 	h := pipeHandler(t, fmt.Sprintf(`{"providers":[
 		{"type":"openai_compatible","name":"oai","base_url":%q,"models":["gpt-4o"],"responses_api":true},
 		{"type":"sim","name":"sim","models":["sim"]}]}`, so.URL+"/v1"))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	defer srv.Close()
-	client := sdkClient(srv.URL+"/v1", "any")
+	client := sdkClient(pipeServe(t, h)+"/v1", "any")
 	ctx := context.Background()
 
 	resp, err := client.Responses.New(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
@@ -240,17 +217,10 @@ func TestResponsesPassThroughToOpenAI(t *testing.T) {
 		t.Fatalf("the relayed response was not stored: %v", err)
 	}
 
-	stream := client.Responses.NewStreaming(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
-		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})
-	var final *sdk.Response
-	for stream.Next() {
-		if ev := stream.Current(); ev.Type == "response.completed" {
-			r := ev.AsResponseCompleted().Response
-			final = &r
-		}
-	}
-	if err := stream.Err(); err != nil || final == nil || final.OutputText() == "" {
-		t.Fatalf("relayed stream: %v %+v", err, final)
+	final := sdktest.ReadResponses(t, client.Responses.NewStreaming(ctx, sdk.ResponseNewParams{Model: "gpt-4o",
+		Input: sdk.ResponseNewParamsInputUnion{OfString: openai.String("hello")}})).Final
+	if final == nil || final.OutputText() == "" {
+		t.Fatalf("relayed stream: %+v", final)
 	}
 	if _, err := client.Responses.Get(ctx, final.ID, sdk.ResponseGetParams{}); err != nil {
 		t.Fatalf("the relayed stream's response was not stored: %v", err)

@@ -4,19 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/anthropics/anthropic-sdk-go"
-	aoption "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/openai/openai-go/v3"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // vertexGateway serves, over loopback for the official SDKs, a handler
@@ -29,9 +27,7 @@ func vertexGateway(t *testing.T, f *fakeupstream.FakeVertex) (h *Handler, url st
 	h = pipeHandler(t, fmt.Sprintf(`{%s,"providers":[{"type":"vertex","name":"vx","base_url":%q,"location":"us-central1",
 		"credentials_json":%s,"models":["gemini-2.5-flash","claude-sonnet-4-5@20250929","text-embedding-005"]}]}`,
 		pipeFast, f.URL, sa))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	t.Cleanup(srv.Close)
-	return h, srv.URL
+	return h, pipeServe(t, h)
 }
 
 const vertexPath = "/v1/projects/test-project/locations/us-central1/publishers/"
@@ -64,13 +60,7 @@ func TestVertexSDKChatStreamEmbeddings(t *testing.T) {
 		stream := client.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{Model: model,
 			Messages:      []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hello")},
 			StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}})
-		var acc openai.ChatCompletionAccumulator
-		for stream.Next() {
-			acc.AddChunk(stream.Current())
-		}
-		if err := stream.Err(); err != nil {
-			t.Fatalf("%s stream: %v", model, err)
-		}
+		acc, _ := sdktest.AccumulateChat(t, stream)
 		if acc.Choices[0].Message.Content != want || acc.Usage.TotalTokens == 0 {
 			t.Errorf("%s stream: %q usage %+v", model, acc.Choices[0].Message.Content, acc.Usage)
 		}
@@ -142,7 +132,7 @@ func TestVertexSDKToolsRoundTrip(t *testing.T) {
 func TestVertexAnthropicSDKMessages(t *testing.T) {
 	f, rec := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{})
 	_, url := vertexGateway(t, f)
-	client := anthropic.NewClient(aoption.WithBaseURL(url), aoption.WithAPIKey("client-key"), aoption.WithMaxRetries(0))
+	client := sdktest.AnthropicClient(url, "client-key")
 	ctx := context.Background()
 	params := anthropic.MessageNewParams{Model: "claude-sonnet-4-5@20250929", MaxTokens: 100,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hello"))},
@@ -160,15 +150,7 @@ func TestVertexAnthropicSDKMessages(t *testing.T) {
 		t.Errorf("sent %s %s", last.Path, last.Body)
 	}
 	stream := client.Messages.NewStreaming(ctx, params)
-	var acc anthropic.Message
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateMessage(t, stream)
 	if len(acc.Content) != 1 || acc.Content[0].Text != fakeupstream.DefaultAnthropicText || acc.Usage.OutputTokens == 0 {
 		t.Errorf("streamed %+v", acc)
 	}

@@ -6,11 +6,10 @@ import (
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // TestBedrockCaddyfileSDKs: a bedrock provider written in a Caddyfile, its
@@ -33,7 +32,7 @@ func TestBedrockCaddyfileSDKs(t *testing.T) {
 	}`, srv.URL, keyID))
 	ctx := context.Background()
 
-	oc := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("unused"), option.WithMaxRetries(0))
+	oc := g.openAIClient("unused")
 	chat, err := oc.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
 		Model: "nova", Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("Hi")}})
 	if err != nil {
@@ -44,15 +43,12 @@ func TestBedrockCaddyfileSDKs(t *testing.T) {
 	}
 	stream := oc.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{
 		Model: "nova", Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("Hi")}})
-	var acc openai.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil || acc.Choices[0].Message.Content != fakeupstream.DefaultBedrockText {
-		t.Errorf("stream: %v %q", err, acc.Choices[0].Message.Content)
+	acc, _ := sdktest.AccumulateChat(t, stream)
+	if acc.Choices[0].Message.Content != fakeupstream.DefaultBedrockText {
+		t.Errorf("stream: %q", acc.Choices[0].Message.Content)
 	}
 
-	ac := anthropicsdk.NewClient(anthropicopt.WithBaseURL(g.url("")), anthropicopt.WithAPIKey("unused"), anthropicopt.WithMaxRetries(0))
+	ac := g.anthropicClient("unused")
 	msg, err := ac.Messages.New(ctx, anthropicsdk.MessageNewParams{Model: "claude", MaxTokens: 100,
 		Messages: []anthropicsdk.MessageParam{anthropicsdk.NewUserMessage(anthropicsdk.NewTextBlock("Hi"))}})
 	if err != nil {

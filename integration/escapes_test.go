@@ -6,11 +6,10 @@ import (
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // escapedText is what models write all the time and JSON must escape:
@@ -30,7 +29,7 @@ func TestEscapedTextSurvivesEveryPath(t *testing.T) {
 	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
 	ctx := context.Background()
 
-	oc := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("x"), option.WithMaxRetries(0))
+	oc := g.openAIClient("x")
 	for _, model := range []string{"gpt-4o-mini", "claude-sonnet-4-5"} {
 		params := openai.ChatCompletionNewParams{
 			Model:    model,
@@ -44,13 +43,7 @@ func TestEscapedTextSurvivesEveryPath(t *testing.T) {
 			t.Errorf("%s answer: %q", model, got)
 		}
 		stream := oc.Chat.Completions.NewStreaming(ctx, params)
-		var acc openai.ChatCompletionAccumulator
-		for stream.Next() {
-			acc.AddChunk(stream.Current())
-		}
-		if err := stream.Err(); err != nil {
-			t.Fatal(err)
-		}
+		acc, _ := sdktest.AccumulateChat(t, stream)
 		if got := acc.Choices[0].Message.Content; got != escapedText {
 			t.Errorf("%s stream: %q", model, got)
 		}
@@ -74,7 +67,7 @@ func TestEscapedTextSurvivesEveryPath(t *testing.T) {
 	}
 
 	// An Anthropic client, answered by the OpenAI deployment (translated back).
-	ac := anthropicsdk.NewClient(anthropicopt.WithBaseURL(g.url("/")), anthropicopt.WithAPIKey("x"), anthropicopt.WithMaxRetries(0))
+	ac := g.anthropicClient("x")
 	params := anthropicsdk.MessageNewParams{
 		Model:     "gpt-4o-mini",
 		MaxTokens: 100,
@@ -88,15 +81,7 @@ func TestEscapedTextSurvivesEveryPath(t *testing.T) {
 		t.Errorf("Anthropic client, answer: %+v", msg.Content)
 	}
 	stream := ac.Messages.NewStreaming(ctx, params)
-	acc := anthropicsdk.Message{}
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateMessage(t, stream)
 	if len(acc.Content) != 1 || acc.Content[0].Text != escapedText {
 		t.Errorf("Anthropic client, stream: %+v", acc.Content)
 	}

@@ -181,6 +181,18 @@ func timedPost(t *testing.T, g *gateway, body string) (*http.Response, []byte) {
 	return resp, b
 }
 
+// faultyBase is the base URL of a fault case's upstream: a raw upstream
+// acting out serve, or else url, where "refused" stands for a closed port.
+func faultyBase(t *testing.T, serve func(*rawUpstream, net.Conn), url string) string {
+	switch {
+	case serve != nil:
+		return newRawUpstream(t, serve).URL
+	case url == "refused":
+		return closedAddress(t)
+	}
+	return url
+}
+
 // TestUpstreamFaultsBeforeCommitGiveOpenAIErrors: with one provider, every
 // fault before the first byte reaches the client is an OpenAI error with
 // the right status, streamed request or not.
@@ -205,14 +217,7 @@ func TestUpstreamFaultsBeforeCommitGiveOpenAIErrors(t *testing.T) {
 		{name: "unresolvable host", url: "http://does-not-exist.invalid", status: 502, code: "network"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			base := c.url
-			switch {
-			case c.serve != nil:
-				base = newRawUpstream(t, c.serve).URL
-			case base == "refused":
-				base = closedAddress(t)
-			}
-			g := startGateway(t, faultSite(base, "", ""))
+			g := startGateway(t, faultSite(faultyBase(t, c.serve, c.url), "", ""))
 			body := chatM
 			if c.stream {
 				body = chatStreamM
@@ -261,15 +266,8 @@ func TestUpstreamFaultsFallBack(t *testing.T) {
 	} {
 		for _, stream := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/stream=%v", c.name, stream), func(t *testing.T) {
-				base := c.url
-				switch {
-				case c.serve != nil:
-					base = newRawUpstream(t, c.serve).URL
-				case base == "refused":
-					base = closedAddress(t)
-				}
 				backup, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "saved by the backup"})
-				g := startGateway(t, faultSite(base, backup.URL, ""))
+				g := startGateway(t, faultSite(faultyBase(t, c.serve, c.url), backup.URL, ""))
 				body := chatM
 				if stream {
 					body = chatStreamM

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // TestGeminiGoSDKCaddyfile runs Google's official Go client through a
@@ -65,28 +66,7 @@ func TestGeminiGoSDKCaddyfile(t *testing.T) {
 	}
 
 	for _, m := range []string{"gemini-2.5-flash", "gpt-4o-mini", "claude-sonnet-4-5", "sim-small"} {
-		resp, err := c.Models.GenerateContent(ctx, m, genai.Text("hello"), nil)
-		if err != nil {
-			t.Fatalf("%s generate: %v", m, err)
-		}
-		if resp.Text() == "" || resp.UsageMetadata == nil || resp.UsageMetadata.TotalTokenCount == 0 ||
-			resp.Candidates[0].FinishReason != genai.FinishReasonStop {
-			t.Errorf("%s generate: %+v", m, resp)
-		}
-		var text strings.Builder
-		var usage *genai.GenerateContentResponseUsageMetadata
-		for chunk, err := range c.Models.GenerateContentStream(ctx, m, genai.Text("hello"), nil) {
-			if err != nil {
-				t.Fatalf("%s stream: %v", m, err)
-			}
-			text.WriteString(chunk.Text())
-			if chunk.UsageMetadata != nil {
-				usage = chunk.UsageMetadata
-			}
-		}
-		if text.Len() == 0 || usage == nil || usage.TotalTokenCount == 0 {
-			t.Errorf("%s stream: %q %+v", m, text.String(), usage)
-		}
+		sdktest.AssertGeminiHello(t, c, m)
 		count, err := c.Models.CountTokens(ctx, m, genai.Text("How many tokens is this sentence?"), nil)
 		if err != nil || count.TotalTokens <= 0 {
 			t.Errorf("%s countTokens: %+v %v", m, count, err)

@@ -2,43 +2,23 @@ package integration
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/caddyserver/caddy/v2/caddytest"
 )
 
 // A real Caddy with managed_keys and its own file storage: a key created
 // on the admin endpoint works at once, and stops working when revoked.
 func TestManagedKeysThroughTheAdminAPI(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: runs a real Caddy")
-	}
-	port, dir := freePort(), t.TempDir()
-	tester := caddytest.NewTester(t)
-	tester.InitServer(fmt.Sprintf(`{
-	skip_install_trust
-	admin localhost:2999
-	http_port %d
-	https_port %d
-	grace_period 1ns
-	persist_config off
-	storage file_system %s
-}
-http://localhost:%d {
-	ai_backends {
+	dir := t.TempDir()
+	g := startGatewayWith(t, "storage file_system "+dir, `	ai_backends {
 		provider demo sim {
 			models sim-small
 		}
 		managed_keys
-	}
-}
-`, port, otherFreePort(port), dir, port), "caddyfile")
-	g := &gateway{t: t, port: port, client: &http.Client{Transport: &http.Transport{}}}
+	}`)
 
 	admin := func(method, path, body string) (int, []byte) {
 		t.Helper()

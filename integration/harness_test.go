@@ -32,6 +32,8 @@ type gateway struct {
 	client *http.Client
 	port   int
 	logs   string // file that receives every log line
+	// globals are global options beyond the harness's own (e.g. a storage).
+	globals string
 }
 
 // freePort asks the OS for a free loopback port.
@@ -60,6 +62,12 @@ func otherFreePort(used int) int {
 // ai_backends body (and any extra site directives around it).
 func startGateway(t testing.TB, site string) *gateway {
 	t.Helper()
+	return startGatewayWith(t, "", site)
+}
+
+// startGatewayWith is startGateway with more global options.
+func startGatewayWith(t testing.TB, globals, site string) *gateway {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("integration test: runs a real Caddy")
 	}
@@ -67,7 +75,7 @@ func startGateway(t testing.TB, site string) *gateway {
 	// A port of its own: Caddy binds each config's listener with
 	// SO_REUSEPORT, so a connection the kernel queued on the previous
 	// config's socket for the same port is reset when that socket closes.
-	g := &gateway{t: t, port: freePort(), logs: logFile,
+	g := &gateway{t: t, port: freePort(), logs: logFile, globals: globals,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{}}}
 	g.tester = caddytest.NewTester(t)
 	g.tester.InitServer(g.config(site), "caddyfile")
@@ -87,11 +95,12 @@ func (g *gateway) config(site string) string {
 		format json
 		level DEBUG
 	}
+	%s
 }
 http://localhost:%d {
 %s
 }
-`, g.port, otherFreePort(g.port), g.logs, g.port, site)
+`, g.port, otherFreePort(g.port), g.logs, g.globals, g.port, site)
 }
 
 // reload loads a changed site through the admin API, as an operator would.

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/mcptest"
 )
 
 // mcpUpstream is an MCP tool server built with the Go SDK; its tools answer
@@ -23,19 +25,10 @@ type mcpUpstream struct {
 	deletes chan struct{}
 }
 
-type mcpText struct {
-	Text string `json:"text"`
-}
-
 func newMCPUpstream(t *testing.T, name string, tools ...string) *mcpUpstream {
 	t.Helper()
 	s := mcp.NewServer(&mcp.Implementation{Name: name, Version: "1"}, nil)
-	for _, tool := range tools {
-		mcp.AddTool(s, &mcp.Tool{Name: tool, Description: "echoes text"},
-			func(_ context.Context, _ *mcp.CallToolRequest, in mcpText) (*mcp.CallToolResult, any, error) {
-				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: name + ":" + tool + ":" + in.Text}}}, nil, nil
-			})
-	}
+	mcptest.AddEchoTools(s, name, nil, tools...)
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
 	u := &mcpUpstream{deletes: make(chan struct{}, 8)}
 	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -82,40 +75,12 @@ func startMCPGateway(t *testing.T, site string) *gateway {
 	return g
 }
 
-type bearer string
-
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+string(b))
-	return http.DefaultTransport.RoundTrip(r)
-}
-
 func mcpClient(t *testing.T, url, key string) *mcp.ClientSession {
 	t.Helper()
-	c := mcp.NewClient(&mcp.Implementation{Name: "integration", Version: "1"}, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	cs, err := c.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url,
-		HTTPClient: &http.Client{Transport: bearer(key)}, MaxRetries: -1}, nil)
-	if err != nil {
-		t.Fatalf("connect %s: %v", url, err)
-	}
-	t.Cleanup(func() { _ = cs.Close() })
-	return cs
+	return mcptest.Connect(t, url, "Authorization", "Bearer "+key, nil)
 }
 
-func mcpToolNames(t *testing.T, cs *mcp.ClientSession) []string {
-	t.Helper()
-	res, err := cs.ListTools(context.Background(), nil)
-	if err != nil {
-		t.Fatalf("tools/list: %v", err)
-	}
-	var names []string
-	for _, tool := range res.Tools {
-		names = append(names, tool.Name)
-	}
-	return names
-}
+var mcpToolNames = mcptest.ToolNames
 
 func mcpCall(cs *mcp.ClientSession, name, text string) (string, error) {
 	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: map[string]any{"text": text}})

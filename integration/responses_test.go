@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 var responsesWeather = responses.ToolParamOfFunction("get_weather", map[string]any{
@@ -35,7 +35,7 @@ func TestResponsesSDKThroughCaddyfile(t *testing.T) {
 		}
 	}`
 	g := startGateway(t, site)
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("unused"), option.WithMaxRetries(0))
+	client := g.openAIClient("unused")
 	ctx := context.Background()
 	recorders := map[string]*fakeupstream.Recorder{"claude-sonnet-4-5": antRec, "gemini-2.5-flash": gemRec, "gpt-4o-mini": oaiRec}
 	for _, model := range []string{"gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash", "sim-small"} {
@@ -49,22 +49,10 @@ func TestResponsesSDKThroughCaddyfile(t *testing.T) {
 				t.Fatalf("response %+v", text)
 			}
 
-			stream := client.Responses.NewStreaming(ctx, responses.ResponseNewParams{Model: model,
-				Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hello there")}})
-			var final *responses.Response
-			events := 0
-			for stream.Next() {
-				events++
-				if ev := stream.Current(); ev.Type == "response.completed" {
-					r := ev.AsResponseCompleted().Response
-					final = &r
-				}
-			}
-			if err := stream.Err(); err != nil {
-				t.Fatal(err)
-			}
-			if final == nil || events < 3 {
-				t.Fatalf("stream: %d events, final %+v", events, final)
+			stream := sdktest.ReadResponses(t, client.Responses.NewStreaming(ctx, responses.ResponseNewParams{Model: model,
+				Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hello there")}}))
+			if stream.Final == nil || len(stream.Types) < 3 {
+				t.Fatalf("stream: %d events, final %+v", len(stream.Types), stream.Final)
 			}
 
 			rec := recorders[model]
@@ -136,7 +124,7 @@ func TestResponsesPreviousAcrossFailover(t *testing.T) {
 			models next
 		}
 	}`, first.URL, down.URL, backup.URL))
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("unused"), option.WithMaxRetries(0))
+	client := g.openAIClient("unused")
 	ctx := context.Background()
 	r1, err := client.Responses.New(ctx, responses.ResponseNewParams{Model: "gpt-4o-mini",
 		Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("remember a word")}})

@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // TestOpenAIGoSDK uses the official OpenAI Go SDK as a user would, with
@@ -17,7 +18,7 @@ func TestOpenAIGoSDK(t *testing.T) {
 			models sim-small sim-embed sim-image
 		}
 	}`)
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("unused"), option.WithMaxRetries(0))
+	client := g.openAIClient("unused")
 	ctx := context.Background()
 
 	chat, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
@@ -36,15 +37,7 @@ func TestOpenAIGoSDK(t *testing.T) {
 		Messages:      []openai.ChatCompletionMessageParamUnion{openai.UserMessage("Stream please")},
 		StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
 	})
-	var acc openai.ChatCompletionAccumulator
-	chunks := 0
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-		chunks++
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, chunks := sdktest.AccumulateChat(t, stream)
 	if chunks < 3 || acc.Choices[0].Message.Content == "" || acc.Usage.TotalTokens == 0 {
 		t.Fatalf("stream: %d chunks, %+v", chunks, acc.ChatCompletion)
 	}

@@ -4,15 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 func translatedSite(anthropicURL, geminiURL, openaiURL string) string {
@@ -34,6 +34,26 @@ func translatedSite(anthropicURL, geminiURL, openaiURL string) string {
 	}`, anthropicURL, geminiURL, openaiURL)
 }
 
+// translatedFakes are the upstreams behind translatedSite, with what each
+// received.
+type translatedFakes struct {
+	claude, gem, oai          *httptest.Server
+	claudeRec, gemRec, oaiRec *fakeupstream.Recorder
+}
+
+// startTranslated starts the three fakes from their options and a gateway
+// in front of them. The fakes close when the test ends.
+func startTranslated(t *testing.T, a fakeupstream.AnthropicOptions, gm fakeupstream.GeminiOptions, o fakeupstream.OpenAIConfig) (*gateway, *translatedFakes) {
+	t.Helper()
+	f := new(translatedFakes)
+	f.claude, f.claudeRec = fakeupstream.NewAnthropic(a)
+	t.Cleanup(f.claude.Close)
+	f.gem, f.gemRec = fakeupstream.NewGemini(gm)
+	t.Cleanup(f.gem.Close)
+	f.oai, f.oaiRec = fakeupstream.NewOpenAI(t, o)
+	return startGateway(t, translatedSite(f.claude.URL, f.gem.URL, f.oai.URL)), f
+}
+
 var weatherTool = openai.ChatCompletionFunctionTool(openai.FunctionDefinitionParam{
 	Name:        "get_weather",
 	Description: openai.String("Weather for a city"),
@@ -45,19 +65,13 @@ var weatherTool = openai.ChatCompletionFunctionTool(openai.FunctionDefinitionPar
 })
 
 func TestOpenAISDKAgainstClaude(t *testing.T) {
-	claude, crec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{
-		APIKey: "claude-key", CacheReadInputTokens: 3,
-	})
-	defer claude.Close()
 	toolClaude, _ := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{
 		ToolUses: []fakeupstream.AnthropicToolUse{{ID: "toolu_1", Name: "get_weather", Input: `{"city":"Paris"}`}},
 	})
 	defer toolClaude.Close()
-	gem, _ := fakeupstream.NewGemini(fakeupstream.GeminiOptions{})
-	defer gem.Close()
-	oai, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
-	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("x"), option.WithMaxRetries(0))
+	g, f := startTranslated(t, fakeupstream.AnthropicOptions{APIKey: "claude-key", CacheReadInputTokens: 3},
+		fakeupstream.GeminiOptions{}, fakeupstream.OpenAIConfig{})
+	client := g.openAIClient("x")
 	ctx := context.Background()
 
 	resp, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
@@ -93,12 +107,12 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 			} `json:"content"`
 		} `json:"messages"`
 	}
-	mustJSON(t, crec.Last().Body, &sent)
+	mustJSON(t, f.claudeRec.Last().Body, &sent)
 	if sent.MaxTokens == 0 || !strings.Contains(fmt.Sprint(sent.System), "Be brief.") || len(sent.Messages) != 1 ||
 		sent.Messages[0].Content[1].Type != "image" || sent.Messages[0].Content[1].Source.MediaType != "image/png" {
-		t.Fatalf("request sent to Anthropic: %s", crec.Last().Body)
+		t.Fatalf("request sent to Anthropic: %s", f.claudeRec.Last().Body)
 	}
-	if crec.Last().Header.Get("x-api-key") != "claude-key" || crec.Last().Header.Get("anthropic-version") == "" {
+	if f.claudeRec.Last().Header.Get("x-api-key") != "claude-key" || f.claudeRec.Last().Header.Get("anthropic-version") == "" {
 		t.Fatal("anthropic headers missing")
 	}
 
@@ -107,20 +121,14 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 		Messages:      []openai.ChatCompletionMessageParamUnion{openai.UserMessage("stream")},
 		StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
 	})
-	var acc openai.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateChat(t, stream)
 	if acc.Choices[0].Message.Content != fakeupstream.DefaultAnthropicText || acc.Usage.CompletionTokens != 9 {
 		t.Fatalf("claude stream: %q usage %+v", acc.Choices[0].Message.Content, acc.Usage)
 	}
 
 	// Tools round trip: the model calls get_weather, the client answers.
-	g.reload(translatedSite(toolClaude.URL, gem.URL, oai.URL))
-	client = openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("x"), option.WithMaxRetries(0))
+	g.reload(translatedSite(toolClaude.URL, f.gem.URL, f.oai.URL))
+	client = g.openAIClient("x")
 	for _, streaming := range []bool{false, true} {
 		params := openai.ChatCompletionNewParams{
 			Model:    "claude-sonnet-4-5",
@@ -131,13 +139,7 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 		var finish string
 		if streaming {
 			s := client.Chat.Completions.NewStreaming(ctx, params)
-			var a openai.ChatCompletionAccumulator
-			for s.Next() {
-				a.AddChunk(s.Current())
-			}
-			if err := s.Err(); err != nil {
-				t.Fatal(err)
-			}
+			a, _ := sdktest.AccumulateChat(t, s)
 			msg, finish = a.Choices[0].Message, a.Choices[0].FinishReason
 		} else {
 			r, err := client.Chat.Completions.New(ctx, params)
@@ -162,16 +164,11 @@ func TestOpenAISDKAgainstClaude(t *testing.T) {
 }
 
 func TestOpenAISDKAgainstGemini(t *testing.T) {
-	claude, _ := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{})
-	defer claude.Close()
-	gem, grec := fakeupstream.NewGemini(fakeupstream.GeminiOptions{
+	g, f := startTranslated(t, fakeupstream.AnthropicOptions{}, fakeupstream.GeminiOptions{
 		APIKey: "gemini-key", Text: "Gemini says hi", Chunks: []string{"Gemini ", "says ", "hi"},
 		Usage: fakeupstream.GeminiUsage{Prompt: 10, Candidates: 5, Cached: 4, Thoughts: 2},
-	})
-	defer gem.Close()
-	oai, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
-	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("x"), option.WithMaxRetries(0))
+	}, fakeupstream.OpenAIConfig{})
+	client := g.openAIClient("x")
 	ctx := context.Background()
 
 	resp, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
@@ -185,7 +182,7 @@ func TestOpenAISDKAgainstGemini(t *testing.T) {
 		resp.Usage.CompletionTokensDetails.ReasoningTokens != 2 {
 		t.Fatalf("gemini answer: %+v", resp)
 	}
-	last := grec.Last()
+	last := f.gemRec.Last()
 	if !strings.HasSuffix(last.Path, "/models/gemini-2.5-flash:generateContent") || last.Header.Get("x-goog-api-key") != "gemini-key" ||
 		!strings.Contains(string(last.Body), `"systemInstruction"`) {
 		t.Fatalf("gemini request: %s %s", last.Path, last.Body)
@@ -195,18 +192,12 @@ func TestOpenAISDKAgainstGemini(t *testing.T) {
 		Model:    "gemini-2.5-flash",
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("stream")},
 	})
-	var acc openai.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateChat(t, stream)
 	if acc.Choices[0].Message.Content != "Gemini says hi" {
 		t.Fatalf("gemini stream: %q", acc.Choices[0].Message.Content)
 	}
-	if !strings.Contains(grec.Last().Path, ":streamGenerateContent?alt=sse") {
-		t.Fatalf("stream path %s", grec.Last().Path)
+	if !strings.Contains(f.gemRec.Last().Path, ":streamGenerateContent?alt=sse") {
+		t.Fatalf("stream path %s", f.gemRec.Last().Path)
 	}
 
 	emb, err := client.Embeddings.New(ctx, openai.EmbeddingNewParams{
@@ -232,13 +223,9 @@ func TestOpenAISDKAgainstGemini(t *testing.T) {
 }
 
 func TestAnthropicSDKAgainstOpenAIDeployment(t *testing.T) {
-	claude, _ := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{})
-	defer claude.Close()
-	gem, _ := fakeupstream.NewGemini(fakeupstream.GeminiOptions{})
-	defer gem.Close()
-	oai, orec := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{Reply: "Hello from OpenAI"})
-	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
-	client := anthropicsdk.NewClient(anthropicopt.WithBaseURL(g.url("/")), anthropicopt.WithAPIKey("x"), anthropicopt.WithMaxRetries(0))
+	g, f := startTranslated(t, fakeupstream.AnthropicOptions{}, fakeupstream.GeminiOptions{},
+		fakeupstream.OpenAIConfig{Reply: "Hello from OpenAI"})
+	client := g.anthropicClient("x")
 	ctx := context.Background()
 	params := anthropicsdk.MessageNewParams{
 		Model:     "gpt-4o-mini",
@@ -256,23 +243,13 @@ func TestAnthropicSDKAgainstOpenAIDeployment(t *testing.T) {
 	var sent struct {
 		Messages []struct{ Role string } `json:"messages"`
 	}
-	mustJSON(t, orec.Last().Body, &sent)
+	mustJSON(t, f.oaiRec.Last().Body, &sent)
 	if len(sent.Messages) != 2 || sent.Messages[0].Role != "system" {
-		t.Fatalf("OpenAI upstream got %s", orec.Last().Body)
+		t.Fatalf("OpenAI upstream got %s", f.oaiRec.Last().Body)
 	}
 
 	stream := client.Messages.NewStreaming(ctx, params)
-	acc := anthropicsdk.Message{}
-	events := 0
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-		events++
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, events := sdktest.AccumulateMessage(t, stream)
 	if len(acc.Content) != 1 || acc.Content[0].Text != "Hello from OpenAI" || acc.StopReason != "end_turn" || events < 5 {
 		t.Fatalf("stream: %d events, %+v", events, acc)
 	}
@@ -289,18 +266,14 @@ func TestAnthropicSDKAgainstOpenAIDeployment(t *testing.T) {
 }
 
 func TestAnthropicSDKPassesThroughToClaude(t *testing.T) {
-	claude, crec := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{APIKey: "claude-key"})
-	defer claude.Close()
-	gem, _ := fakeupstream.NewGemini(fakeupstream.GeminiOptions{})
-	defer gem.Close()
-	oai, _ := fakeupstream.NewOpenAI(t, fakeupstream.OpenAIConfig{})
-	g := startGateway(t, translatedSite(claude.URL, gem.URL, oai.URL))
+	g, f := startTranslated(t, fakeupstream.AnthropicOptions{APIKey: "claude-key"}, fakeupstream.GeminiOptions{},
+		fakeupstream.OpenAIConfig{})
 	body := `{"model":"claude-sonnet-4-5","max_tokens":64,"metadata":{"user_id":"u1"},"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"Hi"}]}`
 	resp, out := g.post("/v1/messages", body, "anthropic-beta", "prompt-caching-2024-07-31")
 	if resp.StatusCode != 200 || !strings.Contains(string(out), fakeupstream.DefaultAnthropicText) {
 		t.Fatalf("%d %s", resp.StatusCode, out)
 	}
-	sent := crec.Last()
+	sent := f.claudeRec.Last()
 	var got, want map[string]any
 	mustJSON(t, sent.Body, &got)
 	mustJSON(t, []byte(body), &want)

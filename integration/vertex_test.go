@@ -9,11 +9,10 @@ import (
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // TestSDKsAgainstVertex runs the official OpenAI and Anthropic SDKs
@@ -36,7 +35,7 @@ func TestSDKsAgainstVertex(t *testing.T) {
 		}
 	}`, f.URL, keyFile))
 	ctx := context.Background()
-	client := openai.NewClient(option.WithBaseURL(g.url("/v1/")), option.WithAPIKey("x"), option.WithMaxRetries(0))
+	client := g.openAIClient("x")
 
 	chat, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: "gemini-2.5-flash",
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hello")}})
@@ -46,12 +45,9 @@ func TestSDKsAgainstVertex(t *testing.T) {
 	for _, model := range []string{"gemini-2.5-flash", "claude-sonnet-4-5@20250929"} {
 		s := client.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{Model: model,
 			Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hello")}})
-		var acc openai.ChatCompletionAccumulator
-		for s.Next() {
-			acc.AddChunk(s.Current())
-		}
-		if err := s.Err(); err != nil || acc.Choices[0].Message.Content == "" {
-			t.Fatalf("%s stream: %v %+v", model, err, acc.Choices)
+		acc, _ := sdktest.AccumulateChat(t, s)
+		if acc.Choices[0].Message.Content == "" {
+			t.Fatalf("%s stream: %+v", model, acc.Choices)
 		}
 	}
 	emb, err := client.Embeddings.New(ctx, openai.EmbeddingNewParams{Model: "text-embedding-005",
@@ -60,7 +56,7 @@ func TestSDKsAgainstVertex(t *testing.T) {
 		t.Fatalf("embeddings: %v %+v", err, emb)
 	}
 
-	ac := anthropicsdk.NewClient(anthropicopt.WithBaseURL(g.url("/")), anthropicopt.WithAPIKey("x"), anthropicopt.WithMaxRetries(0))
+	ac := g.anthropicClient("x")
 	msg, err := ac.Messages.New(ctx, anthropicsdk.MessageNewParams{Model: "claude-sonnet-4-5@20250929", MaxTokens: 64,
 		Messages: []anthropicsdk.MessageParam{anthropicsdk.NewUserMessage(anthropicsdk.NewTextBlock("hello"))}})
 	if err != nil || len(msg.Content) != 1 || msg.Content[0].Text != fakeupstream.DefaultAnthropicText {

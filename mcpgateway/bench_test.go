@@ -2,10 +2,11 @@ package mcpgateway
 
 import (
 	"context"
-	"net/http"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/mcptest"
 )
 
 // BenchmarkToolCall measures one tools/call over Streamable HTTP straight
@@ -34,15 +35,7 @@ func BenchmarkToolCall(b *testing.B) {
 		}
 	}
 	b.Run("direct", func(b *testing.B) {
-		c := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil)
-		cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{
-			Endpoint: up.http.URL, HTTPClient: &http.Client{Transport: keyTransport{"k-all"}}, MaxRetries: -1,
-		}, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer cs.Close()
-		run(b, cs, "echo")
+		run(b, mcptest.Connect(b, up.http.URL, "X-Api-Key", "k-all", nil), "echo")
 	})
 	b.Run("gateway", func(b *testing.B) {
 		run(b, g.connect(b, "k-all", nil), "alpha__echo")

@@ -15,6 +15,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/sira-ai/caddy-ai-backends/breaker"
+	"github.com/sira-ai/caddy-ai-backends/internal/mcptest"
 	"github.com/sira-ai/caddy-ai-backends/security"
 )
 
@@ -32,23 +33,17 @@ type upstream struct {
 	lastArgs    atomic.Value  // string: the last tools/call arguments
 }
 
-type echoIn struct {
-	Text string `json:"text"`
-}
+type echoIn = mcptest.EchoIn
 
 // newUpstream starts a server whose tools answer "<server>:<tool>:<text>".
 func newUpstream(t testing.TB, name string, tools ...string) *upstream {
 	t.Helper()
 	u := &upstream{name: name, deleted: make(chan struct{}, 16)}
 	u.server = mcp.NewServer(&mcp.Implementation{Name: name, Version: "1"}, nil)
-	for _, tool := range tools {
-		mcp.AddTool(u.server, &mcp.Tool{Name: tool, Description: name + " " + tool},
-			func(ctx context.Context, req *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, any, error) {
-				u.calls.Add(1)
-				u.lastArgs.Store(string(req.Params.Arguments))
-				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: name + ":" + tool + ":" + in.Text}}}, nil, nil
-			})
-	}
+	mcptest.AddEchoTools(u.server, name, func(req *mcp.CallToolRequest) {
+		u.calls.Add(1)
+		u.lastArgs.Store(string(req.Params.Arguments))
+	}, tools...)
 	u.server.AddReceivingMiddleware(func(next mcp.MethodHandler) mcp.MethodHandler {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 			if method == "initialize" {
@@ -166,41 +161,13 @@ func startGateway(t testing.TB, opts Options, servers ...ServerConfig) *gatewayT
 	return &gatewayTest{gw: gw, http: srv, events: ev}
 }
 
-// keyTransport sends a client key on every request.
-type keyTransport struct{ key string }
-
-func (k keyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("X-Api-Key", k.key)
-	return http.DefaultTransport.RoundTrip(r)
-}
-
 // connect opens a Go SDK client session through the gateway with key.
 func (g *gatewayTest) connect(t testing.TB, key string, opts *mcp.ClientOptions) *mcp.ClientSession {
 	t.Helper()
-	c := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, opts)
-	cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{
-		Endpoint: g.http.URL, HTTPClient: &http.Client{Transport: keyTransport{key}}, MaxRetries: -1,
-	}, nil)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { _ = cs.Close() })
-	return cs
+	return mcptest.Connect(t, g.http.URL, "X-Api-Key", key, opts)
 }
 
-func toolNames(t testing.TB, cs *mcp.ClientSession) []string {
-	t.Helper()
-	res, err := cs.ListTools(context.Background(), nil)
-	if err != nil {
-		t.Fatalf("tools/list: %v", err)
-	}
-	var names []string
-	for _, tool := range res.Tools {
-		names = append(names, tool.Name)
-	}
-	return names
-}
+var toolNames = mcptest.ToolNames
 
 func callText(t testing.TB, cs *mcp.ClientSession, name, text string) (string, error) {
 	t.Helper()

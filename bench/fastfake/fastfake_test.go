@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/anthropics/anthropic-sdk-go"
-	aoption "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // The official SDKs must read everything the fake sends: a benchmark
@@ -18,7 +18,7 @@ import (
 func TestOpenAISDKReadsJSONAndStream(t *testing.T) {
 	srv := httptest.NewServer(New(Knobs{}))
 	defer srv.Close()
-	client := openai.NewClient(option.WithBaseURL(srv.URL+"/k/chunks=5,words=7/v1/"), option.WithAPIKey("k"), option.WithMaxRetries(0))
+	client := sdktest.OpenAIClient(srv.URL+"/k/chunks=5,words=7/v1/", "k")
 	params := openai.ChatCompletionNewParams{
 		Model:    `m"1`,
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")},
@@ -32,15 +32,7 @@ func TestOpenAISDKReadsJSONAndStream(t *testing.T) {
 	}
 	params.StreamOptions = openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
 	stream := client.Chat.Completions.NewStreaming(context.Background(), params)
-	var acc openai.ChatCompletionAccumulator
-	n := 0
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-		n++
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, n := sdktest.AccumulateChat(t, stream)
 	// role + 5 pieces + finish + usage
 	if n != 8 || acc.Choices[0].Message.Content != "word1 word2 word3 word4 word5" ||
 		acc.Usage.CompletionTokens != 5 || acc.Choices[0].FinishReason != "stop" {
@@ -51,7 +43,7 @@ func TestOpenAISDKReadsJSONAndStream(t *testing.T) {
 func TestAnthropicSDKReadsJSONAndStream(t *testing.T) {
 	srv := httptest.NewServer(New(Knobs{Chunks: 4, Words: 3}))
 	defer srv.Close()
-	client := anthropic.NewClient(aoption.WithBaseURL(srv.URL), aoption.WithAPIKey("k"), aoption.WithMaxRetries(0))
+	client := sdktest.AnthropicClient(srv.URL, "k")
 	params := anthropic.MessageNewParams{
 		Model: "claude-bench", MaxTokens: 100,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hi"))},
@@ -64,15 +56,7 @@ func TestAnthropicSDKReadsJSONAndStream(t *testing.T) {
 		t.Fatalf("message: %+v", msg)
 	}
 	stream := client.Messages.NewStreaming(context.Background(), params)
-	var acc anthropic.Message
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateMessage(t, stream)
 	if acc.Content[0].Text != "word1 word2 word3 word4" || acc.Usage.OutputTokens != 4 || acc.Model != "claude-bench" {
 		t.Fatalf("stream: %+v", acc)
 	}

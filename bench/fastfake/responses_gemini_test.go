@@ -10,15 +10,16 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
 	"google.golang.org/genai"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 func TestOpenAISDKReadsResponsesJSONAndStream(t *testing.T) {
 	srv := httptest.NewServer(New(Knobs{}))
 	defer srv.Close()
-	client := openai.NewClient(option.WithBaseURL(srv.URL+"/k/chunks=5,words=7/v1/"), option.WithAPIKey("k"), option.WithMaxRetries(0))
+	client := sdktest.OpenAIClient(srv.URL+"/k/chunks=5,words=7/v1/", "k")
 	params := responses.ResponseNewParams{Model: `m"1`, Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hi")}}
 	resp, err := client.Responses.New(context.Background(), params)
 	if err != nil {
@@ -27,31 +28,11 @@ func TestOpenAISDKReadsResponsesJSONAndStream(t *testing.T) {
 	if resp.Model != `m"1` || len(strings.Fields(resp.OutputText())) != 7 || resp.Usage.TotalTokens != 19 || resp.Status != "completed" {
 		t.Fatalf("response: %+v", resp)
 	}
-	stream := client.Responses.NewStreaming(context.Background(), params)
-	var text strings.Builder
-	var final *responses.Response
-	seq, events := int64(-1), 0
-	for stream.Next() {
-		ev := stream.Current()
-		if ev.SequenceNumber != seq+1 {
-			t.Fatalf("sequence_number %d after %d", ev.SequenceNumber, seq)
-		}
-		seq, events = ev.SequenceNumber, events+1
-		switch ev.Type {
-		case "response.output_text.delta":
-			text.WriteString(ev.AsResponseOutputTextDelta().Delta)
-		case "response.completed":
-			r := ev.AsResponseCompleted().Response
-			final = &r
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	got := sdktest.ReadResponses(t, client.Responses.NewStreaming(context.Background(), params))
 	// created, in_progress, item and part added, 5 deltas, text, part and item done, completed
-	if events != 13 || text.String() != "word1 word2 word3 word4 word5" || final == nil ||
-		final.OutputText() != text.String() || final.Usage.OutputTokens != 5 {
-		t.Fatalf("%d events, text %q, final %+v", events, text.String(), final)
+	if len(got.Types) != 13 || got.Text != "word1 word2 word3 word4 word5" || got.Final == nil ||
+		got.Final.OutputText() != got.Text || got.Final.Usage.OutputTokens != 5 {
+		t.Fatalf("%d events, text %q, final %+v", len(got.Types), got.Text, got.Final)
 	}
 }
 

@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 	sdk "github.com/openai/openai-go/v3/responses"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -204,35 +204,11 @@ func TestStreamSDK(t *testing.T) {
 		_, _ = w.Write([]byte(body))
 	}))
 	defer srv.Close()
-	client := openai.NewClient(option.WithBaseURL(srv.URL), option.WithAPIKey("k"), option.WithMaxRetries(0))
-	stream := client.Responses.NewStreaming(context.Background(), openaiParams())
-	defer stream.Close()
-	var text, args strings.Builder
-	var types []string
-	seq := int64(-1)
-	var final *sdk.Response
-	for stream.Next() {
-		ev := stream.Current()
-		types = append(types, ev.Type)
-		if ev.SequenceNumber != seq+1 {
-			t.Errorf("sequence %d after %d", ev.SequenceNumber, seq)
-		}
-		seq = ev.SequenceNumber
-		switch ev.Type {
-		case "response.output_text.delta":
-			text.WriteString(ev.AsResponseOutputTextDelta().Delta)
-		case "response.function_call_arguments.delta":
-			args.WriteString(ev.AsResponseFunctionCallArgumentsDelta().Delta)
-		case "response.completed":
-			r := ev.AsResponseCompleted().Response
-			final = &r
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if text.String() != "Let me check." || args.String() != `{"city":"Paris"}{}` {
-		t.Errorf("text %q args %q", text.String(), args.String())
+	client := sdktest.OpenAIClient(srv.URL, "k")
+	got := sdktest.ReadResponses(t, client.Responses.NewStreaming(context.Background(), openaiParams()))
+	types, final := got.Types, got.Final
+	if got.Text != "Let me check." || got.Args != `{"city":"Paris"}{}` {
+		t.Errorf("text %q args %q", got.Text, got.Args)
 	}
 	if final == nil || final.OutputText() != "Let me check." || final.Usage.TotalTokens != 70 || final.Usage.InputTokensDetails.CachedTokens != 30 {
 		t.Fatalf("final = %+v", final)

@@ -42,3 +42,30 @@ func AssertNoSecrets(t testing.TB, err error, secrets ...string) *providers.Erro
 	}
 	return e
 }
+
+// AssertHTMLForStream fails unless err reports, with no secret in it, that
+// the upstream answered a stream request with an HTML page (a proxy's error
+// page with status 200) rather than as a stream that ended early, quoting
+// the page from its start.
+func AssertHTMLForStream(t testing.TB, err error, pageStart string, secrets ...string) *providers.Error {
+	t.Helper()
+	e := AssertNoSecrets(t, err, secrets...)
+	want := "upstream answered the stream request with text/html instead of an event stream: " + pageStart
+	if e.Kind != providers.KindUpstream || !strings.HasPrefix(e.Message, want) {
+		t.Errorf("got %+v, want an upstream error starting %q", e, want)
+	}
+	return e
+}
+
+// AssertStreamScrubbed takes what ChatStream returned: the stream must
+// open, and the failure its first Next reports (the upstream's error
+// event) must pass AssertScrubbed. It closes the stream.
+func AssertStreamScrubbed(t testing.TB, s providers.ChatStream, err error, secrets ...string) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Next()
+	AssertScrubbed(t, err, secrets...)
+}

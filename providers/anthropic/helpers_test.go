@@ -2,10 +2,10 @@ package anthropic
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
 
 	goldenfile "github.com/sira-ai/caddy-ai-backends/internal/golden"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -44,13 +44,10 @@ func toAnthropicMap(t *testing.T, js string, o Options) map[string]any {
 	return m
 }
 
+// asKind returns the classified kind of err, failing when it is not one.
 func asKind(t *testing.T, err error) providers.Kind {
 	t.Helper()
-	var e *providers.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not a *providers.Error", err, err)
-	}
-	return e.Kind
+	return providertest.AsError(t, err).Kind
 }
 
 func golden(t *testing.T, name string, got []byte)  { t.Helper(); goldenfile.JSON(t, name, got) }

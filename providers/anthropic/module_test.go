@@ -11,6 +11,7 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -42,19 +43,14 @@ func TestCaddyfile(t *testing.T) {
 		strings.Join(p.Beta, ",") != "prompt-caching-2024-07-31,token-efficient-tools-2025-02-19,output-128k-2025-02-19" {
 		t.Errorf("parsed %+v", p)
 	}
-	for _, bad := range []string{
+	providertest.AssertCaddyfileRejects[Provider](t,
 		"provider c anthropic {\nversion\n}",
 		"provider c anthropic {\nversion a b\n}",
 		"provider c anthropic {\nbeta\n}",
 		"provider c anthropic {\ndefault_max_tokens 0\n}",
 		"provider c anthropic {\ndefault_max_tokens lots\n}",
 		"provider c anthropic {\nthinking on\n}",
-	} {
-		var p Provider
-		if err := p.UnmarshalCaddyfile(caddyfile.NewTestDispenser(bad)); err == nil {
-			t.Errorf("accepted %q", bad)
-		}
-	}
+	)
 }
 
 func TestJSONConfigAndProvision(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -129,14 +130,7 @@ func TestChatStreamAgainstFake(t *testing.T) {
 	var finishes []string
 	var usage *providers.Usage
 	var n int
-	for {
-		c, err := st.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for c := range providertest.Chunks(t, st) {
 		if n == 0 && c.Choices[0].Delta.Role != "assistant" {
 			t.Errorf("first chunk has no role: %+v", c)
 		}

@@ -2,11 +2,11 @@ package anthropic
 
 import (
 	"context"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -33,14 +33,7 @@ func TestChatStreamRelaysEvents(t *testing.T) {
 	defer st.Close()
 	var names []string
 	var usage *providers.Usage
-	for {
-		c, err := st.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for c := range providertest.Chunks(t, st) {
 		if c.Event == nil || !c.Event.Relay {
 			t.Fatalf("chunk without its event: %+v", c)
 		}

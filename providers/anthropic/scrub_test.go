@@ -2,8 +2,6 @@ package anthropic
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
@@ -46,12 +44,7 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 			req = unified(t, `{"model":"c","stream":true,"messages":[{"role":"user","content":"x"}]}`)
 			req.Original = original
 			s, err := p.ChatStream(ctx, tgt, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			_, err = s.Next()
-			scrubtest.AssertScrubbed(t, err, secrets...)
+			scrubtest.AssertStreamScrubbed(t, s, err, secrets...)
 		})
 	}
 }
@@ -65,10 +58,7 @@ func TestStreamAnsweredWithHTML(t *testing.T) {
 	p := newProvider(t, srv.URL, func(p *Provider) { p.APIKeys = []providers.APIKey{{Value: echoKey}} })
 	_, err := p.ChatStream(context.Background(), providers.Target{Model: "c", APIKey: echoKey},
 		unified(t, `{"model":"c","stream":true,"messages":[{"role":"user","content":"x"}]}`))
-	scrubtest.AssertNoSecrets(t, err, echoKey)
-	var e *providers.Error
-	if !errors.As(err, &e) || e.Kind != providers.KindUpstream || e.Provider != "claude" ||
-		!strings.HasPrefix(e.Message, "upstream answered the stream request with text/html instead of an event stream: <html>") {
-		t.Errorf("got %+v", e)
+	if e := scrubtest.AssertHTMLForStream(t, err, "<html>", echoKey); e.Provider != "claude" {
+		t.Errorf("provider %q, want claude", e.Provider)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -88,13 +89,7 @@ func TestStreamDrainIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	for {
-		if _, err := st.Next(); err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-	}
+	providertest.Text(t, st)
 	_ = st.Close()
 	if d := time.Since(start); d > 10*providers.DrainWait {
 		t.Errorf("the stream's end took %v with a stalled body", d)

@@ -2,7 +2,6 @@ package azure
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -71,13 +71,7 @@ func TestURLs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for {
-			if _, err := s.Next(); err == io.EOF {
-				break
-			} else if err != nil {
-				t.Fatal(err)
-			}
-		}
+		providertest.Text(t, s)
 		_ = s.Close()
 		check("stream", tc.chat)
 		if _, err := a.Embeddings(ctx, target("gpt-4o"), &providers.EmbeddingRequest{Raw: []byte(`{"model":"gpt-4o","input":"hi"}`)}); err != nil {
@@ -200,7 +194,7 @@ func TestProvisionErrors(t *testing.T) {
 		},
 		"entra unknown": func(a *Azure) { a.APIKeys, a.Entra = nil, &Entra{Credential: "password"} },
 	} {
-		if _, err := provisionAzure(t, srv, edit); err == nil {
+		if err := providertest.Provision(t, azureConfig(srv, edit)); err == nil {
 			t.Errorf("%s: provisioned", name)
 		}
 	}
@@ -234,18 +228,13 @@ func TestCaddyfile(t *testing.T) {
 		e.TenantID != "{env.AZURE_TENANT_ID}" || e.ClientID != "cid" || e.AuthorityHost != "https://login.example.com/" {
 		t.Errorf("parsed %+v entra %+v", a, e)
 	}
-	for _, src := range []string{
+	providertest.AssertCaddyfileRejects[Azure](t,
 		"provider a azure {\n api_version latest\n}",
 		"provider a azure {\n deployment gpt-4o\n}",
 		"provider a azure {\n entra password\n}",
 		"provider a azure {\n entra client_secret {\n scope x\n }\n}",
 		"provider a azure {\n resource\n}",
-	} {
-		var a Azure
-		if err := a.UnmarshalCaddyfile(caddyfile.NewTestDispenser(src)); err == nil {
-			t.Errorf("accepted %q", src)
-		}
-	}
+	)
 }
 
 func bodyModel(body []byte) string {

@@ -3,12 +3,12 @@ package bedrock
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -67,14 +67,7 @@ func TestChatStreamConverse(t *testing.T) {
 // drain reads a stream to its end: the text, the finish reason, the usage.
 func drain(t *testing.T, s providers.ChatStream) (text, finish string, usage *providers.Usage) {
 	t.Helper()
-	for {
-		c, err := s.Next()
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			t.Fatalf("Next: %v", err)
-		}
+	for c := range providertest.Chunks(t, s) {
 		for _, ch := range c.Choices {
 			if ch.Delta.Content != nil {
 				text += *ch.Delta.Content
@@ -87,6 +80,7 @@ func drain(t *testing.T, s providers.ChatStream) (text, finish string, usage *pr
 			usage = c.Usage
 		}
 	}
+	return text, finish, usage
 }
 
 func TestToolsRoundTrip(t *testing.T) {
@@ -134,14 +128,7 @@ func TestStreamToolCall(t *testing.T) {
 	}
 	defer s.Close()
 	var name, args, finish string
-	for {
-		c, err := s.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for c := range providertest.Chunks(t, s) {
 		for _, ch := range c.Choices {
 			for _, tc := range ch.Delta.ToolCalls {
 				name += tc.Function.Name
@@ -269,14 +256,7 @@ func TestInvokeStreamRelay(t *testing.T) {
 	var names []string
 	var text string
 	var usage *providers.Usage
-	for {
-		c, err := s.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for c := range providertest.Chunks(t, s) {
 		if c.Event == nil || !c.Event.Relay {
 			t.Fatalf("chunk without a relayed event: %+v", c)
 		}

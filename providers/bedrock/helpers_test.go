@@ -2,15 +2,14 @@ package bedrock
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/goleak"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -41,15 +40,12 @@ func fakeBedrock(t testing.TB, edit func(*fakeupstream.BedrockConfig)) (*httptes
 // newBedrock provisions the module against srv with static credentials.
 func newBedrock(t testing.TB, srv *httptest.Server, edit func(*Bedrock)) *Bedrock {
 	t.Helper()
-	b, err := provisionBedrock(t, srv, edit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return providertest.MustProvision(t, bedrockConfig(srv, edit))
 }
 
-func provisionBedrock(t testing.TB, srv *httptest.Server, edit func(*Bedrock)) (*Bedrock, error) {
-	t.Helper()
+// bedrockConfig is the module in the test region with the test
+// credentials, pointed at srv when there is one, then edited.
+func bedrockConfig(srv *httptest.Server, edit func(*Bedrock)) *Bedrock {
 	b := new(Bedrock)
 	b.Region = testRegion
 	if srv != nil {
@@ -59,22 +55,16 @@ func provisionBedrock(t testing.TB, srv *httptest.Server, edit func(*Bedrock)) (
 	if edit != nil {
 		edit(b)
 	}
-	err := b.Provision(caddy.Context{})
-	t.Cleanup(func() { _ = b.Cleanup() })
-	return b, err
+	return b
 }
 
 func target(model string) providers.Target { return providers.Target{Model: model} }
 
-func chatRequest(t testing.TB, raw string) *providers.ChatRequest {
-	t.Helper()
-	req := new(providers.ChatRequest)
-	if err := json.Unmarshal([]byte(raw), req); err != nil {
-		t.Fatal(err)
-	}
-	req.Original = providers.OpenAIOriginal([]byte(raw))
-	return req
-}
+// The shared helpers, under the names this package's tests use.
+var (
+	chatRequest = providertest.ChatRequest
+	asError     = providertest.AsError
+)
 
 // anthropicRequest is a /v1/messages request as the dialect hands it on.
 func anthropicRequest(t testing.TB, raw string, beta ...string) *providers.ChatRequest {
@@ -90,15 +80,6 @@ func anthropicRequest(t testing.TB, raw string, beta ...string) *providers.ChatR
 		Messages: []providers.Message{{Role: "user", Content: providers.TextContent("hi")}}}
 	req.Original = providers.Original{Format: providers.FormatAnthropicMessages, Body: []byte(raw), Beta: beta}
 	return req
-}
-
-func asError(t testing.TB, err error) *providers.Error {
-	t.Helper()
-	var e *providers.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not a *providers.Error", err, err)
-	}
-	return e
 }
 
 // fixedClock is a signing or service clock standing still.

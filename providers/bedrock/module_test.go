@@ -8,6 +8,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -40,15 +41,11 @@ func TestCaddyfile(t *testing.T) {
 	if err != nil || v.SecretAccessKey != testSecret {
 		t.Errorf("placeholder not resolved: %v", err)
 	}
-	for _, bad := range []string{
+	providertest.AssertCaddyfileRejects[Bedrock](t,
 		"provider a bedrock {\n profile\n}",
 		"provider a bedrock {\n default_max_tokens 0\n}",
 		"provider a bedrock {\n unknown_option 1\n}",
-	} {
-		if err := new(Bedrock).UnmarshalCaddyfile(caddyfile.NewTestDispenser(bad)); err == nil {
-			t.Errorf("accepted %q", bad)
-		}
-	}
+	)
 }
 
 func TestProvisionErrors(t *testing.T) {
@@ -64,7 +61,7 @@ func TestProvisionErrors(t *testing.T) {
 		"secret only":    func(b *Bedrock) { b.AccessKeyID = "" },
 		"bad env":        func(b *Bedrock) { b.SecretAccessKey = "{env.TEST_BEDROCK_UNSET_VAR}" },
 	} {
-		if _, err := provisionBedrock(t, nil, edit); err == nil {
+		if err := providertest.Provision(t, bedrockConfig(nil, edit)); err == nil {
 			t.Errorf("%s: provisioned", name)
 		}
 	}

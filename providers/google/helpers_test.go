@@ -3,11 +3,11 @@ package google
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"testing"
 
 	goldenfile "github.com/sira-ai/caddy-ai-backends/internal/golden"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -57,11 +57,7 @@ func mustMarshal(t testing.TB, v any) []byte {
 // kindOf returns the classified kind of err, failing when it is not one.
 func kindOf(t testing.TB, err error) providers.Kind {
 	t.Helper()
-	var e *providers.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not a *providers.Error", err, err)
-	}
-	return e.Kind
+	return providertest.AsError(t, err).Kind
 }
 
 func golden(t *testing.T, name string, got []byte)  { t.Helper(); goldenfile.JSON(t, name, got) }

@@ -8,6 +8,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -48,16 +49,11 @@ func TestUnmarshalCaddyfile(t *testing.T) {
 }
 
 func TestUnmarshalCaddyfileErrors(t *testing.T) {
-	for _, src := range []string{
+	providertest.AssertCaddyfileRejects[Provider](t,
 		"provider g google {\n safety HARM_CATEGORY_HARASSMENT\n}",
 		"provider g google {\n safety a b c\n}",
 		"provider g google {\n bogus 1\n}",
-	} {
-		var p Provider
-		if err := p.UnmarshalCaddyfile(caddyfile.NewTestDispenser(src)); err == nil {
-			t.Errorf("accepted %q", src)
-		}
-	}
+	)
 }
 
 func TestProvision(t *testing.T) {

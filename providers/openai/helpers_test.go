@@ -1,15 +1,13 @@
 package openai
 
 import (
-	"encoding/json"
-	"errors"
 	"net/http/httptest"
 	"testing"
 
-	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/goleak"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -42,18 +40,12 @@ func newCompatible(t testing.TB, srv *httptest.Server, edit ...func(*Provider)) 
 
 // provision applies the edits to the module's Provider p, provisions the
 // module m and cleans it up when the test ends.
-func provision(t testing.TB, m interface {
-	caddy.Provisioner
-	caddy.CleanerUpper
-}, p *Provider, edit []func(*Provider)) {
+func provision(t testing.TB, m providertest.Module, p *Provider, edit []func(*Provider)) {
 	t.Helper()
 	for _, e := range edit {
 		e(p)
 	}
-	if err := m.Provision(caddy.Context{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Cleanup() })
+	providertest.MustProvision(t, m)
 }
 
 // fake starts a fake OpenAI that requires the test key.
@@ -66,24 +58,8 @@ func fake(t testing.TB, cfg fakeupstream.OpenAIConfig) (*httptest.Server, *fakeu
 
 var target = providers.Target{Model: "gpt-4o", APIKey: testKey}
 
-// chatRequest is a client request as the handler hands it over: decoded,
-// with the client's bytes in Raw.
-func chatRequest(t testing.TB, raw string) *providers.ChatRequest {
-	t.Helper()
-	req := new(providers.ChatRequest)
-	if err := json.Unmarshal([]byte(raw), req); err != nil {
-		t.Fatal(err)
-	}
-	req.Original = providers.OpenAIOriginal([]byte(raw))
-	return req
-}
-
-// asError returns err as a classified error, failing the test otherwise.
-func asError(t testing.TB, err error) *providers.Error {
-	t.Helper()
-	var e *providers.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not a *providers.Error", err, err)
-	}
-	return e
-}
+// The shared helpers, under the names this package's tests use.
+var (
+	chatRequest = providertest.ChatRequest
+	asError     = providertest.AsError
+)

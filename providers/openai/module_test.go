@@ -10,6 +10,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -55,19 +56,14 @@ func TestCaddyfile(t *testing.T) {
 }
 
 func TestCaddyfileErrors(t *testing.T) {
-	for _, src := range []string{
+	providertest.AssertCaddyfileRejects[OpenAI](t,
 		"provider a openai {\n query api-version\n}",
 		"provider a openai {\n query a b c\n}",
 		"provider a openai {\n auth_header\n}",
 		"provider a openai {\n auth_header \"bad header\"\n}",
 		"provider a openai {\n auth_header x y\n}",
 		"provider a openai {\n unknown_option 1\n}",
-	} {
-		var m OpenAI
-		if err := m.UnmarshalCaddyfile(caddyfile.NewTestDispenser(src)); err == nil {
-			t.Errorf("%q: want an error", src)
-		}
-	}
+	)
 }
 
 // TestJSONConfig: the JSON API is the struct; Caddy decodes it strictly.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -114,13 +115,7 @@ func TestStreamDrainIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := s.Next(); err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-	}
+	providertest.Text(t, s)
 	start := time.Now()
 	_ = s.Close()
 	if d := time.Since(start); d > 10*providers.DrainWait {

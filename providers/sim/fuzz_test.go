@@ -3,10 +3,10 @@ package sim
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -47,14 +47,7 @@ func checkChat(t *testing.T, p *Provider, req *providers.ChatRequest) {
 	defer s.Close()
 	var streamed strings.Builder
 	chunks := 0
-	for {
-		c, err := s.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for c := range providertest.Chunks(t, s) {
 		if _, err := json.Marshal(c); err != nil {
 			t.Fatalf("chunk does not encode: %v", err)
 		}

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/goleak"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -74,13 +74,6 @@ func chatReq(msgs ...providers.Message) *providers.ChatRequest {
 
 func intPtr(n int) *int { return &n }
 
-func asError(t testing.TB, err error) *providers.Error {
-	t.Helper()
-	var e *providers.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not a *providers.Error", err, err)
-	}
-	return e
-}
+var asError = providertest.AsError
 
 func caddyDuration(d time.Duration) caddy.Duration { return caddy.Duration(d) }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -18,14 +19,7 @@ func drain(t *testing.T, s providers.ChatStream) []string {
 	t.Helper()
 	defer s.Close()
 	var out []string
-	for {
-		c, err := s.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("Next: %v", err)
-		}
+	for c := range providertest.Chunks(t, s) {
 		if c.Raw != nil {
 			t.Error("Raw must stay nil: the handler encodes")
 		}
@@ -139,14 +133,9 @@ func collect(t *testing.T, s providers.ChatStream) (string, providers.Usage, str
 	var sb strings.Builder
 	var usage providers.Usage
 	finish := ""
-	for i := 0; ; i++ {
-		c, err := s.Next()
-		if err == io.EOF {
-			return sb.String(), usage, finish
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	i := -1
+	for c := range providertest.Chunks(t, s) {
+		i++
 		if c.Usage != nil {
 			usage = *c.Usage
 			continue
@@ -162,6 +151,7 @@ func collect(t *testing.T, s providers.ChatStream) (string, providers.Usage, str
 			sb.WriteString(*ch.Delta.Content)
 		}
 	}
+	return sb.String(), usage, finish
 }
 
 func TestStreamPacing(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -262,7 +263,7 @@ func TestHostsAndProvision(t *testing.T) {
 		"bad publisher":  func(v *Vertex) { v.Publishers = map[string]string{"m": "meta"} },
 		"bad project":    func(v *Vertex) { v.Project = "a/b" },
 	} {
-		if _, err := provisionVertex(t, f, edit); err == nil {
+		if err := providertest.Provision(t, vertexConfig(f, edit)); err == nil {
 			t.Errorf("%s: provisioned", name)
 		}
 	}
@@ -291,18 +292,13 @@ func TestCaddyfile(t *testing.T) {
 		v.Publishers["my-claude"] != PublisherAnthropic || len(v.SafetySettings) != 1 || v.DefaultMaxTokens != 2048 || len(v.Models) != 2 {
 		t.Errorf("parsed %+v", v)
 	}
-	for _, src := range []string{
+	providertest.AssertCaddyfileRejects[Vertex](t,
 		"provider a vertex {\n publisher m meta\n}",
 		"provider a vertex {\n publisher m\n}",
 		"provider a vertex {\n project\n}",
 		"provider a vertex {\n default_max_tokens 0\n}",
 		"provider a vertex {\n safety only-one\n}",
-	} {
-		var v Vertex
-		if err := v.UnmarshalCaddyfile(caddyfile.NewTestDispenser(src)); err == nil {
-			t.Errorf("accepted %q", src)
-		}
-	}
+	)
 	_ = caddy.Context{}
 }
 

@@ -18,7 +18,7 @@ import (
 // sees an expired one.
 func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 	clock := newClock()
-	f, rec := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{Now: clock.now})
+	f, rec := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{Now: clock.Now})
 	v := newVertex(t, f, clock, nil)
 	chat := func() string {
 		t.Helper()
@@ -28,16 +28,16 @@ func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 		return rec.Last().Header.Get("Authorization")
 	}
 	first := chat()
-	clock.advance(50 * time.Minute)
+	clock.Advance(50 * time.Minute)
 	if got := chat(); got != first || f.Issued() != 1 {
 		t.Errorf("fresh token replaced: %d issued", f.Issued())
 	}
-	clock.advance(7 * time.Minute) // 3 minutes left: due
+	clock.Advance(7 * time.Minute) // 3 minutes left: due
 	second := chat()
 	if second == first || f.Issued() != 2 {
 		t.Errorf("token not refreshed before expiry: %d issued", f.Issued())
 	}
-	clock.advance(10 * time.Minute) // the first token has expired; the second serves
+	clock.Advance(10 * time.Minute) // the first token has expired; the second serves
 	if got := chat(); got != second || f.Issued() != 2 {
 		t.Errorf("second token: %d issued", f.Issued())
 	}
@@ -53,13 +53,13 @@ func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 // auth error that quotes no token.
 func TestExpiredTokenIsVertex401(t *testing.T) {
 	clock := newClock()
-	f, _ := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{Now: clock.now})
+	f, _ := fakeupstream.NewVertex(t, fakeupstream.VertexConfig{Now: clock.Now})
 	v := newVertex(t, f, newClock(), nil) // the gateway's clock stands still
 	ctx := context.Background()
 	if _, err := v.Chat(ctx, providers.Target{Model: "claude-sonnet-4-5"}, chatRequest(t, hello)); err != nil {
 		t.Fatal(err)
 	}
-	clock.advance(2 * time.Hour)
+	clock.Advance(2 * time.Hour)
 	for _, model := range []string{"claude-sonnet-4-5", "gemini-2.5-flash"} {
 		_, err := v.Chat(ctx, providers.Target{Model: model}, chatRequest(t, hello))
 		e := asError(t, err)
@@ -92,7 +92,7 @@ func TestFailedRefreshKeepsValidToken(t *testing.T) {
 	clock := newClock()
 	calls := 0
 	var fail error
-	s := &tokenSource{scrub: providers.NewScrubber(), now: clock.now, fetch: func(context.Context) (*oauth2.Token, error) {
+	s := &tokenSource{scrub: providers.NewScrubber(), now: clock.Now, fetch: func(context.Context) (*oauth2.Token, error) {
 		// oauth2 sets Expiry on the real clock from expires_in.
 		calls++
 		if fail != nil {
@@ -106,11 +106,11 @@ func TestFailedRefreshKeepsValidToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	fail = &oauth2.RetrieveError{ErrorCode: "temporarily_unavailable", ErrorDescription: "try later"}
-	clock.advance(58 * time.Minute)
+	clock.Advance(58 * time.Minute)
 	if tok, err := s.token(ctx); err != nil || tok != tok1 || calls != 2 {
 		t.Errorf("valid token not kept: %q %v after %d calls", tok, err, calls)
 	}
-	clock.advance(3 * time.Minute)
+	clock.Advance(3 * time.Minute)
 	_, err = s.token(ctx)
 	if e := asError(t, err); e.Kind != providers.KindAuth || !strings.Contains(e.Message, "temporarily_unavailable") || strings.Contains(e.Message, "try later") {
 		t.Errorf("%+v", e)
@@ -130,7 +130,7 @@ func TestFailedRefreshKeepsValidToken(t *testing.T) {
 	if calls != 1 {
 		t.Errorf("short-lived token fetched %d times", calls)
 	}
-	clock.advance(61 * time.Second)
+	clock.Advance(61 * time.Second)
 	if _, err := s.token(ctx); err != nil || calls != 2 {
 		t.Errorf("short-lived token not refreshed: %v, %d calls", err, calls)
 	}
@@ -141,7 +141,7 @@ func TestFailedRefreshKeepsValidToken(t *testing.T) {
 func TestRefreshInProgressDoesNotBlock(t *testing.T) {
 	clock := newClock()
 	calls := 0
-	s := &tokenSource{scrub: providers.NewScrubber(), now: clock.now, fetch: func(context.Context) (*oauth2.Token, error) {
+	s := &tokenSource{scrub: providers.NewScrubber(), now: clock.Now, fetch: func(context.Context) (*oauth2.Token, error) {
 		calls++
 		return &oauth2.Token{AccessToken: "ya29.token-" + string(rune('0'+calls)) + "-abcdefgh", Expiry: time.Now().Add(time.Hour)}, nil
 	}}
@@ -150,7 +150,7 @@ func TestRefreshInProgressDoesNotBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock.advance(58 * time.Minute)
+	clock.Advance(58 * time.Minute)
 	s.mu.Lock() // a refresh in progress
 	got, err := s.token(ctx)
 	s.mu.Unlock()
