@@ -38,15 +38,17 @@ func (s *chunkSink) relayChunk(c *providers.ChatChunk) error {
 	if s.ev.changed {
 		return s.write(s.ev.response(c, s.model))
 	}
-	data := ev.Data
 	if s.modelJSON == nil { // once per stream, not per event
 		s.modelJSON, _ = json.Marshal(s.model)
 	}
-	name := s.modelJSON
-	if patched, err := providers.SetTopLevel(data, "modelVersion", name); err == nil {
-		data = patched
-	}
-	return s.writeRaw(data)
+	// The event is patched straight into the output buffer.
+	return s.writeWith(func(b []byte) []byte {
+		b, err := providers.AppendSetTopLevel(b, ev.Data, "modelVersion", s.modelJSON)
+		if err != nil {
+			b = append(b, ev.Data...)
+		}
+		return b
+	})
 }
 
 // add keeps a chunk's text and whole function calls (Gemini sends each call

@@ -21,6 +21,7 @@ type chatStream struct {
 	ended     bool              // the usage chunk was returned
 	relay     bool              // chunks carry the upstream's events (relayChunks)
 	event     providers.StreamEvent
+	lastEvent providers.StreamEvent
 	err       error // sticky: once failed or ended, the stream stays so
 	closeOnce sync.Once
 }
@@ -107,16 +108,16 @@ var _ providers.ChatStream = (*chatStream)(nil)
 // has marked) all of the event's content before it writes the event.
 func (s *chatStream) relayChunks(chunks []*providers.ChatChunk, data []byte) []*providers.ChatChunk {
 	if len(chunks) == 0 {
-		chunks = append(chunks, &providers.ChatChunk{ID: s.conv.id, Object: "chat.completion.chunk",
-			Created: s.conv.created, Model: s.conv.model, Choices: []providers.ChunkChoice{}})
+		chunks = append(chunks, s.conv.emptyChunk())
 	}
 	// One event is in flight at a time (a chunk's Event is valid until
-	// the next Next call), so one struct per stream serves every chunk.
+	// the next Next call), so two structs per stream serve every chunk:
+	// the last one's, which carries the data, and the others'.
 	s.event = providers.StreamEvent{Relay: true}
 	for _, c := range chunks {
 		c.Event = &s.event
 	}
-	last := &providers.StreamEvent{Data: data, Relay: true}
-	chunks[len(chunks)-1].Event = last
+	s.lastEvent = providers.StreamEvent{Data: data, Relay: true}
+	chunks[len(chunks)-1].Event = &s.lastEvent
 	return chunks
 }
