@@ -12,18 +12,21 @@ import (
 // chatStream reads one upstream event per Next call when no converted
 // chunk is pending; it never buffers the response.
 type chatStream struct {
-	body      io.ReadCloser
-	events    *providers.SSEReader
-	conv      *streamConverter
-	pending   []*providers.ChatChunk
-	provider  string
-	cfg       *providers.Config // scrubs every error the stream returns
-	ended     bool              // the usage chunk was returned
-	relay     bool              // chunks carry the upstream's events (relayChunks)
-	event     providers.StreamEvent
-	lastEvent providers.StreamEvent
-	err       error // sticky: once failed or ended, the stream stays so
-	closeOnce sync.Once
+	body    io.ReadCloser
+	events  *providers.SSEReader
+	conv    *streamConverter
+	pending []*providers.ChatChunk // what Next hands out, from the front
+	// pendingBuf is pending's whole array, reused once pending is empty
+	// (Next slices its front off).
+	pendingBuf []*providers.ChatChunk
+	provider   string
+	cfg        *providers.Config // scrubs every error the stream returns
+	ended      bool              // the usage chunk was returned
+	relay      bool              // chunks carry the upstream's events (relayChunks)
+	event      providers.StreamEvent
+	lastEvent  providers.StreamEvent
+	err        error // sticky: once failed or ended, the stream stays so
+	closeOnce  sync.Once
 }
 
 // Next returns the next chunk, or io.EOF after the usage chunk.
@@ -32,6 +35,7 @@ func (s *chatStream) Next() (*providers.ChatChunk, error) {
 		return nil, s.err
 	}
 	for len(s.pending) == 0 {
+		s.pending = s.pendingBuf[:0] // all of it went out: its room serves the next event
 		if s.ended {
 			s.err = io.EOF
 			return nil, io.EOF
@@ -57,6 +61,7 @@ func (s *chatStream) read() error {
 		}
 		s.ended = true
 		s.pending = append(s.pending, chunk)
+		s.pendingBuf = s.pending
 		return nil
 	}
 	if err != nil {
@@ -74,6 +79,7 @@ func (s *chatStream) read() error {
 		chunks = s.relayChunks(chunks, data)
 	}
 	s.pending = append(s.pending, chunks...)
+	s.pendingBuf = s.pending
 	return nil
 }
 
