@@ -86,9 +86,9 @@ func embeddingBody(model string, req *providers.EmbeddingRequest) (any, string, 
 // wants a batch's requests to name the model of the URL.
 func relayedEmbedding(model string, body []byte) (any, string, error) {
 	name, _ := json.Marshal(resourceName(model))
-	reqs := providers.GetTopLevel(body, "requests")
-	if reqs == nil {
-		out, err := providers.SetTopLevel(body, "model", name)
+	reqs := providers.GetTopLevel(body, "requests") // only batchEmbedContents has requests
+	if reqs == nil || string(reqs) == "null" {
+		out, err := setModel(body, name)
 		if err != nil {
 			return nil, "", invalid("the request body must be a JSON object")
 		}
@@ -99,7 +99,7 @@ func relayedEmbedding(model string, body []byte) (any, string, error) {
 		return nil, "", invalid("requests must be an array of objects")
 	}
 	for i, r := range list {
-		patched, err := providers.SetTopLevel(r, "model", name)
+		patched, err := setModel(r, name)
 		if err != nil {
 			return nil, "", invalid("requests.%d must be a JSON object", i)
 		}
@@ -111,6 +111,18 @@ func relayedEmbedding(model string, body []byte) (any, string, error) {
 		return nil, "", invalid("the request body must be a JSON object")
 	}
 	return json.RawMessage(out), "batchEmbedContents", nil
+}
+
+// setModel sets obj's model member to name, dropping any repeat of it (a
+// JSON reader may take the last one).
+func setModel(obj, name []byte) ([]byte, error) {
+	for providers.GetTopLevel(obj, "model") != nil {
+		var err error
+		if obj, err = providers.DeleteTopLevel(obj, "model"); err != nil {
+			return nil, err
+		}
+	}
+	return providers.SetTopLevel(obj, "model", name)
 }
 
 // fromGeminiEmbeddings translates either answer into OpenAI's list.
