@@ -41,8 +41,14 @@ func (s *chunkSink) relayChunk(c *providers.ChatChunk) error {
 	if s.modelJSON == nil { // once per stream, not per event
 		s.modelJSON, _ = json.Marshal(s.model)
 	}
-	// The event is patched straight into the output buffer.
+	// The event is patched straight into the output buffer, where the
+	// provider saw modelVersion if it says, else where a scan finds it.
 	return s.writeWith(func(b []byte) []byte {
+		if at := ev.ModelAt; at[1] > 0 {
+			b = append(b, ev.Data[:at[0]]...)
+			b = append(b, s.modelJSON...)
+			return append(b, ev.Data[at[1]:]...)
+		}
 		b, err := providers.AppendSetTopLevel(b, ev.Data, "modelVersion", s.modelJSON)
 		if err != nil {
 			b = append(b, ev.Data...)

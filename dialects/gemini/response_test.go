@@ -1,6 +1,7 @@
 package gemini
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -107,5 +108,43 @@ func TestStreamWriterError(t *testing.T) {
 	var arr []json.RawMessage
 	if err := json.Unmarshal(w.Body.Bytes(), &arr); err != nil || len(arr) != 2 || !strings.Contains(string(arr[1]), `"UNAVAILABLE"`) {
 		t.Errorf("%v %s", err, w.Body)
+	}
+}
+
+// TestStreamWriterRelay: relayed events go out as they came with the
+// public model name in modelVersion, spliced where the provider located it
+// (ModelAt) or found by a scan, added when the event has none; the array
+// form stays valid JSON.
+func TestStreamWriterRelay(t *testing.T) {
+	ev1 := []byte(`{"candidates":[{"content":{"parts":[{"text":"a"}]}}],"modelVersion":"up-1","x":1}`)
+	at := bytes.Index(ev1, []byte(`"up-1"`))
+	ev2 := []byte(`{"candidates":[{"finishReason":"STOP"}],"modelVersion":"up-1"}`)
+	ev3 := []byte(`{"usageMetadata":{"totalTokenCount":3}}`)
+	chunks := []providers.ChatChunk{
+		{Event: &providers.StreamEvent{Relay: true, Data: ev1, ModelAt: [2]int{at, at + len(`"up-1"`)}}},
+		{Event: &providers.StreamEvent{Relay: true, Data: ev2}},
+		{Event: &providers.StreamEvent{Relay: true, Data: ev3}},
+	}
+	want := `{"candidates":[{"content":{"parts":[{"text":"a"}]}}],"modelVersion":"pub","x":1}` +
+		`,{"candidates":[{"finishReason":"STOP"}],"modelVersion":"pub"}` +
+		`,{"usageMetadata":{"totalTokenCount":3},"modelVersion":"pub"}`
+	for _, sse := range []bool{false, true} {
+		w := httptest.NewRecorder()
+		s := ChatWriter{sse: sse}.Stream(w, &providers.ChatRequest{Model: "pub"})
+		for i := range chunks {
+			if err := s.Chunk(&chunks[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.End(nil)
+		got := w.Body.String()
+		if sse {
+			got = strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(got, "data: "), "\r\n\r\n"), "\r\n\r\ndata: ", ",")
+		} else {
+			got = strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(got, "["), "]"), ",\r\n", ",")
+		}
+		if got != want {
+			t.Errorf("sse=%v:\n%s\nwant\n%s", sse, w.Body, want)
+		}
 	}
 }

@@ -123,7 +123,7 @@ func (s *chatStream) relayChunks(chunks []*providers.ChatChunk, data []byte) []*
 	for _, c := range chunks {
 		c.Event = &s.event
 	}
-	s.lastEvent = providers.StreamEvent{Data: data, Relay: true}
+	s.lastEvent = providers.StreamEvent{Data: data, Relay: true, ModelAt: s.conv.modelAt()}
 	chunks[len(chunks)-1].Event = &s.lastEvent
 	return chunks
 }

@@ -37,6 +37,7 @@ type streamConverter struct {
 	// it in every event.
 	usage    usageMetadata
 	parser   eventParser
+	parsed   bool                   // the parser read the last event (else encoding/json did)
 	out      []*providers.ChatChunk // feed's result, reused by the next feed
 	slots    []*chunkSlot           // each allocated once, so growing the list moves none
 	nextSlot int
@@ -68,6 +69,7 @@ func newStreamConverter(model string, created int64) *streamConverter {
 // is not JSON.
 func (c *streamConverter) feed(data []byte) ([]*providers.ChatChunk, error) {
 	g, ok := c.parser.parse(data)
+	c.parsed = ok
 	if !ok {
 		g = &generateResponse{}
 		if err := json.Unmarshal(data, g); err != nil {
@@ -161,6 +163,15 @@ func (c *streamConverter) finish(out []*providers.ChatChunk, idx int, reason str
 	ch.finish = reason
 	ch.choices[0].FinishReason = &ch.finish
 	return append(out, &ch.chunk)
+}
+
+// modelAt is where the last event's modelVersion lies in it, when the
+// parser read it (see providers.StreamEvent.ModelAt).
+func (c *streamConverter) modelAt() [2]int {
+	if !c.parsed {
+		return [2]int{}
+	}
+	return c.parser.modelAt
 }
 
 // emptyChunk is a chunk with no choices, in a slot of its own.

@@ -24,6 +24,9 @@ type eventParser struct {
 	r       jsonscan.Reader
 	scratch []byte    // jsonscan.Unquote's buffer for strings with escapes
 	last    [2]string // modelVersion and responseId of the previous event, reused when equal
+	// modelAt is where modelVersion's string lies in the event (end 0:
+	// absent or null), for the relay (providers.StreamEvent.ModelAt).
+	modelAt [2]int
 	// The response parse returns and everything it points to (candidates,
 	// contents, parts, usage) are reused by the next parse: the converter
 	// is done with an event before it reads the next. Strings are fresh.
@@ -50,6 +53,7 @@ const (
 func (p *eventParser) parse(data []byte) (*generateResponse, bool) {
 	p.r = jsonscan.Reader{Data: data}
 	p.resp = generateResponse{}
+	p.modelAt = [2]int{}
 	g := &p.resp
 	seen := 0
 	ok := p.r.Object(func(key []byte) bool {
@@ -60,7 +64,11 @@ func (p *eventParser) parse(data []byte) (*generateResponse, bool) {
 		case "usageMetadata":
 			bit, handled = seenUsage, p.usageMetadata(&g.UsageMetadata)
 		case "modelVersion":
+			quoted, start := p.r.Peek() == '"', p.r.Pos
 			bit, handled = seenModelVersion, p.interned(0, &g.ModelVersion)
+			if handled && quoted {
+				p.modelAt = [2]int{start, p.r.Pos}
+			}
 		case "responseId":
 			bit, handled = seenResponseID, p.interned(1, &g.ResponseID)
 		case "promptFeedback":

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
 // eventSeeds are stream events as Gemini sends them, and shapes at the
@@ -59,6 +61,16 @@ func FuzzEventParser(f *testing.F) {
 		}
 		if !reflect.DeepEqual(got, &want) {
 			t.Fatalf("fast %+v\njson %+v\nfrom %s", got, &want, data)
+		}
+		// Splicing a name where the parser saw modelVersion must give what
+		// the relay's scan (providers.SetTopLevel) gives.
+		if at := fresh.modelAt; at[1] > 0 {
+			spliced := append(append(append([]byte(nil), data[:at[0]]...), `"pub"`...), data[at[1]:]...)
+			if scanned, err := providers.SetTopLevel(data, "modelVersion", []byte(`"pub"`)); err != nil || string(scanned) != string(spliced) {
+				t.Fatalf("spliced %s\nscanned %s (%v)", spliced, scanned, err)
+			}
+		} else if providers.GetTopLevel(data, "modelVersion") != nil && string(providers.GetTopLevel(data, "modelVersion")) != "null" {
+			t.Fatalf("modelVersion not located in %s", data)
 		}
 		var warmed eventParser
 		if _, ok := warmed.parse(warm); !ok {
