@@ -63,15 +63,7 @@ func TestStreamWriter(t *testing.T) {
 		{Usage: &providers.Usage{PromptTokens: 3, CompletionTokens: 2, TotalTokens: 5}},
 	}
 	for _, sse := range []bool{false, true} {
-		w := httptest.NewRecorder()
-		s := ChatWriter{sse: sse}.Stream(w, &providers.ChatRequest{Model: "pub"})
-		for i := range chunks {
-			if err := s.Chunk(&chunks[i]); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s.End(nil)
-		body := w.Body.String()
+		body := streamOf(t, sse, chunks)
 		var events []outResponse
 		if sse {
 			for _, line := range strings.Split(body, "\r\n\r\n") {
@@ -129,22 +121,29 @@ func TestStreamWriterRelay(t *testing.T) {
 		`,{"candidates":[{"finishReason":"STOP"}],"modelVersion":"pub"}` +
 		`,{"usageMetadata":{"totalTokenCount":3},"modelVersion":"pub"}`
 	for _, sse := range []bool{false, true} {
-		w := httptest.NewRecorder()
-		s := ChatWriter{sse: sse}.Stream(w, &providers.ChatRequest{Model: "pub"})
-		for i := range chunks {
-			if err := s.Chunk(&chunks[i]); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s.End(nil)
-		got := w.Body.String()
+		got := streamOf(t, sse, chunks)
 		if sse {
 			got = strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(got, "data: "), "\r\n\r\n"), "\r\n\r\ndata: ", ",")
 		} else {
 			got = strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(got, "["), "]"), ",\r\n", ",")
 		}
 		if got != want {
-			t.Errorf("sse=%v:\n%s\nwant\n%s", sse, w.Body, want)
+			t.Errorf("sse=%v:\n%s\nwant\n%s", sse, got, want)
 		}
 	}
+}
+
+// streamOf is what the stream writer sends for chunks, to a client of the
+// public model "pub".
+func streamOf(t *testing.T, sse bool, chunks []providers.ChatChunk) string {
+	t.Helper()
+	w := httptest.NewRecorder()
+	s := ChatWriter{sse: sse}.Stream(w, &providers.ChatRequest{Model: "pub"})
+	for i := range chunks {
+		if err := s.Chunk(&chunks[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.End(nil)
+	return w.Body.String()
 }

@@ -159,7 +159,7 @@ func (p *eventParser) candidate(c *candidate, i int) bool {
 				c.Content = &placeholderContent
 			}
 		case "finishReason":
-			bit, ok = 2, p.finishReason(&c.FinishReason)
+			bit, ok = 2, p.known(&c.FinishReason, "STOP", "MAX_TOKENS")
 		case "index":
 			bit = 4
 			if ok = p.r.Null(); ok {
@@ -187,7 +187,7 @@ func (p *eventParser) content(c *content, i int) bool {
 		var ok bool
 		switch string(key) {
 		case "role":
-			bit, ok = 1, p.role(&c.Role)
+			bit, ok = 1, p.known(&c.Role, "model")
 		case "parts":
 			bit, ok = 2, p.partList(&c.Parts, i)
 		default:
@@ -377,39 +377,25 @@ func (p *eventParser) interned(slot int, dst *string) bool {
 	return true
 }
 
-// role stores a turn's role without allocating for Gemini's "model".
-func (p *eventParser) role(dst *string) bool {
+// known stores a string, without allocating for the values listed (a
+// turn's role, the usual finish reasons).
+func (p *eventParser) known(dst *string, values ...string) bool {
 	if p.r.Null() {
 		return true
 	}
 	raw, escaped, ok := p.r.Quoted()
-	switch {
-	case !ok:
+	if !ok {
 		return false
-	case !escaped && string(raw) == "model":
-		*dst = "model"
-	default:
-		*dst = jsonscan.Unquote(raw, escaped, &p.scratch)
 	}
-	return true
-}
-
-// finishReason stores the reason without allocating for the usual ones.
-func (p *eventParser) finishReason(dst *string) bool {
-	if p.r.Null() {
-		return true
+	if !escaped {
+		for _, v := range values {
+			if string(raw) == v {
+				*dst = v
+				return true
+			}
+		}
 	}
-	raw, escaped, ok := p.r.Quoted()
-	switch {
-	case !ok:
-		return false
-	case !escaped && string(raw) == "STOP":
-		*dst = "STOP"
-	case !escaped && string(raw) == "MAX_TOKENS":
-		*dst = "MAX_TOKENS"
-	default:
-		*dst = jsonscan.Unquote(raw, escaped, &p.scratch)
-	}
+	*dst = jsonscan.Unquote(raw, escaped, &p.scratch)
 	return true
 }
 
