@@ -13,29 +13,20 @@ import (
 // It scans only the top level, so a pass-through request is patched without
 // decoding and re-encoding fields the gateway does not know.
 func SetTopLevel(obj []byte, key string, value []byte) ([]byte, error) {
-	out, err := AppendSetTopLevel(make([]byte, 0, len(obj)+len(key)+len(value)+4), obj, key, value)
+	_, start, end, found, err := findMember(obj, key)
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
-}
-
-// AppendSetTopLevel appends what SetTopLevel returns to dst, so a writer
-// can patch an event straight into its output buffer. On an error dst is
-// returned as it was.
-func AppendSetTopLevel(dst, obj []byte, key string, value []byte) ([]byte, error) {
-	_, start, end, found, err := findMember(obj, key)
-	if err != nil {
-		return dst, err
-	}
 	if found {
-		out := append(dst, obj[:start]...)
+		out := make([]byte, 0, len(obj)-(end-start)+len(value))
+		out = append(out, obj[:start]...)
 		out = append(out, value...)
 		return append(out, obj[end:]...), nil
 	}
 	closing := bytes.LastIndexByte(obj, '}')
 	body := bytes.TrimSpace(obj[:closing])
-	out := append(dst, body...)
+	out := make([]byte, 0, len(obj)+len(key)+len(value)+4)
+	out = append(out, body...)
 	if len(body) > 1 { // more than "{": separate from the previous member
 		out = append(out, ',')
 	}

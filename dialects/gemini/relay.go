@@ -49,11 +49,11 @@ func (s *chunkSink) relayChunk(c *providers.ChatChunk) error {
 			b = append(b, s.modelJSON...)
 			return append(b, ev.Data[at[1]:]...)
 		}
-		b, err := providers.AppendSetTopLevel(b, ev.Data, "modelVersion", s.modelJSON)
+		patched, err := providers.SetTopLevel(ev.Data, "modelVersion", s.modelJSON)
 		if err != nil {
-			b = append(b, ev.Data...)
+			patched = ev.Data
 		}
-		return b
+		return append(b, patched...)
 	})
 }
 
