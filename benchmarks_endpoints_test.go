@@ -11,9 +11,7 @@ package aibackends
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -140,39 +138,6 @@ func BenchmarkGatewayCPU(b *testing.B) {
 	runtime.GC()
 	for _, s := range benchScenarios {
 		b.Run(s.name, func(b *testing.B) { benchScenarioRun(b, h, s) })
-	}
-}
-
-// BenchmarkFakeCPU runs only the fake, for the pass-through scenarios: the
-// request the gateway sent upstream for the scenario, replayed through
-// memTransport as GatewayCPU runs it. GatewayCPU − FakeCPU is what the
-// gateway itself costs, the figure to compare between dialects (the fake
-// writes Gemini's events differently from OpenAI's).
-func BenchmarkFakeCPU(b *testing.B) {
-	fake := fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20})
-	h := benchHandler(b, true)
-	var last *http.Request
-	var lastBody []byte
-	inMemoryUpstreams(h, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lastBody, _ = io.ReadAll(r.Body)
-		last = r.Clone(context.Background())
-		r.Body = io.NopCloser(bytes.NewReader(lastBody))
-		fake.ServeHTTP(w, r)
-	}))
-	for _, name := range []string{"chat/pass", "chat/pass/stream20", "gemini/pass", "gemini/pass/stream20"} {
-		s := scenario(b, name)
-		serveOnceAt(b, h, s.path, s.body, s.want)
-		req, body := last, lastBody
-		b.Run(name, func(b *testing.B) {
-			t := memTransport{fake}
-			b.ReportAllocs()
-			for b.Loop() {
-				req.Body = readCloser{bytes.NewReader(body)}
-				if _, err := t.RoundTrip(req); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 	}
 }
 
