@@ -23,7 +23,9 @@ func (h *Handler) serveBatchEmbedContents(w http.ResponseWriter, r *http.Request
 // budget, cost, metrics). A Gemini upstream gets the taskType and title;
 // another provider cannot take a title (part of what a document's vector
 // encodes), so a request with one is served only by a Gemini deployment or
-// refused, while a taskType is dropped there with X-AI-Dropped-Fields.
+// refused, while a taskType is dropped there with X-AI-Dropped-Fields. So
+// is a request with media parts (a multimodal model's images, audio, video,
+// documents): the Gemini upstream is sent the client's own body.
 func (h *Handler) geminiEmbed(w http.ResponseWriter, r *http.Request, rec *record, batch bool) {
 	body, e := h.readBody(w, r)
 	var req *providers.EmbeddingRequest
@@ -36,8 +38,11 @@ func (h *Handler) geminiEmbed(w http.ResponseWriter, r *http.Request, rec *recor
 	}
 	title, taskType := geminid.Hinted(req)
 	var narrow func(p *plan) *providers.Error
-	if title {
-		narrow = func(p *plan) *providers.Error { return keepGeminiEmbedders(p, req.Model) }
+	switch {
+	case len(req.Media) > 0:
+		narrow = func(p *plan) *providers.Error { return keepGeminiEmbedders(p, req.Model, req.Media[0], mediaWhy) }
+	case title:
+		narrow = func(p *plan) *providers.Error { return keepGeminiEmbedders(p, req.Model, "title", titleWhy) }
 	}
 	resp, ok := h.runEmbeddings(w, r, rec, req, narrow)
 	if !ok {
@@ -66,9 +71,19 @@ func speaksGemini(d *deployment) bool {
 	return ok && rel.RelaysOriginal(providers.FormatGemini)
 }
 
-// keepGeminiEmbedders narrows the plan of an embedding request with a
-// title to the Gemini deployments, or refuses it with a 400 naming title.
-func keepGeminiEmbedders(p *plan, model string) *providers.Error {
+// Why a field keeps an embedding request on Gemini deployments, for the 400
+// when there are none.
+const (
+	titleWhy = "the title is part of what a document's vector encodes and no other provider takes one; " +
+		"remove it, or put it in the text, to use this model"
+	mediaWhy = "only a Gemini multimodal embedding model embeds images, audio, video or documents; " +
+		"the other providers' embeddings take text alone"
+)
+
+// keepGeminiEmbedders narrows the plan of an embedding request that only
+// Gemini can serve (a title, a media part) to the Gemini deployments, or
+// refuses it with a 400 naming field.
+func keepGeminiEmbedders(p *plan, model, field, why string) *providers.Error {
 	kept := p.order[:0:0]
 	for _, d := range p.order {
 		if speaksGemini(d) {
@@ -76,10 +91,8 @@ func keepGeminiEmbedders(p *plan, model string) *providers.Error {
 		}
 	}
 	if len(kept) == 0 {
-		return &providers.Error{Kind: providers.KindInvalidRequest, Param: "title", Code: "untranslatable_field",
-			Message: "title: not supported when " + model + " is served by a provider other than Gemini " +
-				"(the title is part of what a document's vector encodes and no other provider takes one; " +
-				"remove it, or put it in the text, to use this model)"}
+		return &providers.Error{Kind: providers.KindInvalidRequest, Param: field, Code: "untranslatable_field",
+			Message: field + ": not supported when " + model + " is served by a provider other than Gemini (" + why + ")"}
 	}
 	p.order = kept
 	return nil

@@ -115,7 +115,8 @@ func TestGeminiEmbedRefused(t *testing.T) {
 		want            string
 	}{
 		{"/v1beta/models/sim:embedContent", `{"content":{"parts":[]}}`, "gk-1", 400, "content.parts"},
-		{"/v1beta/models/sim:embedContent", `{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA=="}}]}}`, "gk-1", 400, "only text parts"},
+		{"/v1beta/models/sim:embedContent", `{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA=="}}]}}`, "gk-1", 400, "content.parts.0.inlineData: not supported"},
+		{"/v1beta/models/sim:embedContent", `{"content":{"parts":[{"text":"x"},{"functionCall":{"name":"f"}}]}}`, "gk-1", 400, "only text, inlineData and fileData"},
 		{"/v1beta/models/sim:embedContent", `{"content":{"parts":[{"text":"x"}]},"taskType":"SUMMARY"}`, "gk-1", 400, "taskType"},
 		{"/v1beta/models/sim:embedContent", `{"content":{"parts":[{"text":"x"}]},"outputDimensionality":0}`, "gk-1", 400, "outputDimensionality"},
 		{"/v1beta/models/sim:batchEmbedContents", `{"requests":[]}`, "gk-1", 400, "requests must not be empty"},
@@ -164,5 +165,55 @@ func TestGeminiEmbedLimits(t *testing.T) {
 	w := pipeDo(t, h, "POST", "/v1beta/models/emb:embedContent", `{"content":{"parts":[{"text":"short"}]}}`, "x-goog-api-key", "k")
 	if w.Code != http.StatusOK {
 		t.Errorf("short: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestGeminiEmbedMedia: a multimodal request (an image, a document by URI)
+// reaches a Gemini upstream as the client's body, its model fields set to
+// the upstream model; an OpenAI deployment, whose embeddings are text
+// only, answers a 400 naming the first media part, and nothing goes
+// upstream.
+func TestGeminiEmbedMedia(t *testing.T) {
+	g := newGeminiGateway(t, fakeupstream.OpenAIConfig{})
+	image := `{"content":{"parts":[{"text":"a cat"},{"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo="}}]},"outputDimensionality":3}`
+	w := pipeDo(t, g.h, "POST", "/v1beta/models/gem:embedContent", image, geminiAuth...)
+	var one geminiEmbedAnswer
+	if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &one) != nil || one.Embedding == nil || len(one.Embedding.Values) != 3 {
+		t.Fatalf("gem embedContent: %d %s", w.Code, w.Body)
+	}
+	var up struct {
+		Model   string `json:"model"`
+		Content struct {
+			Parts []map[string]json.RawMessage `json:"parts"`
+		} `json:"content"`
+	}
+	if err := json.Unmarshal(g.gemRec.Last().Body, &up); err != nil || up.Model != "models/gemini-2.5-flash" ||
+		len(up.Content.Parts) != 2 || string(up.Content.Parts[1]["inlineData"]) != `{"mimeType":"image/png","data":"iVBORw0KGgo="}` ||
+		!strings.HasSuffix(g.gemRec.Last().Path, "/models/gemini-2.5-flash:embedContent") {
+		t.Errorf("Gemini upstream: %s %s", g.gemRec.Last().Path, g.gemRec.Last().Body)
+	}
+
+	batch := `{"requests":[{"model":"models/gem","content":{"parts":[{"text":"q"}]}},
+		{"model":"models/gem","content":{"parts":[{"fileData":{"mimeType":"application/pdf","fileUri":"files/doc"}}]}}]}`
+	w = pipeDo(t, g.h, "POST", "/v1beta/models/gem:batchEmbedContents", batch, geminiAuth...)
+	var two geminiEmbedAnswer
+	if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &two) != nil || len(two.Embeddings) != 2 {
+		t.Fatalf("gem batchEmbedContents: %d %s", w.Code, w.Body)
+	}
+	if body := string(g.gemRec.Last().Body); !strings.Contains(body, `"fileUri":"files/doc"`) || strings.Contains(body, "models/gem\"") {
+		t.Errorf("Gemini upstream batch: %s", body)
+	}
+
+	for _, c := range []struct{ path, body, param string }{
+		{"/v1beta/models/gpt:embedContent", image, "content.parts.1.inlineData"},
+		{"/v1beta/models/gpt:batchEmbedContents", batch, "requests.1.content.parts.0.fileData"},
+	} {
+		before := g.oaiRec.Count()
+		w = pipeDo(t, g.h, "POST", c.path, c.body, geminiAuth...)
+		var e geminiErrorAnswer
+		if w.Code != http.StatusBadRequest || json.Unmarshal(w.Body.Bytes(), &e) != nil || e.Error.Status != "INVALID_ARGUMENT" ||
+			!strings.HasPrefix(e.Error.Message, c.param+": not supported") || g.oaiRec.Count() != before {
+			t.Errorf("%s: %d %s", c.path, w.Code, w.Body)
+		}
 	}
 }

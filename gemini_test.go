@@ -354,7 +354,8 @@ func TestGeminiRelay(t *testing.T) {
 		`{"role":"user","parts":[{"text":"more"}]}],"tools":[{"googleSearch":{}}],"safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_NONE"}]}`
 	for _, path := range []string{"/v1beta/models/gem:generateContent", "/v1beta/models/gem:streamGenerateContent?alt=sse"} {
 		w := pipeDo(t, g.h, "POST", path, body, geminiAuth...)
-		if w.Code != 200 || !strings.Contains(w.Body.String(), `"modelVersion":"gem"`) {
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"modelVersion":"gem"`) ||
+			strings.Contains(w.Body.String(), "gemini-2.5-flash") {
 			t.Fatalf("%s: %d %s", path, w.Code, w.Body)
 		}
 		// Gemini's own answer and events, with fields the gateway does

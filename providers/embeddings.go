@@ -22,6 +22,14 @@ type EmbeddingRequest struct {
 	// with Input.Texts; nil when the client sent none. Only a provider that
 	// speaks Gemini's API takes them (see RelaysOriginal(FormatGemini)).
 	Hints []EmbeddingHint `json:"-"`
+	// Original is a Gemini client's own body when its content holds parts
+	// other than text (images, audio, video, documents), which Media names
+	// (e.g. "content.parts.1.inlineData"). Only a provider that speaks
+	// Gemini's API can embed them: it sends this body on, its model names
+	// patched, instead of one built from Input (whose texts are then the
+	// text parts alone, for estimates). Unset for text-only requests.
+	Original Original `json:"-"`
+	Media    []string `json:"-"`
 }
 
 // EmbeddingHint is what a Gemini embedContent request says about its text

@@ -75,6 +75,12 @@ type StreamEvent struct {
 	// content (the security filter redacted text): the dialect must write
 	// the unified content instead of Data.
 	Changed bool
+	// ModelAt, when its end is not 0, is where the event's top-level model
+	// name (a JSON string, quotes included) lies in Data, as the provider
+	// found it while reading the event: a dialect that relays the event
+	// under the public model name splices it in there instead of scanning
+	// the event again.
+	ModelAt [2]int
 }
 
 // ChunkChoice is one choice's delta within a chunk.

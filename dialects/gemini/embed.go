@@ -41,8 +41,11 @@ var taskTypes = map[string]bool{
 //	outputDimensionality        → dimensions (a batch must ask for one size throughout)
 //	taskType, title             → Hints, for a Gemini upstream
 //
-// Vectors are asked for as floats, the form Google's answer carries. Parts
-// other than text cannot be embedded through the gateway: a 400 names them.
+// Vectors are asked for as floats, the form Google's answer carries.
+// inlineData and fileData parts (a multimodal model's images, audio, video,
+// documents) are named in Media and the body kept in Original: only a
+// Gemini upstream can take them, and it is sent this body. Other parts are
+// refused with a 400 naming them.
 // A request's own model field is not read: the path names the model.
 func ParseEmbed(body []byte, model string, batch bool) (*providers.EmbeddingRequest, *providers.Error) {
 	if model == "" {
@@ -75,11 +78,12 @@ func ParseEmbed(body []byte, model string, batch bool) (*providers.EmbeddingRequ
 		if batch {
 			at = prefix + strconv.Itoa(i) + "."
 		}
-		text, e := embedText(&r.Content, at+"content")
+		text, media, e := embedText(&r.Content, at+"content")
 		if e != nil {
 			return nil, e
 		}
 		out.Input.Texts[i] = text
+		out.Media = append(out.Media, media...)
 		if !taskTypes[r.TaskType] {
 			return nil, dialects.Invalid(at+"taskType", "taskType %q is not a known TaskType", r.TaskType)
 		}
@@ -95,6 +99,9 @@ func ParseEmbed(body []byte, model string, batch bool) (*providers.EmbeddingRequ
 			return nil, dialects.Invalid(at+"outputDimensionality",
 				"every request of a batch must ask for the same outputDimensionality through this gateway")
 		}
+	}
+	if len(out.Media) > 0 {
+		out.Original = providers.Original{Format: providers.FormatGemini, Body: body}
 	}
 	if hinted {
 		out.Hints = make([]providers.EmbeddingHint, len(reqs))
@@ -116,27 +123,40 @@ func sameDims(a, b *int) bool {
 	return *a == *b
 }
 
-// embedText is the text of one content to embed.
-func embedText(c *inContent, at string) (string, *providers.Error) {
+// embedText is the text of one content to embed (its text parts joined by
+// a newline) and the paths of its media parts: inlineData and fileData,
+// which a multimodal Gemini embedding model (gemini-embedding-2) embeds
+// with the text into one vector and which only a Gemini upstream takes.
+func embedText(c *inContent, at string) (string, []string, *providers.Error) {
 	if len(c.Parts) == 0 {
-		return "", dialects.Invalid(at+".parts", "content.parts must not be empty")
+		return "", nil, dialects.Invalid(at+".parts", "content.parts must not be empty")
 	}
 	if len(c.Parts) == 1 && c.Parts[0].Text != nil {
-		return *c.Parts[0].Text, nil
+		return *c.Parts[0].Text, nil, nil
 	}
 	var b strings.Builder
+	var media []string
+	texts := 0
 	for j := range c.Parts {
 		p := &c.Parts[j]
-		if p.Text == nil {
-			return "", dialects.Invalid(at+".parts."+strconv.Itoa(j),
-				"only text parts can be embedded through this gateway")
+		pat := at + ".parts." + strconv.Itoa(j)
+		switch {
+		case p.Text != nil:
+			if texts > 0 {
+				b.WriteByte('\n')
+			}
+			texts++
+			b.WriteString(*p.Text)
+		case p.InlineData != nil:
+			media = append(media, pat+".inlineData")
+		case len(p.FileData) > 0 && string(p.FileData) != "null":
+			media = append(media, pat+".fileData")
+		default:
+			return "", nil, dialects.Invalid(pat,
+				"only text, inlineData and fileData parts can be embedded")
 		}
-		if j > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(*p.Text)
 	}
-	return b.String(), nil
+	return b.String(), media, nil
 }
 
 // Hinted reports what of req's hints a provider that does not speak

@@ -30,7 +30,8 @@ func TestParseEmbed(t *testing.T) {
 		param string
 	}{
 		{`{"content":{}}`, false, "content.parts"},
-		{`{"content":{"parts":[{"text":"a"},{"fileData":{"fileUri":"x"}}]}}`, false, "content.parts.1"},
+		{`{"content":{"parts":[{"text":"a"},{"functionCall":{"name":"f"}}]}}`, false, "content.parts.1"},
+		{`{"content":{"parts":[{"text":"a"},{}]}}`, false, "content.parts.1"},
 		{`{"content":{"parts":[{"text":"a"}]},"taskType":"NOPE"}`, false, "taskType"},
 		{`{"requests":[{"content":{"parts":[{"text":"a"}]}},{"content":{"parts":[{"text":"a"}]},"outputDimensionality":-1}]}`, true, "requests.1.outputDimensionality"},
 		{`{"requests":[{"content":{"parts":[{"text":"a"}]},"outputDimensionality":2},{"content":{"parts":[{"text":"a"}]},"outputDimensionality":3}]}`, true, "requests.1.outputDimensionality"},
@@ -42,6 +43,31 @@ func TestParseEmbed(t *testing.T) {
 	}
 	if _, e := ParseEmbed([]byte(`{"content":{"parts":[{"text":"a"}]}}`), "", false); e == nil || e.Param != "model" {
 		t.Errorf("no model: %+v", e)
+	}
+}
+
+// TestParseEmbedMedia: inlineData and fileData parts (a multimodal
+// model's input) are named in Media and keep the client's body in
+// Original, for a Gemini upstream; the texts hold the text parts alone. A
+// text-only request has neither.
+func TestParseEmbedMedia(t *testing.T) {
+	body := `{"content":{"parts":[{"text":"a cat"},{"inlineData":{"mimeType":"image/png","data":"AA=="}},{"text":"on a mat"}]}}`
+	req, e := ParseEmbed([]byte(body), "m", false)
+	if e != nil || len(req.Media) != 1 || req.Media[0] != "content.parts.1.inlineData" ||
+		!req.Original.Is(providers.FormatGemini) || string(req.Original.Body) != body ||
+		len(req.Input.Texts) != 1 || req.Input.Texts[0] != "a cat\non a mat" {
+		t.Fatalf("embedContent: %+v %v", req, e)
+	}
+	batch := `{"requests":[{"content":{"parts":[{"text":"q"}]}},
+		{"content":{"parts":[{"fileData":{"mimeType":"application/pdf","fileUri":"files/abc"}}]}}]}`
+	req, e = ParseEmbed([]byte(batch), "m", true)
+	if e != nil || len(req.Media) != 1 || req.Media[0] != "requests.1.content.parts.0.fileData" ||
+		!req.Original.Is(providers.FormatGemini) || len(req.Input.Texts) != 2 || req.Input.Texts[1] != "" {
+		t.Fatalf("batch: %+v %v", req, e)
+	}
+	req, e = ParseEmbed([]byte(`{"content":{"parts":[{"text":"a"},{"text":"b"}]}}`), "m", false)
+	if e != nil || req.Media != nil || req.Original.Body != nil {
+		t.Fatalf("text only: %+v %v", req, e)
 	}
 }
 

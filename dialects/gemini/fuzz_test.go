@@ -42,7 +42,8 @@ func FuzzParseRequest(f *testing.F) {
 }
 
 // FuzzParseEmbed: any embedContent or batch body either fails with a
-// client error or yields one text per request and aligned hints.
+// client error or yields one text per request and aligned hints, and the
+// client's body exactly when it names media parts.
 func FuzzParseEmbed(f *testing.F) {
 	for _, s := range []string{
 		`{"content":{"parts":[{"text":"x"},{"text":"y"}]},"taskType":"CLUSTERING","outputDimensionality":4}`,
@@ -62,6 +63,9 @@ func FuzzParseEmbed(f *testing.F) {
 		n := len(req.Input.Texts)
 		if n == 0 || (!batch && n != 1) || (req.Hints != nil && len(req.Hints) != n) {
 			t.Fatalf("request %+v", req)
+		}
+		if (len(req.Media) > 0) != req.Original.Is(providers.FormatGemini) {
+			t.Fatalf("media %v without the body, or the reverse", req.Media)
 		}
 	})
 }

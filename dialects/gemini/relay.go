@@ -38,15 +38,23 @@ func (s *chunkSink) relayChunk(c *providers.ChatChunk) error {
 	if s.ev.changed {
 		return s.write(s.ev.response(c, s.model))
 	}
-	data := ev.Data
 	if s.modelJSON == nil { // once per stream, not per event
 		s.modelJSON, _ = json.Marshal(s.model)
 	}
-	name := s.modelJSON
-	if patched, err := providers.SetTopLevel(data, "modelVersion", name); err == nil {
-		data = patched
-	}
-	return s.writeRaw(data)
+	// The event is patched straight into the output buffer, where the
+	// provider saw modelVersion if it says, else where a scan finds it.
+	return s.writeWith(func(b []byte) []byte {
+		if at := ev.ModelAt; at[1] > 0 {
+			b = append(b, ev.Data[:at[0]]...)
+			b = append(b, s.modelJSON...)
+			return append(b, ev.Data[at[1]:]...)
+		}
+		patched, err := providers.SetTopLevel(ev.Data, "modelVersion", s.modelJSON)
+		if err != nil {
+			patched = ev.Data
+		}
+		return append(b, patched...)
+	})
 }
 
 // add keeps a chunk's text and whole function calls (Gemini sends each call

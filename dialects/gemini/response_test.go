@@ -1,6 +1,7 @@
 package gemini
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -62,15 +63,7 @@ func TestStreamWriter(t *testing.T) {
 		{Usage: &providers.Usage{PromptTokens: 3, CompletionTokens: 2, TotalTokens: 5}},
 	}
 	for _, sse := range []bool{false, true} {
-		w := httptest.NewRecorder()
-		s := ChatWriter{sse: sse}.Stream(w, &providers.ChatRequest{Model: "pub"})
-		for i := range chunks {
-			if err := s.Chunk(&chunks[i]); err != nil {
-				t.Fatal(err)
-			}
-		}
-		s.End(nil)
-		body := w.Body.String()
+		body := streamOf(t, sse, chunks)
 		var events []outResponse
 		if sse {
 			for _, line := range strings.Split(body, "\r\n\r\n") {
@@ -108,4 +101,49 @@ func TestStreamWriterError(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &arr); err != nil || len(arr) != 2 || !strings.Contains(string(arr[1]), `"UNAVAILABLE"`) {
 		t.Errorf("%v %s", err, w.Body)
 	}
+}
+
+// TestStreamWriterRelay: relayed events go out as they came with the
+// public model name in modelVersion, spliced where the provider located it
+// (ModelAt) or found by a scan, added when the event has none; the array
+// form stays valid JSON.
+func TestStreamWriterRelay(t *testing.T) {
+	ev1 := []byte(`{"candidates":[{"content":{"parts":[{"text":"a"}]}}],"modelVersion":"up-1","x":1}`)
+	at := bytes.Index(ev1, []byte(`"up-1"`))
+	ev2 := []byte(`{"candidates":[{"finishReason":"STOP"}],"modelVersion":"up-1"}`)
+	ev3 := []byte(`{"usageMetadata":{"totalTokenCount":3}}`)
+	chunks := []providers.ChatChunk{
+		{Event: &providers.StreamEvent{Relay: true, Data: ev1, ModelAt: [2]int{at, at + len(`"up-1"`)}}},
+		{Event: &providers.StreamEvent{Relay: true, Data: ev2}},
+		{Event: &providers.StreamEvent{Relay: true, Data: ev3}},
+	}
+	want := `{"candidates":[{"content":{"parts":[{"text":"a"}]}}],"modelVersion":"pub","x":1}` +
+		`,{"candidates":[{"finishReason":"STOP"}],"modelVersion":"pub"}` +
+		`,{"usageMetadata":{"totalTokenCount":3},"modelVersion":"pub"}`
+	for _, sse := range []bool{false, true} {
+		got := streamOf(t, sse, chunks)
+		if sse {
+			got = strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(got, "data: "), "\r\n\r\n"), "\r\n\r\ndata: ", ",")
+		} else {
+			got = strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(got, "["), "]"), ",\r\n", ",")
+		}
+		if got != want {
+			t.Errorf("sse=%v:\n%s\nwant\n%s", sse, got, want)
+		}
+	}
+}
+
+// streamOf is what the stream writer sends for chunks, to a client of the
+// public model "pub".
+func streamOf(t *testing.T, sse bool, chunks []providers.ChatChunk) string {
+	t.Helper()
+	w := httptest.NewRecorder()
+	s := ChatWriter{sse: sse}.Stream(w, &providers.ChatRequest{Model: "pub"})
+	for i := range chunks {
+		if err := s.Chunk(&chunks[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.End(nil)
+	return w.Body.String()
 }

@@ -1,7 +1,6 @@
 package gemini
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -39,8 +38,8 @@ type chunkSink struct {
 	// modelJSON is model as a JSON string, for relayed events' modelVersion.
 	modelJSON []byte
 	id        string
-	wrote     bool // a response went out (the array needs a separator)
-	buf       bytes.Buffer
+	wrote     bool   // a response went out (the array needs a separator)
+	buf       []byte // the response being written, kept for the next
 
 	decided bool // the first chunk said whether the stream is relayed
 	relay   bool
@@ -169,21 +168,28 @@ func (s *chunkSink) write(v any) error {
 }
 
 func (s *chunkSink) writeRaw(b []byte) error {
-	s.buf.Reset()
+	return s.writeWith(func(dst []byte) []byte { return append(dst, b...) })
+}
+
+// writeWith sends the response body appends to the buffer, framed as an
+// SSE event or the next array element.
+func (s *chunkSink) writeWith(body func([]byte) []byte) error {
+	b := s.buf[:0]
 	switch {
 	case s.sse:
-		s.buf.WriteString("data: ")
+		b = append(b, "data: "...)
 	case s.wrote:
-		s.buf.WriteString(",\r\n")
+		b = append(b, ",\r\n"...)
 	default:
-		s.buf.WriteByte('[')
+		b = append(b, '[')
 	}
-	s.buf.Write(b)
+	b = body(b)
 	if s.sse {
-		s.buf.WriteString("\r\n\r\n")
+		b = append(b, "\r\n\r\n"...)
 	}
+	s.buf = b
 	s.wrote = true
-	if _, err := s.w.Write(s.buf.Bytes()); err != nil {
+	if _, err := s.w.Write(b); err != nil {
 		return err
 	}
 	s.flusher.Flush()

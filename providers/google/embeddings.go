@@ -40,6 +40,9 @@ func (p *Provider) Embeddings(ctx context.Context, t providers.Target, req *prov
 
 // embeddingBody builds the request body and names the method to call.
 func embeddingBody(model string, req *providers.EmbeddingRequest) (any, string, error) {
+	if req.Original.Is(providers.FormatGemini) {
+		return relayedEmbedding(model, req.Original.Body)
+	}
 	if req.Input.Tokens != nil {
 		return nil, "", invalid("input: Gemini embeds text; token arrays are not supported")
 	}
@@ -74,6 +77,52 @@ func embeddingBody(model string, req *providers.EmbeddingRequest) (any, string, 
 		batch.Requests[i] = one(i)
 	}
 	return batch, "batchEmbedContents", nil
+}
+
+// relayedEmbedding is a Gemini client's own embedContent or
+// batchEmbedContents body (one with media parts, see
+// providers.EmbeddingRequest.Original), sent on with every model field set
+// to the upstream model: the client named the gateway's model, and Gemini
+// wants a batch's requests to name the model of the URL.
+func relayedEmbedding(model string, body []byte) (any, string, error) {
+	name, _ := json.Marshal(resourceName(model))
+	reqs := providers.GetTopLevel(body, "requests") // only batchEmbedContents has requests
+	if reqs == nil || string(reqs) == "null" {
+		out, err := setModel(body, name)
+		if err != nil {
+			return nil, "", invalid("the request body must be a JSON object")
+		}
+		return json.RawMessage(out), "embedContent", nil
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(reqs, &list); err != nil {
+		return nil, "", invalid("requests must be an array of objects")
+	}
+	for i, r := range list {
+		patched, err := setModel(r, name)
+		if err != nil {
+			return nil, "", invalid("requests.%d must be a JSON object", i)
+		}
+		list[i] = patched
+	}
+	joined, _ := json.Marshal(list)
+	out, err := providers.SetTopLevel(body, "requests", joined)
+	if err != nil {
+		return nil, "", invalid("the request body must be a JSON object")
+	}
+	return json.RawMessage(out), "batchEmbedContents", nil
+}
+
+// setModel sets obj's model member to name, dropping any repeat of it (a
+// JSON reader may take the last one).
+func setModel(obj, name []byte) ([]byte, error) {
+	for providers.GetTopLevel(obj, "model") != nil {
+		var err error
+		if obj, err = providers.DeleteTopLevel(obj, "model"); err != nil {
+			return nil, err
+		}
+	}
+	return providers.SetTopLevel(obj, "model", name)
 }
 
 // fromGeminiEmbeddings translates either answer into OpenAI's list.

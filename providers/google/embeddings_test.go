@@ -123,3 +123,42 @@ func TestEmbeddingsHints(t *testing.T) {
 		{"model":"models/gemini-embedding-001","content":{"parts":[{"text":"q"}]},"taskType":"RETRIEVAL_QUERY"},
 		{"model":"models/gemini-embedding-001","content":{"parts":[{"text":"doc"}]},"taskType":"RETRIEVAL_DOCUMENT","title":"T"}]}`))
 }
+
+// TestEmbeddingsRelayMedia: a Gemini client's body with media parts goes
+// upstream as it came, to the method it called, with every model field set
+// to the upstream model.
+func TestEmbeddingsRelayMedia(t *testing.T) {
+	p, rec := newTestProvider(t, fakeupstream.GeminiOptions{})
+	one := `{"model":"models/alias","content":{"parts":[{"text":"cat"},{"inlineData":{"mimeType":"image/png","data":"AA=="}}]},"outputDimensionality":3}`
+	req := &providers.EmbeddingRequest{Model: "alias", EncodingFormat: "float", Input: providers.EmbeddingInput{Texts: []string{"cat"}},
+		Original: providers.Original{Format: providers.FormatGemini, Body: []byte(one)}, Media: []string{"content.parts.1.inlineData"}}
+	resp, err := p.Embeddings(context.Background(), embedTarget, req)
+	if err != nil || len(resp.Data) != 1 {
+		t.Fatalf("%+v %v", resp, err)
+	}
+	got := rec.Last()
+	if got.Path != "/v1beta/models/gemini-embedding-001:embedContent" {
+		t.Errorf("path %s", got.Path)
+	}
+	assertJSONEq(t, got.Body, []byte(`{"model":"models/gemini-embedding-001","content":{"parts":[{"text":"cat"},
+		{"inlineData":{"mimeType":"image/png","data":"AA=="}}]},"outputDimensionality":3}`))
+
+	batch := `{"requests":[{"content":{"parts":[{"fileData":{"mimeType":"video/mp4","fileUri":"files/v"}}]}},
+		{"model":"models/alias","content":{"parts":[{"text":"x"}]},"taskType":"RETRIEVAL_DOCUMENT"}]}`
+	req.Original.Body, req.Input.Texts = []byte(batch), []string{"", "x"}
+	if resp, err = p.Embeddings(context.Background(), embedTarget, req); err != nil || len(resp.Data) != 2 {
+		t.Fatalf("batch: %+v %v", resp, err)
+	}
+	got = rec.Last()
+	if got.Path != "/v1beta/models/gemini-embedding-001:batchEmbedContents" {
+		t.Errorf("batch path %s", got.Path)
+	}
+	assertJSONEq(t, got.Body, []byte(`{"requests":[
+		{"model":"models/gemini-embedding-001","content":{"parts":[{"fileData":{"mimeType":"video/mp4","fileUri":"files/v"}}]}},
+		{"model":"models/gemini-embedding-001","content":{"parts":[{"text":"x"}]},"taskType":"RETRIEVAL_DOCUMENT"}]}`))
+
+	req.Original.Body = []byte(`{"requests":{}}`)
+	if _, err := p.Embeddings(context.Background(), embedTarget, req); kindOf(t, err) != providers.KindInvalidRequest {
+		t.Errorf("requests not an array: %v", err)
+	}
+}

@@ -109,3 +109,52 @@ func FuzzStreamParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRelayedEmbedding: a Gemini client's embedding body is sent on as
+// valid JSON whose model fields all name the upstream model, or refused as
+// an invalid request.
+func FuzzRelayedEmbedding(f *testing.F) {
+	f.Add([]byte(`{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA=="}}]}}`))
+	f.Add([]byte(`{"requests":[{"model":"models/a","content":{"parts":[{"text":"x"}]}},{}]}`))
+	f.Add([]byte(`{"requests":[1]}`))
+	f.Add([]byte(`{"requests":null,"model":7}`))
+	f.Add([]byte(`{"model":"a","content":{},"model":"b"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(body, &obj) != nil || obj == nil {
+			return // the handler only hands over bodies that decoded as an object
+		}
+		out, method, err := relayedEmbedding("emb", body)
+		if err != nil {
+			var e *providers.Error
+			if !errors.As(err, &e) || e.Kind != providers.KindInvalidRequest {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		raw := out.(json.RawMessage)
+		var got struct {
+			Model    string `json:"model"`
+			Requests []struct {
+				Model string `json:"model"`
+			} `json:"requests"`
+		}
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatalf("not JSON (%v): %s", err, raw)
+		}
+		switch method {
+		case "embedContent":
+			if got.Model != "models/emb" {
+				t.Fatalf("model %q in %s", got.Model, raw)
+			}
+		case "batchEmbedContents":
+			for _, r := range got.Requests {
+				if r.Model != "models/emb" {
+					t.Fatalf("model %q in %s", r.Model, raw)
+				}
+			}
+		default:
+			t.Fatalf("method %q", method)
+		}
+	})
+}

@@ -68,19 +68,47 @@ func candidateParts(responseID string, candidate int, c *content, firstOrdinal i
 	if c == nil {
 		return "", "", nil
 	}
-	var text, thought strings.Builder
+	var text, thought joinedText
 	var calls []providers.ToolCall
 	for _, p := range c.Parts {
 		switch {
 		case p.FunctionCall != nil:
 			calls = append(calls, toolCall(responseID, candidate, firstOrdinal+len(calls), p))
 		case p.Thought:
-			thought.WriteString(p.Text)
+			thought.add(p.Text)
 		default:
-			text.WriteString(p.Text)
+			text.add(p.Text)
 		}
 	}
 	return text.String(), thought.String(), calls
+}
+
+// joinedText concatenates texts without copying the first: a stream event
+// usually holds one text part, which is then used as it is.
+type joinedText struct {
+	first string
+	more  *strings.Builder
+}
+
+func (j *joinedText) add(s string) {
+	switch {
+	case s == "":
+	case j.first == "":
+		j.first = s
+	default:
+		if j.more == nil {
+			j.more = &strings.Builder{}
+			j.more.WriteString(j.first)
+		}
+		j.more.WriteString(s)
+	}
+}
+
+func (j *joinedText) String() string {
+	if j.more != nil {
+		return j.more.String()
+	}
+	return j.first
 }
 
 // toolCall renders one functionCall part as an OpenAI tool call.

@@ -12,17 +12,21 @@ import (
 // chatStream reads one upstream event per Next call when no converted
 // chunk is pending; it never buffers the response.
 type chatStream struct {
-	body      io.ReadCloser
-	events    *providers.SSEReader
-	conv      *streamConverter
-	pending   []*providers.ChatChunk
-	provider  string
-	cfg       *providers.Config // scrubs every error the stream returns
-	ended     bool              // the usage chunk was returned
-	relay     bool              // chunks carry the upstream's events (relayChunks)
-	event     providers.StreamEvent
-	err       error // sticky: once failed or ended, the stream stays so
-	closeOnce sync.Once
+	body    io.ReadCloser
+	events  *providers.SSEReader
+	conv    *streamConverter
+	pending []*providers.ChatChunk // what Next hands out, from the front
+	// pendingBuf is pending's whole array, reused once pending is empty
+	// (Next slices its front off).
+	pendingBuf []*providers.ChatChunk
+	provider   string
+	cfg        *providers.Config // scrubs every error the stream returns
+	ended      bool              // the usage chunk was returned
+	relay      bool              // chunks carry the upstream's events (relayChunks)
+	event      providers.StreamEvent
+	lastEvent  providers.StreamEvent
+	err        error // sticky: once failed or ended, the stream stays so
+	closeOnce  sync.Once
 }
 
 // Next returns the next chunk, or io.EOF after the usage chunk.
@@ -31,6 +35,7 @@ func (s *chatStream) Next() (*providers.ChatChunk, error) {
 		return nil, s.err
 	}
 	for len(s.pending) == 0 {
+		s.pending = s.pendingBuf[:0] // all of it went out: its room serves the next event
 		if s.ended {
 			s.err = io.EOF
 			return nil, io.EOF
@@ -56,6 +61,7 @@ func (s *chatStream) read() error {
 		}
 		s.ended = true
 		s.pending = append(s.pending, chunk)
+		s.pendingBuf = s.pending
 		return nil
 	}
 	if err != nil {
@@ -73,6 +79,7 @@ func (s *chatStream) read() error {
 		chunks = s.relayChunks(chunks, data)
 	}
 	s.pending = append(s.pending, chunks...)
+	s.pendingBuf = s.pending
 	return nil
 }
 
@@ -107,16 +114,16 @@ var _ providers.ChatStream = (*chatStream)(nil)
 // has marked) all of the event's content before it writes the event.
 func (s *chatStream) relayChunks(chunks []*providers.ChatChunk, data []byte) []*providers.ChatChunk {
 	if len(chunks) == 0 {
-		chunks = append(chunks, &providers.ChatChunk{ID: s.conv.id, Object: "chat.completion.chunk",
-			Created: s.conv.created, Model: s.conv.model, Choices: []providers.ChunkChoice{}})
+		chunks = append(chunks, s.conv.emptyChunk())
 	}
 	// One event is in flight at a time (a chunk's Event is valid until
-	// the next Next call), so one struct per stream serves every chunk.
+	// the next Next call), so two structs per stream serve every chunk:
+	// the last one's, which carries the data, and the others'.
 	s.event = providers.StreamEvent{Relay: true}
 	for _, c := range chunks {
 		c.Event = &s.event
 	}
-	last := &providers.StreamEvent{Data: data, Relay: true}
-	chunks[len(chunks)-1].Event = last
+	s.lastEvent = providers.StreamEvent{Data: data, Relay: true, ModelAt: s.conv.modelAt()}
+	chunks[len(chunks)-1].Event = &s.lastEvent
 	return chunks
 }

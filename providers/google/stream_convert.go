@@ -32,9 +32,26 @@ type streamConverter struct {
 	calls    map[int]int // tool calls emitted so far, per candidate
 	finished map[int]bool
 	anyEnd   bool
-	// usage is the last usageMetadata seen, turned into the unified usage
-	// only at the end: Gemini repeats it in every event.
-	usage *usageMetadata
+	// usage is the last usageMetadata seen (a copy: the parser reuses its
+	// own), turned into the unified usage only at the end: Gemini repeats
+	// it in every event.
+	usage    usageMetadata
+	parser   eventParser
+	parsed   bool                   // the parser read the last event (else encoding/json did)
+	out      []*providers.ChatChunk // feed's result, reused by the next feed
+	slots    []*chunkSlot           // each allocated once, so growing the list moves none
+	nextSlot int
+}
+
+// chunkSlot is a chunk feed returns with what it points to, reused by the
+// next feed (see providers.ChatStream.Next: a chunk may be reused by the
+// next call, and the converter is fed only once every chunk of the
+// previous event went out).
+type chunkSlot struct {
+	chunk   providers.ChatChunk
+	choices [1]providers.ChunkChoice
+	text    string
+	finish  string
 }
 
 func newStreamConverter(model string, created int64) *streamConverter {
@@ -51,9 +68,13 @@ func newStreamConverter(model string, created int64) *streamConverter {
 // ({"error":{...}}) is returned as a classified error; so is an event that
 // is not JSON.
 func (c *streamConverter) feed(data []byte) ([]*providers.ChatChunk, error) {
-	var g generateResponse
-	if err := json.Unmarshal(data, &g); err != nil {
-		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent an invalid stream event", Err: err}
+	g, ok := c.parser.parse(data)
+	c.parsed = ok
+	if !ok {
+		g = &generateResponse{}
+		if err := json.Unmarshal(data, g); err != nil {
+			return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent an invalid stream event", Err: err}
+		}
 	}
 	if g.Error != nil {
 		return nil, statusError("", 0, nil, g.Error)
@@ -65,24 +86,33 @@ func (c *streamConverter) feed(data []byte) ([]*providers.ChatChunk, error) {
 		c.model = g.ModelVersion
 	}
 	if g.UsageMetadata != nil {
-		c.usage = g.UsageMetadata
+		c.usage = *g.UsageMetadata
 	}
-	var out []*providers.ChatChunk
+	c.nextSlot = 0
+	out := c.out[:0]
 	for i, cand := range g.Candidates {
 		idx := candidateIndex(cand, i)
 		out = c.start(out, idx)
 		text, thought, calls := candidateParts(g.ResponseID, idx, cand.Content, c.calls[idx])
 		if thought != "" {
-			out = append(out, c.chunk(idx, providers.Delta{ReasoningContent: &thought}, nil))
+			ch := c.chunk(idx)
+			ch.text = thought
+			ch.choices[0].Delta.ReasoningContent = &ch.text
+			out = append(out, &ch.chunk)
 		}
 		if text != "" {
-			out = append(out, c.chunk(idx, providers.Delta{Content: &text}, nil))
+			ch := c.chunk(idx)
+			ch.text = text
+			ch.choices[0].Delta.Content = &ch.text
+			out = append(out, &ch.chunk)
 		}
 		for _, call := range calls {
 			n := c.calls[idx]
 			call.Index = &n
 			c.calls[idx]++
-			out = append(out, c.chunk(idx, providers.Delta{ToolCalls: []providers.ToolCall{call}}, nil))
+			ch := c.chunk(idx)
+			ch.choices[0].Delta.ToolCalls = []providers.ToolCall{call}
+			out = append(out, &ch.chunk)
 		}
 		if cand.FinishReason != "" {
 			out = c.finish(out, idx, finishReason(cand.FinishReason, c.calls[idx] > 0))
@@ -92,6 +122,7 @@ func (c *streamConverter) feed(data []byte) ([]*providers.ChatChunk, error) {
 		out = c.start(out, 0)
 		out = c.finish(out, 0, providers.FinishContentFilter)
 	}
+	c.out = out
 	return out, nil
 }
 
@@ -101,11 +132,7 @@ func (c *streamConverter) end() (*providers.ChatChunk, error) {
 	if !c.anyEnd {
 		return nil, &providers.Error{Kind: providers.KindNetwork, Message: "stream ended early: upstream closed it before a finishReason"}
 	}
-	meta := c.usage
-	if meta == nil {
-		meta = &usageMetadata{}
-	}
-	usage := usageFrom(meta)
+	usage := usageFrom(&c.usage)
 	return &providers.ChatChunk{
 		ID:      c.id,
 		Object:  "chat.completion.chunk",
@@ -121,8 +148,9 @@ func (c *streamConverter) start(out []*providers.ChatChunk, idx int) []*provider
 		return out
 	}
 	c.started[idx] = true
-	empty := ""
-	return append(out, c.chunk(idx, providers.Delta{Role: "assistant", Content: &empty}, nil))
+	ch := c.chunk(idx)
+	ch.choices[0].Delta = providers.Delta{Role: "assistant", Content: &ch.text}
+	return append(out, &ch.chunk)
 }
 
 func (c *streamConverter) finish(out []*providers.ChatChunk, idx int, reason string) []*providers.ChatChunk {
@@ -131,15 +159,39 @@ func (c *streamConverter) finish(out []*providers.ChatChunk, idx int, reason str
 	}
 	c.finished[idx] = true
 	c.anyEnd = true
-	return append(out, c.chunk(idx, providers.Delta{}, &reason))
+	ch := c.chunk(idx)
+	ch.finish = reason
+	ch.choices[0].FinishReason = &ch.finish
+	return append(out, &ch.chunk)
 }
 
-func (c *streamConverter) chunk(idx int, delta providers.Delta, finish *string) *providers.ChatChunk {
-	return &providers.ChatChunk{
-		ID:      c.id,
-		Object:  "chat.completion.chunk",
-		Created: c.created,
-		Model:   c.model,
-		Choices: []providers.ChunkChoice{{Index: idx, Delta: delta, FinishReason: finish}},
+// modelAt is where the last event's modelVersion lies in it, when the
+// parser read it (see providers.StreamEvent.ModelAt).
+func (c *streamConverter) modelAt() [2]int {
+	if !c.parsed {
+		return [2]int{}
 	}
+	return c.parser.modelAt
+}
+
+// emptyChunk is a chunk with no choices, in a slot of its own.
+func (c *streamConverter) emptyChunk() *providers.ChatChunk {
+	ch := c.chunk(0)
+	ch.chunk.Choices = ch.choices[:0]
+	return &ch.chunk
+}
+
+// chunk returns the next free slot holding an empty chunk for candidate
+// idx.
+func (c *streamConverter) chunk(idx int) *chunkSlot {
+	if c.nextSlot == len(c.slots) {
+		c.slots = append(c.slots, &chunkSlot{})
+	}
+	ch := c.slots[c.nextSlot]
+	c.nextSlot++
+	*ch = chunkSlot{}
+	ch.choices[0].Index = idx
+	ch.chunk = providers.ChatChunk{ID: c.id, Object: "chat.completion.chunk", Created: c.created,
+		Model: c.model, Choices: ch.choices[:]}
+	return ch
 }
