@@ -179,7 +179,7 @@ func BenchmarkUpstreamFakeCPU(b *testing.B) {
 	}
 }
 
-// BenchmarkPassOverheadLabelled runs the chat and Responses pass-through
+// BenchmarkPassOverheadLabelled runs the chat, Responses and Gemini pass-through
 // scenarios and their fakes one after the other in every iteration, each
 // under a pprof label, so that their CPU shares come from the same moments
 // of a busy machine rather than from separate runs minutes apart:
@@ -199,7 +199,8 @@ func BenchmarkPassOverheadLabelled(b *testing.B) {
 		body []byte
 	}
 	var runs []run
-	for _, name := range []string{"chat/pass", "responses/pass", "chat/pass/stream20", "responses/pass/stream20"} {
+	for _, name := range []string{"chat/pass", "responses/pass", "gemini/pass",
+		"chat/pass/stream20", "responses/pass/stream20", "gemini/pass/stream20"} {
 		s := scenario(b, name)
 		serveOnceAt(b, h, s.path, s.body, s.want)
 		runs = append(runs, run{s, sent.req, sent.body})
