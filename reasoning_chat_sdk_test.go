@@ -121,19 +121,27 @@ func TestReasoningToolLoopChatSDK(t *testing.T) {
 					}
 					break
 				}
-				if len(msg.ToolCalls) != 1 {
-					t.Fatalf("turn %d: tool calls %+v", turn, msg.ToolCalls)
-				}
-				asst := msg.ToAssistantMessageParam()
-				asst.SetExtraFields(map[string]any{"thinking_blocks": json.RawMessage(blocks)})
-				msgs = append(msgs, openaisdk.ChatCompletionMessageParamUnion{OfAssistant: &asst},
-					openaisdk.ToolMessage(`{"temp_c":18}`, msg.ToolCalls[0].ID))
+				msgs = passBackToolTurn(t, turn, msg, blocks, msgs)
 			}
 			if rec.Count() != 3 {
 				t.Errorf("upstream requests %d, want 3", rec.Count())
 			}
 		})
 	}
+}
+
+// passBackToolTurn appends an answer that called one tool as a client
+// asking for reasoning passes it back (with its thinking_blocks, which the
+// SDK's ToAssistantMessageParam leaves out), and the tool's result.
+func passBackToolTurn(t *testing.T, turn int, msg openaisdk.ChatCompletionMessage, blocks string, msgs []openaisdk.ChatCompletionMessageParamUnion) []openaisdk.ChatCompletionMessageParamUnion {
+	t.Helper()
+	if len(msg.ToolCalls) != 1 {
+		t.Fatalf("turn %d: tool calls %+v", turn, msg.ToolCalls)
+	}
+	asst := msg.ToAssistantMessageParam()
+	asst.SetExtraFields(map[string]any{"thinking_blocks": json.RawMessage(blocks)})
+	return append(msgs, openaisdk.ChatCompletionMessageParamUnion{OfAssistant: &asst},
+		openaisdk.ToolMessage(`{"temp_c":18}`, msg.ToolCalls[0].ID))
 }
 
 // reasoningTurn runs one request and returns the assistant message, its

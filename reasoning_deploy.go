@@ -7,14 +7,15 @@ import "github.com/sira-ai/caddy-ai-backends/providers"
 // and does not mark as a reasoning model, since OpenAI refuses the field
 // there. The effort then came from another dialect's setting (Anthropic's
 // thinking): a client of the OpenAI API itself gets its body relayed as it
-// sent it, whatever this copy says. Anthropic and Gemini deployments map
-// the effort themselves. The common request (no effort) is not copied.
+// sent it, whatever this copy says. Anthropic, Gemini and Bedrock
+// deployments map the effort themselves (Bedrock: Claude's thinking, and
+// the level checked for other models). The common request (no effort) is not copied.
 func reasoningFor(req *providers.ChatRequest, d *deployment) *providers.ChatRequest {
 	if req.ReasoningEffort == "" {
 		return req
 	}
 	switch d.up.cfg.Type() {
-	case "anthropic", "google", "sim":
+	case "anthropic", "google", "bedrock", "sim":
 		return req
 	}
 	if s, known := d.entry.Get(); !known || s.Reasoning {

@@ -146,14 +146,20 @@ func (f *anthropicFake) checkThinkingHistory(body []byte) string {
 	}
 	for _, b := range blocks {
 		if b.Type == "tool_use" && blocks[0].Type != "thinking" && blocks[0].Type != "redacted_thinking" {
-			return fmt.Sprintf("messages.%d.content.0.type: Expected `thinking` or `redacted_thinking`, but found `%s`. "+
-				"When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). "+
-				"We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. "+
-				"Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking",
-				lastAssistant, blocks[0].Type)
+			return expectedThinking(lastAssistant, blocks[0].Type)
 		}
 	}
 	return ""
+}
+
+// expectedThinking is Claude's refusal of a tool turn (messages.i) that
+// starts with a found block instead of its thinking block.
+func expectedThinking(i int, found string) string {
+	return fmt.Sprintf("messages.%d.content.0.type: Expected `thinking` or `redacted_thinking`, but found `%s`. "+
+		"When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). "+
+		"We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. "+
+		"Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking",
+		i, found)
 }
 
 // anthropicSignature is the signature of the fake's thinking blocks.

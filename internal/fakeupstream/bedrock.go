@@ -30,6 +30,14 @@ type BedrockConfig struct {
 	// the request offers tools and the conversation has no tool result
 	// yet (it calls the first tool); default {}.
 	ToolInput string
+	// ToolTurns, when set, makes the fake call the tool again until the
+	// conversation holds that many tool results (default: until the first).
+	ToolTurns int
+	// Thinking is the reasoning text the fake answers with first, signed
+	// with BedrockSignature, when the request turns Claude's thinking on
+	// (additionalModelRequestFields.thinking); default
+	// DefaultBedrockThinking. Its words count in outputTokens.
+	Thinking string
 	// Throttle answers every call with 429 ThrottlingException.
 	Throttle bool
 	// StreamException, when set (e.g. "throttlingException"), ends every
@@ -168,12 +176,21 @@ func (f *fakeBedrock) converse(w http.ResponseWriter, body []byte, model string,
 			}
 		}
 	}
-	ans := f.answer(&req, bytes.Contains(body, []byte(`"cachePoint"`)))
+	thinking, refusal := f.checkThinking(body)
+	if refusal != "" {
+		bedrockValidation(w, refusal)
+		return
+	}
+	ans := f.answer(&req, bytes.Contains(body, []byte(`"cachePoint"`)), thinking)
 	if stream {
 		f.converseStream(w, ans)
 		return
 	}
 	content := []map[string]any{}
+	if ans.thinking != "" {
+		content = append(content, map[string]any{"reasoningContent": map[string]any{
+			"reasoningText": map[string]any{"text": ans.thinking, "signature": BedrockSignature}}})
+	}
 	if ans.tool != "" {
 		content = append(content, map[string]any{"toolUse": map[string]any{"toolUseId": ans.toolID, "name": ans.tool, "input": json.RawMessage(ans.input)}})
 	} else {
@@ -189,20 +206,33 @@ func (f *fakeBedrock) converse(w http.ResponseWriter, body []byte, model string,
 
 // bedrockAnswer is what the fake answers a Converse request with.
 type bedrockAnswer struct {
+	thinking            string // "" when thinking is off
 	text, stop          string
 	tool, toolID, input string
 	usage               map[string]int
 }
 
 // answer calls the first tool when tools are offered and no tool result
-// came back yet; after a tool result it repeats the result's text.
-func (f *fakeBedrock) answer(req *bedrockConverseRequest, cached bool) bedrockAnswer {
+// came back yet (or fewer than ToolTurns); after a tool result it repeats
+// the result's text.
+func (f *fakeBedrock) answer(req *bedrockConverseRequest, cached, thinking bool) bedrockAnswer {
 	a := bedrockAnswer{text: f.cfg.Text, stop: "end_turn"}
 	if a.text == "" {
 		a.text = DefaultBedrockText
 	}
+	if thinking {
+		a.thinking = f.cfg.thinkingText()
+	}
 	last := req.Messages[len(req.Messages)-1]
 	var result string
+	results := 0
+	for _, m := range req.Messages {
+		for _, b := range m.Content {
+			if b["toolResult"] != nil {
+				results++
+			}
+		}
+	}
 	for _, b := range last.Content {
 		if tr, ok := b["toolResult"].(map[string]any); ok {
 			if parts, ok := tr["content"].([]any); ok && len(parts) > 0 {
@@ -212,17 +242,24 @@ func (f *fakeBedrock) answer(req *bedrockConverseRequest, cached bool) bedrockAn
 			}
 		}
 	}
+	offered := req.ToolConfig != nil && len(req.ToolConfig.Tools) > 0
 	switch {
+	case offered && results < f.cfg.ToolTurns:
+		a.tool, a.toolID, a.stop = req.ToolConfig.Tools[0].ToolSpec.Name, fmt.Sprintf("tooluse_fake%02d", results+1), "tool_use"
+		a.input = f.cfg.ToolInput
+		if a.input == "" {
+			a.input = "{}"
+		}
 	case result != "":
 		a.text = "The tool said: " + result
-	case req.ToolConfig != nil && len(req.ToolConfig.Tools) > 0:
+	case offered:
 		a.tool, a.toolID, a.stop = req.ToolConfig.Tools[0].ToolSpec.Name, "tooluse_fake01", "tool_use"
 		a.input = f.cfg.ToolInput
 		if a.input == "" {
 			a.input = "{}"
 		}
 	}
-	in, out := bedrockOr(f.cfg.InputTokens, 11), bedrockOr(f.cfg.OutputTokens, 7)
+	in, out := bedrockOr(f.cfg.InputTokens, 11), bedrockOr(f.cfg.OutputTokens, 7)+reasoningTokens(a.thinking)
 	a.usage = map[string]int{"inputTokens": in, "outputTokens": out, "totalTokens": in + out}
 	if cached {
 		a.usage["cacheReadInputTokens"] = f.cfg.CacheRead

@@ -52,29 +52,39 @@ func (s *bedrockFrames) write(m eventstream.Message) {
 // StreamException stream ends with.
 const BedrockExceptionMessage = "Too many requests, please wait before trying again."
 
-// converseStream answers ConverseStream: the text in two deltas, or the
-// tool call with its input in two fragments, then messageStop and the
-// metadata event with usage.
+// converseStream answers ConverseStream: the reasoning (when thinking is
+// on) in two text deltas and a signature delta, then the text in two
+// deltas, or the tool call with its input in two fragments, then
+// messageStop and the metadata event with usage.
 func (f *fakeBedrock) converseStream(w http.ResponseWriter, a bedrockAnswer) {
 	s := newBedrockFrames(w)
 	s.event("messageStart", map[string]any{"role": "assistant"})
+	index := 0
+	if a.thinking != "" {
+		for _, part := range splitHalf(a.thinking) {
+			s.event("contentBlockDelta", map[string]any{"contentBlockIndex": 0, "delta": map[string]any{"reasoningContent": map[string]any{"text": part}}})
+		}
+		s.event("contentBlockDelta", map[string]any{"contentBlockIndex": 0, "delta": map[string]any{"reasoningContent": map[string]any{"signature": BedrockSignature}}})
+		s.event("contentBlockStop", map[string]any{"contentBlockIndex": 0})
+		index = 1
+	}
 	if a.tool != "" {
-		s.event("contentBlockStart", map[string]any{"contentBlockIndex": 0,
+		s.event("contentBlockStart", map[string]any{"contentBlockIndex": index,
 			"start": map[string]any{"toolUse": map[string]any{"toolUseId": a.toolID, "name": a.tool}}})
 		half := len(a.input) / 2
 		for _, part := range []string{a.input[:half], a.input[half:]} {
-			s.event("contentBlockDelta", map[string]any{"contentBlockIndex": 0, "delta": map[string]any{"toolUse": map[string]any{"input": part}}})
+			s.event("contentBlockDelta", map[string]any{"contentBlockIndex": index, "delta": map[string]any{"toolUse": map[string]any{"input": part}}})
 		}
 	} else {
 		for i, part := range splitHalf(a.text) {
-			s.event("contentBlockDelta", map[string]any{"contentBlockIndex": 0, "delta": map[string]any{"text": part}})
+			s.event("contentBlockDelta", map[string]any{"contentBlockIndex": index, "delta": map[string]any{"text": part}})
 			if i == 0 && f.cfg.StreamException != "" {
 				s.exception(f.cfg.StreamException, BedrockExceptionMessage)
 				return
 			}
 		}
 	}
-	s.event("contentBlockStop", map[string]any{"contentBlockIndex": 0})
+	s.event("contentBlockStop", map[string]any{"contentBlockIndex": index})
 	s.event("messageStop", map[string]any{"stopReason": a.stop})
 	s.event("metadata", map[string]any{"usage": a.usage, "metrics": map[string]any{"latencyMs": 42}})
 }

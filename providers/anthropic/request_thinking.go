@@ -103,12 +103,23 @@ func toolTurnWithoutThinking(turns []wireMessage) bool {
 			continue
 		}
 		blocks := turns[i].Content
-		for _, b := range blocks {
-			if b.Type == "tool_use" {
-				return blocks[0].Type != "thinking" && blocks[0].Type != "redacted_thinking"
-			}
+		return ToolTurnLacksThinking(len(blocks), func(j int) string { return blocks[j].Type })
+	}
+	return false
+}
+
+// ToolTurnLacksThinking is Claude's rule for the last assistant turn of a
+// request with thinking on, wherever Claude is served (the Messages API,
+// Bedrock's Converse): a turn of n blocks, whose j-th block has the
+// Messages API type kind(j), that calls tools must start with a thinking
+// or redacted_thinking block. It reports whether the turn breaks the rule,
+// in which case thinking stays off for the request.
+func ToolTurnLacksThinking(n int, kind func(j int) string) bool {
+	for j := 0; j < n; j++ {
+		if kind(j) == "tool_use" {
+			first := kind(0)
+			return first != "thinking" && first != "redacted_thinking"
 		}
-		return false
 	}
 	return false
 }

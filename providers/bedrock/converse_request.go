@@ -24,8 +24,9 @@ func toConverse(req *providers.ChatRequest, o converseOptions) ([]byte, error) {
 	}
 	w := &converseRequest{}
 	marks := cacheMarks(req)
+	claude := isClaude(o.Model)
 	var err error
-	if w.System, w.Messages, err = convertMessages(req.Messages, marks); err != nil {
+	if w.System, w.Messages, err = convertMessages(req.Messages, marks, claude); err != nil {
 		return nil, err
 	}
 	if req.ResponseFormat.WantsJSON() {
@@ -42,7 +43,6 @@ func toConverse(req *providers.ChatRequest, o converseOptions) ([]byte, error) {
 		}
 	}
 	w.InferenceConfig = ic
-	claude := isClaude(o.Model)
 	if req.TopK != nil && claude {
 		w.additional("top_k", *req.TopK)
 	}
@@ -82,7 +82,7 @@ func applyThinking(w *converseRequest, req *providers.ChatRequest, o converseOpt
 	if !known {
 		return invalid("reasoning_effort", "reasoning_effort: unknown value %q (want none, minimal, low, medium, high or xhigh)", req.ReasoningEffort)
 	}
-	if budget == 0 || !claude || pendingToolTurn(w.Messages) {
+	if budget == 0 || !claude || toolTurnWithoutThinking(w.Messages) {
 		return nil
 	}
 	if tc := req.ToolChoice; tc != nil && (tc.Mode == "required" || tc.Function != "") {
@@ -115,29 +115,42 @@ func applyThinking(w *converseRequest, req *providers.ChatRequest, o converseOpt
 	return nil
 }
 
-// pendingToolTurn reports whether the conversation continues an assistant
-// turn that called tools. With thinking on, Claude requires that turn to
-// start with its thinking block, which an OpenAI history does not carry;
-// without thinking the turn is valid, so thinking stays off until the
-// tool loop ends.
-func pendingToolTurn(turns []message) bool {
+// toolTurnWithoutThinking reports whether the last assistant turn calls
+// tools without starting with its reasoning block: the client did not give
+// back the thinking_blocks of its previous answer (it did not ask for
+// them, or dropped them, or that answer came from another provider).
+// Claude refuses such a continuation with thinking on, so thinking stays
+// off for it, by the same rule as provider type anthropic; the next user
+// turn starts a new loop and thinks again.
+func toolTurnWithoutThinking(turns []message) bool {
 	for i := len(turns) - 1; i >= 0; i-- {
-		if turns[i].Role == "assistant" {
-			for _, b := range turns[i].Content {
-				if b.ToolUse != nil {
-					return true
-				}
-			}
-			return false
+		if turns[i].Role != "assistant" {
+			continue
 		}
+		blocks := turns[i].Content
+		return anthropic.ToolTurnLacksThinking(len(blocks), func(j int) string { return blocks[j].kind() })
 	}
 	return false
+}
+
+// kind is a block's Messages API type, as far as Claude's thinking rule
+// tells them apart.
+func (b *block) kind() string {
+	switch {
+	case b.ToolUse != nil:
+		return "tool_use"
+	case b.ReasoningContent != nil && b.ReasoningContent.RedactedContent != "":
+		return "redacted_thinking"
+	case b.ReasoningContent != nil:
+		return "thinking"
+	}
+	return ""
 }
 
 // convertMessages splits off the system prompt and builds alternating
 // turns: consecutive messages of one role (a tool result after another,
 // say) share a turn, as Converse requires.
-func convertMessages(msgs []providers.Message, marks map[int]bool) (system []block, turns []message, err error) {
+func convertMessages(msgs []providers.Message, marks map[int]bool, claude bool) (system []block, turns []message, err error) {
 	docs := 0
 	for i, m := range msgs {
 		var role string
@@ -158,7 +171,7 @@ func convertMessages(msgs []providers.Message, marks map[int]bool) (system []blo
 			}
 		case "assistant":
 			role = "assistant"
-			blocks = assistantBlocks(m)
+			blocks = assistantBlocks(m, claude)
 		case "tool", "function":
 			role = "user"
 			if m.ToolCallID == "" {
@@ -273,10 +286,16 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 	return s, false
 }
 
-// assistantBlocks translates an assistant turn: its text, then its tool
-// calls as toolUse blocks.
-func assistantBlocks(m providers.Message) []block {
+// assistantBlocks translates an assistant turn: the reasoning blocks an
+// earlier answer returned (thinking_blocks), exactly and first, as Claude
+// checks their signatures and requires them before the toolUse blocks;
+// then its text and its tool calls as toolUse blocks. Only Claude takes
+// reasoning back: the signatures are Anthropic's.
+func assistantBlocks(m providers.Message, claude bool) []block {
 	var out []block
+	if claude {
+		out = reasoningBlocks(m.ThinkingBlocks)
+	}
 	if t := m.Content.String(); t != "" {
 		out = append(out, block{Text: &t})
 	}

@@ -16,23 +16,26 @@ func fromConverse(body []byte, id, model string, created int64) (*providers.Chat
 		return nil, &providers.Error{Kind: providers.KindUpstream, Message: "upstream sent a malformed Converse response", Err: err}
 	}
 	msg := providers.Message{Role: "assistant"}
-	var text strings.Builder
+	var text, reasoning strings.Builder
 	if w.Output.Message != nil {
 		for _, b := range w.Output.Message.Content {
 			switch {
 			case b.Text != nil:
 				text.WriteString(*b.Text)
+			case b.ReasoningContent != nil:
+				tb := b.ReasoningContent.thinkingBlock()
+				msg.ThinkingBlocks = append(msg.ThinkingBlocks, tb)
+				reasoning.WriteString(tb.Thinking)
 			case b.ToolUse != nil:
 				msg.ToolCalls = append(msg.ToolCalls, providers.ToolCall{
 					ID: b.ToolUse.ToolUseID, Type: "function",
 					Function: providers.FunctionCall{Name: b.ToolUse.Name, Arguments: anthropic.ArgumentsJSON(b.ToolUse.Input)},
 				})
 			}
-			// reasoningContent: thinking is not part of an OpenAI answer;
-			// its tokens are in outputTokens.
 		}
 	}
 	msg.Content = providers.TextContent(text.String())
+	msg.ReasoningContent = reasoning.String() // its tokens are in outputTokens
 	return &providers.ChatResponse{
 		ID:      "chatcmpl-" + id,
 		Object:  "chat.completion",

@@ -11,8 +11,10 @@ import (
 //
 //	messageStart       → the first chunk: role assistant, content ""
 //	contentBlockStart  → toolUse: a tool-call delta with index (counting tool blocks from 0), id, type, name, arguments ""
-//	contentBlockDelta  → text: content; toolUse.input: an argument fragment; reasoningContent: nothing
-//	contentBlockStop   → nothing (a tool block that streamed no input gets arguments "{}")
+//	contentBlockDelta  → text: content; toolUse.input: an argument fragment;
+//	                     reasoningContent.text: reasoning_content (signature and redactedContent are collected)
+//	contentBlockStop   → a reasoning block: the whole thinking block, as Anthropic's stream gives it;
+//	                     a tool block that streamed no input: arguments "{}"; else nothing
 //	messageStop        → the finish chunk (finish_reason from stopReason)
 //	metadata           → the usage chunk (choices [] and usage); then the stream is done
 //	other events       → nothing
@@ -22,13 +24,16 @@ type streamTranslator struct {
 	done      bool
 	stopped   bool // messageStop was seen
 	tools     int
-	blocks    map[int]*toolState // open tool blocks by contentBlockIndex
+	blocks    map[int]*blockState // open tool and reasoning blocks by contentBlockIndex
 	usage     *providers.Usage
 }
 
-type toolState struct {
+// blockState is an open tool block (its tool call index) or reasoning
+// block (thinking, collected until it ends).
+type blockState struct {
 	index    int
 	sentArgs bool
+	thinking *providers.ThinkingBlock
 }
 
 func newStreamTranslator(id, model string, created int64) *streamTranslator {
@@ -50,6 +55,7 @@ type streamEvent struct {
 		ToolUse *struct {
 			Input string `json:"input"`
 		} `json:"toolUse"`
+		ReasoningContent *reasoningDelta `json:"reasoningContent"`
 	} `json:"delta"`
 	StopReason string     `json:"stopReason"`
 	Usage      *wireUsage `json:"usage"`
@@ -79,12 +85,9 @@ func (s *streamTranslator) translate(eventType string, payload []byte) ([]*provi
 		if ev.Start == nil || ev.Start.ToolUse == nil {
 			return nil, nil
 		}
-		if s.blocks == nil {
-			s.blocks = map[int]*toolState{}
-		}
-		st := &toolState{index: s.tools}
+		st := &blockState{index: s.tools}
 		s.tools++
-		s.blocks[ev.ContentBlockIndex] = st
+		s.open(ev.ContentBlockIndex, st)
 		idx := st.index
 		return s.toolChunk(providers.ToolCall{Index: &idx, ID: ev.Start.ToolUse.ToolUseID, Type: "function",
 			Function: providers.FunctionCall{Name: ev.Start.ToolUse.Name, Arguments: ""}}), nil
@@ -102,11 +105,13 @@ func (s *streamTranslator) translate(eventType string, payload []byte) ([]*provi
 			return []*providers.ChatChunk{c}, nil
 		case ev.Delta.ToolUse != nil:
 			st := s.blocks[ev.ContentBlockIndex]
-			if st == nil || ev.Delta.ToolUse.Input == "" {
+			if st == nil || st.thinking != nil || ev.Delta.ToolUse.Input == "" {
 				return nil, nil
 			}
 			st.sentArgs = true
 			return s.args(st, ev.Delta.ToolUse.Input), nil
+		case ev.Delta.ReasoningContent != nil:
+			return s.reasoning(ev.ContentBlockIndex, ev.Delta.ReasoningContent), nil
 		}
 		return nil, nil
 	case "contentBlockStop":
@@ -115,6 +120,11 @@ func (s *streamTranslator) translate(eventType string, payload []byte) ([]*provi
 			return nil, nil
 		}
 		delete(s.blocks, ev.ContentBlockIndex)
+		if st.thinking != nil {
+			c := s.chunk()
+			c.Choices = []providers.ChunkChoice{{Delta: providers.Delta{ThinkingBlocks: []providers.ThinkingBlock{*st.thinking}}}}
+			return []*providers.ChatChunk{c}, nil
+		}
 		if !st.sentArgs {
 			return s.args(st, "{}"), nil
 		}
@@ -138,7 +148,14 @@ func (s *streamTranslator) translate(eventType string, payload []byte) ([]*provi
 	}
 }
 
-func (s *streamTranslator) args(st *toolState, fragment string) []*providers.ChatChunk {
+func (s *streamTranslator) open(index int, st *blockState) {
+	if s.blocks == nil {
+		s.blocks = map[int]*blockState{}
+	}
+	s.blocks[index] = st
+}
+
+func (s *streamTranslator) args(st *blockState, fragment string) []*providers.ChatChunk {
 	idx := st.index
 	return s.toolChunk(providers.ToolCall{Index: &idx, Function: providers.FunctionCall{Arguments: fragment}})
 }

@@ -133,6 +133,7 @@ func TestFrameException(t *testing.T) {
 // nothing may panic, hang or allocate past maxFrameSize.
 func FuzzFrames(f *testing.F) {
 	f.Add(encodeEvents(f, recordedStream...))
+	f.Add(encodeEvents(f, reasoningStream...))
 	f.Add(encodeEvents(f, [2]string{"throttlingException", `{"message":"x"}`}))
 	f.Add([]byte{0, 0, 0, 16, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -151,7 +152,7 @@ func FuzzFrames(f *testing.F) {
 
 // FuzzTranslator feeds arbitrary payloads for each event type.
 func FuzzTranslator(f *testing.F) {
-	for _, ev := range recordedStream {
+	for _, ev := range append(recordedStream, reasoningStream...) {
 		f.Add(ev[0], []byte(ev[1]))
 	}
 	f.Fuzz(func(t *testing.T, typ string, payload []byte) {
@@ -159,6 +160,7 @@ func FuzzTranslator(f *testing.F) {
 		for _, ev := range recordedStream[:4] {
 			_, _ = tr.translate(ev[0], []byte(ev[1]))
 		}
+		_, _ = tr.translate(reasoningStream[1][0], []byte(reasoningStream[1][1])) // a reasoning block open at index 0
 		chunks, _ := tr.translate(typ, payload)
 		for _, c := range chunks {
 			if c == nil {

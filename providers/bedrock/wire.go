@@ -57,12 +57,15 @@ type cachePoint struct {
 	Type string `json:"type"`
 }
 
+// reasoningBlock is a ReasoningContentBlock: one member is set.
 type reasoningBlock struct {
-	ReasoningText *struct {
-		Text      string `json:"text"`
-		Signature string `json:"signature,omitempty"`
-	} `json:"reasoningText,omitempty"`
-	RedactedContent string `json:"redactedContent,omitempty"`
+	ReasoningText   *reasoningText `json:"reasoningText,omitempty"`
+	RedactedContent string         `json:"redactedContent,omitempty"`
+}
+
+type reasoningText struct {
+	Text      string `json:"text"`
+	Signature string `json:"signature,omitempty"`
 }
 
 type inferenceConfig struct {
