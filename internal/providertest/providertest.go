@@ -1,7 +1,7 @@
 // Package providertest holds the helpers the provider packages' tests share:
 // a chat request as the OpenAI dialect hands it on, a module provisioned for
-// one test, a stream read to its end, a recorded upstream stream run through
-// a translator and a failure unwrapped to its classified error. Only tests
+// one test, a stream read to its end, chunks decoded from JSON, a recorded
+// upstream stream run through a translator and a failure unwrapped to its classified error. Only tests
 // import it; the request path never does.
 package providertest
 
@@ -100,6 +100,20 @@ func Text(t testing.TB, s providers.ChatStream) string {
 		}
 	}
 	return text.String()
+}
+
+// ChunksJSON decodes chat.completion.chunk JSON lines, as an OpenAI
+// upstream's stream arrives at a dialect's encoder.
+func ChunksJSON(t testing.TB, lines ...string) []*providers.ChatChunk {
+	t.Helper()
+	out := make([]*providers.ChatChunk, len(lines))
+	for i, l := range lines {
+		out[i] = new(providers.ChatChunk)
+		if err := json.Unmarshal([]byte(l), out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }
 
 // EventTranslator is a provider's stream translator: one upstream SSE
