@@ -113,7 +113,7 @@ func listedInput(items []Item, newID func(string) string) []json.RawMessage {
 		case "message":
 			v = listedMessage{ID: id, Type: "message", Role: it.Role, Content: listedParts(it.Content), Status: "completed"}
 		case "function_call":
-			v = OutputItem{Type: "function_call", ID: id, Status: "completed", Arguments: it.Arguments, CallID: it.CallID, Name: it.Name}
+			v = functionCallJSON{id, "function_call", "completed", it.Arguments, it.CallID, it.Name}
 		default:
 			v = struct {
 				ID     string `json:"id"`
