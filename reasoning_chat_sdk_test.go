@@ -50,6 +50,22 @@ func reasoningLoopParams(msgs []openaisdk.ChatCompletionMessageParamUnion) opena
 	}
 }
 
+// assertSignedTurns fails unless the Anthropic upstream's request of a tool
+// loop's turn (body) enabled thinking and gave back each of the turn-1
+// earlier assistant turns whole: the signed thinking block, text, tool_use.
+func assertSignedTurns(t *testing.T, body []byte, turn int) {
+	t.Helper()
+	thinking, turns := sentThinking(t, body)
+	if thinking != "enabled" || len(turns) != turn-1 {
+		t.Fatalf("turn %d: upstream thinking %q, assistant turns %q", turn, thinking, turns)
+	}
+	for _, got := range turns {
+		if got != "thinkingsig_fake,text,tool_use" {
+			t.Fatalf("turn %d: an assistant turn went up as %q", turn, got)
+		}
+	}
+}
+
 // sentThinking is what the upstream got: the thinking setting and, per
 // assistant turn, its block types with each thinking block's signature.
 func sentThinking(t *testing.T, body []byte) (thinking string, turns []string) {
@@ -106,15 +122,7 @@ func TestReasoningToolLoopChatSDK(t *testing.T) {
 				if want := `[{"type":"thinking","thinking":"I should look it up.","signature":"sig_fake"}]`; blocks != want {
 					t.Fatalf("turn %d: thinking_blocks %s, want %s", turn, blocks, want)
 				}
-				thinking, turns := sentThinking(t, rec.Last().Body)
-				if thinking != "enabled" || len(turns) != turn-1 {
-					t.Fatalf("turn %d: upstream thinking %q, assistant turns %q", turn, thinking, turns)
-				}
-				for _, got := range turns {
-					if got != "thinkingsig_fake,text,tool_use" {
-						t.Fatalf("turn %d: an assistant turn went up as %q", turn, got)
-					}
-				}
+				assertSignedTurns(t, rec.Last().Body, turn)
 				if turn == 3 {
 					if len(msg.ToolCalls) != 0 || msg.Content != "Checking." {
 						t.Fatalf("turn 3: %q and tool calls %+v, want the answer", msg.Content, msg.ToolCalls)

@@ -30,15 +30,7 @@ func TestReasoningToolLoopMessagesSDK(t *testing.T) {
 				if len(msg.Content) == 0 || msg.Content[0].Type != "thinking" || msg.Content[0].Signature != "sig_fake" {
 					t.Fatalf("turn %d: content %+v", turn, msg.Content)
 				}
-				thinking, turns := sentThinking(t, rec.Last().Body)
-				if thinking != "enabled" || len(turns) != turn-1 {
-					t.Fatalf("turn %d: upstream thinking %q, assistant turns %q", turn, thinking, turns)
-				}
-				for _, got := range turns {
-					if got != "thinkingsig_fake,text,tool_use" {
-						t.Fatalf("turn %d: an assistant turn went up as %q", turn, got)
-					}
-				}
+				assertSignedTurns(t, rec.Last().Body, turn)
 				last := msg.Content[len(msg.Content)-1]
 				if turn == 3 {
 					if last.Type != "text" || msg.StopReason != "end_turn" {

@@ -13,6 +13,7 @@ import (
 	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // translatedThinkingServer serves, through the gateway, "gemini-3-pro-preview"
@@ -72,16 +73,7 @@ func messagesTurn(t *testing.T, client anthropicsdk.Client, params anthropicsdk.
 		}
 		return *m
 	}
-	s := client.Messages.NewStreaming(context.Background(), params)
-	var msg anthropicsdk.Message
-	for s.Next() {
-		if err := msg.Accumulate(s.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
+	msg, _ := sdktest.AccumulateMessage(t, client.Messages.NewStreaming(context.Background(), params))
 	return msg
 }
 

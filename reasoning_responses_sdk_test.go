@@ -54,15 +54,7 @@ func TestReasoningToolLoopResponsesSDK(t *testing.T) {
 						t.Fatalf("turn %d: events\n%s\nwant in order\n%s", turn, events, want)
 					}
 				}
-				thinking, turns := sentThinking(t, rec.Last().Body)
-				if thinking != "enabled" || len(turns) != turn-1 {
-					t.Fatalf("turn %d: upstream thinking %q, assistant turns %q", turn, thinking, turns)
-				}
-				for _, got := range turns {
-					if got != "thinkingsig_fake,text,tool_use" {
-						t.Fatalf("turn %d: an assistant turn went up as %q", turn, got)
-					}
-				}
+				assertSignedTurns(t, rec.Last().Body, turn)
 				var call *responses.ResponseFunctionToolCall
 				input, call = passBack(input, resp)
 				if turn == 3 {

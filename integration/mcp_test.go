@@ -3,7 +3,6 @@ package integration
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -29,18 +28,8 @@ func newMCPUpstream(t *testing.T, name string, tools ...string) *mcpUpstream {
 	t.Helper()
 	s := mcp.NewServer(&mcp.Implementation{Name: name, Version: "1"}, nil)
 	mcptest.AddEchoTools(s, name, nil, tools...)
-	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
 	u := &mcpUpstream{deletes: make(chan struct{}, 8)}
-	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u.down.Load() {
-			http.Error(w, "down", http.StatusServiceUnavailable)
-			return
-		}
-		h.ServeHTTP(w, r)
-		if r.Method == http.MethodDelete {
-			u.deletes <- struct{}{}
-		}
-	}))
+	u.Server = httptest.NewServer(mcptest.Handler(s, &u.down, u.deletes))
 	t.Cleanup(u.Close)
 	return u
 }

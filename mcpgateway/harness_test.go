@@ -52,17 +52,7 @@ func newUpstream(t testing.TB, name string, tools ...string) *upstream {
 			return next(ctx, method, req)
 		}
 	})
-	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return u.server }, nil)
-	u.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u.down.Load() {
-			http.Error(w, "down", http.StatusServiceUnavailable)
-			return
-		}
-		h.ServeHTTP(w, r)
-		if r.Method == http.MethodDelete {
-			u.deleted <- struct{}{}
-		}
-	}))
+	u.http = httptest.NewServer(mcptest.Handler(u.server, &u.down, u.deleted))
 	t.Cleanup(func() {
 		// A session whose DELETE never arrived (the server was "down")
 		// would otherwise outlive the test in the SDK's handler.

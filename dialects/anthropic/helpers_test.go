@@ -1,11 +1,10 @@
 package anthropic
 
 import (
-	"bytes"
-	"io"
 	"testing"
 
 	goldenfile "github.com/sira-ai/caddy-ai-backends/internal/golden"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
@@ -26,23 +25,8 @@ func mustJSON(t testing.TB, v any) string {
 func translateAll(t testing.TB, stream []byte) ([]*providers.ChatChunk, *wire.StreamTranslator, error) {
 	t.Helper()
 	tr := wire.NewStreamTranslator(1700000000)
-	r := providers.NewSSEReader(bytes.NewReader(stream))
-	var out []*providers.ChatChunk
-	for !tr.Done() {
-		ev, err := r.Next()
-		if err == io.EOF {
-			return out, tr, io.EOF
-		}
-		if err != nil {
-			return out, tr, err
-		}
-		chunks, err := tr.Translate(ev.Name, ev.Data)
-		out = append(out, chunks...)
-		if err != nil {
-			return out, tr, err
-		}
-	}
-	return out, tr, nil
+	out, err := providertest.TranslateEvents(stream, tr)
+	return out, tr, err
 }
 
 // eventHead is what tests read of a Messages stream event.

@@ -2,11 +2,11 @@ package anthropic
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -25,14 +25,7 @@ func openAIChunks(t *testing.T) []*providers.ChatChunk {
 		`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}`,
 		`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[],"usage":{"prompt_tokens":50,"completion_tokens":20,"total_tokens":70,"prompt_tokens_details":{"cached_tokens":30}}}`,
 	}
-	out := make([]*providers.ChatChunk, len(lines))
-	for i, l := range lines {
-		out[i] = new(providers.ChatChunk)
-		if err := json.Unmarshal([]byte(l), out[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
+	return providertest.ChunksJSON(t, lines...)
 }
 
 func TestStreamEncoderExactEvents(t *testing.T) {

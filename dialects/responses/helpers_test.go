@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -26,14 +27,7 @@ func fixedMeta() Meta {
 // chunks decodes chat.completion.chunk JSON lines.
 func chunks(t *testing.T, lines ...string) []*providers.ChatChunk {
 	t.Helper()
-	out := make([]*providers.ChatChunk, len(lines))
-	for i, l := range lines {
-		out[i] = new(providers.ChatChunk)
-		if err := json.Unmarshal([]byte(l), out[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
+	return providertest.ChunksJSON(t, lines...)
 }
 
 func chatResponse(t *testing.T, body string) *providers.ChatResponse {

@@ -37,14 +37,7 @@ func (it OutputItem) MarshalJSON() ([]byte, error) {
 		return reasoningJSON(it)
 	}
 	if it.Type == "function_call" {
-		return json.Marshal(struct {
-			ID        string `json:"id"`
-			Type      string `json:"type"`
-			Status    string `json:"status"`
-			Arguments string `json:"arguments"`
-			CallID    string `json:"call_id"`
-			Name      string `json:"name"`
-		}{it.ID, it.Type, it.Status, it.Arguments, it.CallID, it.Name})
+		return json.Marshal(functionCallJSON{it.ID, it.Type, it.Status, it.Arguments, it.CallID, it.Name})
 	}
 	content := it.Content
 	if content == nil {
@@ -57,6 +50,17 @@ func (it OutputItem) MarshalJSON() ([]byte, error) {
 		Content []OutputContent `json:"content"`
 		Role    string          `json:"role"`
 	}{it.ID, it.Type, it.Status, content, it.Role})
+}
+
+// functionCallJSON is a function_call item as OpenAI writes it, among a
+// response's output and in an input_items list.
+type functionCallJSON struct {
+	ID        string `json:"id"`
+	Type      string `json:"type"`
+	Status    string `json:"status"`
+	Arguments string `json:"arguments"`
+	CallID    string `json:"call_id"`
+	Name      string `json:"name"`
 }
 
 // MarshalJSON writes output_text with its (empty) annotations and logprobs,

@@ -99,30 +99,22 @@ func listedInput(items []Item, newID func(string) string) []json.RawMessage {
 	out := make([]json.RawMessage, 0, len(items))
 	for i := range items {
 		it := &items[i]
+		prefix := listedIDPrefix(it.Type)
+		if prefix == "" {
+			out = append(out, append(json.RawMessage(nil), it.Raw...)) // Raw aliases the request body
+			continue
+		}
 		id := it.ID
+		if id == "" {
+			id = newID(prefix)
+		}
 		var v any
 		switch it.Type {
 		case "message":
-			if id == "" {
-				id = newID("msg")
-			}
 			v = listedMessage{ID: id, Type: "message", Role: it.Role, Content: listedParts(it.Content), Status: "completed"}
 		case "function_call":
-			if id == "" {
-				id = newID("fc")
-			}
-			v = struct {
-				ID        string `json:"id"`
-				Type      string `json:"type"`
-				Status    string `json:"status"`
-				Arguments string `json:"arguments"`
-				CallID    string `json:"call_id"`
-				Name      string `json:"name"`
-			}{id, "function_call", "completed", it.Arguments, it.CallID, it.Name}
-		case "function_call_output":
-			if id == "" {
-				id = newID("fco")
-			}
+			v = functionCallJSON{id, "function_call", "completed", it.Arguments, it.CallID, it.Name}
+		default:
 			v = struct {
 				ID     string `json:"id"`
 				Type   string `json:"type"`
@@ -130,9 +122,6 @@ func listedInput(items []Item, newID func(string) string) []json.RawMessage {
 				Output string `json:"output"`
 				Status string `json:"status"`
 			}{id, "function_call_output", it.CallID, it.Output, "completed"}
-		default:
-			out = append(out, append(json.RawMessage(nil), it.Raw...)) // Raw aliases the request body
-			continue
 		}
 		b, err := json.Marshal(v)
 		if err == nil {
@@ -140,6 +129,21 @@ func listedInput(items []Item, newID func(string) string) []json.RawMessage {
 		}
 	}
 	return out
+}
+
+// listedIDPrefix is the prefix of the id input_items gives an item of a
+// type the gateway translates when it came without one; "" for the types
+// it keeps as sent.
+func listedIDPrefix(typ string) string {
+	switch typ {
+	case "message":
+		return "msg"
+	case "function_call":
+		return "fc"
+	case "function_call_output":
+		return "fco"
+	}
+	return ""
 }
 
 type listedMessage struct {

@@ -21,13 +21,9 @@ type oaiEventStream struct {
 // stream after N events; StreamError sends an error event after
 // StreamErrorAfter events instead of the rest.
 func (f *fakeOpenAI) streamResponses(w http.ResponseWriter, r *http.Request, resp *oaiResponse) {
-	if f.cfg.HoldAfter <= 0 && !f.hold(r) {
+	if !f.startStream(w, r) {
 		return
 	}
-	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.WriteHeader(http.StatusOK)
-	oaiFlush(w)
 	s := &oaiEventStream{f: f, w: w, r: r}
 	items := resp.Output
 	resp.Output = []oaiOutputItem{}

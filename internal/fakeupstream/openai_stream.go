@@ -59,13 +59,9 @@ type oaiStream struct {
 // content (or tool-argument) deltas, a finish chunk per choice, the usage
 // chunk when asked for, then [DONE].
 func (f *fakeOpenAI) streamChat(w http.ResponseWriter, r *http.Request, a *oaiAnswer) {
-	if f.cfg.HoldAfter <= 0 && !f.hold(r) {
+	if !f.startStream(w, r) {
 		return
 	}
-	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.WriteHeader(http.StatusOK)
-	oaiFlush(w)
 	s := &oaiStream{f: f, w: w, r: r}
 	for i := 0; i < a.choices; i++ {
 		if !s.send(a, i, a.firstDelta()) {
@@ -169,6 +165,20 @@ func (s *oaiStream) write(data []byte) {
 	_, _ = s.w.Write(data)
 	_, _ = s.w.Write([]byte("\n\n"))
 	oaiFlush(s.w)
+}
+
+// startStream holds the answer as Hold says (unless HoldAfter moves the
+// hold into the stream), then sends an event stream's status and headers.
+// It reports false when the client left or the fake shut down meanwhile.
+func (f *fakeOpenAI) startStream(w http.ResponseWriter, r *http.Request) bool {
+	if f.cfg.HoldAfter <= 0 && !f.hold(r) {
+		return false
+	}
+	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	oaiFlush(w)
+	return true
 }
 
 func oaiFlush(w http.ResponseWriter) {

@@ -1,17 +1,36 @@
 // Package mcptest holds what the MCP gateway's tests share, in its own
 // package, the handler's and the integration tests: upstream tools that
-// echo, a Go SDK client session that sends a client key, and the names of
-// the tools a session sees. Only tests import it.
+// echo, an upstream that can be taken down, a Go SDK client session that
+// sends a client key, and the names of the tools a session sees. Only tests import it.
 package mcptest
 
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
+
+// Handler serves s over Streamable HTTP as an upstream MCP server: while
+// down is set it answers every request 503, as a server that is down does,
+// and after each DELETE (a client closing its session) it sends on deleted,
+// so a test can wait for the gateway to close its upstream sessions.
+func Handler(s *mcp.Server, down *atomic.Bool, deleted chan<- struct{}) http.Handler {
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+		if r.Method == http.MethodDelete {
+			deleted <- struct{}{}
+		}
+	})
+}
 
 // HeaderTransport sets one header (a client key) on every request.
 type HeaderTransport struct{ Name, Value string }

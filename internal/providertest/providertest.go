@@ -1,11 +1,12 @@
 // Package providertest holds the helpers the provider packages' tests share:
 // a chat request as the OpenAI dialect hands it on, a module provisioned for
-// one test, a stream read to its end and a failure unwrapped to its
-// classified error. Only tests
+// one test, a stream read to its end, chunks decoded from JSON, a recorded
+// upstream stream run through a translator and a failure unwrapped to its classified error. Only tests
 // import it; the request path never does.
 package providertest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -99,6 +100,48 @@ func Text(t testing.TB, s providers.ChatStream) string {
 		}
 	}
 	return text.String()
+}
+
+// ChunksJSON decodes chat.completion.chunk JSON lines, as an OpenAI
+// upstream's stream arrives at a dialect's encoder.
+func ChunksJSON(t testing.TB, lines ...string) []*providers.ChatChunk {
+	t.Helper()
+	out := make([]*providers.ChatChunk, len(lines))
+	for i, l := range lines {
+		out[i] = new(providers.ChatChunk)
+		if err := json.Unmarshal([]byte(l), out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// EventTranslator is a provider's stream translator: one upstream SSE
+// event in, unified chunks out, done after the stream's last event.
+type EventTranslator interface {
+	Done() bool
+	Translate(event string, data []byte) ([]*providers.ChatChunk, error)
+}
+
+// TranslateEvents reads a recorded SSE stream into tr event by event until
+// tr is done, as an upstream's answer arrives. It returns the chunks so far
+// and the first failure: the translator's, the reader's, or io.EOF when the
+// stream ends before tr is done.
+func TranslateEvents(stream []byte, tr EventTranslator) ([]*providers.ChatChunk, error) {
+	r := providers.NewSSEReader(bytes.NewReader(stream))
+	var out []*providers.ChatChunk
+	for !tr.Done() {
+		ev, err := r.Next()
+		if err != nil {
+			return out, err
+		}
+		chunks, err := tr.Translate(ev.Name, ev.Data)
+		out = append(out, chunks...)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 // AssertCaddyfileRejects fails for each Caddyfile source that a new T

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -15,23 +16,8 @@ import (
 func translateAll(t testing.TB, stream []byte) ([]*providers.ChatChunk, *StreamTranslator, error) {
 	t.Helper()
 	tr := NewStreamTranslator(1700000000)
-	r := providers.NewSSEReader(bytes.NewReader(stream))
-	var out []*providers.ChatChunk
-	for !tr.Done() {
-		ev, err := r.Next()
-		if err == io.EOF {
-			return out, tr, io.EOF
-		}
-		if err != nil {
-			return out, tr, err
-		}
-		chunks, err := tr.Translate(ev.Name, ev.Data)
-		out = append(out, chunks...)
-		if err != nil {
-			return out, tr, err
-		}
-	}
-	return out, tr, nil
+	out, err := providertest.TranslateEvents(stream, tr)
+	return out, tr, err
 }
 
 func chunkLines(t *testing.T, chunks []*providers.ChatChunk) []string {
