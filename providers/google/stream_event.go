@@ -46,6 +46,9 @@ type eventParser struct {
 	indexes  []int
 	usage    usageMetadata
 	feedback promptFeedback
+	// headOnly skips candidates (checked for syntax only): a relayed
+	// answer's candidates are decoded only when something reads them.
+	headOnly bool
 }
 
 // Members already seen, per object: a repeated one falls back.
@@ -69,6 +72,10 @@ func (p *eventParser) parse(data []byte) (*generateResponse, bool) {
 		bit, handled := 0, false
 		switch string(key) {
 		case "candidates":
+			if p.headOnly {
+				bit, handled = seenCandidates, p.r.Skip(0)
+				break
+			}
 			bit, handled = seenCandidates, p.candidates(&g.Candidates)
 		case "usageMetadata":
 			bit, handled = seenUsage, p.usageMetadata(&g.UsageMetadata)
