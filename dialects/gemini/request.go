@@ -55,7 +55,7 @@ func Decoder(model string, stream, sse bool) dialects.ChatDecoder {
 // dropped. Thinking parts are ignored on translated paths.
 func ParseRequest(body []byte, model string) (*providers.ChatRequest, *providers.Error) {
 	var in inRequest
-	if e := dialects.DecodeJSON(body, &in); e != nil {
+	if e := decodeRequest(body, &in); e != nil {
 		return nil, e
 	}
 	if model == "" {
