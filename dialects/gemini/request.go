@@ -64,7 +64,7 @@ func ParseRequest(body []byte, model string) (*providers.ChatRequest, *providers
 	if len(in.Contents) == 0 {
 		return nil, dialects.Invalid("contents", "contents must not be empty")
 	}
-	req := &providers.ChatRequest{Model: model}
+	req := &providers.ChatRequest{Model: model, Messages: make([]providers.Message, 0, len(in.Contents)+1)}
 	if in.CachedContent != "" {
 		req.Untranslatable = append(req.Untranslatable, "cachedContent")
 	}
@@ -164,6 +164,11 @@ func partPath(i, j int) string {
 }
 
 func addUserContent(req *providers.ChatRequest, c *inContent, i int, ids *callIDs) *providers.Error {
+	if len(c.Parts) == 1 && c.Parts[0].Text != nil && !c.Parts[0].Thought {
+		// The usual turn, one text part: no parts slice in between.
+		req.Messages = append(req.Messages, providers.Message{Role: "user", Content: providers.TextContent(*c.Parts[0].Text)})
+		return nil
+	}
 	var parts []providers.ContentPart
 	for j := range c.Parts {
 		p := &c.Parts[j]

@@ -21,7 +21,8 @@ func (p *Provider) methodURL(model, method string) (string, error) {
 		return "", p.withProvider(e)
 	}
 	if !strings.Contains(model, "/") {
-		model = "models/" + model
+		// The usual bare name: one string built, no split and join.
+		return p.BaseURL + "/models/" + url.PathEscape(model) + ":" + method, nil
 	}
 	segs := strings.Split(model, "/")
 	for i, s := range segs {

@@ -217,13 +217,27 @@ func usageFrom(u *usageMetadata) *providers.Usage {
 	if total == 0 {
 		total = prompt + completion
 	}
-	return &providers.Usage{
+	// One allocation for the usage and its details (a request's answer and
+	// every stream's last chunk make one).
+	a := &usageAlloc{
+		cached:    providers.PromptTokensDetails{CachedTokens: u.CachedContentTokenCount},
+		reasoning: providers.CompletionTokensDetails{ReasoningTokens: u.ThoughtsTokenCount},
+	}
+	a.usage = providers.Usage{
 		PromptTokens:            prompt,
 		CompletionTokens:        completion,
 		TotalTokens:             total,
-		PromptTokensDetails:     &providers.PromptTokensDetails{CachedTokens: u.CachedContentTokenCount},
-		CompletionTokensDetails: &providers.CompletionTokensDetails{ReasoningTokens: u.ThoughtsTokenCount},
+		PromptTokensDetails:     &a.cached,
+		CompletionTokensDetails: &a.reasoning,
 	}
+	return &a.usage
+}
+
+// usageAlloc holds a unified usage and the details it points to.
+type usageAlloc struct {
+	usage     providers.Usage
+	cached    providers.PromptTokensDetails
+	reasoning providers.CompletionTokensDetails
 }
 
 // responseID returns Gemini's responseId, or a stable id derived from the
