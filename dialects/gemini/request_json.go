@@ -2,7 +2,6 @@ package gemini
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/sira-ai/caddy-ai-backends/dialects"
 	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
@@ -49,16 +48,7 @@ type requestReader struct {
 
 func fastRequest(body []byte, in *inRequest) bool {
 	rr := requestReader{r: jsonscan.Reader{Data: body}}
-	seen := 0
-	ok := rr.r.Object(func(key []byte) bool {
-		i := fieldIndex(key, requestFields)
-		if i < 0 {
-			return rr.skip(key, requestFields)
-		}
-		if seen&(1<<i) != 0 {
-			return false // repeated: encoding/json's merge rules
-		}
-		seen |= 1 << i
+	ok := rr.members(requestFields, func(i int) bool {
 		switch i {
 		case 0:
 			return rr.contents(&in.Contents)
@@ -89,23 +79,6 @@ func fieldIndex(key []byte, fields []string) int {
 	return -1
 }
 
-// skip passes over a member no field takes: not one whose key encoding/json
-// could match to a field regardless of case (or by folding a non-ASCII
-// letter onto an ASCII one).
-func (rr *requestReader) skip(key []byte, fields []string) bool {
-	for _, c := range key {
-		if c >= 0x80 {
-			return false
-		}
-	}
-	for _, f := range fields {
-		if strings.EqualFold(string(key), f) {
-			return false
-		}
-	}
-	return rr.r.Skip(0)
-}
-
 // member decodes one member's value on its own with encoding/json: into a
 // zero field, that is what decoding the whole body puts there.
 func (rr *requestReader) member(dst any) bool {
@@ -114,17 +87,24 @@ func (rr *requestReader) member(dst any) bool {
 }
 
 func (rr *requestReader) contents(dst *[]inContent) bool {
+	return readArray(rr, dst, 4, rr.content)
+}
+
+// readArray reads an array of objects into dst: null makes it nil, a null
+// element stays zero, as encoding/json has them.
+func readArray[T any](rr *requestReader, dst *[]T, capHint int, elem func(*T) bool) bool {
 	if rr.r.Null() {
 		*dst = nil
 		return true
 	}
-	out := make([]inContent, 0, 4)
+	out := make([]T, 0, capHint)
 	ok := rr.r.Array(func() bool {
-		out = append(out, inContent{})
+		var zero T
+		out = append(out, zero)
 		if rr.r.Null() {
-			return true // a null element stays zero
+			return true
 		}
-		return rr.content(&out[len(out)-1])
+		return elem(&out[len(out)-1])
 	})
 	*dst = out
 	return ok
@@ -141,53 +121,40 @@ func (rr *requestReader) systemInstruction(dst **inContent) bool {
 }
 
 func (rr *requestReader) content(c *inContent) bool {
-	seen := 0
-	return rr.r.Object(func(key []byte) bool {
-		i := fieldIndex(key, contentFields)
-		if i < 0 {
-			return rr.skip(key, contentFields)
-		}
-		if seen&(1<<i) != 0 {
-			return false
-		}
-		seen |= 1 << i
+	return rr.members(contentFields, func(i int) bool {
 		if i == 0 {
-			return rr.known(&c.Role, "user", "model")
+			return rr.r.KnownString(&c.Role, &rr.scratch, "user", "model")
 		}
 		return rr.parts(&c.Parts)
 	})
 }
 
-func (rr *requestReader) parts(dst *[]inPart) bool {
-	if rr.r.Null() {
-		*dst = nil
-		return true
-	}
-	out := make([]inPart, 0, 1)
-	ok := rr.r.Array(func() bool {
-		out = append(out, inPart{})
-		if rr.r.Null() {
-			return true
+// members reads an object whose keys are fields (exact names): member is
+// called with the field's index at its value. A repeated member, or a key
+// encoding/json might match regardless of case, declines.
+func (rr *requestReader) members(fields []string, member func(i int) bool) bool {
+	seen := 0
+	return rr.r.Object(func(key []byte) bool {
+		i := fieldIndex(key, fields)
+		if i < 0 {
+			return rr.r.SkipUnmatched(key, fields...)
 		}
-		return rr.part(&out[len(out)-1])
+		if seen&(1<<i) != 0 {
+			return false // repeated: encoding/json's merge rules
+		}
+		seen |= 1 << i
+		return member(i)
 	})
-	*dst = out
-	return ok
+}
+
+func (rr *requestReader) parts(dst *[]inPart) bool {
+	return readArray(rr, dst, 1, rr.part)
 }
 
 // part reads a text part (thought and thoughtSignature included); the
 // other kinds are left to encoding/json.
 func (rr *requestReader) part(p *inPart) bool {
-	seen := 0
-	return rr.r.Object(func(key []byte) bool {
-		i := fieldIndex(key, partFields)
-		if i < 0 {
-			return rr.skip(key, partFields)
-		}
-		if seen&(1<<i) != 0 {
-			return false
-		}
-		seen |= 1 << i
+	return rr.members(partFields, func(i int) bool {
 		switch i {
 		case 0:
 			if rr.r.Null() {
@@ -196,57 +163,12 @@ func (rr *requestReader) part(p *inPart) bool {
 			}
 			s := new(string)
 			p.Text = s
-			return rr.str(s)
+			return rr.r.String(s, &rr.scratch)
 		case 1:
-			return rr.boolean(&p.Thought)
+			return rr.r.Bool(&p.Thought)
 		case 8:
-			return rr.str(&p.ThoughtSignature)
+			return rr.r.String(&p.ThoughtSignature, &rr.scratch)
 		}
 		return false
 	})
-}
-
-// str stores a string; null leaves dst alone, as encoding/json does.
-func (rr *requestReader) str(dst *string) bool {
-	if rr.r.Null() {
-		return true
-	}
-	raw, escaped, ok := rr.r.Quoted()
-	if ok {
-		*dst = jsonscan.Unquote(raw, escaped, &rr.scratch)
-	}
-	return ok
-}
-
-// known stores a string without allocating for the values listed.
-func (rr *requestReader) known(dst *string, values ...string) bool {
-	if rr.r.Null() {
-		return true
-	}
-	raw, escaped, ok := rr.r.Quoted()
-	if !ok {
-		return false
-	}
-	if !escaped {
-		for _, v := range values {
-			if string(raw) == v {
-				*dst = v
-				return true
-			}
-		}
-	}
-	*dst = jsonscan.Unquote(raw, escaped, &rr.scratch)
-	return true
-}
-
-func (rr *requestReader) boolean(dst *bool) bool {
-	switch {
-	case rr.r.Literal("true"):
-		*dst = true
-	case rr.r.Literal("false"):
-		*dst = false
-	case !rr.r.Null():
-		return false
-	}
-	return true
 }
