@@ -163,7 +163,7 @@ func (h *Handler) writeChat(w http.ResponseWriter, r *http.Request, rec *record,
 	if resp == nil {
 		return &providers.Error{Kind: providers.KindInternal, Message: "empty answer from the provider"}
 	}
-	if err := h.loadChoices(resp, cw.NeedsChoices() || h.tracesContent(rec)); err != nil {
+	if err := h.loadChoices(resp, dialects.NeedsChoices(cw, resp) || h.tracesContent(rec)); err != nil {
 		return err
 	}
 	rec.usage = resp.Usage

@@ -37,6 +37,22 @@ type ChatWriter interface {
 	Stream(w http.ResponseWriter, req *providers.ChatRequest) ChunkSink
 }
 
+// AnswerRelayer is a ChatWriter that sends some answers as they came
+// (resp.Original in its own format) and re-encodes the others.
+type AnswerRelayer interface {
+	// Relays reports whether Response sends resp as it came, without
+	// reading its choices.
+	Relays(resp *providers.ChatResponse) bool
+}
+
+// NeedsChoices reports whether cw's Response reads resp's choices.
+func NeedsChoices(cw ChatWriter, resp *providers.ChatResponse) bool {
+	if r, ok := cw.(AnswerRelayer); ok && r.Relays(resp) {
+		return false
+	}
+	return cw.NeedsChoices()
+}
+
 // ChunkSink receives a committed stream's chunks and its end.
 type ChunkSink interface {
 	// Chunk writes one chunk; an error means the client went away.

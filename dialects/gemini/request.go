@@ -55,7 +55,7 @@ func Decoder(model string, stream, sse bool) dialects.ChatDecoder {
 // dropped. Thinking parts are ignored on translated paths.
 func ParseRequest(body []byte, model string) (*providers.ChatRequest, *providers.Error) {
 	var in inRequest
-	if e := dialects.DecodeJSON(body, &in); e != nil {
+	if e := decodeRequest(body, &in); e != nil {
 		return nil, e
 	}
 	if model == "" {
@@ -64,7 +64,7 @@ func ParseRequest(body []byte, model string) (*providers.ChatRequest, *providers
 	if len(in.Contents) == 0 {
 		return nil, dialects.Invalid("contents", "contents must not be empty")
 	}
-	req := &providers.ChatRequest{Model: model}
+	req := &providers.ChatRequest{Model: model, Messages: make([]providers.Message, 0, len(in.Contents)+1)}
 	if in.CachedContent != "" {
 		req.Untranslatable = append(req.Untranslatable, "cachedContent")
 	}
@@ -76,7 +76,7 @@ func ParseRequest(body []byte, model string) (*providers.ChatRequest, *providers
 			req.Messages = append(req.Messages, providers.Message{Role: "system", Content: providers.TextContent(text)})
 		}
 	}
-	ids := callIDs{pending: map[string][]string{}}
+	var ids callIDs
 	for i := range in.Contents {
 		if e := addContent(req, &in.Contents[i], i, &ids); e != nil {
 			return nil, e
@@ -95,6 +95,9 @@ func ParseRequest(body []byte, model string) (*providers.ChatRequest, *providers
 }
 
 func systemText(c *inContent) string {
+	if len(c.Parts) == 1 && c.Parts[0].Text != nil {
+		return *c.Parts[0].Text // the usual instruction: no copy
+	}
 	var b strings.Builder
 	for _, p := range c.Parts {
 		if p.Text != nil {
@@ -120,6 +123,9 @@ func (c *callIDs) call(fc *inFunctionCall) string {
 	if id == "" {
 		id = "call_" + strconv.Itoa(c.n)
 	}
+	if c.pending == nil {
+		c.pending = map[string][]string{}
+	}
 	c.pending[fc.Name] = append(c.pending[fc.Name], id)
 	return id
 }
@@ -142,27 +148,36 @@ func (c *callIDs) response(fr *inFunctionResponse) (string, bool) {
 }
 
 func addContent(req *providers.ChatRequest, c *inContent, i int, ids *callIDs) *providers.Error {
-	at := "contents." + strconv.Itoa(i)
 	switch c.Role {
 	case "", "user", "function", "tool":
-		return addUserContent(req, c, at, ids)
+		return addUserContent(req, c, i, ids)
 	case "model", "assistant":
-		return addModelContent(req, c, at, ids)
+		return addModelContent(req, c, i, ids)
 	}
-	return dialects.Invalid(at+".role", "role %q is not one of user, model", c.Role)
+	return dialects.Invalid("contents."+strconv.Itoa(i)+".role", "role %q is not one of user, model", c.Role)
 }
 
-func addUserContent(req *providers.ChatRequest, c *inContent, at string, ids *callIDs) *providers.Error {
+// partPath names contents[i].parts[j] in an error or an untranslatable
+// field; built only then, not for every part.
+func partPath(i, j int) string {
+	return "contents." + strconv.Itoa(i) + ".parts." + strconv.Itoa(j)
+}
+
+func addUserContent(req *providers.ChatRequest, c *inContent, i int, ids *callIDs) *providers.Error {
+	if len(c.Parts) == 1 && c.Parts[0].Text != nil && !c.Parts[0].Thought {
+		// The usual turn, one text part: no parts slice in between.
+		req.Messages = append(req.Messages, providers.Message{Role: "user", Content: providers.TextContent(*c.Parts[0].Text)})
+		return nil
+	}
 	var parts []providers.ContentPart
 	for j := range c.Parts {
 		p := &c.Parts[j]
-		pat := at + ".parts." + strconv.Itoa(j)
 		switch {
 		case p.FunctionResponse != nil:
 			fr := p.FunctionResponse
 			id, ok := ids.response(fr)
 			if !ok {
-				return dialects.Invalid(pat+".functionResponse",
+				return dialects.Invalid(partPath(i, j)+".functionResponse",
 					"functionResponse %q answers no earlier functionCall of that name", fr.Name)
 			}
 			out := string(fr.Response)
@@ -178,13 +193,13 @@ func addUserContent(req *providers.ChatRequest, c *inContent, at string, ids *ca
 		case p.InlineData != nil:
 			b := p.InlineData
 			if !strings.HasPrefix(b.MimeType, "image/") {
-				req.Untranslatable = append(req.Untranslatable, pat+".inlineData ("+b.MimeType+")")
+				req.Untranslatable = append(req.Untranslatable, partPath(i, j)+".inlineData ("+b.MimeType+")")
 				continue
 			}
 			parts = append(parts, providers.ContentPart{Type: "image_url",
 				ImageURL: &providers.ImageURL{URL: "data:" + b.MimeType + ";base64," + b.Data}})
 		default:
-			if e := untranslatablePart(req, p, pat); e != nil {
+			if e := untranslatablePart(req, p, partPath(i, j)); e != nil {
 				return e
 			}
 		}
@@ -202,17 +217,16 @@ func addUserContent(req *providers.ChatRequest, c *inContent, at string, ids *ca
 	return nil
 }
 
-func addModelContent(req *providers.ChatRequest, c *inContent, at string, ids *callIDs) *providers.Error {
+func addModelContent(req *providers.ChatRequest, c *inContent, i int, ids *callIDs) *providers.Error {
 	msg := providers.Message{Role: "assistant"}
 	var text strings.Builder
 	for j := range c.Parts {
 		p := &c.Parts[j]
-		pat := at + ".parts." + strconv.Itoa(j)
 		switch {
 		case p.FunctionCall != nil:
 			fc := p.FunctionCall
 			if fc.Name == "" {
-				return dialects.Invalid(pat+".functionCall.name", "functionCall.name is required")
+				return dialects.Invalid(partPath(i, j)+".functionCall.name", "functionCall.name is required")
 			}
 			args := "{}"
 			if a := bytes.TrimSpace(fc.Args); len(a) > 0 && !bytes.Equal(a, []byte("null")) {
@@ -225,11 +239,11 @@ func addModelContent(req *providers.ChatRequest, c *inContent, at string, ids *c
 				text.WriteString(*p.Text)
 			}
 		case p.FunctionResponse != nil:
-			return dialects.Invalid(pat+".functionResponse", "functionResponse belongs in a user turn")
+			return dialects.Invalid(partPath(i, j)+".functionResponse", "functionResponse belongs in a user turn")
 		case p.InlineData != nil:
-			req.Untranslatable = append(req.Untranslatable, pat+".inlineData")
+			req.Untranslatable = append(req.Untranslatable, partPath(i, j)+".inlineData")
 		default:
-			if e := untranslatablePart(req, p, pat); e != nil {
+			if e := untranslatablePart(req, p, partPath(i, j)); e != nil {
 				return e
 			}
 		}

@@ -56,8 +56,14 @@ type outUsage struct {
 // the alt=sse stream over the streamed JSON array.
 type ChatWriter struct{ sse bool }
 
-// NeedsChoices is true: every answer is re-encoded.
+// NeedsChoices is true: an answer from another provider is re-encoded.
 func (ChatWriter) NeedsChoices() bool { return true }
+
+// Relays is true for a Gemini upstream's own answer, which Response sends
+// as it came: its candidates need not be decoded.
+func (ChatWriter) Relays(resp *providers.ChatResponse) bool {
+	return resp != nil && resp.Original.Is(providers.FormatGemini)
+}
 
 // Response writes a GenerateContentResponse. A Gemini upstream's own
 // answer (resp.Original) goes out as it came, with only modelVersion
@@ -70,6 +76,9 @@ func (ChatWriter) Response(w http.ResponseWriter, resp *providers.ChatResponse, 
 			dialects.WriteJSON(w, body)
 			return
 		}
+		// Not an object after all: re-encoded from its choices, which
+		// were left undecoded for the relay.
+		_ = resp.LoadChoices()
 	}
 	dialects.WriteJSON(w, EncodeResponse(resp, req.Model))
 }

@@ -22,8 +22,7 @@ func (cw ChatWriter) Stream(w http.ResponseWriter, req *providers.ChatRequest) d
 		h.Del("Content-Length")
 		w.WriteHeader(http.StatusOK)
 	}
-	return &chunkSink{w: w, flusher: dialects.FlusherOf(w), sse: cw.sse, model: req.Model,
-		calls: map[callKey]*pendingCall{}, finish: map[int]string{}}
+	return &chunkSink{w: w, flusher: dialects.FlusherOf(w), sse: cw.sse, model: req.Model}
 }
 
 // chunkSink re-encodes unified chunks. Text goes out as it comes; function
@@ -45,6 +44,8 @@ type chunkSink struct {
 	relay   bool
 	ev      relayedEvent
 
+	// calls and finish are made when first written: a relayed stream
+	// never needs them.
 	calls  map[callKey]*pendingCall
 	order  []callKey
 	finish map[int]string // choice index → unified finish reason
@@ -78,6 +79,9 @@ func (s *chunkSink) Chunk(c *providers.ChatChunk) error {
 			s.addCall(ch.Index, j, &ch.Delta.ToolCalls[j])
 		}
 		if ch.FinishReason != nil && *ch.FinishReason != "" {
+			if s.finish == nil {
+				s.finish = map[int]string{}
+			}
 			s.finish[ch.Index] = *ch.FinishReason
 		}
 		if ch.Delta.Content != nil && *ch.Delta.Content != "" {
@@ -103,6 +107,9 @@ func (s *chunkSink) addCall(choice, pos int, tc *providers.ToolCall) {
 	p := s.calls[k]
 	if p == nil {
 		p = &pendingCall{}
+		if s.calls == nil {
+			s.calls = map[callKey]*pendingCall{}
+		}
 		s.calls[k] = p
 		s.order = append(s.order, k)
 	}

@@ -21,7 +21,8 @@ func (p *Provider) methodURL(model, method string) (string, error) {
 		return "", p.withProvider(e)
 	}
 	if !strings.Contains(model, "/") {
-		model = "models/" + model
+		// The usual bare name: one string built, no split and join.
+		return p.BaseURL + "/models/" + url.PathEscape(model) + ":" + method, nil
 	}
 	segs := strings.Split(model, "/")
 	for i, s := range segs {
@@ -42,7 +43,7 @@ func resourceName(model string) string {
 // answered 2xx. Any other answer, and any transport failure, is a classified
 // *providers.Error; the body is then already closed.
 func (p *Provider) post(ctx context.Context, t providers.Target, url string, body any) (*http.Response, error) {
-	payload, err := json.Marshal(body)
+	payload, err := encodeBody(body)
 	if err != nil {
 		return nil, &providers.Error{Kind: providers.KindInternal, Provider: p.Name, Message: "could not encode the upstream request", Err: err}
 	}
@@ -51,6 +52,16 @@ func (p *Provider) post(ctx context.Context, t providers.Target, url string, bod
 		func(status int, h http.Header, errBody []byte) error {
 			return upstreamError(p.Name, status, h, errBody)
 		})
+}
+
+// encodeBody is body's JSON. A relayed client body (json.RawMessage) goes
+// as it is when valid, rather than through json.Marshal, which copies and
+// compacts it (three allocations and a second scan per request).
+func encodeBody(body any) ([]byte, error) {
+	if raw, ok := body.(json.RawMessage); ok && json.Valid(raw) {
+		return raw, nil
+	}
+	return json.Marshal(body)
 }
 
 // setHeaders writes the upstream request headers; configured extra headers

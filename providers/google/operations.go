@@ -22,18 +22,19 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 	if err != nil {
 		return nil, err
 	}
-	resp, err := fromGemini(raw, t.Model, time.Now().Unix())
+	decode := fromGemini
+	if relaying(req) {
+		// A Gemini client gets Gemini's own answer, every part
+		// (grounding, thought signatures) as the upstream sent it.
+		decode = fromGeminiRelayed
+	}
+	resp, err := decode(raw, t.Model, time.Now().Unix())
 	if err != nil {
 		var e *providers.Error
 		if errors.As(err, &e) {
 			return nil, p.withProvider(e)
 		}
 		return nil, p.badUpstream(err)
-	}
-	if relaying(req) {
-		// A Gemini client gets Gemini's own answer, every part
-		// (grounding, thought signatures) as the upstream sent it.
-		resp.Original = providers.Original{Format: providers.FormatGemini, Body: raw}
 	}
 	return resp, nil
 }

@@ -28,9 +28,9 @@ type streamConverter struct {
 	created int64
 
 	id       string
-	started  map[int]bool
-	calls    map[int]int // tool calls emitted so far, per candidate
-	finished map[int]bool
+	started  indexSet
+	calls    map[int]int // tool calls emitted so far, per candidate; made by the first call
+	finished indexSet
 	anyEnd   bool
 	// usage is the last usageMetadata seen (a copy: the parser reuses its
 	// own), turned into the unified usage only at the end: Gemini repeats
@@ -56,11 +56,8 @@ type chunkSlot struct {
 
 func newStreamConverter(model string, created int64) *streamConverter {
 	return &streamConverter{
-		model:    model,
-		created:  created,
-		started:  map[int]bool{},
-		calls:    map[int]int{},
-		finished: map[int]bool{},
+		model:   model,
+		created: created,
 	}
 }
 
@@ -109,6 +106,9 @@ func (c *streamConverter) feed(data []byte) ([]*providers.ChatChunk, error) {
 		for _, call := range calls {
 			n := c.calls[idx]
 			call.Index = &n
+			if c.calls == nil {
+				c.calls = map[int]int{}
+			}
 			c.calls[idx]++
 			ch := c.chunk(idx)
 			ch.choices[0].Delta.ToolCalls = []providers.ToolCall{call}
@@ -144,20 +144,20 @@ func (c *streamConverter) end() (*providers.ChatChunk, error) {
 }
 
 func (c *streamConverter) start(out []*providers.ChatChunk, idx int) []*providers.ChatChunk {
-	if c.started[idx] {
+	if c.started.has(idx) {
 		return out
 	}
-	c.started[idx] = true
+	c.started.add(idx)
 	ch := c.chunk(idx)
 	ch.choices[0].Delta = providers.Delta{Role: "assistant", Content: &ch.text}
 	return append(out, &ch.chunk)
 }
 
 func (c *streamConverter) finish(out []*providers.ChatChunk, idx int, reason string) []*providers.ChatChunk {
-	if c.finished[idx] {
+	if c.finished.has(idx) {
 		return out
 	}
-	c.finished[idx] = true
+	c.finished.add(idx)
 	c.anyEnd = true
 	ch := c.chunk(idx)
 	ch.finish = reason
@@ -194,4 +194,29 @@ func (c *streamConverter) chunk(idx int) *chunkSlot {
 	ch.chunk = providers.ChatChunk{ID: c.id, Object: "chat.completion.chunk", Created: c.created,
 		Model: c.model, Choices: ch.choices[:]}
 	return ch
+}
+
+// indexSet is a set of candidate indexes: a bit each below 64 (a stream
+// has one candidate, or a few), a map for any other.
+type indexSet struct {
+	low  uint64
+	high map[int]bool
+}
+
+func (s *indexSet) has(i int) bool {
+	if i >= 0 && i < 64 {
+		return s.low&(1<<i) != 0
+	}
+	return s.high[i]
+}
+
+func (s *indexSet) add(i int) {
+	if i >= 0 && i < 64 {
+		s.low |= 1 << i
+		return
+	}
+	if s.high == nil {
+		s.high = map[int]bool{}
+	}
+	s.high[i] = true
 }

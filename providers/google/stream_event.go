@@ -1,8 +1,6 @@
 package google
 
 import (
-	"strings"
-
 	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 )
 
@@ -46,6 +44,9 @@ type eventParser struct {
 	indexes  []int
 	usage    usageMetadata
 	feedback promptFeedback
+	// headOnly skips candidates (checked for syntax only): a relayed
+	// answer's candidates are decoded only when something reads them.
+	headOnly bool
 }
 
 // Members already seen, per object: a repeated one falls back.
@@ -69,6 +70,10 @@ func (p *eventParser) parse(data []byte) (*generateResponse, bool) {
 		bit, handled := 0, false
 		switch string(key) {
 		case "candidates":
+			if p.headOnly {
+				bit, handled = seenCandidates, p.r.Skip(0)
+				break
+			}
 			bit, handled = seenCandidates, p.candidates(&g.Candidates)
 		case "usageMetadata":
 			bit, handled = seenUsage, p.usageMetadata(&g.UsageMetadata)
@@ -99,17 +104,7 @@ func (p *eventParser) parse(data []byte) (*generateResponse, bool) {
 // letters onto ASCII ones), so a key that might match one of fields is
 // left to it, as is any key with a byte outside ASCII.
 func (p *eventParser) skip(key []byte, fields ...string) bool {
-	for _, c := range key {
-		if c >= 0x80 {
-			return false
-		}
-	}
-	for _, f := range fields {
-		if strings.EqualFold(string(key), f) {
-			return false
-		}
-	}
-	return p.r.Skip(0)
+	return p.r.SkipUnmatched(key, fields...)
 }
 
 func (p *eventParser) candidates(dst *[]candidate) bool {
@@ -356,16 +351,7 @@ func (p *eventParser) promptFeedback(dst **promptFeedback) bool {
 }
 
 // str stores a string; null leaves dst alone, as encoding/json does.
-func (p *eventParser) str(dst *string) bool {
-	if p.r.Null() {
-		return true
-	}
-	raw, escaped, ok := p.r.Quoted()
-	if ok {
-		*dst = jsonscan.Unquote(raw, escaped, &p.scratch)
-	}
-	return ok
-}
+func (p *eventParser) str(dst *string) bool { return p.r.String(dst, &p.scratch) }
 
 // interned stores a string, reusing the previous event's value for the
 // same slot when equal (modelVersion and responseId repeat in every event).
@@ -389,33 +375,7 @@ func (p *eventParser) interned(slot int, dst *string) bool {
 // known stores a string, without allocating for the values listed (a
 // turn's role, the usual finish reasons).
 func (p *eventParser) known(dst *string, values ...string) bool {
-	if p.r.Null() {
-		return true
-	}
-	raw, escaped, ok := p.r.Quoted()
-	if !ok {
-		return false
-	}
-	if !escaped {
-		for _, v := range values {
-			if string(raw) == v {
-				*dst = v
-				return true
-			}
-		}
-	}
-	*dst = jsonscan.Unquote(raw, escaped, &p.scratch)
-	return true
+	return p.r.KnownString(dst, &p.scratch, values...)
 }
 
-func (p *eventParser) boolean(dst *bool) bool {
-	switch {
-	case p.r.Literal("true"):
-		*dst = true
-	case p.r.Literal("false"):
-		*dst = false
-	case !p.r.Null():
-		return false
-	}
-	return true
-}
+func (p *eventParser) boolean(dst *bool) bool { return p.r.Bool(dst) }
