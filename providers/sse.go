@@ -26,6 +26,11 @@ type SSEReader struct {
 	scrub       *Scrubber
 	started     bool   // an event was dispatched
 	junk        []byte // the first lines that are no SSE field, until started
+
+	// first is data's first backing array, allocated with the reader: most
+	// events fit, so a stream's data buffer does not grow through several
+	// small arrays on its first events.
+	first [512]byte
 }
 
 // NewSSEReader reads events from r.
@@ -33,7 +38,9 @@ func NewSSEReader(r io.Reader) *SSEReader {
 	// Events are a few hundred bytes and the transport buffers the body
 	// already; a small buffer keeps held streams cheap (longer lines are
 	// joined in readLine).
-	return &SSEReader{r: bufio.NewReaderSize(r, 1<<10)}
+	s := &SSEReader{r: bufio.NewReaderSize(r, 1<<10)}
+	s.data = s.first[:0]
+	return s
 }
 
 // MaxSSEEventSize bounds one event, so a broken upstream cannot make the
