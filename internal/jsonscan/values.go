@@ -31,6 +31,26 @@ func (r *Reader) KnownString(dst *string, scratch *[]byte, values ...string) boo
 	return true
 }
 
+// Interned is String for a value that repeats from one stream event to
+// the next (an id, a model name): when it equals *last, *last is reused
+// instead of allocating, and a new value becomes *last.
+func (r *Reader) Interned(dst, last *string, scratch *[]byte) bool {
+	if r.Null() {
+		return true
+	}
+	raw, escaped, ok := r.Quoted()
+	if !ok {
+		return false
+	}
+	if !escaped && string(raw) == *last {
+		*dst = *last
+		return true
+	}
+	*dst = Unquote(raw, escaped, scratch)
+	*last = *dst
+	return true
+}
+
 // Bool reads true or false into dst; null leaves it alone.
 func (r *Reader) Bool(dst *bool) bool {
 	switch {

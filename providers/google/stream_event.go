@@ -79,12 +79,12 @@ func (p *eventParser) parse(data []byte) (*generateResponse, bool) {
 			bit, handled = seenUsage, p.usageMetadata(&g.UsageMetadata)
 		case "modelVersion":
 			quoted, start := p.r.Peek() == '"', p.r.Pos
-			bit, handled = seenModelVersion, p.interned(0, &g.ModelVersion)
+			bit, handled = seenModelVersion, p.r.Interned(&g.ModelVersion, &p.last[0], &p.scratch)
 			if handled && quoted {
 				p.modelAt = [2]int{start, p.r.Pos}
 			}
 		case "responseId":
-			bit, handled = seenResponseID, p.interned(1, &g.ResponseID)
+			bit, handled = seenResponseID, p.r.Interned(&g.ResponseID, &p.last[1], &p.scratch)
 		case "promptFeedback":
 			bit, handled = seenFeedback, p.promptFeedback(&g.PromptFeedback)
 		default:
@@ -352,25 +352,6 @@ func (p *eventParser) promptFeedback(dst **promptFeedback) bool {
 
 // str stores a string; null leaves dst alone, as encoding/json does.
 func (p *eventParser) str(dst *string) bool { return p.r.String(dst, &p.scratch) }
-
-// interned stores a string, reusing the previous event's value for the
-// same slot when equal (modelVersion and responseId repeat in every event).
-func (p *eventParser) interned(slot int, dst *string) bool {
-	if p.r.Null() {
-		return true
-	}
-	raw, escaped, ok := p.r.Quoted()
-	switch {
-	case !ok:
-		return false
-	case !escaped && string(raw) == p.last[slot]:
-		*dst = p.last[slot]
-	default:
-		*dst = jsonscan.Unquote(raw, escaped, &p.scratch)
-		p.last[slot] = *dst
-	}
-	return true
-}
 
 // known stores a string, without allocating for the values listed (a
 // turn's role, the usual finish reasons).

@@ -57,17 +57,17 @@ func (p *chunkParser) parse(data []byte) (c *providers.ChatChunk, ok bool) {
 		bit, handled := 0, false
 		switch string(key) {
 		case "id":
-			bit, handled = seenID, p.internedString(0, &c.ID)
+			bit, handled = seenID, p.r.Interned(&c.ID, &p.last[0], &p.scratch)
 		case "object":
-			bit, handled = seenObject, p.internedString(1, &c.Object)
+			bit, handled = seenObject, p.r.Interned(&c.Object, &p.last[1], &p.scratch)
 		case "created":
 			var n int
 			n, handled = p.r.Int()
 			bit, c.Created = seenCreated, int64(n)
 		case "model":
-			bit, handled = seenModel, p.internedString(2, &c.Model)
+			bit, handled = seenModel, p.r.Interned(&c.Model, &p.last[2], &p.scratch)
 		case "system_fingerprint":
-			bit, handled = seenFingerprint, p.internedString(3, &c.SystemFingerprint)
+			bit, handled = seenFingerprint, p.r.Interned(&c.SystemFingerprint, &p.last[3], &p.scratch)
 		case "choices":
 			bit, handled = seenChoices, p.choices(&c.Choices)
 		case "usage":
@@ -149,7 +149,7 @@ func (p *chunkParser) delta(d *providers.Delta, slots *choiceStrings) bool {
 		var ok bool
 		switch string(key) {
 		case "role":
-			bit, ok = 1, p.internedString(-1, &d.Role)
+			bit, ok = 1, p.r.KnownString(&d.Role, &p.scratch, "assistant")
 		case "content":
 			bit, ok = 2, p.optionalString(&d.Content, &slots.content)
 		case "refusal":
@@ -161,32 +161,6 @@ func (p *chunkParser) delta(d *providers.Delta, slots *choiceStrings) bool {
 		seen |= bit
 		return true
 	})
-}
-
-// internedString stores a string (null leaves dst alone, as encoding/json
-// does), reusing the previous chunk's value for the same slot when equal.
-func (p *chunkParser) internedString(slot int, dst *string) bool {
-	if p.r.Null() {
-		return true
-	}
-	raw, escaped, ok := p.r.Quoted()
-	switch {
-	case !ok:
-		return false
-	case escaped:
-		*dst = jsonscan.Unquote(raw, true, &p.scratch)
-		return true
-	case slot >= 0 && string(raw) == p.last[slot]:
-		*dst = p.last[slot]
-	case string(raw) == "assistant":
-		*dst = "assistant"
-	default:
-		*dst = jsonscan.Unquote(raw, false, nil) // checks the UTF-8 as encoding/json does
-		if slot >= 0 {
-			p.last[slot] = *dst
-		}
-	}
-	return true
 }
 
 // optionalString stores a string in slot and points dst at it; null
