@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
 )
 
-var responsesEventSeeds = []string{
+var responsesEventSeeds = fuzzcorpus.Bodies{
 	`{"type":"response.output_text.delta","sequence_number":5,"item_id":"msg_1","output_index":0,"content_index":0,"delta":" word","logprobs":[]}`,
 	`{"type":"response.function_call_arguments.delta","sequence_number":7,"item_id":"fc_1","output_index":1,"delta":"{\"a\":"}`,
 	`{"type":"response.refusal.delta","output_index":0,"delta":"no \u00e9"}`,
@@ -36,9 +38,7 @@ var responsesEventSeeds = []string{
 // TestEventDecoderMatchesEncodingJSON: whatever the fast decoder takes, it
 // decodes as encoding/json does.
 func TestEventDecoderMatchesEncodingJSON(t *testing.T) {
-	for _, s := range responsesEventSeeds {
-		checkEventDecoder(t, []byte(s))
-	}
+	responsesEventSeeds.Check(t, checkEventDecoder)
 	// It takes the common shapes (not only declines), items and
 	// responses included.
 	var d eventDecoder
@@ -53,12 +53,7 @@ func TestEventDecoderMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-func FuzzEventDecoder(f *testing.F) {
-	for _, s := range responsesEventSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) { checkEventDecoder(t, data) })
-}
+func FuzzEventDecoder(f *testing.F) { responsesEventSeeds.Fuzz(f, checkEventDecoder) }
 
 func checkEventDecoder(t *testing.T, data []byte) {
 	t.Helper()
