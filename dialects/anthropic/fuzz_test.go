@@ -4,32 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
 
-func seedFiles(f *testing.F, pattern string) {
-	paths, err := filepath.Glob(filepath.Join("testdata", pattern))
-	if err != nil || len(paths) == 0 {
-		f.Fatalf("no seeds for %s", pattern)
-	}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-}
-
 // FuzzParseMessagesRequest: any body is parsed or rejected with a
 // classified error, never a panic; what parses also translates back.
 func FuzzParseMessagesRequest(f *testing.F) {
-	seedFiles(f, "request/*.json")
+	fuzzcorpus.Files(f, "request/*.json")
 	f.Add([]byte(`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"x"}]}]}]}`))
 	f.Add([]byte(`{"model":"m","max_tokens":0,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":null}]}],"system":[]}`))
 	f.Add([]byte(`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":"f"}}]}],"tool_choice":{"type":"none"}}`))
@@ -58,7 +43,7 @@ func FuzzParseMessagesRequest(f *testing.F) {
 // upstream event stream, the inbound encoder writes without failing, and
 // with thinking shown each thinking block streams in Anthropic's order.
 func FuzzStreamEncode(f *testing.F) {
-	seedFiles(f, "../../../providers/anthropic/testdata/stream/*.sse")
+	fuzzcorpus.Files(f, "../../../providers/anthropic/testdata/stream/*.sse")
 	f.Fuzz(func(t *testing.T, stream []byte) {
 		tr := wire.NewStreamTranslator(42)
 		r := providers.NewSSEReader(bytes.NewReader(stream))
@@ -122,7 +107,7 @@ func checkThinkingOrder(t *testing.T, stream []byte) {
 // FuzzParseCountTokensRequest: a count_tokens body is parsed or rejected
 // with a classified error, never a panic (no max_tokens to lean on).
 func FuzzParseCountTokensRequest(f *testing.F) {
-	seedFiles(f, "request/*.json")
+	fuzzcorpus.Files(f, "request/*.json")
 	f.Add([]byte(`{"model":"m","messages":[{"role":"user","content":"x"}]}`))
 	f.Add([]byte(`{"model":"m"}`))
 	f.Add([]byte(`{"model":"m","messages":[]}`))

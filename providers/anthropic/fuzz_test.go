@@ -3,22 +3,14 @@ package anthropic
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-// seedFiles adds every testdata file under dir as a fuzz seed.
-func seedFiles(f *testing.F, pattern string) {
-	files, _ := filepath.Glob(filepath.Join("testdata", pattern))
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
-	}
-}
+// seedFiles seeds a fuzz target with the testdata files pattern matches.
+var seedFiles = fuzzcorpus.Files
 
 // FuzzStreamTranslate: arbitrary bytes as an upstream event stream never
 // panic, and every chunk keeps the stream's id, model and created time.
