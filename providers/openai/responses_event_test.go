@@ -41,14 +41,7 @@ func TestEventDecoderMatchesEncodingJSON(t *testing.T) {
 	responsesEventSeeds.Check(t, checkEventDecoder)
 	// It takes the common shapes (not only declines), items and
 	// responses included.
-	var d eventDecoder
-	var e responsesEvent
-	for _, s := range responsesEventSeeds[:10] {
-		if !d.decode([]byte(s), &e) {
-			t.Errorf("declined %s", s)
-		}
-	}
-	if !d.decode([]byte(responsesEventSeeds[0]), &e) || e.Type != "response.output_text.delta" || e.Delta != " word" {
+	if e := checkTakes(t, responsesEventSeeds[:10], new(eventDecoder).decode); e.Type != "response.output_text.delta" || e.Delta != " word" {
 		t.Errorf("decoded %+v", e)
 	}
 }
@@ -58,6 +51,23 @@ func FuzzEventDecoder(f *testing.F) { responsesEventSeeds.Fuzz(f, checkEventDeco
 func checkEventDecoder(t *testing.T, data []byte) {
 	t.Helper()
 	checkFastDecoder(t, data, new(eventDecoder).decode)
+}
+
+// checkTakes fails unless fast takes every one of bodies (a fast decoder
+// that declined everything would pass checkFastDecoder) and returns what
+// it read of the first, read again after the others into the same value.
+func checkTakes[T any](t *testing.T, bodies fuzzcorpus.Bodies, fast func([]byte, *T) bool) T {
+	t.Helper()
+	var v T
+	for _, s := range bodies {
+		if !fast([]byte(s), &v) {
+			t.Errorf("declined %s", s)
+		}
+	}
+	if !fast([]byte(bodies[0]), &v) {
+		t.Errorf("declined %s when read again", bodies[0])
+	}
+	return v
 }
 
 // checkFastDecoder: whatever fast takes, it reads as encoding/json does;
