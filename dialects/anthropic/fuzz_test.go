@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
@@ -45,18 +46,11 @@ func FuzzParseMessagesRequest(f *testing.F) {
 func FuzzStreamEncode(f *testing.F) {
 	fuzzcorpus.Files(f, "../../../providers/anthropic/testdata/stream/*.sse")
 	f.Fuzz(func(t *testing.T, stream []byte) {
-		tr := wire.NewStreamTranslator(42)
-		r := providers.NewSSEReader(bytes.NewReader(stream))
 		enc := NewStreamEncoder("m")
 		enc.view = reasoningView{show: true}
 		var out bytes.Buffer
 		defer func() { checkThinkingOrder(t, out.Bytes()) }()
-		for i := 0; i < 10000 && !tr.Done(); i++ {
-			ev, err := r.Next()
-			if err != nil {
-				return
-			}
-			chunks, err := tr.Translate(ev.Name, ev.Data)
+		encode := func(chunks []*providers.ChatChunk, err error) {
 			if err != nil {
 				return
 			}
@@ -65,6 +59,10 @@ func FuzzStreamEncode(f *testing.F) {
 					t.Fatal(err)
 				}
 			}
+		}
+		// A stream that ends early or fails is not finished.
+		if _, err := providertest.TranslateEvents(stream, providertest.Watch(wire.NewStreamTranslator(42), encode)); err != nil {
+			return
 		}
 		if err := enc.Finish(&out, nil); err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -22,16 +23,9 @@ func FuzzStreamTranslate(f *testing.F) {
 	f.Add([]byte("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"content\":5}}\n\n"))
 	f.Add([]byte(":\n\nevent:\ndata\n\n"))
 	f.Fuzz(func(t *testing.T, stream []byte) {
-		tr := NewStreamTranslator(42)
-		r := providers.NewSSEReader(bytes.NewReader(stream))
 		var id, model string
 		first := true
-		for i := 0; i < 10000 && !tr.Done(); i++ {
-			ev, err := r.Next()
-			if err != nil {
-				return
-			}
-			chunks, err := tr.Translate(ev.Name, ev.Data)
+		providertest.TranslateEvents(stream, providertest.Watch(NewStreamTranslator(42), func(chunks []*providers.ChatChunk, err error) {
 			if err != nil {
 				if _, ok := err.(*providers.Error); !ok {
 					t.Fatalf("unclassified error %T", err)
@@ -49,7 +43,7 @@ func FuzzStreamTranslate(f *testing.F) {
 					t.Fatalf("bad usage %+v", u)
 				}
 			}
-		}
+		}))
 	})
 }
 
