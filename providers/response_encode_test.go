@@ -265,19 +265,37 @@ func (p *fuzzPick) usage(n int64) *Usage {
 	return u
 }
 
-func (p *fuzzPick) toolCalls(n int64) []ToolCall {
-	var calls []ToolCall
+// head picks the strings a response and a chunk share: id, object, model
+// and, or not, a system fingerprint.
+func (p *fuzzPick) head() (id, object, model, fingerprint string) {
+	id, object, model = p.str(), p.str(), p.str()
 	if p.bit() {
-		calls = []ToolCall{}
+		fingerprint = p.str()
+	}
+	return id, object, model, fingerprint
+}
+
+// pickList is a list absent, empty or of up to three elements that pick
+// makes.
+func pickList[T any](p *fuzzPick, pick func() T) []T {
+	var list []T
+	if p.bit() {
+		list = []T{}
 	}
 	for range p.upTo(3) {
+		list = append(list, pick())
+	}
+	return list
+}
+
+func (p *fuzzPick) toolCalls(n int64) []ToolCall {
+	return pickList(p, func() ToolCall {
 		tc := ToolCall{ID: p.str(), Type: p.str(), Function: FunctionCall{Name: p.str(), Arguments: p.str()}}
 		if p.bit() {
 			tc.Index = ptr(p.num(n))
 		}
-		calls = append(calls, tc)
-	}
-	return calls
+		return tc
+	})
 }
 
 func (p *fuzzPick) content() Content {
@@ -296,61 +314,52 @@ func (p *fuzzPick) content() Content {
 	return c
 }
 
-func fuzzSeeds(f *testing.F) {
+// fuzzPicks fuzzes check with a fuzzPick over each input's strings and
+// bits, and the input's numbers and raw bytes as they came.
+func fuzzPicks(f *testing.F, check func(t *testing.T, p *fuzzPick, created, n int64, raw []byte)) {
 	f.Add("chatcmpl-1", "assistant", "Hello <world> & \u2028", "get_weather", `{"a":1}`, int64(1735689600), int64(42), uint64(0), []byte(`{"content":[]}`))
 	f.Add("", "", "", "", "", int64(0), int64(0), ^uint64(0), []byte(`{`))
 	f.Add("\xff\xfe", "\n\t\"\\", "日本語🙂", "\x00\x1f\x7f", "\xe2\x80\xa9", int64(-1), int64(-9), uint64(0x5555555555555555), []byte(" [1, \"<\u2028>\"] "))
 	f.Add("id", "tool", "x", "y", "z", int64(1<<62), int64(7), uint64(0x0123456789abcdef), []byte("null"))
+	f.Fuzz(func(t *testing.T, s1, s2, s3, s4, s5 string, created, n int64, bits uint64, raw []byte) {
+		check(t, &fuzzPick{bits: bits, strs: []string{s1, s2, s3, s4, s5}}, created, n, raw)
+	})
 }
 
 func FuzzMarshalChatResponse(f *testing.F) {
-	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, s1, s2, s3, s4, s5 string, created, n int64, bits uint64, raw []byte) {
-		p := &fuzzPick{bits: bits, strs: []string{s1, s2, s3, s4, s5}}
-		r := &ChatResponse{ID: p.str(), Object: p.str(), Created: created, Model: p.str(), Raw: raw}
-		if p.bit() {
-			r.SystemFingerprint = p.str()
-		}
-		if p.bit() {
-			r.Choices = []Choice{}
-		}
-		for range p.upTo(3) {
-			r.Choices = append(r.Choices, Choice{
+	fuzzPicks(f, func(t *testing.T, p *fuzzPick, created, n int64, raw []byte) {
+		r := &ChatResponse{Created: created, Raw: raw}
+		r.ID, r.Object, r.Model, r.SystemFingerprint = p.head()
+		r.Choices = pickList(p, func() Choice {
+			return Choice{
 				Index: p.num(n),
 				Message: Message{Role: p.str(), Content: p.content(), Name: p.str(), ToolCalls: p.toolCalls(n),
 					ToolCallID: p.str(), Refusal: p.str()},
 				FinishReason: p.str(),
 				Logprobs:     p.raw(raw),
-			})
-		}
+			}
+		})
 		r.Usage = p.usage(n)
 		checkResponse(t, r)
 	})
 }
 
 func FuzzAppendChatChunk(f *testing.F) {
-	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, s1, s2, s3, s4, s5 string, created, n int64, bits uint64, raw []byte) {
-		p := &fuzzPick{bits: bits, strs: []string{s1, s2, s3, s4, s5}}
-		c := &ChatChunk{ID: p.str(), Object: p.str(), Created: created, Model: p.str(), Raw: raw}
-		if p.bit() {
-			c.SystemFingerprint = p.str()
-		}
-		if p.bit() {
-			c.Choices = []ChunkChoice{}
-		}
-		for range p.upTo(3) {
+	fuzzPicks(f, func(t *testing.T, p *fuzzPick, created, n int64, raw []byte) {
+		c := &ChatChunk{Created: created, Raw: raw}
+		c.ID, c.Object, c.Model, c.SystemFingerprint = p.head()
+		c.Choices = pickList(p, func() ChunkChoice {
 			role := ""
 			if p.bit() {
 				role = p.str()
 			}
-			c.Choices = append(c.Choices, ChunkChoice{
+			return ChunkChoice{
 				Index:        p.num(n),
 				Delta:        Delta{Role: role, Content: p.strPtr(), ToolCalls: p.toolCalls(n), Refusal: p.strPtr()},
 				FinishReason: p.strPtr(),
 				Logprobs:     p.raw(raw),
-			})
-		}
+			}
+		})
 		c.Usage = p.usage(n)
 		checkChunk(t, c)
 	})

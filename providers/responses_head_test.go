@@ -5,6 +5,8 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
 )
 
 // responsesSample is a Response object as OpenAI returns it.
@@ -18,7 +20,7 @@ const responsesSample = `{"id":"resp_67ccd2bed1ec8190b14f964abc054267","object":
 // incompleteSample is the head of a Response cut short by its token limit.
 const incompleteSample = `{"id":"r","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"}}`
 
-var responsesHeadSeeds = []string{
+var responsesHeadSeeds = fuzzcorpus.Bodies{
 	responsesSample,
 	`{"id":"r","model":"m","created_at":1,"usage":null}`,
 	`{"id":"r","usage":{"input_tokens":1,"output_tokens":2,"total_tokens":3,"input_tokens_details":{"cached_tokens":0},"output_tokens_details":{"reasoning_tokens":0}}}`,
@@ -52,9 +54,7 @@ var responsesHeadSeeds = []string{
 // TestDecodeResponsesHeadMatchesEncodingJSON: the fast head reader and the
 // slow path (encoding/json) agree on the sample and the edge cases.
 func TestDecodeResponsesHeadMatchesEncodingJSON(t *testing.T) {
-	for _, s := range responsesHeadSeeds {
-		checkResponsesHead(t, []byte(s))
-	}
+	responsesHeadSeeds.Check(t, checkResponsesHead)
 	r, err := DecodeResponsesHead([]byte(responsesSample), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -112,12 +112,7 @@ func TestDeferChoicesLoadsOnce(t *testing.T) {
 
 // FuzzDecodeResponsesHead holds the fast head reader to encoding/json:
 // the same head, or an error in the same cases.
-func FuzzDecodeResponsesHead(f *testing.F) {
-	for _, s := range responsesHeadSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkResponsesHead(t, body) })
-}
+func FuzzDecodeResponsesHead(f *testing.F) { responsesHeadSeeds.Fuzz(f, checkResponsesHead) }
 
 func checkResponsesHead(t *testing.T, body []byte) {
 	t.Helper()

@@ -68,10 +68,16 @@ func TestCacheDisabled(t *testing.T) {
 	}
 }
 
+// limitedCache is a cache of ttl on the clock now that holds at most limit
+// entries, a limit small enough for a test to reach.
+func limitedCache(ttl time.Duration, now func() time.Time, limit int) *Cache {
+	c := NewCache(ttl, now)
+	c.limit = limit
+	return c
+}
+
 func TestCacheBounded(t *testing.T) {
-	clock := testclock.New()
-	c := NewCache(time.Hour, clock.Now)
-	c.limit = 64
+	c := limitedCache(time.Hour, testclock.New().Now, 64)
 	for i := range 1000 {
 		c.Put(strconv.Itoa(i), 1, Decision{})
 		if c.Len() > c.limit {
@@ -86,8 +92,7 @@ func TestCacheBounded(t *testing.T) {
 
 func TestCacheEvictsStaleFirst(t *testing.T) {
 	clock := testclock.New()
-	c := NewCache(time.Minute, clock.Now)
-	c.limit = 16
+	c := limitedCache(time.Minute, clock.Now, 16)
 	for i := range 8 {
 		c.Put("old-gen-"+strconv.Itoa(i), 1, Decision{}) // stale once gen 2 arrives
 	}
@@ -115,8 +120,7 @@ func TestCacheEvictsStaleFirst(t *testing.T) {
 }
 
 func TestCacheConcurrent(t *testing.T) {
-	c := NewCache(time.Minute, nil)
-	c.limit = 32
+	c := limitedCache(time.Minute, nil, 32)
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Add(1)

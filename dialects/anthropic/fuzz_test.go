@@ -4,32 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	wire "github.com/sira-ai/caddy-ai-backends/providers/anthropic"
 )
 
-func seedFiles(f *testing.F, pattern string) {
-	paths, err := filepath.Glob(filepath.Join("testdata", pattern))
-	if err != nil || len(paths) == 0 {
-		f.Fatalf("no seeds for %s", pattern)
-	}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-}
-
 // FuzzParseMessagesRequest: any body is parsed or rejected with a
 // classified error, never a panic; what parses also translates back.
 func FuzzParseMessagesRequest(f *testing.F) {
-	seedFiles(f, "request/*.json")
+	fuzzcorpus.Files(f, "request/*.json")
 	f.Add([]byte(`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"x"}]}]}]}`))
 	f.Add([]byte(`{"model":"m","max_tokens":0,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":null}]}],"system":[]}`))
 	f.Add([]byte(`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":"f"}}]}],"tool_choice":{"type":"none"}}`))
@@ -58,20 +44,13 @@ func FuzzParseMessagesRequest(f *testing.F) {
 // upstream event stream, the inbound encoder writes without failing, and
 // with thinking shown each thinking block streams in Anthropic's order.
 func FuzzStreamEncode(f *testing.F) {
-	seedFiles(f, "../../../providers/anthropic/testdata/stream/*.sse")
+	fuzzcorpus.Files(f, "../../../providers/anthropic/testdata/stream/*.sse")
 	f.Fuzz(func(t *testing.T, stream []byte) {
-		tr := wire.NewStreamTranslator(42)
-		r := providers.NewSSEReader(bytes.NewReader(stream))
 		enc := NewStreamEncoder("m")
 		enc.view = reasoningView{show: true}
 		var out bytes.Buffer
 		defer func() { checkThinkingOrder(t, out.Bytes()) }()
-		for i := 0; i < 10000 && !tr.Done(); i++ {
-			ev, err := r.Next()
-			if err != nil {
-				return
-			}
-			chunks, err := tr.Translate(ev.Name, ev.Data)
+		encode := func(chunks []*providers.ChatChunk, err error) {
 			if err != nil {
 				return
 			}
@@ -80,6 +59,10 @@ func FuzzStreamEncode(f *testing.F) {
 					t.Fatal(err)
 				}
 			}
+		}
+		// A stream that ends early or fails is not finished.
+		if _, err := providertest.TranslateEvents(stream, providertest.Watch(wire.NewStreamTranslator(42), encode)); err != nil {
+			return
 		}
 		if err := enc.Finish(&out, nil); err != nil {
 			t.Fatal(err)
@@ -122,7 +105,7 @@ func checkThinkingOrder(t *testing.T, stream []byte) {
 // FuzzParseCountTokensRequest: a count_tokens body is parsed or rejected
 // with a classified error, never a panic (no max_tokens to lean on).
 func FuzzParseCountTokensRequest(f *testing.F) {
-	seedFiles(f, "request/*.json")
+	fuzzcorpus.Files(f, "request/*.json")
 	f.Add([]byte(`{"model":"m","messages":[{"role":"user","content":"x"}]}`))
 	f.Add([]byte(`{"model":"m"}`))
 	f.Add([]byte(`{"model":"m","messages":[]}`))

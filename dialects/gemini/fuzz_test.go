@@ -5,23 +5,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
 // FuzzParseRequest: any body either fails with a client error naming
 // what is wrong, or yields a request whose answer can be written.
 func FuzzParseRequest(f *testing.F) {
-	for _, s := range []string{
+	fuzzcorpus.Bodies{
 		`{"contents":[{"parts":[{"text":"x"}]}]}`,
 		`{"contents":[{"role":"model","parts":[{"functionCall":{"name":"f","args":{"a":[1]}}}]},{"parts":[{"functionResponse":{"name":"f","response":{}}}]}]}`,
 		`{"contents":[{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA"}}]}],"tools":[{"functionDeclarations":[{"name":"f","parameters":{"type":"OBJECT","items":[{"type":"STRING"}]}}]},{"googleSearch":{}}]}`,
 		`{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"responseMimeType":"application/json","responseSchema":{"anyOf":[{"type":"STRING","nullable":true}]}}}`,
 		`{"contents":[{"parts":[{"text":"x"}]}],"toolConfig":{"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":["f","g"]}}}`,
 		`[]`, `null`, `{"contents":null}`,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
+	}.Fuzz(f, func(t *testing.T, body []byte) {
 		req, e := ParseRequest(body, "m")
 		if e != nil {
 			if e.Kind != providers.KindInvalidRequest || e.Message == "" {

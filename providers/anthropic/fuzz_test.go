@@ -3,22 +3,15 @@ package anthropic
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
+	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-// seedFiles adds every testdata file under dir as a fuzz seed.
-func seedFiles(f *testing.F, pattern string) {
-	files, _ := filepath.Glob(filepath.Join("testdata", pattern))
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
-	}
-}
+// seedFiles seeds a fuzz target with the testdata files pattern matches.
+var seedFiles = fuzzcorpus.Files
 
 // FuzzStreamTranslate: arbitrary bytes as an upstream event stream never
 // panic, and every chunk keeps the stream's id, model and created time.
@@ -30,16 +23,9 @@ func FuzzStreamTranslate(f *testing.F) {
 	f.Add([]byte("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"content\":5}}\n\n"))
 	f.Add([]byte(":\n\nevent:\ndata\n\n"))
 	f.Fuzz(func(t *testing.T, stream []byte) {
-		tr := NewStreamTranslator(42)
-		r := providers.NewSSEReader(bytes.NewReader(stream))
 		var id, model string
 		first := true
-		for i := 0; i < 10000 && !tr.Done(); i++ {
-			ev, err := r.Next()
-			if err != nil {
-				return
-			}
-			chunks, err := tr.Translate(ev.Name, ev.Data)
+		providertest.TranslateEvents(stream, providertest.Watch(NewStreamTranslator(42), func(chunks []*providers.ChatChunk, err error) {
 			if err != nil {
 				if _, ok := err.(*providers.Error); !ok {
 					t.Fatalf("unclassified error %T", err)
@@ -57,7 +43,7 @@ func FuzzStreamTranslate(f *testing.F) {
 					t.Fatalf("bad usage %+v", u)
 				}
 			}
-		}
+		}))
 	})
 }
 

@@ -20,15 +20,9 @@ func mustJSON(t testing.TB, v any) string {
 	return string(b)
 }
 
-// unified decodes a unified request written as OpenAI JSON.
-func unified(t testing.TB, js string) *providers.ChatRequest {
-	t.Helper()
-	var r providers.ChatRequest
-	if err := json.Unmarshal([]byte(js), &r); err != nil {
-		t.Fatalf("bad test request: %v", err)
-	}
-	return &r
-}
+// unified is a unified request written as OpenAI JSON, as the chat
+// completions dialect hands it on.
+var unified = providertest.ChatRequest
 
 // toAnthropic translates and decodes into a generic map for field checks.
 func toAnthropicMap(t *testing.T, js string, o Options) map[string]any {

@@ -9,11 +9,7 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-const (
-	echoKey        = "sk-ant-echo-0123456789abcdef"
-	echoProxyToken = "proxy-token-8f3a9c2d"
-	echoBearer     = "gateway-secret-77aa66bb"
-)
+const echoKey = "sk-ant-echo-0123456789abcdef"
 
 // TestEchoedCredentialsScrubbed: an upstream (or a proxy) that quotes
 // x-api-key and every other header in its error message, as an HTTP error
@@ -24,9 +20,9 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 	defer srv.Close()
 	p := newProvider(t, srv.URL, func(p *Provider) {
 		p.APIKeys = []providers.APIKey{{Value: echoKey}}
-		p.Headers = map[string]string{"X-Proxy-Token": echoProxyToken, "Authorization": "Bearer " + echoBearer}
+		p.Headers = scrubtest.ProxyHeaders()
 	})
-	secrets := []string{echoKey, echoProxyToken, echoBearer}
+	secrets := scrubtest.Secrets(echoKey)
 	tgt := providers.Target{Model: "claude-sonnet-4-5", APIKey: echoKey}
 	native := providers.Original{Format: providers.FormatAnthropicMessages,
 		Body: []byte(`{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"x"}]}`)}

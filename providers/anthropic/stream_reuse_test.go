@@ -3,10 +3,6 @@ package anthropic
 import (
 	"context"
 	"io"
-	"net"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,10 +10,6 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-// TestStreamConnectionReused: a stream read to message_stop and closed
-// leaves its connection to the next one (closing the body short of its end
-// would close the connection: a new TLS handshake per stream in
-// production).
 // streamEvents is a complete short Messages stream.
 var streamEvents = []string{
 	`event: message_start` + "\n" + `data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-3-5-sonnet-20241022","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}`,
@@ -28,29 +20,15 @@ var streamEvents = []string{
 	`event: message_stop` + "\n" + `data: {"type":"message_stop"}`,
 }
 
+// TestStreamConnectionReused: a stream read to message_stop and closed
+// leaves its connection to the next one (closing the body short of its end
+// would close the connection: a new TLS handshake per stream in
+// production).
 func TestStreamConnectionReused(t *testing.T) {
-	var conns atomic.Int32
-	release := make(chan struct{}, 1)
-	events := streamEvents
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "text/event-stream")
-		for _, ev := range events {
-			_, _ = io.WriteString(w, ev+"\n\n")
-			w.(http.Flusher).Flush()
-		}
-		<-release
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
+	srv := providertest.NewSSEServer(t, streamEvents...)
 	p := newProvider(t, srv.URL, nil)
 	for i := range 5 {
-		release <- struct{}{} // this stream's body may end (after message_stop)
+		srv.Release <- struct{}{} // this stream's body may end (after message_stop)
 		st, err := p.ChatStream(context.Background(), target, unified(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`))
 		if err != nil {
 			t.Fatal(err)
@@ -66,7 +44,7 @@ func TestStreamConnectionReused(t *testing.T) {
 		}
 		_ = st.Close()
 	}
-	if got := conns.Load(); got != 1 {
+	if got := srv.Conns.Load(); got != 1 {
 		t.Errorf("5 complete streams used %d connections, want 1", got)
 	}
 }
@@ -74,15 +52,7 @@ func TestStreamConnectionReused(t *testing.T) {
 // TestStreamDrainIsBounded: an upstream that sends message_stop but never
 // ends the body holds the stream's end for at most about DrainWait.
 func TestStreamDrainIsBounded(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		for _, ev := range streamEvents {
-			_, _ = io.WriteString(w, ev+"\n\n")
-			w.(http.Flusher).Flush()
-		}
-		<-r.Context().Done()
-	}))
-	defer srv.Close()
+	srv := providertest.NewSSEServer(t, streamEvents...) // never released
 	p := newProvider(t, srv.URL, nil)
 	st, err := p.ChatStream(context.Background(), target, unified(t, `{"model":"m","messages":[{"role":"user","content":"x"}]}`))
 	if err != nil {

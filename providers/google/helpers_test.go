@@ -12,15 +12,9 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-// chatRequest parses an OpenAI request body.
-func chatRequest(t testing.TB, body string) *providers.ChatRequest {
-	t.Helper()
-	var req providers.ChatRequest
-	if err := json.Unmarshal([]byte(body), &req); err != nil {
-		t.Fatalf("bad test request: %v", err)
-	}
-	return &req
-}
+// chatRequest is an OpenAI request body as the chat completions dialect
+// hands it on.
+var chatRequest = providertest.ChatRequest
 
 // assertJSONEq compares two JSON documents by value.
 func assertJSONEq(t testing.TB, got, want []byte) {

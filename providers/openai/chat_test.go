@@ -17,8 +17,7 @@ import (
 // patched, everything else (unknown fields, spacing, escapes) as the client
 // wrote it.
 func TestChatPassThrough(t *testing.T) {
-	srv, rec := fake(t, fakeupstream.OpenAIConfig{CachedTokens: 3, ReasoningTokens: 5})
-	p := newOpenAI(t, srv)
+	p, rec := fakeOpenAI(t, fakeupstream.OpenAIConfig{CachedTokens: 3, ReasoningTokens: 5})
 	const client = `{"model": "smart", "messages": [{"role":"user","content":"hello there"}], "x_vendor": {"nested": [1, "\u00e9", null]}, "logit_bias": {"50256": -100}}`
 	resp, err := p.Chat(context.Background(), target, chatRequest(t, client))
 	if err != nil {
@@ -55,8 +54,7 @@ func TestChatPassThrough(t *testing.T) {
 }
 
 func TestChatHeaders(t *testing.T) {
-	srv, rec := fake(t, fakeupstream.OpenAIConfig{})
-	p := newOpenAI(t, srv, func(p *Provider) {
+	p, rec := fakeOpenAI(t, fakeupstream.OpenAIConfig{}, func(p *Provider) {
 		p.Organization = "org-123"
 		p.Headers = map[string]string{"X-Extra": "yes", "OpenAI-Project": "proj_1"}
 	})
@@ -110,8 +108,7 @@ func TestChatWithoutKey(t *testing.T) {
 
 // TestChatTranslated: a request from another format (no Raw) is encoded.
 func TestChatTranslated(t *testing.T) {
-	srv, rec := fake(t, fakeupstream.OpenAIConfig{})
-	p := newOpenAI(t, srv)
+	p, rec := fakeOpenAI(t, fakeupstream.OpenAIConfig{})
 	limit := 100
 	req := &providers.ChatRequest{
 		Model:     "claude-alias",
@@ -140,8 +137,7 @@ func TestChatTranslated(t *testing.T) {
 // TestChatReasoningModelRaw: the fake rejects max_tokens for o-series
 // models as OpenAI does, so this passes only if the body was rewritten.
 func TestChatReasoningModelRaw(t *testing.T) {
-	srv, rec := fake(t, fakeupstream.OpenAIConfig{})
-	p := newOpenAI(t, srv)
+	p, rec := fakeOpenAI(t, fakeupstream.OpenAIConfig{})
 	_, err := p.Chat(context.Background(), providers.Target{Model: "o1", APIKey: testKey},
 		chatRequest(t, `{"model":"reasoner","max_tokens":3,"messages":[{"role":"user","content":"x"}]}`))
 	if err != nil {

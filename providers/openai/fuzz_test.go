@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -22,7 +23,7 @@ func fuzzConfig() *providers.Config {
 	return cfg
 }
 
-var streamSeeds = []string{
+var streamSeeds = fuzzcorpus.Bodies{
 	"data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n" +
 		"data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n" +
 		"data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}\n\ndata: [DONE]\n\n",
@@ -42,11 +43,8 @@ var streamSeeds = []string{
 // with io.EOF or a classified error, never panic or loop, never hand out a
 // chunk whose Raw is not JSON, and never repeat the key.
 func FuzzChunkStream(f *testing.F) {
-	for _, s := range streamSeeds {
-		f.Add([]byte(s))
-	}
 	cfg := fuzzConfig()
-	f.Fuzz(func(t *testing.T, body []byte) {
+	streamSeeds.Fuzz(f, func(t *testing.T, body []byte) {
 		s := newChunkStream(io.NopCloser(bytes.NewReader(body)), cfg)
 		defer s.Close()
 		for i := 0; i <= len(body)+1; i++ {
@@ -127,11 +125,9 @@ func FuzzChatBody(f *testing.F) {
 
 // FuzzParseErrorBody: any error body is handled without panicking.
 func FuzzParseErrorBody(f *testing.F) {
-	for _, s := range []string{`{"error":{"message":"m","code":1}}`, `{"error":"x"}`, `{"detail":"d"}`, `<html>`, `{"message":"m","code":"500"}`} {
-		f.Add([]byte(s))
-	}
 	cfg := fuzzConfig()
-	f.Fuzz(func(t *testing.T, body []byte) {
+	errorBodies := fuzzcorpus.Bodies{`{"error":{"message":"m","code":1}}`, `{"error":"x"}`, `{"detail":"d"}`, `<html>`, `{"message":"m","code":"500"}`}
+	errorBodies.Fuzz(f, func(t *testing.T, body []byte) {
 		e := cfg.Scrub(upstreamError("fuzz", 500, nil, body))
 		if e == nil || e.Message == "" || strings.Contains(e.Error(), fuzzKey) {
 			t.Fatalf("error %+v", e)

@@ -56,6 +56,14 @@ func fake(t testing.TB, cfg fakeupstream.OpenAIConfig) (*httptest.Server, *fakeu
 	return fakeupstream.NewOpenAI(t, cfg)
 }
 
+// fakeOpenAI starts a fake OpenAI that requires the test key and
+// provisions the openai module against it, edited.
+func fakeOpenAI(t testing.TB, cfg fakeupstream.OpenAIConfig, edit ...func(*Provider)) (*OpenAI, *fakeupstream.Recorder) {
+	t.Helper()
+	srv, rec := fake(t, cfg)
+	return newOpenAI(t, srv, edit...), rec
+}
+
 var target = providers.Target{Model: "gpt-4o", APIKey: testKey}
 
 // The shared helpers, under the names this package's tests use.

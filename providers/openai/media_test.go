@@ -17,8 +17,7 @@ import (
 // encoding_format=base64 reaches the upstream, and its answer the client,
 // untouched.
 func TestEmbeddingsBase64PassThrough(t *testing.T) {
-	srv, rec := fake(t, fakeupstream.OpenAIConfig{})
-	p := newOpenAI(t, srv)
+	p, rec := fakeOpenAI(t, fakeupstream.OpenAIConfig{})
 	const client = `{"input":["hello world"],"model":"emb-alias","encoding_format":"base64","dimensions":3}`
 	req := new(providers.EmbeddingRequest)
 	if err := json.Unmarshal([]byte(client), req); err != nil {
@@ -53,8 +52,7 @@ func TestEmbeddingsBase64PassThrough(t *testing.T) {
 }
 
 func TestEmbeddingsTyped(t *testing.T) {
-	srv, rec := fake(t, fakeupstream.OpenAIConfig{})
-	p := newOpenAI(t, srv)
+	p, rec := fakeOpenAI(t, fakeupstream.OpenAIConfig{})
 	req := &providers.EmbeddingRequest{Model: "public", Input: providers.EmbeddingInput{Texts: []string{"a", "b"}}}
 	resp, err := p.Embeddings(context.Background(), providers.Target{Model: "text-embedding-3-small", APIKey: testKey}, req)
 	if err != nil {
@@ -70,8 +68,7 @@ func TestEmbeddingsTyped(t *testing.T) {
 }
 
 func TestImages(t *testing.T) {
-	srv, rec := fake(t, fakeupstream.OpenAIConfig{})
-	p := newOpenAI(t, srv)
+	p, rec := fakeOpenAI(t, fakeupstream.OpenAIConfig{})
 	const client = `{"prompt":"a cat","model":"img","n":2,"response_format":"b64_json","style":"vivid"}`
 	req := &providers.ImageRequest{Prompt: "a cat", Raw: []byte(client)}
 	resp, err := p.Images(context.Background(), providers.Target{Model: "dall-e-3", APIKey: testKey}, req)
@@ -92,8 +89,7 @@ func TestImages(t *testing.T) {
 }
 
 func TestMediaErrors(t *testing.T) {
-	srv, _ := fake(t, fakeupstream.OpenAIConfig{Fail: fakeupstream.OpenAIErrorFor(429)})
-	p := newOpenAI(t, srv)
+	p, _ := fakeOpenAI(t, fakeupstream.OpenAIConfig{Fail: fakeupstream.OpenAIErrorFor(429)})
 	_, err := p.Embeddings(context.Background(), target, &providers.EmbeddingRequest{Input: providers.EmbeddingInput{Texts: []string{"a"}}})
 	if asError(t, err).Kind != providers.KindRateLimited {
 		t.Errorf("embeddings: %v", err)

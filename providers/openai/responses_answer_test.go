@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -25,7 +26,7 @@ func fullChatOfResponse(raw []byte) (*providers.ChatResponse, error) {
 		Original: providers.Original{Format: providers.FormatOpenAIResponses, Body: raw}}, nil
 }
 
-var responseObjectSeeds = []string{
+var responseObjectSeeds = fuzzcorpus.Bodies{
 	`{"id":"resp_1","object":"response","created_at":1741476542,"status":"completed","model":"gpt-4.1",
 "output":[{"type":"reasoning","id":"rs_1","summary":[]},{"type":"message","id":"msg_1","role":"assistant",
 "content":[{"type":"output_text","text":"Hi ","annotations":[]},{"type":"output_text","text":"\"there\""},{"type":"refusal","refusal":"no"}]}],
@@ -45,9 +46,7 @@ var responseObjectSeeds = []string{
 // decoded on LoadChoices give what a whole decode gives; a body a whole
 // decode refuses fails at the head or at LoadChoices.
 func TestChatOfResponseMatchesFullDecode(t *testing.T) {
-	for _, s := range responseObjectSeeds {
-		checkChatOfResponse(t, []byte(s))
-	}
+	responseObjectSeeds.Check(t, checkChatOfResponse)
 	r, err := chatOfResponse([]byte(responseObjectSeeds[0]))
 	if err != nil {
 		t.Fatal(err)
@@ -57,12 +56,7 @@ func TestChatOfResponseMatchesFullDecode(t *testing.T) {
 	}
 }
 
-func FuzzChatOfResponse(f *testing.F) {
-	for _, s := range responseObjectSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkChatOfResponse(t, body) })
-}
+func FuzzChatOfResponse(f *testing.F) { responseObjectSeeds.Fuzz(f, checkChatOfResponse) }
 
 func checkChatOfResponse(t *testing.T, body []byte) {
 	t.Helper()

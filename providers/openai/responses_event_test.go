@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
 )
 
-var responsesEventSeeds = []string{
+var responsesEventSeeds = fuzzcorpus.Bodies{
 	`{"type":"response.output_text.delta","sequence_number":5,"item_id":"msg_1","output_index":0,"content_index":0,"delta":" word","logprobs":[]}`,
 	`{"type":"response.function_call_arguments.delta","sequence_number":7,"item_id":"fc_1","output_index":1,"delta":"{\"a\":"}`,
 	`{"type":"response.refusal.delta","output_index":0,"delta":"no \u00e9"}`,
@@ -36,33 +38,36 @@ var responsesEventSeeds = []string{
 // TestEventDecoderMatchesEncodingJSON: whatever the fast decoder takes, it
 // decodes as encoding/json does.
 func TestEventDecoderMatchesEncodingJSON(t *testing.T) {
-	for _, s := range responsesEventSeeds {
-		checkEventDecoder(t, []byte(s))
-	}
+	responsesEventSeeds.Check(t, checkEventDecoder)
 	// It takes the common shapes (not only declines), items and
 	// responses included.
-	var d eventDecoder
-	var e responsesEvent
-	for _, s := range responsesEventSeeds[:10] {
-		if !d.decode([]byte(s), &e) {
-			t.Errorf("declined %s", s)
-		}
-	}
-	if !d.decode([]byte(responsesEventSeeds[0]), &e) || e.Type != "response.output_text.delta" || e.Delta != " word" {
+	if e := checkTakes(t, responsesEventSeeds[:10], new(eventDecoder).decode); e.Type != "response.output_text.delta" || e.Delta != " word" {
 		t.Errorf("decoded %+v", e)
 	}
 }
 
-func FuzzEventDecoder(f *testing.F) {
-	for _, s := range responsesEventSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) { checkEventDecoder(t, data) })
-}
+func FuzzEventDecoder(f *testing.F) { responsesEventSeeds.Fuzz(f, checkEventDecoder) }
 
 func checkEventDecoder(t *testing.T, data []byte) {
 	t.Helper()
 	checkFastDecoder(t, data, new(eventDecoder).decode)
+}
+
+// checkTakes fails unless fast takes every one of bodies (a fast decoder
+// that declined everything would pass checkFastDecoder) and returns what
+// it read of the first, read again after the others into the same value.
+func checkTakes[T any](t *testing.T, bodies fuzzcorpus.Bodies, fast func([]byte, *T) bool) T {
+	t.Helper()
+	var v T
+	for _, s := range bodies {
+		if !fast([]byte(s), &v) {
+			t.Errorf("declined %s", s)
+		}
+	}
+	if !fast([]byte(bodies[0]), &v) {
+		t.Errorf("declined %s when read again", bodies[0])
+	}
+	return v
 }
 
 // checkFastDecoder: whatever fast takes, it reads as encoding/json does;

@@ -1,8 +1,12 @@
 package openai
 
-import "testing"
+import (
+	"testing"
 
-var itemHeadSeeds = []string{
+	"github.com/sira-ai/caddy-ai-backends/internal/fuzzcorpus"
+)
+
+var itemHeadSeeds = fuzzcorpus.Bodies{
 	`{"type":"function_call","id":"fc_1","call_id":"call_1","name":"get_weather","arguments":"","status":"in_progress"}`,
 	`{"id":"msg_1","type":"message","status":"in_progress","content":[],"role":"assistant"}`,
 	`{"type":"reasoning","summary":[{"type":"summary_text","text":"x"}]}`,
@@ -15,27 +19,13 @@ var itemHeadSeeds = []string{
 // TestItemHeadMatchesEncodingJSON: the item head reader takes the usual
 // items and reads what it takes as encoding/json does.
 func TestItemHeadMatchesEncodingJSON(t *testing.T) {
-	for _, s := range itemHeadSeeds {
-		checkItemHead(t, []byte(s))
-	}
-	var d eventDecoder
-	var it itemHead
-	for _, s := range itemHeadSeeds[:4] {
-		if !d.fastItemHead([]byte(s), &it) {
-			t.Errorf("declined %s", s)
-		}
-	}
-	if !d.fastItemHead([]byte(itemHeadSeeds[0]), &it) || it != (itemHead{"function_call", "call_1", "get_weather"}) {
+	itemHeadSeeds.Check(t, checkItemHead)
+	if it := checkTakes(t, itemHeadSeeds[:4], new(eventDecoder).fastItemHead); it != (itemHead{"function_call", "call_1", "get_weather"}) {
 		t.Errorf("read %+v", it)
 	}
 }
 
-func FuzzItemHead(f *testing.F) {
-	for _, s := range itemHeadSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) { checkItemHead(t, data) })
-}
+func FuzzItemHead(f *testing.F) { itemHeadSeeds.Fuzz(f, checkItemHead) }
 
 func checkItemHead(t *testing.T, data []byte) {
 	t.Helper()

@@ -18,8 +18,7 @@ import (
 // only the model changed, fields the gateway does not know included, and
 // the answer comes back as the upstream sent it.
 func TestResponsesPassthrough(t *testing.T) {
-	srv, rec := fake(t, fakeupstream.OpenAIConfig{})
-	p := newOpenAI(t, srv)
+	p, rec := fakeOpenAI(t, fakeupstream.OpenAIConfig{})
 	body := `{"model":"public","input":"hi","tools":[{"type":"web_search_preview"}],"store":false}`
 	resp, err := p.Responses(context.Background(), target, []byte(body), false)
 	if err != nil {
@@ -44,8 +43,7 @@ func TestResponsesPassthrough(t *testing.T) {
 }
 
 func TestResponsesPassthroughStream(t *testing.T) {
-	srv, rec := fake(t, fakeupstream.OpenAIConfig{Reply: "a b"})
-	p := newOpenAI(t, srv)
+	p, rec := fakeOpenAI(t, fakeupstream.OpenAIConfig{Reply: "a b"})
 	resp, err := p.Responses(context.Background(), target, []byte(`{"model":"m","input":"x","stream":true}`), true)
 	if err != nil {
 		t.Fatal(err)
@@ -64,8 +62,7 @@ func TestResponsesPassthroughStream(t *testing.T) {
 // chat, with OpenAI's param and code kept; a body with a duplicate model is
 // refused before it is sent.
 func TestResponsesPassthroughErrors(t *testing.T) {
-	srv, rec := fake(t, fakeupstream.OpenAIConfig{})
-	p := newOpenAI(t, srv)
+	p, rec := fakeOpenAI(t, fakeupstream.OpenAIConfig{})
 	_, err := p.Responses(context.Background(), target, []byte(`{"model":"m","input":"x","previous_response_id":"resp_x"}`), false)
 	e := asError(t, err)
 	if e.Kind != providers.KindNotFound || e.HTTPStatus() != http.StatusNotFound || e.Param != "previous_response_id" ||

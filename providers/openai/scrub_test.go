@@ -12,17 +12,19 @@ import (
 // Credentials the echo tests configure; each must come back only as its
 // fingerprint.
 const (
-	echoKey         = "sk-echo-key-0123456789abcdef"
-	echoProxyToken  = "proxy-token-8f3a9c2d"
-	echoBearerToken = "helicone-secret-77aa66bb"
-	echoQueryValue  = "query-secret-5e5e5e5e"
+	echoKey        = "sk-echo-key-0123456789abcdef"
+	echoQueryValue = "query-secret-5e5e5e5e"
 )
 
-// echoProvider configures p with a key, two credential headers (one
-// "Bearer <token>") and a query value.
+// echoSecrets are all the credentials echoProvider configures.
+var echoSecrets = append(scrubtest.Secrets(echoKey), echoQueryValue)
+
+// echoProvider configures p with a key, two credential headers (the
+// bearer token in Helicone-Auth, as Authorization carries the key) and a
+// query value.
 func echoProvider(p *Provider) {
 	p.APIKeys = []providers.APIKey{{Value: echoKey}}
-	p.Headers = map[string]string{"X-Proxy-Token": echoProxyToken, "Helicone-Auth": "Bearer " + echoBearerToken}
+	p.Headers = map[string]string{"X-Proxy-Token": scrubtest.ProxyToken, "Helicone-Auth": "Bearer " + scrubtest.BearerToken}
 	p.Query = map[string]string{"token": echoQueryValue}
 }
 
@@ -32,7 +34,6 @@ func echoProvider(p *Provider) {
 func TestEchoedCredentialsScrubbed(t *testing.T) {
 	srv, rec := fakeupstream.NewEcho(fakeupstream.EchoOpenAI)
 	defer srv.Close()
-	secrets := []string{echoKey, echoProxyToken, echoBearerToken, echoQueryValue}
 	tgt := providers.Target{Model: "gpt-4o", APIKey: echoKey}
 	for name, p := range map[string]providers.Provider{
 		"openai":            newOpenAI(t, srv, echoProvider),
@@ -40,15 +41,15 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := p.Chat(context.Background(), tgt, chatRequest(t, plainReq))
-			scrubtest.AssertScrubbed(t, err, secrets...)
-			if got := rec.Last().Header.Get("Helicone-Auth"); got != "Bearer "+echoBearerToken {
+			scrubtest.AssertScrubbed(t, err, echoSecrets...)
+			if got := rec.Last().Header.Get("Helicone-Auth"); got != "Bearer "+scrubtest.BearerToken {
 				t.Fatalf("the fake did not receive the header: %q", got)
 			}
 			_, err = p.(providers.Embedder).Embeddings(context.Background(), tgt, &providers.EmbeddingRequest{Model: "e", Input: providers.EmbeddingInput{Texts: []string{"x"}}})
-			scrubtest.AssertScrubbed(t, err, secrets...)
+			scrubtest.AssertScrubbed(t, err, echoSecrets...)
 
 			s, err := p.ChatStream(context.Background(), tgt, chatRequest(t, `{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"x"}]}`))
-			scrubtest.AssertStreamScrubbed(t, s, err, secrets...)
+			scrubtest.AssertStreamScrubbed(t, s, err, echoSecrets...)
 		})
 	}
 }
@@ -62,5 +63,5 @@ func TestStreamAnsweredWithHTML(t *testing.T) {
 	p := newCompatible(t, srv, echoProvider)
 	_, err := p.ChatStream(context.Background(), providers.Target{Model: "m", APIKey: echoKey},
 		chatRequest(t, `{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}`))
-	scrubtest.AssertHTMLForStream(t, err, "<html><body><h1>Bad gateway</h1>", echoKey, echoProxyToken, echoBearerToken, echoQueryValue)
+	scrubtest.AssertHTMLForStream(t, err, "<html><body><h1>Bad gateway</h1>", echoSecrets...)
 }

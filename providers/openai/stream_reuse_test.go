@@ -3,10 +3,6 @@ package openai
 import (
 	"context"
 	"io"
-	"net"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,43 +10,11 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-// sseServer streams a short chat completion ending in [DONE], flushing each
-// event, and counts the connections it accepts. It ends the body only once
-// release is signalled after [DONE], as a real upstream may, a moment later.
-// With hold set it stops after the first event until the client goes away,
-// then reports on cut.
-func sseServer(t *testing.T) (srv *httptest.Server, conns *atomic.Int32, release chan struct{}, hold *atomic.Bool, cut chan struct{}) {
-	conns, release, hold, cut = new(atomic.Int32), make(chan struct{}, 1), new(atomic.Bool), make(chan struct{}, 1)
-	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "text/event-stream")
-		for i, ev := range []string{
-			`{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"finish_reason":null}]}`,
-			`{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`,
-			`[DONE]`,
-		} {
-			_, _ = io.WriteString(w, "data: "+ev+"\n\n")
-			w.(http.Flusher).Flush()
-			if i == 0 && hold.Load() {
-				<-r.Context().Done()
-				cut <- struct{}{}
-				return
-			}
-		}
-		select { // end the body when released, or never (the client gives up)
-		case <-release:
-		case <-r.Context().Done():
-			cut <- struct{}{}
-		}
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv, conns, release, hold, cut
+// streamEvents is a short chat completion stream ending in [DONE].
+var streamEvents = []string{
+	`data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"finish_reason":null}]}`,
+	`data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`,
+	`data: [DONE]`,
 }
 
 // TestStreamConnectionReused: streams read to [DONE] and closed leave their
@@ -58,8 +22,8 @@ func sseServer(t *testing.T) (srv *httptest.Server, conns *atomic.Int32, release
 // the connection: in production a new TLS handshake per stream); a stream
 // abandoned halfway is cut.
 func TestStreamConnectionReused(t *testing.T) {
-	srv, conns, release, hold, cut := sseServer(t)
-	p := newCompatible(t, srv)
+	srv := providertest.NewSSEServer(t, streamEvents...)
+	p := newCompatible(t, srv.Server)
 	req := chatRequest(t, `{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true}`)
 	for i := range 5 {
 		s, err := p.ChatStream(context.Background(), providers.Target{}, req)
@@ -70,7 +34,7 @@ func TestStreamConnectionReused(t *testing.T) {
 		for {
 			_, err := s.Next()
 			if err == io.EOF {
-				release <- struct{}{}
+				srv.Release <- struct{}{}
 				break
 			}
 			if err != nil {
@@ -82,13 +46,13 @@ func TestStreamConnectionReused(t *testing.T) {
 			t.Fatalf("stream %d: %d chunks, close %v", i, n, err)
 		}
 	}
-	if got := conns.Load(); got != 1 {
+	if got := srv.Conns.Load(); got != 1 {
 		t.Errorf("5 complete streams used %d connections, want 1", got)
 	}
 
 	// Abandoned after the first chunk: the connection is cut, so the
 	// upstream sees the client leave and stops generating.
-	hold.Store(true)
+	srv.Hold.Store(true)
 	s, err := p.ChatStream(context.Background(), providers.Target{}, req)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +62,7 @@ func TestStreamConnectionReused(t *testing.T) {
 	}
 	_ = s.Close()
 	select {
-	case <-cut:
+	case <-srv.Cut:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the upstream never saw the abandoned stream end")
 	}
@@ -108,8 +72,8 @@ func TestStreamConnectionReused(t *testing.T) {
 // the body does not hold Close (and so the handler) for longer than
 // DrainWait; the connection is cut.
 func TestStreamDrainIsBounded(t *testing.T) {
-	srv, _, _, _, cut := sseServer(t)
-	p := newCompatible(t, srv)
+	srv := providertest.NewSSEServer(t, streamEvents...)
+	p := newCompatible(t, srv.Server)
 	req := chatRequest(t, `{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true}`)
 	s, err := p.ChatStream(context.Background(), providers.Target{}, req)
 	if err != nil {
@@ -122,7 +86,7 @@ func TestStreamDrainIsBounded(t *testing.T) {
 		t.Errorf("Close took %v with a stalled body", d)
 	}
 	select {
-	case <-cut:
+	case <-srv.Cut:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the stalled upstream never saw the connection cut")
 	}

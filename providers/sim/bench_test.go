@@ -14,39 +14,42 @@ func benchRequest() *providers.ChatRequest {
 		userMsg("Explain in a few sentences how a reverse proxy balances load across backends."))
 }
 
-func BenchmarkChat(b *testing.B) {
+// benchParallel runs call with the bench request on one simulator from
+// parallel goroutines, as concurrent clients would.
+func benchParallel(b *testing.B, call func(ctx context.Context, p *Provider, req *providers.ChatRequest) error) {
 	p, _ := newSim(b, nil)
 	req := benchRequest()
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := p.Chat(ctx, target, req); err != nil {
+			if err := call(ctx, p, req); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 }
 
+func BenchmarkChat(b *testing.B) {
+	benchParallel(b, func(ctx context.Context, p *Provider, req *providers.ChatRequest) error {
+		_, err := p.Chat(ctx, target, req)
+		return err
+	})
+}
+
 func BenchmarkChatStream(b *testing.B) {
-	p, _ := newSim(b, nil)
-	req := benchRequest()
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			s, err := p.ChatStream(ctx, target, req)
-			if err != nil {
-				b.Fatal(err)
+	benchParallel(b, func(ctx context.Context, p *Provider, req *providers.ChatRequest) error {
+		s, err := p.ChatStream(ctx, target, req)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		for {
+			if _, err := s.Next(); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
 			}
-			for {
-				if _, err := s.Next(); err == io.EOF {
-					break
-				} else if err != nil {
-					b.Fatal(err)
-				}
-			}
-			s.Close()
 		}
 	})
 }
