@@ -1,8 +1,9 @@
 // Package providertest holds the helpers the provider packages' tests share:
 // a chat request as the OpenAI dialect hands it on, a module provisioned for
 // one test, a stream read to its end, chunks decoded from JSON, a recorded
-// upstream stream run through a translator and a failure unwrapped to its classified error. Only tests
-// import it; the request path never does.
+// upstream stream run through a translator (and watched event by event), an
+// SSE upstream for connection-reuse tests, and a failure unwrapped to its
+// classified error. Only tests import it; the request path never does.
 package providertest
 
 import (
