@@ -21,7 +21,8 @@ import (
 //	  (thinking_signature.go); redacted_thinking blocks come whole
 //	  text → a text block (text_delta); each tool call → a tool_use block
 //	  (id, name, input {}) with input_json_delta fragments; block indexes rise
-//	  from 0 and a block is closed before the next one opens
+//	  from 0 and a block is closed before the next one opens (see
+//	  stream_order.go for parallel tool calls whose fragments interleave)
 //	message_delta (stop_reason, stop_sequence null, cumulative usage)
 //	message_stop
 //
@@ -32,10 +33,13 @@ type StreamEncoder struct {
 	model         string
 	started       bool
 	closed        bool
-	open          int    // index of the open block, -1 when none
-	kind          string // its type
-	next          int    // index of the next block
-	tools         map[int]int
+	open          int          // index of the open block, -1 when none
+	kind          string       // its type
+	tool          int          // the upstream index of the open tool_use block
+	args          jsonEnd      // whether that block's arguments have ended
+	next          int          // index of the next block
+	held          []heldBlock  // blocks begun while the open one may not end, in order
+	calls         map[int]bool // upstream tool indexes seen
 	finish        string
 	lastUse       bool // the last block opened is a tool_use
 	usage         *providers.Usage
@@ -47,7 +51,7 @@ type StreamEncoder struct {
 
 // NewStreamEncoder starts an encoder; model is the public model name.
 func NewStreamEncoder(model string) *StreamEncoder {
-	return &StreamEncoder{model: model, open: -1, tools: map[int]int{}}
+	return &StreamEncoder{model: model, open: -1}
 }
 
 // EstimateInput sets the input token count message_start announces when the
@@ -77,17 +81,17 @@ func (e *StreamEncoder) Encode(c *providers.ChatChunk, w io.Writer) error {
 			e.reasoning(&ch.Delta)
 		}
 		if d := ch.Delta; d.Content != nil && *d.Content != "" {
-			e.text(*d.Content)
+			e.stream("text", *d.Content)
 		}
 		if d := ch.Delta; d.Refusal != nil && *d.Refusal != "" {
-			e.text(*d.Refusal)
+			e.stream("text", *d.Refusal)
 		}
 		for _, tc := range ch.Delta.ToolCalls {
 			e.toolCall(tc)
 		}
 		if ch.FinishReason != nil && *ch.FinishReason != "" {
 			e.finish = *ch.FinishReason
-			e.closeBlock()
+			e.closeAll()
 		}
 	}
 	return e.flush(w)
@@ -109,7 +113,7 @@ func (e *StreamEncoder) Finish(w io.Writer, err error) error {
 	if !e.started {
 		e.start("", nil)
 	}
-	e.closeBlock()
+	e.closeAll()
 	type delta struct {
 		StopReason   string  `json:"stop_reason"`
 		StopSequence *string `json:"stop_sequence"`
@@ -152,37 +156,86 @@ func (e *StreamEncoder) start(id string, u *providers.Usage) {
 	e.event("ping", []byte(`{"type":"ping"}`))
 }
 
-func (e *StreamEncoder) text(s string) {
-	if e.kind != "text" {
+// stream writes s to a block of type kind (text or thinking): the block
+// begun last when it has that type and is not closed, a new one otherwise.
+func (e *StreamEncoder) stream(kind, s string) {
+	if e.lastKind() != kind {
 		empty := ""
-		e.openBlock(outBlock{Type: "text", Text: &empty})
+		b := outBlock{Type: kind, Text: &empty}
+		if kind == "thinking" {
+			b = outBlock{Type: kind, thinkingFields: &thinkingFields{Thinking: &empty, Signature: &empty}}
+		}
+		e.begin(b, 0)
 	}
-	e.write("content_block_delta", blockDelta{Type: "content_block_delta", Index: e.open,
-		Delta: deltaBody{Type: "text_delta", Text: &s}})
+	if s != "" {
+		e.add(s)
+	}
 }
 
-// toolCall opens a tool_use block for a new tool index and streams its
-// argument fragments. A fragment for a tool whose block was already closed
-// (tool calls interleaved by the upstream) is still delivered to that
-// block's index rather than dropped.
+// toolCall streams a tool call's fragment into its tool_use block: the
+// open one, a held one, or one begun for a new upstream index. A fragment
+// for a call whose block is closed is dropped, as no delta may follow a
+// content_block_stop: the block closed only once its arguments were a
+// complete JSON value, or at the finish.
 func (e *StreamEncoder) toolCall(tc providers.ToolCall) {
 	idx := 0
 	if tc.Index != nil {
 		idx = *tc.Index
 	}
-	block, ok := e.tools[idx]
-	if !ok {
-		block = e.openBlock(outBlock{Type: "tool_use", ID: toolUseID(tc.ID), Name: tc.Function.Name, Input: []byte("{}")})
-		e.tools[idx] = block
+	args := tc.Function.Arguments
+	switch h := e.heldCall(idx); {
+	case e.kind == "tool_use" && e.tool == idx:
+		if args != "" {
+			e.delta(args)
+		}
+	case h != nil:
+		h.data = append(h.data, args...)
+		if h.out.ID == "" {
+			h.out.ID = tc.ID
+		}
+		if h.out.Name == "" {
+			h.out.Name = tc.Function.Name
+		}
+	case e.calls[idx]:
+		return
+	default:
+		if e.calls == nil {
+			e.calls = map[int]bool{}
+		}
+		e.calls[idx] = true
+		e.begin(outBlock{Type: "tool_use", ID: tc.ID, Name: tc.Function.Name, Input: []byte("{}")}, idx)
+		if args != "" {
+			e.add(args)
+		}
 	}
-	if args := tc.Function.Arguments; args != "" {
-		e.write("content_block_delta", blockDelta{Type: "content_block_delta", Index: block,
-			Delta: deltaBody{Type: "input_json_delta", PartialJSON: &args}})
+	e.release(false)
+}
+
+// delta writes s to the open block as the delta its type takes.
+func (e *StreamEncoder) delta(s string) {
+	switch e.kind {
+	case "text":
+		e.write("content_block_delta", blockDelta{Type: "content_block_delta", Index: e.open,
+			Delta: deltaBody{Type: "text_delta", Text: &s}})
+	case "tool_use":
+		e.args.feed(s)
+		e.write("content_block_delta", blockDelta{Type: "content_block_delta", Index: e.open,
+			Delta: deltaBody{Type: "input_json_delta", PartialJSON: &s}})
+	case "thinking":
+		e.write("content_block_delta", thinkingDelta{Type: "content_block_delta", Index: e.open,
+			Delta: thinkingDeltaBody{Type: "thinking_delta", Thinking: &s}})
 	}
 }
 
-func (e *StreamEncoder) openBlock(b outBlock) int {
+// openBlock closes the open block and writes b's content_block_start; tool
+// is the upstream index of a tool_use block, whose id is made up when the
+// upstream sent none.
+func (e *StreamEncoder) openBlock(b outBlock, tool int) {
 	e.closeBlock()
+	if b.Type == "tool_use" {
+		b.ID = toolUseID(b.ID)
+		e.tool, e.args = tool, jsonEnd{}
+	}
 	e.open, e.kind = e.next, b.Type
 	e.lastUse = b.Type == "tool_use"
 	e.next++
@@ -191,7 +244,6 @@ func (e *StreamEncoder) openBlock(b outBlock) int {
 		Index        int      `json:"index"`
 		ContentBlock outBlock `json:"content_block"`
 	}{"content_block_start", e.open, b})
-	return e.open
 }
 
 func (e *StreamEncoder) closeBlock() {

@@ -2,6 +2,7 @@ package anthropic
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -39,53 +40,23 @@ func TestStreamEncoderExactEvents(t *testing.T) {
 	if err := enc.Finish(&buf, nil); err != nil {
 		t.Fatal(err)
 	}
-	want := strings.Join([]string{
-		`event: message_start`,
-		`data: {"type":"message_start","message":{"id":"msg_chatcmpl-1","type":"message","role":"assistant","model":"public-model","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":0}}}`,
-		``,
-		`event: ping`,
-		`data: {"type":"ping"}`,
-		``,
-		`event: content_block_start`,
-		`data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`,
-		``,
-		`event: content_block_delta`,
-		`data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Let me "}}`,
-		``,
-		`event: content_block_delta`,
-		`data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"check."}}`,
-		``,
-		`event: content_block_stop`,
-		`data: {"type":"content_block_stop","index":0}`,
-		``,
-		`event: content_block_start`,
-		`data: {"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"call_A","name":"weather","input":{}}}`,
-		``,
-		`event: content_block_delta`,
-		`data: {"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"ci"}}`,
-		``,
-		`event: content_block_delta`,
-		`data: {"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"ty\":\"Paris\"}"}}`,
-		``,
-		`event: content_block_stop`,
-		`data: {"type":"content_block_stop","index":1}`,
-		``,
-		`event: content_block_start`,
-		`data: {"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"call_B","name":"clock","input":{}}}`,
-		``,
-		`event: content_block_delta`,
-		`data: {"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{}"}}`,
-		``,
-		`event: content_block_stop`,
-		`data: {"type":"content_block_stop","index":2}`,
-		``,
-		`event: message_delta`,
-		`data: {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"input_tokens":20,"cache_creation_input_tokens":0,"cache_read_input_tokens":30,"output_tokens":20}}`,
-		``,
-		`event: message_stop`,
-		`data: {"type":"message_stop"}`,
-		``, ``,
-	}, "\n")
+	want := sse(t,
+		`{"type":"message_start","message":{"id":"msg_chatcmpl-1","type":"message","role":"assistant","model":"public-model","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":0}}}`,
+		`{"type":"ping"}`,
+		`{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`,
+		`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Let me "}}`,
+		`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"check."}}`,
+		`{"type":"content_block_stop","index":0}`,
+		`{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"call_A","name":"weather","input":{}}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"ci"}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"ty\":\"Paris\"}"}}`,
+		`{"type":"content_block_stop","index":1}`,
+		`{"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"call_B","name":"clock","input":{}}}`,
+		`{"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{}"}}`,
+		`{"type":"content_block_stop","index":2}`,
+		`{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"input_tokens":20,"cache_creation_input_tokens":0,"cache_read_input_tokens":30,"output_tokens":20}}`,
+		`{"type":"message_stop"}`,
+	)
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
@@ -123,8 +94,9 @@ func TestStreamEncoderEdgeCases(t *testing.T) {
 		t.Errorf("empty stream: %s\n%s", names, buf.String())
 	}
 
-	// Text after a tool call opens a new text block; a late fragment for a
-	// closed tool block still reaches that block's index; length → max_tokens.
+	// Text after a tool call opens a new text block; a fragment for the first
+	// call after the second began reaches the first block, which is still
+	// open, and the second waits for it; length → max_tokens.
 	buf.Reset()
 	enc = NewStreamEncoder("m")
 	zero, one := 0, 1
@@ -145,7 +117,7 @@ func TestStreamEncoderEdgeCases(t *testing.T) {
 	}
 	_ = enc.Finish(&buf, nil)
 	out := buf.String()
-	if names := eventNames(out); names != "message_start,ping,content_block_start,content_block_delta,content_block_stop,content_block_start,content_block_delta,"+
+	if names := eventNames(out); names != "message_start,ping,content_block_start,content_block_delta,content_block_delta,content_block_stop,content_block_start,"+
 		"content_block_delta,content_block_stop,content_block_start,content_block_delta,content_block_delta,content_block_stop,message_delta,message_stop" {
 		t.Errorf("events %s", names)
 	}
@@ -225,4 +197,21 @@ func eventNames(sse string) string {
 		}
 	}
 	return strings.Join(names, ",")
+}
+
+// sse is the event stream of the events whose data are given: each event's
+// name is its data's type, as in every Messages stream event.
+func sse(t *testing.T, data ...string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, d := range data {
+		var head struct {
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal([]byte(d), &head); err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+		b.WriteString("event: " + head.Type + "\ndata: " + d + "\n\n")
+	}
+	return b.String()
 }
