@@ -11,15 +11,15 @@ var builtins = []struct {
 	name string
 	make func(o Options) Strategy
 }{
-	{StrategyDefault, func(Options) Strategy { return defaultStrategy{} }},
+	{StrategyDefault, func(Options) Strategy { return defaultStrategy }},
 	{StrategyCost, func(o Options) Strategy { return costStrategy{typicalOutput: o.ExpectedOutputTokens} }},
 	{StrategyPerformance, func(Options) Strategy { return performanceStrategy{} }},
-	{StrategyCapability, func(Options) Strategy { return capabilityStrategy{} }},
+	{StrategyCapability, func(Options) Strategy { return capabilityStrategy }},
 	{StrategyReliability, func(Options) Strategy { return reliabilityStrategy{} }},
 	{StrategyGeographic, func(o Options) Strategy {
 		return geographicStrategy{regions: cleanRegions(o.Regions)}
 	}},
-	{StrategyLoadBalance, func(Options) Strategy { return loadBalanceStrategy{} }},
+	{StrategyLoadBalance, func(Options) Strategy { return loadBalanceStrategy }},
 	{StrategyIntelligent, func(o Options) Strategy {
 		return intelligentStrategy{w: normalizeWeights(o.Weights), typicalOutput: o.ExpectedOutputTokens}
 	}},
