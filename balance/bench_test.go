@@ -20,29 +20,32 @@ func benchEndpoints() []*Endpoint {
 }
 
 func BenchmarkPick(b *testing.B) {
-	for _, name := range Names() {
-		b.Run(name, func(b *testing.B) {
-			p, _ := New(name)
-			eps := benchEndpoints()
-			b.ReportAllocs()
-			for b.Loop() {
-				p.Pick(eps)
-			}
-		})
-	}
+	benchPolicies(b, func(b *testing.B, p Policy, eps []*Endpoint) {
+		for b.Loop() {
+			p.Pick(eps)
+		}
+	})
 }
 
 func BenchmarkPickParallel(b *testing.B) {
+	benchPolicies(b, func(b *testing.B, p Policy, eps []*Endpoint) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				p.Pick(eps)
+			}
+		})
+	})
+}
+
+// benchPolicies runs bench under every policy, each with its own instance
+// and pool.
+func benchPolicies(b *testing.B, bench func(b *testing.B, p Policy, eps []*Endpoint)) {
 	for _, name := range Names() {
 		b.Run(name, func(b *testing.B) {
 			p, _ := New(name)
 			eps := benchEndpoints()
 			b.ReportAllocs()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					p.Pick(eps)
-				}
-			})
+			bench(b, p, eps)
 		})
 	}
 }

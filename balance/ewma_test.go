@@ -8,29 +8,36 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
-func TestLatencyNeverObservedIsZero(t *testing.T) {
-	if got := NewEndpoint(1).Latency(time.Now()); got != 0 {
-		t.Fatalf("latency = %v, want 0", got)
+// Latency after a few observations, each stamped at an offset from the
+// start, read at the last stamp.
+func TestLatencyObservations(t *testing.T) {
+	type sample struct {
+		at, latency time.Duration
 	}
-}
-
-func TestLatencyFirstObservationIsTaken(t *testing.T) {
-	clock := testclock.New()
-	e := NewEndpoint(1)
-	e.Observe(80*time.Millisecond, clock.Now())
-	if got := e.Latency(clock.Now()); got != 80*time.Millisecond {
-		t.Fatalf("latency = %v, want 80ms", got)
+	tests := []struct {
+		name    string
+		samples []sample
+		want    time.Duration
+	}{
+		{"never observed is zero", nil, 0},
+		{"first observation is taken", []sample{{0, 80 * time.Millisecond}}, 80 * time.Millisecond},
+		{"jumps to peaks", []sample{{0, 10 * time.Millisecond}, {time.Millisecond, 500 * time.Millisecond}}, 500 * time.Millisecond},
+		// The second sample is reported late by a slower goroutine: the
+		// stamp must not move backwards, or the estimate would fade.
+		{"out of order keeps newest stamp", []sample{{decayTime, time.Second}, {0, time.Second}}, time.Second},
+		{"negative latency counts as zero", []sample{{0, -time.Second}}, 0},
 	}
-}
-
-func TestLatencyJumpsToPeaks(t *testing.T) {
-	clock := testclock.New()
-	e := NewEndpoint(1)
-	e.Observe(10*time.Millisecond, clock.Now())
-	clock.Advance(time.Millisecond)
-	e.Observe(500*time.Millisecond, clock.Now())
-	if got := e.Latency(clock.Now()); got != 500*time.Millisecond {
-		t.Fatalf("latency = %v, want the 500ms peak at once", got)
+	for _, tt := range tests {
+		start := testclock.New().Now()
+		e := NewEndpoint(1)
+		var last time.Duration
+		for _, s := range tt.samples {
+			e.Observe(s.latency, start.Add(s.at))
+			last = max(last, s.at)
+		}
+		if got := e.Latency(start.Add(last)); got != tt.want {
+			t.Errorf("%s: latency = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
 
@@ -73,26 +80,6 @@ func TestLatencyFadesWhileIdle(t *testing.T) {
 		if got := ms(e.Latency(start.Add(tt.after))); math.Abs(got-tt.want) > 1e-5 {
 			t.Errorf("after %v: latency = %.6fms, want %.6fms", tt.after, got, tt.want)
 		}
-	}
-}
-
-func TestObserveOutOfOrderKeepsNewestStamp(t *testing.T) {
-	clock := testclock.New()
-	e := NewEndpoint(1)
-	start := clock.Now()
-	e.Observe(time.Second, start.Add(decayTime))
-	e.Observe(time.Second, start) // reported late by a slower goroutine
-	if got := ms(e.Latency(start.Add(decayTime))); got != 1000 {
-		t.Fatalf("latency = %.3fms, want 1000ms: the stamp moved backwards", got)
-	}
-}
-
-func TestObserveNegativeLatencyCountsAsZero(t *testing.T) {
-	clock := testclock.New()
-	e := NewEndpoint(1)
-	e.Observe(-time.Second, clock.Now())
-	if got := e.Latency(clock.Now()); got != 0 {
-		t.Fatalf("latency = %v, want 0", got)
 	}
 }
 

@@ -1,10 +1,10 @@
 package balance
 
 import (
-	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/named"
 )
 
 // Policy chooses one endpoint among equivalent ones.
@@ -26,35 +26,25 @@ const (
 )
 
 // policies lists every policy in the order Names reports them.
-var policies = []struct {
-	name string
-	make func() Policy
-}{
-	{RoundRobin, func() Policy { return &roundRobin{} }},
-	{WeightedRoundRobin, func() Policy { return &weightedRoundRobin{} }},
-	{LeastConnections, func() Policy { return &leastConnections{intN: rand.IntN} }},
-	{P2CEWMA, func() Policy { return &p2cEWMA{intN: rand.IntN, now: time.Now} }},
-	{Random, func() Policy { return &random{intN: rand.IntN} }},
+var policies = named.Table[func() Policy]{
+	{Name: RoundRobin, Make: func() Policy { return &roundRobin{} }},
+	{Name: WeightedRoundRobin, Make: func() Policy { return &weightedRoundRobin{} }},
+	{Name: LeastConnections, Make: func() Policy { return &leastConnections{intN: rand.IntN} }},
+	{Name: P2CEWMA, Make: func() Policy { return &p2cEWMA{intN: rand.IntN, now: time.Now} }},
+	{Name: Random, Make: func() Policy { return &random{intN: rand.IntN} }},
 }
 
 // New returns a new instance of the named policy. Each instance has its own
 // state (round-robin position, mutex), so use one instance per group of
 // endpoints.
 func New(name string) (Policy, error) {
-	for _, p := range policies {
-		if p.name == name {
-			return p.make(), nil
-		}
+	newPolicy, err := policies.Find("balance", "policy", name)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("balance: unknown policy %q (valid: %s)", name, strings.Join(Names(), ", "))
+	return newPolicy(), nil
 }
 
 // Names returns the names New accepts, for documentation and error
 // messages.
-func Names() []string {
-	names := make([]string, len(policies))
-	for i, p := range policies {
-		names[i] = p.name
-	}
-	return names
-}
+func Names() []string { return policies.Names() }

@@ -257,54 +257,52 @@ begin_rep() {
 	fi
 }
 
+# scenario NAME DESCRIPTION TARGETS ARGS...: when NAME is wanted, logs it
+# and runs TARGETS NAME ARGS... once per repetition, which shoots each of
+# the scenario's targets once.
+scenario() {
+	local sc=$1 what=$2 targets=$3
+	shift 3
+	wanted "$sc" || return 0
+	log "$sc: $what"
+	for rep in $(reps); do
+		begin_rep "$sc"
+		"$targets" "$sc" "$@"
+	done
+}
+
 gw="http://127.0.0.1:$gw_port/v1/chat/completions"
 rp="http://127.0.0.1:$rp_port"
 rph2c="http://127.0.0.1:$rph2c_port"
 warm=$(secs 2)
 
+# chat_targets SCENARIO K BODY TRANSLATED-BODY EXPECT LOAD-ARGS...: the four
+# targets of a chat scenario: the upstream directly and through
+# reverse_proxy (with the fake's knobs K in the path), and ai_backends
+# passing BODY through and translating TRANSLATED-BODY to Anthropic.
+chat_targets() {
+	local sc=$1 k=$2 pass=$3 translated=$4 expect=$5
+	shift 5
+	shoot "$sc" direct "$up$k/v1/chat/completions" "$pass" "$expect" "$@"
+	shoot "$sc" reverse_proxy "$rp$k/v1/chat/completions" "$pass" "$expect" "$@"
+	shoot "$sc" ai_passthrough "$gw" "$pass" "$expect" "$@"
+	shoot "$sc" ai_translated "$gw" "$translated" "$expect" "$@"
+}
+
 # open loop, 500 RPS, upstream answers at once / after 50 ms
 for delay in 0 50; do
-	sc="open500_d${delay}"
-	wanted "$sc" || continue
-	log "$sc: open loop 500 RPS for $(secs 20), upstream delay ${delay}ms"
 	k="" m=fast a=claude
 	[ "$delay" = 50 ] && k="/k/delay=50ms" m=fast50 a=claude50
-	args=(-mode open -rate 500 -duration "$(secs 20)" -warmup "$warm")
-	for rep in $(reps); do
-		begin_rep "$sc"
-		shoot "$sc" direct "$up$k/v1/chat/completions" "$(body $m)" chat.completion "${args[@]}"
-		shoot "$sc" reverse_proxy "$rp$k/v1/chat/completions" "$(body $m)" chat.completion "${args[@]}"
-		shoot "$sc" ai_passthrough "$gw" "$(body $m)" chat.completion "${args[@]}"
-		shoot "$sc" ai_translated "$gw" "$(body $a)" chat.completion "${args[@]}"
-	done
+	scenario "open500_d${delay}" "open loop 500 RPS for $(secs 20), upstream delay ${delay}ms" \
+		chat_targets "$k" "$(body $m)" "$(body $a)" chat.completion -mode open -rate 500 -duration "$(secs 20)" -warmup "$warm"
 done
 
-sc=closed64
-if wanted $sc; then
-	log "$sc: closed loop, 64 workers for $(secs 15)"
-	args=(-mode closed -workers 64 -duration "$(secs 15)" -warmup "$warm")
-	for rep in $(reps); do
-		begin_rep $sc
-		shoot $sc direct "$up/v1/chat/completions" "$(body fast)" chat.completion "${args[@]}"
-		shoot $sc reverse_proxy "$rp/v1/chat/completions" "$(body fast)" chat.completion "${args[@]}"
-		shoot $sc ai_passthrough "$gw" "$(body fast)" chat.completion "${args[@]}"
-		shoot $sc ai_translated "$gw" "$(body claude)" chat.completion "${args[@]}"
-	done
-fi
+scenario closed64 "closed loop, 64 workers for $(secs 15)" \
+	chat_targets "" "$(body fast)" "$(body claude)" chat.completion -mode closed -workers 64 -duration "$(secs 15)" -warmup "$warm"
 
-sc=stream200
-if wanted $sc; then
-	log "$sc: streams of 20 chunks 5 ms apart, open loop 200 RPS for $(secs 15)"
-	k=/k/chunks=20,interval=5ms
-	args=(-mode open -rate 200 -duration "$(secs 15)" -warmup "$warm")
-	for rep in $(reps); do
-		begin_rep $sc
-		shoot $sc direct "$up$k/v1/chat/completions" "$(body stream20 stream)" '[DONE]' "${args[@]}"
-		shoot $sc reverse_proxy "$rp$k/v1/chat/completions" "$(body stream20 stream)" '[DONE]' "${args[@]}"
-		shoot $sc ai_passthrough "$gw" "$(body stream20 stream)" '[DONE]' "${args[@]}"
-		shoot $sc ai_translated "$gw" "$(body claudestream20 stream)" '[DONE]' "${args[@]}"
-	done
-fi
+scenario stream200 "streams of 20 chunks 5 ms apart, open loop 200 RPS for $(secs 15)" \
+	chat_targets /k/chunks=20,interval=5ms "$(body stream20 stream)" "$(body claudestream20 stream)" '[DONE]' \
+	-mode open -rate 200 -duration "$(secs 15)" -warmup "$warm"
 
 # The endpoints of issues 15 and 16 next to chat's: the same conversation
 # as a chat, a Responses and a Gemini-native request, each passed through
@@ -313,69 +311,55 @@ fi
 # 10 % of chat pass-through's, translation ≤ 50 µs more than pass-through.
 gwr="http://127.0.0.1:$gw_port/v1/responses"
 gwg="http://127.0.0.1:$gw_port/v1beta/models"
-sc=endpoints500
-if wanted $sc; then
-	log "$sc: chat, Responses and Gemini requests, open loop 500 RPS for $(secs 20) each"
-	args=(-mode open -rate 500 -duration "$(secs 20)" -warmup "$warm")
-	for rep in $(reps); do
-		begin_rep $sc
-		shoot $sc direct "$up/v1/chat/completions" shape:chat:fast chat.completion "${args[@]}"
-		shoot $sc reverse_proxy "$rp/v1/chat/completions" shape:chat:fast chat.completion "${args[@]}"
-		shoot $sc ai_passthrough "$gw" shape:chat:fast chat.completion "${args[@]}"
-		shoot $sc ai_translated "$gw" shape:chat:claude chat.completion "${args[@]}"
-		shoot $sc ai_responses_pass "$gwr" shape:responses:fastresp '"response"' "${args[@]}"
-		shoot $sc ai_responses_translated "$gwr" shape:responses:claude '"response"' "${args[@]}"
-		shoot $sc ai_gemini_pass "$gwg/gem:generateContent" shape:gemini:gem candidates "${args[@]}"
-		shoot $sc ai_gemini_translated "$gwg/claude:generateContent" shape:gemini:claude candidates "${args[@]}"
-	done
-fi
+endpoint_targets() {
+	local sc=$1
+	shift
+	chat_targets "$sc" "" shape:chat:fast shape:chat:claude chat.completion "$@"
+	shoot "$sc" ai_responses_pass "$gwr" shape:responses:fastresp '"response"' "$@"
+	shoot "$sc" ai_responses_translated "$gwr" shape:responses:claude '"response"' "$@"
+	shoot "$sc" ai_gemini_pass "$gwg/gem:generateContent" shape:gemini:gem candidates "$@"
+	shoot "$sc" ai_gemini_translated "$gwg/claude:generateContent" shape:gemini:claude candidates "$@"
+}
+scenario endpoints500 "chat, Responses and Gemini requests, open loop 500 RPS for $(secs 20) each" \
+	endpoint_targets -mode open -rate 500 -duration "$(secs 20)" -warmup "$warm"
 
 # The load generator keeps the first and last 256 bytes of an answer: a
 # Responses stream ends with response.completed's whole Response object,
 # so its expectation is the usage near that object's end.
-sc=endpoints_stream200
-if wanted $sc; then
-	log "$sc: chat, Responses and Gemini streams of 20 chunks 5 ms apart, open loop 200 RPS for $(secs 15) each"
-	k=/k/chunks=20,interval=5ms
-	args=(-mode open -rate 200 -duration "$(secs 15)" -warmup "$warm")
-	for rep in $(reps); do
-		begin_rep $sc
-		shoot $sc direct "$up$k/v1/chat/completions" shape:chat:stream20:stream '[DONE]' "${args[@]}"
-		shoot $sc ai_passthrough "$gw" shape:chat:stream20:stream '[DONE]' "${args[@]}"
-		shoot $sc ai_translated "$gw" shape:chat:claudestream20:stream '[DONE]' "${args[@]}"
-		shoot $sc ai_responses_pass "$gwr" shape:responses:respstream20:stream total_tokens "${args[@]}"
-		shoot $sc ai_responses_translated "$gwr" shape:responses:claudestream20:stream total_tokens "${args[@]}"
-		shoot $sc ai_gemini_pass "$gwg/gemstream20:streamGenerateContent?alt=sse" shape:gemini:gemstream20 STOP "${args[@]}"
-		shoot $sc ai_gemini_translated "$gwg/claudestream20:streamGenerateContent?alt=sse" shape:gemini:claudestream20 STOP "${args[@]}"
-	done
-fi
+endpoint_stream_targets() {
+	local sc=$1 k=/k/chunks=20,interval=5ms
+	shift
+	shoot "$sc" direct "$up$k/v1/chat/completions" shape:chat:stream20:stream '[DONE]' "$@"
+	shoot "$sc" ai_passthrough "$gw" shape:chat:stream20:stream '[DONE]' "$@"
+	shoot "$sc" ai_translated "$gw" shape:chat:claudestream20:stream '[DONE]' "$@"
+	shoot "$sc" ai_responses_pass "$gwr" shape:responses:respstream20:stream total_tokens "$@"
+	shoot "$sc" ai_responses_translated "$gwr" shape:responses:claudestream20:stream total_tokens "$@"
+	shoot "$sc" ai_gemini_pass "$gwg/gemstream20:streamGenerateContent?alt=sse" shape:gemini:gemstream20 STOP "$@"
+	shoot "$sc" ai_gemini_translated "$gwg/claudestream20:streamGenerateContent?alt=sse" shape:gemini:claudestream20 STOP "$@"
+}
+scenario endpoints_stream200 "chat, Responses and Gemini streams of 20 chunks 5 ms apart, open loop 200 RPS for $(secs 15) each" \
+	endpoint_stream_targets -mode open -rate 200 -duration "$(secs 15)" -warmup "$warm"
 
-# hold SCENARIO RP-BASE MODEL CLAUDE-MODEL: 1,000 streams of 20 chunks 300 ms
-# apart held open at once, through reverse_proxy (at RP-BASE) and ai_backends.
-hold() {
+# hold_targets SCENARIO RP-BASE MODEL CLAUDE-MODEL: 1,000 streams of 20
+# chunks 300 ms apart held open at once, through reverse_proxy (at RP-BASE)
+# and ai_backends.
+hold_targets() {
 	local sc=$1 rpbase=$2 model=$3 claude=$4 k=/k/chunks=20,interval=300ms
 	local args=(-mode hold -concurrency 1000 -timeout 60s)
-	for rep in $(reps); do
-		begin_rep "$sc"
-		shoot "$sc" reverse_proxy "$rpbase$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
-		shoot "$sc" ai_passthrough "$gw" "$(body "$model" stream)" '[DONE]' "${args[@]}"
-		shoot "$sc" ai_translated "$gw" "$(body "$claude" stream)" '[DONE]' "${args[@]}"
-	done
+	shoot "$sc" reverse_proxy "$rpbase$k/v1/chat/completions" "$(body hold stream)" '[DONE]' "${args[@]}"
+	shoot "$sc" ai_passthrough "$gw" "$(body "$model" stream)" '[DONE]' "${args[@]}"
+	shoot "$sc" ai_translated "$gw" "$(body "$claude" stream)" '[DONE]' "${args[@]}"
 }
 
-if wanted hold1000; then
-	log "hold1000: 1,000 concurrent streams held open (20 chunks 300 ms apart: 6 s each)"
-	hold hold1000 "$rp" hold claudehold
-fi
+scenario hold1000 "1,000 concurrent streams held open (20 chunks 300 ms apart: 6 s each)" \
+	hold_targets "$rp" hold claudehold
 
 # As hold1000, but the gateway and reverse_proxy talk to the upstream over
 # HTTP/2 without TLS (h2c), standing in for the HTTP/2 the large providers
 # offer over TLS: upstream streams share a few connections instead of one
 # connection each. Clients still come in over HTTP/1.1.
-if wanted hold1000_h2c; then
-	log "hold1000_h2c: as hold1000, gateway to upstream over h2c"
-	hold hold1000_h2c "$rph2c" holdh2c claudeholdh2c
-fi
+scenario hold1000_h2c "as hold1000, gateway to upstream over h2c" \
+	hold_targets "$rph2c" holdh2c claudeholdh2c
 
 echo "loadavg:    $(cut -d' ' -f1-3 /proc/loadavg) (at end)" >>"$out/machine.txt"
 log "report"

@@ -96,6 +96,15 @@ func (b *Breaker) admitLocked(now time.Time, reserve bool) bool {
 	}
 }
 
+// lockAdvanced reads the clock, locks b and applies the transitions due
+// by then (see advance); it returns the time read. The caller unlocks b.mu.
+func (b *Breaker) lockAdvanced() time.Time {
+	now := b.now()
+	b.mu.Lock()
+	b.advance(now)
+	return now
+}
+
 // Success reports that an admitted request succeeded. In closed state it
 // ends a run of consecutive failures; in half-open it counts towards
 // closing the breaker.
@@ -105,10 +114,8 @@ func (b *Breaker) admitLocked(now time.Time, reserve bool) bool {
 // says nothing about whether the backend has recovered. This matters for
 // long requests (streams) that outlive RecoveryTimeout.
 func (b *Breaker) Success() {
-	now := b.now()
-	b.mu.Lock()
+	now := b.lockAdvanced()
 	defer b.mu.Unlock()
-	b.advance(now)
 	switch b.state {
 	case Closed:
 		b.consecutiveFailures = 0
@@ -132,10 +139,8 @@ func (b *Breaker) Success() {
 // half-open it reopens it and restarts the recovery timer. Stale outcomes
 // are ignored as described on Success.
 func (b *Breaker) Failure() {
-	now := b.now()
-	b.mu.Lock()
+	now := b.lockAdvanced()
 	defer b.mu.Unlock()
-	b.advance(now)
 	switch b.state {
 	case Closed:
 		b.consecutiveFailures++
@@ -157,10 +162,8 @@ func (b *Breaker) Failure() {
 // nothing about the backend's health (a client error, a cancellation). It
 // frees the half-open probe slot the request held and changes nothing else.
 func (b *Breaker) Release() {
-	now := b.now()
-	b.mu.Lock()
+	b.lockAdvanced()
 	defer b.mu.Unlock()
-	b.advance(now)
 	if b.state == HalfOpen {
 		b.takeProbe()
 	}
@@ -189,10 +192,8 @@ func (b *Breaker) CoolDown(d time.Duration) {
 // on the first read or Allow after the deadline, so no timer goroutine is
 // needed.
 func (b *Breaker) State() State {
-	now := b.now()
-	b.mu.Lock()
+	b.lockAdvanced()
 	defer b.mu.Unlock()
-	b.advance(now)
 	return b.state
 }
 

@@ -52,13 +52,10 @@ func (w *keyWriter) content(c providers.Content) {
 		p := &c.Parts[i]
 		w.str(p.Type)
 		w.str(p.Text)
-		if p.ImageURL == nil {
-			w.tag(tagAbsent)
-			continue
+		if w.present(p.ImageURL != nil, 'I') {
+			w.str(p.ImageURL.URL)
+			w.str(p.ImageURL.Detail)
 		}
-		w.tag('I')
-		w.str(p.ImageURL.URL)
-		w.str(p.ImageURL.Detail)
 	}
 }
 
@@ -75,31 +72,34 @@ func (w *keyWriter) tools(tools []providers.Tool) {
 }
 
 func (w *keyWriter) toolChoice(tc *providers.ToolChoice) {
-	if tc == nil {
-		w.tag(tagAbsent)
-		return
+	if w.present(tc != nil, 'C') {
+		w.str(tc.Mode)
+		w.str(tc.Function)
 	}
-	w.tag('C')
-	w.str(tc.Mode)
-	w.str(tc.Function)
 }
 
 func (w *keyWriter) responseFormat(rf *providers.ResponseFormat) {
-	if rf == nil {
-		w.tag(tagAbsent)
-		return
+	if w.present(rf != nil, 'F') {
+		w.str(rf.Type)
+		w.optJSON(rf.JSONSchema)
 	}
-	w.tag('F')
-	w.str(rf.Type)
-	w.optJSON(rf.JSONSchema)
 }
 
 // optJSON writes a raw JSON value (a schema) keeping its member order.
 func (w *keyWriter) optJSON(raw []byte) {
-	if len(raw) == 0 {
-		w.tag(tagAbsent)
-		return
+	if w.present(len(raw) > 0, 'J') {
+		w.canonOrBlob(raw, keepOrder)
 	}
-	w.tag('J')
-	w.canonOrBlob(raw, keepOrder)
+}
+
+// present writes the tag of an optional value: tagAbsent when it is
+// missing, else tag, after which the caller writes the value's fields. It
+// reports whether the value is there.
+func (w *keyWriter) present(ok bool, tag byte) bool {
+	if !ok {
+		w.tag(tagAbsent)
+		return false
+	}
+	w.tag(tag)
+	return true
 }

@@ -46,13 +46,19 @@ func callConcurrently(t *testing.T, g *Group, key string, n int, fn func(context
 	t.Helper()
 	results := make(chan result, n)
 	for range n {
-		go func() {
-			e, shared, err := g.Do(context.Background(), key, fn)
-			results <- result{e, shared, err}
-		}()
+		startDo(g, context.Background(), key, fn, results)
 	}
 	waitForWaiters(t, g, key, n)
 	return results
+}
+
+// startDo runs g.Do(ctx, key, fn) in a goroutine that sends its outcome
+// on out.
+func startDo(g *Group, ctx context.Context, key string, fn func(context.Context) (*Entry, error), out chan<- result) {
+	go func() {
+		e, shared, err := g.Do(ctx, key, fn)
+		out <- result{e, shared, err}
+	}()
 }
 
 func TestGroupCollapsesConcurrentCalls(t *testing.T) {
@@ -117,16 +123,10 @@ func TestGroupLeaderCancelDoesNotFailFollowers(t *testing.T) {
 	}
 	leaderCtx, cancelLeader := context.WithCancel(context.Background())
 	leader := make(chan result, 1)
-	go func() {
-		e, shared, err := g.Do(leaderCtx, "k", fn)
-		leader <- result{e, shared, err}
-	}()
+	startDo(&g, leaderCtx, "k", fn, leader)
 	waitForWaiters(t, &g, "k", 1)
 	follower := make(chan result, 1)
-	go func() {
-		e, shared, err := g.Do(context.Background(), "k", fn)
-		follower <- result{e, shared, err}
-	}()
+	startDo(&g, context.Background(), "k", fn, follower)
 	waitForWaiters(t, &g, "k", 2)
 
 	cancelLeader()
@@ -148,17 +148,11 @@ func TestGroupFollowerCancelReturnsPromptly(t *testing.T) {
 	want := &Entry{}
 	fn := func(context.Context) (*Entry, error) { <-release; return want, nil }
 	leader := make(chan result, 1)
-	go func() {
-		e, shared, err := g.Do(context.Background(), "k", fn)
-		leader <- result{e, shared, err}
-	}()
+	startDo(&g, context.Background(), "k", fn, leader)
 	waitForWaiters(t, &g, "k", 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	follower := make(chan result, 1)
-	go func() {
-		e, shared, err := g.Do(ctx, "k", fn)
-		follower <- result{e, shared, err}
-	}()
+	startDo(&g, ctx, "k", fn, follower)
 	waitForWaiters(t, &g, "k", 2)
 	cancel()
 	// fn is still blocked: the follower must return anyway.

@@ -5,7 +5,7 @@ import "testing"
 // The Bedrock ids the README names resolve, inference profiles and ARNs
 // included, with the vendor's prices.
 func TestBedrockModels(t *testing.T) {
-	for id, want := range map[string]float64{
+	wantInputPrices(t, map[string]float64{
 		"anthropic.claude-sonnet-4-5-20250929-v1:0":       3.00,
 		"us.anthropic.claude-sonnet-4-5-20250929-v1:0":    3.00,
 		"global.anthropic.claude-haiku-4-5-20251001-v1:0": 1.00,
@@ -16,12 +16,7 @@ func TestBedrockModels(t *testing.T) {
 		"amazon.titan-embed-text-v2:0":                    0.02,
 		"cohere.embed-english-v3":                         0.10,
 		"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0": 3.00,
-	} {
-		s, ok := Lookup(id)
-		if !ok || s.Prices.Input != want {
-			t.Errorf("Lookup(%q) = %v %+v, want input %v", id, ok, s.Prices, want)
-		}
-	}
+	})
 	if s, _ := Lookup("us.anthropic.claude-sonnet-4-5-20250929-v1:0"); s.Prices.CacheWrite != 3.75 || s.ContextWindow != 200_000 || !s.Vision {
 		t.Errorf("claude on bedrock: %+v", s)
 	}

@@ -229,7 +229,7 @@ func FuzzLookup(f *testing.F) {
 // resolve to the preset tables; OpenRouter's "<vendor>/<model>" IDs to
 // the vendor's entry.
 func TestVendorModelIDs(t *testing.T) {
-	for id, want := range map[string]float64{
+	wantInputPrices(t, map[string]float64{
 		"mistral-large-2411":                               2.00,
 		"mistral-small-latest":                             0.10,
 		"llama-3.3-70b-versatile":                          0.59,
@@ -242,14 +242,21 @@ func TestVendorModelIDs(t *testing.T) {
 		"sonar-pro":                                        3.00,
 		"openai/gpt-4o":                                    2.50,
 		"anthropic/claude-sonnet-4":                        3.00,
-	} {
+	})
+	if s, _ := Lookup("sonar"); s.Tools {
+		t.Error("sonar calls tools")
+	}
+}
+
+// wantInputPrices checks that each model id resolves, to a spec with the
+// given input price.
+func wantInputPrices(t *testing.T, prices map[string]float64) {
+	t.Helper()
+	for id, want := range prices {
 		s, ok := Lookup(id)
 		if !ok || s.Prices.Input != want {
 			t.Errorf("Lookup(%q) = %v %+v, want input %v", id, ok, s.Prices, want)
 		}
-	}
-	if s, _ := Lookup("sonar"); s.Tools {
-		t.Error("sonar calls tools")
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 )
 
 func encryptKeyCommand() *cobra.Command {
-	c := &cobra.Command{
+	return secretCommand(&cobra.Command{
 		Use:   "encrypt-key --master-key-env NAME | --master-key-file PATH",
 		Short: "Encrypts an upstream API key read from standard input",
 		Long: `
@@ -24,17 +24,11 @@ for the api_key_encrypted option:
   printf %s "$OPENAI_API_KEY" | caddy ai-backends encrypt-key --master-key-env AI_MASTER_KEY
 
 With several master keys (newest first), the newest is used.`,
-		Args: noArgs,
-	}
-	addMasterKeyFlags(c, "(newest first)")
-	c.RunE = runOnSecret("API key", true, func(kr *keystore.Keyring, key string) (string, error) {
-		return kr.Encrypt(key)
-	})
-	return c
+	}, "(newest first)", "API key", true, (*keystore.Keyring).Encrypt)
 }
 
 func reencryptCommand() *cobra.Command {
-	c := &cobra.Command{
+	return secretCommand(&cobra.Command{
 		Use:   "reencrypt --master-key-env NEW,OLD... | --master-key-file NEW --master-key-file OLD...",
 		Short: "Re-encrypts an encrypted key to the newest master key",
 		Long: `
@@ -44,17 +38,11 @@ the first (newest) one. Use it to rotate master keys: put the new key
 first, re-encrypt every api_key_encrypted value, then retire the old key.
 
   caddy ai-backends reencrypt --master-key-env AI_MASTER_KEY_2025,AI_MASTER_KEY_2024 < old.txt`,
-		Args: noArgs,
-	}
-	addMasterKeyFlags(c, "(repeatable or comma-separated, newest first)")
-	c.RunE = runOnSecret("encrypted key", true, func(kr *keystore.Keyring, encrypted string) (string, error) {
-		return kr.Reencrypt(encrypted)
-	})
-	return c
+	}, "(repeatable or comma-separated, newest first)", "encrypted key", true, (*keystore.Keyring).Reencrypt)
 }
 
 func fingerprintCommand() *cobra.Command {
-	c := &cobra.Command{
+	return secretCommand(&cobra.Command{
 		Use:   "fingerprint [--master-key-env NAME | --master-key-file PATH]",
 		Short: "Prints the fingerprint of an API key read from standard input",
 		Long: `
@@ -64,10 +52,7 @@ audit log and the admin API show instead of the key.
 
 An encrypted key (from encrypt-key) is decrypted first, which needs its
 master key; the fingerprint is that of the plaintext key.`,
-		Args: noArgs,
-	}
-	addMasterKeyFlags(c, "to decrypt an encrypted key")
-	c.RunE = runOnSecret("API key", false, func(kr *keystore.Keyring, key string) (string, error) {
+	}, "to decrypt an encrypted key", "API key", false, func(kr *keystore.Keyring, key string) (string, error) {
 		if keystore.IsEncrypted(key) {
 			if kr.Len() == 0 {
 				return "", fmt.Errorf("the key is encrypted: give its master key with --%s or --%s",
@@ -80,7 +65,6 @@ master key; the fingerprint is that of the plaintext key.`,
 		}
 		return providers.KeyFingerprint(key), nil
 	})
-	return c
 }
 
 func generateMasterKeyCommand() *cobra.Command {
@@ -103,6 +87,18 @@ Caddy as {env.NAME} or {file.PATH}.
 		fmt.Fprintln(c.OutOrStdout(), key)
 		return caddy.ExitCodeSuccess, nil
 	})
+	return c
+}
+
+// secretCommand completes c as a command that reads one secret (what)
+// from standard input and prints what convert makes of it, with the master
+// keys from its flags (purpose says what they are for; at least one is
+// needed when needMaster).
+func secretCommand(c *cobra.Command, purpose, what string, needMaster bool,
+	convert func(kr *keystore.Keyring, secret string) (string, error)) *cobra.Command {
+	c.Args = noArgs
+	addMasterKeyFlags(c, purpose)
+	c.RunE = runOnSecret(what, needMaster, convert)
 	return c
 }
 

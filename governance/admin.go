@@ -83,26 +83,11 @@ func (g *Governance) serveKey(w http.ResponseWriter, r *http.Request, id string)
 	if !validID(id) {
 		return apiError(http.StatusNotFound, "no client key %q", id)
 	}
-	var k Key
-	var err error
-	switch r.Method {
-	case http.MethodGet:
-		k, err = g.GetKey(r.Context(), id)
-	case http.MethodPatch:
-		var in KeyInput
-		if err := decode(r, &in); err != nil {
-			return err
-		}
-		k, err = g.UpdateKey(r.Context(), Who(r), id, in)
-	case http.MethodDelete:
-		k, err = g.RevokeKey(r.Context(), Who(r), id)
-	default:
-		return methodNotAllowed(w, "GET, PATCH, DELETE")
-	}
-	if err != nil {
-		return asAPIError(err)
-	}
-	return reply(w, http.StatusOK, k)
+	ctx, who := r.Context(), Who(r)
+	return serveRecord(w, r,
+		func() (any, error) { return g.GetKey(ctx, id) },
+		func(in KeyInput) (any, error) { return g.UpdateKey(ctx, who, id, in) },
+		func() (any, error) { return g.RevokeKey(ctx, who, id) })
 }
 
 func (g *Governance) serveTeams(w http.ResponseWriter, r *http.Request) error {
@@ -127,29 +112,43 @@ func (g *Governance) serveTeam(w http.ResponseWriter, r *http.Request, name stri
 	if validTeamName(name) != nil {
 		return apiError(http.StatusNotFound, "no team %q", name)
 	}
-	var t Team
+	ctx, who := r.Context(), Who(r)
+	return serveRecord(w, r,
+		func() (any, error) { return g.GetTeam(ctx, name) },
+		func(in TeamInput) (any, error) { return g.UpdateTeam(ctx, who, name, in) },
+		func() (any, error) {
+			if err := g.DeleteTeam(ctx, who, name); err != nil {
+				return nil, err
+			}
+			return map[string]any{"deleted": name}, nil
+		})
+}
+
+// serveRecord answers the methods on one record: GET reads it, PATCH
+// changes the fields the body gives, DELETE removes (or revokes) it; each
+// answers 200 with what its function returns.
+func serveRecord[In any](w http.ResponseWriter, r *http.Request,
+	get func() (any, error), update func(in In) (any, error), remove func() (any, error)) error {
+	var v any
 	var err error
 	switch r.Method {
 	case http.MethodGet:
-		t, err = g.GetTeam(r.Context(), name)
+		v, err = get()
 	case http.MethodPatch:
-		var in TeamInput
+		var in In
 		if err := decode(r, &in); err != nil {
 			return err
 		}
-		t, err = g.UpdateTeam(r.Context(), Who(r), name, in)
+		v, err = update(in)
 	case http.MethodDelete:
-		if err := g.DeleteTeam(r.Context(), Who(r), name); err != nil {
-			return asAPIError(err)
-		}
-		return reply(w, http.StatusOK, map[string]any{"deleted": name})
+		v, err = remove()
 	default:
 		return methodNotAllowed(w, "GET, PATCH, DELETE")
 	}
 	if err != nil {
 		return asAPIError(err)
 	}
-	return reply(w, http.StatusOK, t)
+	return reply(w, http.StatusOK, v)
 }
 
 // Who names the caller of a management request for the audit log: the

@@ -17,42 +17,43 @@ func (performanceStrategy) Name() string { return StrategyPerformance }
 // tierMeasured puts measured candidates after the unmeasured ones.
 const tierMeasured = 1
 
-func (performanceStrategy) Route(req *Request, cands []Candidate) Decision {
-	sc := getScratch()
-	defer sc.put()
-	req, r, n := sc.begin(req, cands, true)
-	for i := range r.slots {
-		sl := &r.slots[i]
-		if lat := latencyOf(req, &cands[sl.idx]); lat > 0 {
-			sl.tier += tierMeasured
-			sl.key = float64(lat)
-		}
-	}
-	r.sort()
+func (s performanceStrategy) Route(req *Request, cands []Candidate) Decision {
+	return route(StrategyPerformance, req, cands, true, s.score, s.explain)
+}
 
+func (performanceStrategy) score(req *Request, c *Candidate) (tier int, key float64) {
+	if lat := latencyOf(req, c); lat > 0 {
+		return tierMeasured, float64(lat)
+	}
+	return 0, 0
+}
+
+// explain names the fastest deployment and the runner-up with their
+// latencies, whose gap is the confidence, or the unmeasured one tried to
+// learn its latency.
+func (performanceStrategy) explain(r *ranking, cands []Candidate, n *notes) float64 {
+	if len(r.slots) == 0 {
+		return 0.85
+	}
+	req, c := r.req, &cands[r.slots[0].idx]
+	n.add("performance: ").add(c.ID)
+	if r.slots[0].tier&tierMeasured == 0 {
+		n.add(" not measured yet; trying it first to learn its latency").end()
+		return 0.3
+	}
 	confidence := 0.85 // the original design's value, when there is nothing to compare
-	if len(r.slots) > 0 {
-		first := &r.slots[0]
-		c := &cands[first.idx]
-		n.add("performance: ").add(c.ID)
-		if first.tier&tierMeasured == 0 {
-			n.add(" not measured yet; trying it first to learn its latency").end()
-			confidence = 0.3
-		} else {
-			lat := latencyOf(req, c)
-			n.add(" ").add(latencyName(req, c)).add(" ").ms(lat).add(" fastest of ").int(len(r.slots))
-			if len(r.slots) > 1 {
-				next := &cands[r.slots[1].idx]
-				nextLat := latencyOf(req, next)
-				n.add("; next ").add(next.ID).add(" ").ms(nextLat)
-				if nextLat > 0 {
-					confidence = gapConfidence(float64(nextLat-lat) / float64(nextLat))
-				}
-			}
-			n.end()
+	lat := latencyOf(req, c)
+	n.add(" ").add(latencyName(req, c)).add(" ").ms(lat).add(" fastest of ").int(len(r.slots))
+	if len(r.slots) > 1 {
+		next := &cands[r.slots[1].idx]
+		nextLat := latencyOf(req, next)
+		n.add("; next ").add(next.ID).add(" ").ms(nextLat)
+		if nextLat > 0 {
+			confidence = gapConfidence(float64(nextLat-lat) / float64(nextLat))
 		}
 	}
-	return r.finish(StrategyPerformance, cands, confidence, n)
+	n.end()
+	return confidence
 }
 
 // latencyName names the measure latencyOf used for a candidate.

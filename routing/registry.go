@@ -4,23 +4,22 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/named"
 )
 
 // builtins lists the built-in strategies in the order Names reports them.
-var builtins = []struct {
-	name string
-	make func(o Options) Strategy
-}{
-	{StrategyDefault, func(Options) Strategy { return defaultStrategy{} }},
-	{StrategyCost, func(o Options) Strategy { return costStrategy{typicalOutput: o.ExpectedOutputTokens} }},
-	{StrategyPerformance, func(Options) Strategy { return performanceStrategy{} }},
-	{StrategyCapability, func(Options) Strategy { return capabilityStrategy{} }},
-	{StrategyReliability, func(Options) Strategy { return reliabilityStrategy{} }},
-	{StrategyGeographic, func(o Options) Strategy {
+var builtins = named.Table[func(o Options) Strategy]{
+	{Name: StrategyDefault, Make: func(Options) Strategy { return defaultStrategy }},
+	{Name: StrategyCost, Make: func(o Options) Strategy { return costStrategy{typicalOutput: o.ExpectedOutputTokens} }},
+	{Name: StrategyPerformance, Make: func(Options) Strategy { return performanceStrategy{} }},
+	{Name: StrategyCapability, Make: func(Options) Strategy { return capabilityStrategy }},
+	{Name: StrategyReliability, Make: func(Options) Strategy { return reliabilityStrategy{} }},
+	{Name: StrategyGeographic, Make: func(o Options) Strategy {
 		return geographicStrategy{regions: cleanRegions(o.Regions)}
 	}},
-	{StrategyLoadBalance, func(Options) Strategy { return loadBalanceStrategy{} }},
-	{StrategyIntelligent, func(o Options) Strategy {
+	{Name: StrategyLoadBalance, Make: func(Options) Strategy { return loadBalanceStrategy }},
+	{Name: StrategyIntelligent, Make: func(o Options) Strategy {
 		return intelligentStrategy{w: normalizeWeights(o.Weights), typicalOutput: o.ExpectedOutputTokens}
 	}},
 }
@@ -37,22 +36,15 @@ func New(name string, opts Options) (Strategy, error) {
 	if name == "" {
 		name = StrategyDefault
 	}
-	for _, b := range builtins {
-		if b.name == name {
-			return b.make(opts), nil
-		}
+	newStrategy, err := builtins.Find("routing", "strategy", name)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("routing: unknown strategy %q (valid: %s)", name, strings.Join(Names(), ", "))
+	return newStrategy(opts), nil
 }
 
 // Names returns the built-in strategy names New accepts.
-func Names() []string {
-	names := make([]string, len(builtins))
-	for i, b := range builtins {
-		names[i] = b.name
-	}
-	return names
-}
+func Names() []string { return builtins.Names() }
 
 func (o *Options) validate() error {
 	w := o.Weights

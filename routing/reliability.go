@@ -10,36 +10,39 @@ type reliabilityStrategy struct{}
 
 func (reliabilityStrategy) Name() string { return StrategyReliability }
 
-func (reliabilityStrategy) Route(req *Request, cands []Candidate) Decision {
-	sc := getScratch()
-	defer sc.put()
-	req, r, n := sc.begin(req, cands, true)
-	for i := range r.slots {
-		sl := &r.slots[i]
-		sl.key = -Reliability(&cands[sl.idx])
-	}
-	r.sort()
+func (s reliabilityStrategy) Route(req *Request, cands []Candidate) Decision {
+	return route(StrategyReliability, req, cands, true, s.score, s.explain)
+}
 
+func (reliabilityStrategy) score(_ *Request, c *Candidate) (tier int, key float64) {
+	return 0, -Reliability(c)
+}
+
+// explain names the most reliable deployment and the runner-up with their
+// records; the share of the runner-up's failures the first avoids is the
+// confidence.
+func (reliabilityStrategy) explain(r *ranking, cands []Candidate, n *notes) float64 {
 	confidence := 0.8
-	if len(r.slots) > 0 {
-		first := &cands[r.slots[0].idx]
-		p1 := -r.slots[0].key
-		n.add("reliability: ").add(first.ID).add(" ").pct(p1).add(" expected success")
-		noteRecord(n, first)
-		n.add(", best of ").int(len(r.slots)).end()
-		if len(r.slots) > 1 {
-			next := &cands[r.slots[1].idx]
-			p2 := -r.slots[1].key
-			n.add("reliability: next ").add(next.ID).add(" ").pct(p2)
-			noteRecord(n, next)
-			n.end()
-			// How much of the runner-up's failure rate the first choice avoids.
-			if f2 := 1 - p2; f2 > 0 {
-				confidence = gapConfidence((p1 - p2) / f2)
-			}
+	if len(r.slots) == 0 {
+		return confidence
+	}
+	first := &cands[r.slots[0].idx]
+	p1 := -r.slots[0].key
+	n.add("reliability: ").add(first.ID).add(" ").pct(p1).add(" expected success")
+	noteRecord(n, first)
+	n.add(", best of ").int(len(r.slots)).end()
+	if len(r.slots) > 1 {
+		next := &cands[r.slots[1].idx]
+		p2 := -r.slots[1].key
+		n.add("reliability: next ").add(next.ID).add(" ").pct(p2)
+		noteRecord(n, next)
+		n.end()
+		// How much of the runner-up's failure rate the first choice avoids.
+		if f2 := 1 - p2; f2 > 0 {
+			confidence = gapConfidence((p1 - p2) / f2)
 		}
 	}
-	return r.finish(StrategyReliability, cands, confidence, n)
+	return confidence
 }
 
 // noteRecord writes the observed record behind a reliability estimate:

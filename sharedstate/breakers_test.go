@@ -8,8 +8,7 @@ import (
 
 // Open breakers published by each instance are visible to every instance.
 func TestBreakersVisibleEverywhere(t *testing.T) {
-	a := newTestStore(t, shared, nil)
-	b := newTestStore(t, shared, nil)
+	a, b := twoInstances(t, nil)
 
 	if err := a.PublishBreaker(bg(), "gw-a", "openai/gpt-4o:0", "open", 10*time.Second); err != nil {
 		t.Fatal(err)

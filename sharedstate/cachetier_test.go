@@ -8,8 +8,7 @@ import (
 
 // An entry written by one instance is served by the other, with its TTL.
 func TestCacheTierAcrossInstances(t *testing.T) {
-	a := newTestStore(t, shared, nil)
-	b := newTestStore(t, shared, nil)
+	a, b := twoInstances(t, nil)
 	raw := rawClient(t, shared)
 	value := []byte(`{"id":"chatcmpl-1","choices":[]}` + "\x00\xff binary-safe")
 

@@ -249,18 +249,14 @@ func TestAdjustDebtAndRefund(t *testing.T) {
 // both admit exactly the limit (the clock is frozen, so nothing refills).
 func TestAllowAtomicAcrossInstances(t *testing.T) {
 	clock := newFakeClock()
-	a := newTestStore(t, shared, clock)
-	b := newTestStore(t, shared, clock)
+	a, b := twoInstances(t, clock)
 
 	const limit, calls = 50, 200
 	var allowed, denied atomic.Int64
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for i := range calls {
-		s := a
-		if i%2 == 1 {
-			s = b
-		}
+		s := [...]*Store{a, b}[i%2] // the instances take turns
 		wg.Go(func() {
 			<-start
 			ok, _, err := s.Allow(bg(), "shared", limit, 1)

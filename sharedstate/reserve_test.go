@@ -14,8 +14,7 @@ import (
 func TestReserveSpendBoundsConcurrentOvershootAcrossInstances(t *testing.T) {
 	needRedis(t)
 	clock := newFakeClock()
-	a := newTestStore(t, shared, clock)
-	b := newTestStore(t, shared, clock)
+	a, b := twoInstances(t, clock)
 	const (
 		budget, estimate, actual = 0.5, 0.1, 0.12
 		clients                  = 20
@@ -29,10 +28,7 @@ func TestReserveSpendBoundsConcurrentOvershootAcrossInstances(t *testing.T) {
 		start    = make(chan struct{})
 	)
 	for i := range clients {
-		s := a
-		if i%2 == 1 {
-			s = b
-		}
+		s := [...]*Store{a, b}[i%2] // the instances take turns
 		wg.Go(func() {
 			<-start
 			r, v, err := s.ReserveSpend(bg(), "c", day, budget, estimate, time.Minute)

@@ -10,8 +10,7 @@ import (
 
 func TestSpendAddsUpAcrossInstances(t *testing.T) {
 	clock := newFakeClock()
-	a := newTestStore(t, shared, clock)
-	b := newTestStore(t, shared, clock)
+	a, b := twoInstances(t, clock)
 	const day = 24 * time.Hour
 
 	if total, err := a.AddSpend(bg(), "c", day, 0.5); err != nil || total != 0.5 {
@@ -24,10 +23,7 @@ func TestSpendAddsUpAcrossInstances(t *testing.T) {
 	// counter is an integer of nano-USD, not a float.
 	var wg sync.WaitGroup
 	for i := range 100 {
-		s := a
-		if i%2 == 1 {
-			s = b
-		}
+		s := [...]*Store{a, b}[i%2] // the instances take turns
 		wg.Go(func() {
 			if _, err := s.AddSpend(bg(), "c", day, 0.000_000_2); err != nil {
 				t.Error(err)
@@ -55,8 +51,7 @@ func TestSpendAddsUpAcrossInstances(t *testing.T) {
 // budget window, and their counters expire two periods after a write.
 func TestSpendPeriodRollover(t *testing.T) {
 	clock := newFakeClock() // 12:00:00 UTC: a multiple of 2s
-	a := newTestStore(t, shared, clock)
-	b := newTestStore(t, shared, clock)
+	a, b := twoInstances(t, clock)
 	raw := rawClient(t, shared)
 	const period = 2 * time.Second
 

@@ -101,32 +101,25 @@ var selfHosted = catalog.Spec{
 // fails. Latencies and failure rates are plausible, not measured.
 func defaultFleet() []deployment {
 	return []deployment{
-		{Provider: "vertex", Model: "gemini-2.5-flash-lite", Region: "us-central1", Weight: 1,
-			Spec:   builtinSpec("gemini-2.5-flash-lite"),
-			Behave: behaviour{TTFT: lognormal{ms(150), ms(600)}, TokensPerSecond: 250, Broken: true}},
-		{Provider: "azure", Model: "gpt-4o-mini", Region: "eastus2", Weight: 1,
-			Spec: builtinSpec("gpt-4o-mini"),
-			Behave: behaviour{TTFT: lognormal{ms(550), ms(3000)}, TokensPerSecond: 70,
-				FailRate: 0.01, Failures: rateLimited}},
-		{Provider: "openai", Model: "gpt-4.1-mini", Region: "us-east", Weight: 1,
-			Spec: builtinSpec("gpt-4.1-mini"),
-			Behave: behaviour{TTFT: lognormal{ms(400), ms(2000)}, TokensPerSecond: 90,
-				FailRate: 0.005, Failures: serverErrors}},
-		{Provider: "gemini", Model: "gemini-2.5-flash", Region: "europe-west4", Weight: 1,
-			Spec: builtinSpec("gemini-2.5-flash"),
-			Behave: behaviour{TTFT: lognormal{ms(300), ms(1500)}, TokensPerSecond: 180,
-				FailRate: 0.02, Failures: serverErrors}},
-		{Provider: "anthropic", Model: "claude-haiku-4-5", Region: "us-west", Weight: 1,
-			Spec: builtinSpec("claude-haiku-4-5"),
-			Behave: behaviour{TTFT: lognormal{ms(600), ms(2500)}, TokensPerSecond: 120,
-				FailRate: 0.015, Failures: overloaded}},
-		{Provider: "openai", Model: "gpt-4o", Region: "us-east", Weight: 1,
-			Spec: builtinSpec("gpt-4o"),
-			Behave: behaviour{TTFT: lognormal{ms(450), ms(2500)}, TokensPerSecond: 80,
-				FailRate: 0.005, Failures: sometimesHangs}},
-		{Provider: "local", Model: "llama-3.1-8b", Region: "us-east", Weight: 1,
-			Spec: selfHosted,
-			Behave: behaviour{TTFT: lognormal{ms(120), ms(900)}, TokensPerSecond: 60,
-				FailRate: 0.005, Failures: serverErrors}},
+		catalogued("vertex", "gemini-2.5-flash-lite", "us-central1",
+			behaviour{TTFT: lognormal{ms(150), ms(600)}, TokensPerSecond: 250, Broken: true}),
+		catalogued("azure", "gpt-4o-mini", "eastus2",
+			behaviour{TTFT: lognormal{ms(550), ms(3000)}, TokensPerSecond: 70, FailRate: 0.01, Failures: rateLimited}),
+		catalogued("openai", "gpt-4.1-mini", "us-east",
+			behaviour{TTFT: lognormal{ms(400), ms(2000)}, TokensPerSecond: 90, FailRate: 0.005, Failures: serverErrors}),
+		catalogued("gemini", "gemini-2.5-flash", "europe-west4",
+			behaviour{TTFT: lognormal{ms(300), ms(1500)}, TokensPerSecond: 180, FailRate: 0.02, Failures: serverErrors}),
+		catalogued("anthropic", "claude-haiku-4-5", "us-west",
+			behaviour{TTFT: lognormal{ms(600), ms(2500)}, TokensPerSecond: 120, FailRate: 0.015, Failures: overloaded}),
+		catalogued("openai", "gpt-4o", "us-east",
+			behaviour{TTFT: lognormal{ms(450), ms(2500)}, TokensPerSecond: 80, FailRate: 0.005, Failures: sometimesHangs}),
+		{Provider: "local", Model: "llama-3.1-8b", Region: "us-east", Weight: 1, Spec: selfHosted,
+			Behave: behaviour{TTFT: lognormal{ms(120), ms(900)}, TokensPerSecond: 60, FailRate: 0.005, Failures: serverErrors}},
 	}
+}
+
+// catalogued is a deployment, of weight 1, of a model with the catalog's
+// spec (builtinSpec).
+func catalogued(provider, model, region string, b behaviour) deployment {
+	return deployment{Provider: provider, Model: model, Region: region, Weight: 1, Spec: builtinSpec(model), Behave: b}
 }

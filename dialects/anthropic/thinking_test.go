@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/dialecttest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -52,16 +53,7 @@ func encodeStream(t *testing.T, chunks []*providers.ChatChunk, view reasoningVie
 	t.Helper()
 	enc := NewStreamEncoder("public-model")
 	enc.view = view
-	var buf bytes.Buffer
-	for _, c := range chunks {
-		if err := enc.Encode(c, &buf); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := enc.Finish(&buf, nil); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return dialecttest.Encode(t, enc, chunks, nil)
 }
 
 // TestThinkingGolden: reasoning from each provider family, answered and

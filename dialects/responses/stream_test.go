@@ -12,6 +12,7 @@ import (
 	"github.com/openai/openai-go/v3"
 	sdk "github.com/openai/openai-go/v3/responses"
 
+	"github.com/sira-ai/caddy-ai-backends/internal/dialecttest"
 	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -34,16 +35,7 @@ func agentChunks(t *testing.T) []*providers.ChatChunk {
 
 func encodeAll(t *testing.T, enc *StreamEncoder, cs []*providers.ChatChunk, err error) string {
 	t.Helper()
-	var buf bytes.Buffer
-	for _, c := range cs {
-		if e := enc.Encode(c, &buf); e != nil {
-			t.Fatal(e)
-		}
-	}
-	if e := enc.Finish(&buf, err); e != nil {
-		t.Fatal(e)
-	}
-	return buf.String()
+	return string(dialecttest.Encode(t, enc, cs, err))
 }
 
 // respJSON is the echoed part of the response object for {"model":"m","input":"x"}.

@@ -25,11 +25,20 @@ type oaiEmbeddingRequest struct {
 	Dimensions     int             `json:"dimensions"`
 }
 
+// oaiDecode unmarshals a request body into v, or answers OpenAI's 400 for
+// a body that is not JSON and reports false.
+func oaiDecode(w http.ResponseWriter, body []byte, v any) bool {
+	if err := json.Unmarshal(body, v); err != nil {
+		oaiWriteError(w, oaiInvalidRequest("", "", "We could not parse the JSON body of your request."))
+		return false
+	}
+	return true
+}
+
 // serveEmbeddings answers with deterministic vectors derived from each input.
 func (f *fakeOpenAI) serveEmbeddings(w http.ResponseWriter, body []byte) {
 	var req oaiEmbeddingRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		oaiWriteError(w, oaiInvalidRequest("", "", "We could not parse the JSON body of your request."))
+	if !oaiDecode(w, body, &req) {
 		return
 	}
 	inputs, ok := oaiEmbeddingInputs(req.Input)
@@ -140,8 +149,7 @@ type oaiImageRequest struct {
 // serveImages answers with OpenAITinyPNG as base64 or as a URL.
 func (f *fakeOpenAI) serveImages(w http.ResponseWriter, body []byte) {
 	var req oaiImageRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		oaiWriteError(w, oaiInvalidRequest("", "", "We could not parse the JSON body of your request."))
+	if !oaiDecode(w, body, &req) {
 		return
 	}
 	if req.Prompt == "" {
