@@ -11,7 +11,6 @@ package aibackends
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -47,7 +46,6 @@ func benchBody(model string, stream bool) []byte {
 // network).
 func benchHandler(b *testing.B, audit bool) *Handler {
 	b.Helper()
-	quietCaddy(b)
 	up := httptest.NewServer(fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20}))
 	b.Cleanup(up.Close)
 	cfg := fmt.Sprintf(`{"providers":[
@@ -56,29 +54,15 @@ func benchHandler(b *testing.B, audit bool) *Handler {
 		{"type":"sim","name":"sim","models":["sim"],"max_output":20},
 		{"type":"google","name":"gem","base_url":%q,"api_keys":[{"value":"bench-key"}],"models":["gem"]}
 	]}`, up.URL+"/v1", up.URL, up.URL+"/v1beta")
-	var h Handler
-	if err := json.Unmarshal([]byte(cfg), &h); err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := caddy.NewContext(caddy.ActiveContext())
-	b.Cleanup(cancel)
-	if err := h.Provision(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if err := h.Validate(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = h.Cleanup() })
-	// Caddy's default logger writes to stderr. Keep the audit entry's real
-	// encoding cost (JSON, as in production) but drop the I/O, or turn the
-	// audit log off to see what it costs.
-	h.logger = zap.NewNop()
-	h.auditLog = zap.NewNop()
+	h := pipeHandler(b, cfg)
+	// pipeHandler drops the logs. Keep the audit entry's real encoding cost
+	// (JSON, as in production) but drop the I/O, or leave the audit log off
+	// to see what it costs.
 	if audit {
 		enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
 		h.auditLog = zap.New(zapcore.NewCore(enc, zapcore.AddSync(io.Discard), zap.InfoLevel)).Named("audit")
 	}
-	return &h
+	return h
 }
 
 var quiet sync.Once

@@ -47,13 +47,7 @@ func BenchmarkTranslation(b *testing.B) {
 	b.Run("responses-anthropic", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rq, err := responses.Decode(rqBody)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := anthropic.ToAnthropic(rq.ChatRequest(nil), opts); err != nil {
-				b.Fatal(err)
-			}
+			rq := responsesToAnthropic(b, rqBody, opts)
 			resp, err := anthropic.FromAnthropic(msg, 1)
 			if err != nil {
 				b.Fatal(err)
@@ -69,13 +63,7 @@ func BenchmarkTranslation(b *testing.B) {
 		sopts.Stream = true
 		b.ReportAllocs()
 		for b.Loop() {
-			rq, err := responses.Decode(rqBody)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := anthropic.ToAnthropic(rq.ChatRequest(nil), sopts); err != nil {
-				b.Fatal(err)
-			}
+			rq := responsesToAnthropic(b, rqBody, sopts)
 			translateStream(b, msgStream, responses.NewStreamEncoder(rq, responses.Meta{}))
 		}
 	})
@@ -122,6 +110,19 @@ func BenchmarkTranslation(b *testing.B) {
 			}
 		}
 	})
+}
+
+// responsesToAnthropic decodes a Responses request and translates it to
+// Anthropic's, as the pipeline does; it returns the decoded request.
+func responsesToAnthropic(b *testing.B, body []byte, opts anthropic.Options) *responses.Request {
+	rq, err := responses.Decode(body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := anthropic.ToAnthropic(rq.ChatRequest(nil), opts); err != nil {
+		b.Fatal(err)
+	}
+	return rq
 }
 
 // translateStream turns a recorded Anthropic stream into chunks and those
