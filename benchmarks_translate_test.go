@@ -70,10 +70,7 @@ func BenchmarkTranslation(b *testing.B) {
 	b.Run("gemini-anthropic", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			req, e := geminid.ParseRequest([]byte(benchGemini), "claude")
-			if e != nil {
-				b.Fatal(e)
-			}
+			req := geminiRequest(b, "claude")
 			if _, err := anthropic.ToAnthropic(req, opts); err != nil {
 				b.Fatal(err)
 			}
@@ -89,10 +86,7 @@ func BenchmarkTranslation(b *testing.B) {
 	b.Run("gemini-openai", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			req, e := geminid.ParseRequest([]byte(benchGemini), "fast")
-			if e != nil {
-				b.Fatal(e)
-			}
+			req := geminiRequest(b, "fast")
 			// What the OpenAI provider sends for a request from another
 			// dialect (encodeChat: the unified request encoded).
 			if _, err := json.Marshal(req); err != nil {
@@ -123,6 +117,15 @@ func responsesToAnthropic(b *testing.B, body []byte, opts anthropic.Options) *re
 		b.Fatal(err)
 	}
 	return rq
+}
+
+// geminiRequest decodes benchGemini as a request for model.
+func geminiRequest(b *testing.B, model string) *providers.ChatRequest {
+	req, err := geminid.ParseRequest([]byte(benchGemini), model)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return req
 }
 
 // translateStream turns a recorded Anthropic stream into chunks and those
