@@ -185,18 +185,7 @@ func TestReasoningToolLoopOpenAIResponsesSDK(t *testing.T) {
 							len(resp.Output[0].AsReasoning().Summary) != 1) {
 							t.Fatalf("%s turn %d: output %s, want OpenAI's reasoning item first", effort, turn, resp.RawJSON())
 						}
-						var call *responses.ResponseFunctionToolCall
-						input, call = passBack(input, resp)
-						if turn == 3 {
-							if call != nil || resp.OutputText() != "Echo: Weather in Paris, twice?" {
-								t.Fatalf("turn 3: %s, want the answer", resp.RawJSON())
-							}
-							break
-						}
-						if call == nil {
-							t.Fatalf("%s turn %d: no function call in %s", effort, turn, resp.RawJSON())
-						}
-						input = append(input, toolOutput(call.CallID))
+						input = toolLoopTurn(t, input, resp, turn, "Echo: Weather in Paris, twice?")
 					}
 				}
 				if spent[shared.ReasoningEffortLow] >= spent[shared.ReasoningEffortHigh] {
