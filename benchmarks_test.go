@@ -7,7 +7,7 @@ package aibackends
 // fake with a plain client. The difference to it is the gateway's own cost.
 //
 //	go test -run '^$' -bench . -benchmem .
-//	go test -run '^$' -bench PassThrough -benchmem -cpuprofile cpu.out -memprofile mem.out .
+//	go test -run '^$' -bench Loopback/chat/pass -benchmem -cpuprofile cpu.out -memprofile mem.out .
 
 import (
 	"bytes"
@@ -146,7 +146,7 @@ func BenchmarkUpstreamDirect(b *testing.B) {
 // BenchmarkReverseProxyStdlib is the in-process limit for any proxy: Go's
 // httputil.ReverseProxy (the model for Caddy's reverse_proxy) relaying the
 // same request to the same fake, driven like the handler benchmarks. The
-// difference between BenchmarkPassThroughOpenAI and it is what routing,
+// difference between BenchmarkLoopback/chat/pass and it is what routing,
 // accounting and the OpenAI semantics cost beyond moving the bytes.
 func BenchmarkReverseProxyStdlib(b *testing.B) {
 	up := httptest.NewServer(fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20}))
@@ -174,66 +174,6 @@ func BenchmarkReverseProxyStdlib(b *testing.B) {
 	for b.Loop() {
 		serve()
 	}
-}
-
-// BenchmarkPassThroughOpenAI: OpenAI client, OpenAI-compatible upstream,
-// the upstream body relayed unchanged.
-func BenchmarkPassThroughOpenAI(b *testing.B) {
-	benchServe(b, true, "fast", false, `"chat.completion"`)
-}
-
-// BenchmarkStreamPassThrough20: the same, streamed (20 text chunks + role
-// and finish chunks + the usage chunk the gateway asks for itself).
-func BenchmarkStreamPassThrough20(b *testing.B) {
-	benchServe(b, true, "fast", true, "data: [DONE]")
-}
-
-// BenchmarkTranslatedAnthropic: OpenAI client, Anthropic upstream; the
-// request and the answer are translated.
-func BenchmarkTranslatedAnthropic(b *testing.B) {
-	benchServe(b, true, "claude", false, `"chat.completion"`)
-}
-
-// BenchmarkTranslatedAnthropicStream20: the same, streamed.
-func BenchmarkTranslatedAnthropicStream20(b *testing.B) {
-	benchServe(b, true, "claude", true, "data: [DONE]")
-}
-
-// benchResponses is a typical Responses request: instructions and one
-// user turn, store off (what is measured is the request path).
-const benchResponses = `{"model":%q,"instructions":"Be brief.","input":"Say something about reverse proxies.","store":false%s}`
-
-func benchServeResponses(b *testing.B, model string, stream bool, want string) {
-	h := benchHandler(b, true)
-	extra := ""
-	if stream {
-		extra = `,"stream":true`
-	}
-	body := []byte(fmt.Sprintf(benchResponses, model, extra))
-	serveOnceAt(b, h, "/v1/responses", body, want)
-	b.ReportAllocs()
-	for b.Loop() {
-		serveOnceAt(b, h, "/v1/responses", body, want)
-	}
-}
-
-// BenchmarkResponsesPassThrough: Responses client, an upstream with the
-// Responses API; the body passes through and the answer is relayed.
-// Compare with BenchmarkPassThroughOpenAI.
-func BenchmarkResponsesPassThrough(b *testing.B) {
-	benchServeResponses(b, "fast", false, `"object":"response"`)
-}
-
-// BenchmarkResponsesTranslatedAnthropic: Responses client, Anthropic
-// upstream; the request and the answer are translated. Compare with
-// BenchmarkTranslatedAnthropic (the chat client's path).
-func BenchmarkResponsesTranslatedAnthropic(b *testing.B) {
-	benchServeResponses(b, "claude", false, `"object":"response"`)
-}
-
-// BenchmarkResponsesTranslatedAnthropicStream20: the same, streamed.
-func BenchmarkResponsesTranslatedAnthropicStream20(b *testing.B) {
-	benchServeResponses(b, "claude", true, "response.completed")
 }
 
 // BenchmarkSim is the gateway's own overhead with no network at all: the
