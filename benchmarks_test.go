@@ -7,11 +7,10 @@ package aibackends
 // fake with a plain client. The difference to it is the gateway's own cost.
 //
 //	go test -run '^$' -bench . -benchmem .
-//	go test -run '^$' -bench PassThrough -benchmem -cpuprofile cpu.out -memprofile mem.out .
+//	go test -run '^$' -bench Loopback/chat/pass -benchmem -cpuprofile cpu.out -memprofile mem.out .
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -47,7 +46,6 @@ func benchBody(model string, stream bool) []byte {
 // network).
 func benchHandler(b *testing.B, audit bool) *Handler {
 	b.Helper()
-	quietCaddy(b)
 	up := httptest.NewServer(fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20}))
 	b.Cleanup(up.Close)
 	cfg := fmt.Sprintf(`{"providers":[
@@ -56,29 +54,15 @@ func benchHandler(b *testing.B, audit bool) *Handler {
 		{"type":"sim","name":"sim","models":["sim"],"max_output":20},
 		{"type":"google","name":"gem","base_url":%q,"api_keys":[{"value":"bench-key"}],"models":["gem"]}
 	]}`, up.URL+"/v1", up.URL, up.URL+"/v1beta")
-	var h Handler
-	if err := json.Unmarshal([]byte(cfg), &h); err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := caddy.NewContext(caddy.ActiveContext())
-	b.Cleanup(cancel)
-	if err := h.Provision(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if err := h.Validate(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = h.Cleanup() })
-	// Caddy's default logger writes to stderr. Keep the audit entry's real
-	// encoding cost (JSON, as in production) but drop the I/O, or turn the
-	// audit log off to see what it costs.
-	h.logger = zap.NewNop()
-	h.auditLog = zap.NewNop()
+	h := pipeHandler(b, cfg)
+	// pipeHandler drops the logs. Keep the audit entry's real encoding cost
+	// (JSON, as in production) but drop the I/O, or leave the audit log off
+	// to see what it costs.
 	if audit {
 		enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
 		h.auditLog = zap.New(zapcore.NewCore(enc, zapcore.AddSync(io.Discard), zap.InfoLevel)).Named("audit")
 	}
-	return &h
+	return h
 }
 
 var quiet sync.Once
@@ -162,7 +146,7 @@ func BenchmarkUpstreamDirect(b *testing.B) {
 // BenchmarkReverseProxyStdlib is the in-process limit for any proxy: Go's
 // httputil.ReverseProxy (the model for Caddy's reverse_proxy) relaying the
 // same request to the same fake, driven like the handler benchmarks. The
-// difference between BenchmarkPassThroughOpenAI and it is what routing,
+// difference between BenchmarkLoopback/chat/pass and it is what routing,
 // accounting and the OpenAI semantics cost beyond moving the bytes.
 func BenchmarkReverseProxyStdlib(b *testing.B) {
 	up := httptest.NewServer(fastfake.New(fastfake.Knobs{Chunks: 20, Words: 20}))
@@ -190,66 +174,6 @@ func BenchmarkReverseProxyStdlib(b *testing.B) {
 	for b.Loop() {
 		serve()
 	}
-}
-
-// BenchmarkPassThroughOpenAI: OpenAI client, OpenAI-compatible upstream,
-// the upstream body relayed unchanged.
-func BenchmarkPassThroughOpenAI(b *testing.B) {
-	benchServe(b, true, "fast", false, `"chat.completion"`)
-}
-
-// BenchmarkStreamPassThrough20: the same, streamed (20 text chunks + role
-// and finish chunks + the usage chunk the gateway asks for itself).
-func BenchmarkStreamPassThrough20(b *testing.B) {
-	benchServe(b, true, "fast", true, "data: [DONE]")
-}
-
-// BenchmarkTranslatedAnthropic: OpenAI client, Anthropic upstream; the
-// request and the answer are translated.
-func BenchmarkTranslatedAnthropic(b *testing.B) {
-	benchServe(b, true, "claude", false, `"chat.completion"`)
-}
-
-// BenchmarkTranslatedAnthropicStream20: the same, streamed.
-func BenchmarkTranslatedAnthropicStream20(b *testing.B) {
-	benchServe(b, true, "claude", true, "data: [DONE]")
-}
-
-// benchResponses is a typical Responses request: instructions and one
-// user turn, store off (what is measured is the request path).
-const benchResponses = `{"model":%q,"instructions":"Be brief.","input":"Say something about reverse proxies.","store":false%s}`
-
-func benchServeResponses(b *testing.B, model string, stream bool, want string) {
-	h := benchHandler(b, true)
-	extra := ""
-	if stream {
-		extra = `,"stream":true`
-	}
-	body := []byte(fmt.Sprintf(benchResponses, model, extra))
-	serveOnceAt(b, h, "/v1/responses", body, want)
-	b.ReportAllocs()
-	for b.Loop() {
-		serveOnceAt(b, h, "/v1/responses", body, want)
-	}
-}
-
-// BenchmarkResponsesPassThrough: Responses client, an upstream with the
-// Responses API; the body passes through and the answer is relayed.
-// Compare with BenchmarkPassThroughOpenAI.
-func BenchmarkResponsesPassThrough(b *testing.B) {
-	benchServeResponses(b, "fast", false, `"object":"response"`)
-}
-
-// BenchmarkResponsesTranslatedAnthropic: Responses client, Anthropic
-// upstream; the request and the answer are translated. Compare with
-// BenchmarkTranslatedAnthropic (the chat client's path).
-func BenchmarkResponsesTranslatedAnthropic(b *testing.B) {
-	benchServeResponses(b, "claude", false, `"object":"response"`)
-}
-
-// BenchmarkResponsesTranslatedAnthropicStream20: the same, streamed.
-func BenchmarkResponsesTranslatedAnthropicStream20(b *testing.B) {
-	benchServeResponses(b, "claude", true, "response.completed")
 }
 
 // BenchmarkSim is the gateway's own overhead with no network at all: the

@@ -47,13 +47,7 @@ func BenchmarkTranslation(b *testing.B) {
 	b.Run("responses-anthropic", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rq, err := responses.Decode(rqBody)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := anthropic.ToAnthropic(rq.ChatRequest(nil), opts); err != nil {
-				b.Fatal(err)
-			}
+			rq := responsesToAnthropic(b, rqBody, opts)
 			resp, err := anthropic.FromAnthropic(msg, 1)
 			if err != nil {
 				b.Fatal(err)
@@ -69,23 +63,14 @@ func BenchmarkTranslation(b *testing.B) {
 		sopts.Stream = true
 		b.ReportAllocs()
 		for b.Loop() {
-			rq, err := responses.Decode(rqBody)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := anthropic.ToAnthropic(rq.ChatRequest(nil), sopts); err != nil {
-				b.Fatal(err)
-			}
+			rq := responsesToAnthropic(b, rqBody, sopts)
 			translateStream(b, msgStream, responses.NewStreamEncoder(rq, responses.Meta{}))
 		}
 	})
 	b.Run("gemini-anthropic", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			req, e := geminid.ParseRequest([]byte(benchGemini), "claude")
-			if e != nil {
-				b.Fatal(e)
-			}
+			req := geminiRequest(b, "claude")
 			if _, err := anthropic.ToAnthropic(req, opts); err != nil {
 				b.Fatal(err)
 			}
@@ -101,10 +86,7 @@ func BenchmarkTranslation(b *testing.B) {
 	b.Run("gemini-openai", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			req, e := geminid.ParseRequest([]byte(benchGemini), "fast")
-			if e != nil {
-				b.Fatal(e)
-			}
+			req := geminiRequest(b, "fast")
 			// What the OpenAI provider sends for a request from another
 			// dialect (encodeChat: the unified request encoded).
 			if _, err := json.Marshal(req); err != nil {
@@ -122,6 +104,28 @@ func BenchmarkTranslation(b *testing.B) {
 			}
 		}
 	})
+}
+
+// responsesToAnthropic decodes a Responses request and translates it to
+// Anthropic's, as the pipeline does; it returns the decoded request.
+func responsesToAnthropic(b *testing.B, body []byte, opts anthropic.Options) *responses.Request {
+	rq, err := responses.Decode(body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := anthropic.ToAnthropic(rq.ChatRequest(nil), opts); err != nil {
+		b.Fatal(err)
+	}
+	return rq
+}
+
+// geminiRequest decodes benchGemini as a request for model.
+func geminiRequest(b *testing.B, model string) *providers.ChatRequest {
+	req, err := geminid.ParseRequest([]byte(benchGemini), model)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return req
 }
 
 // translateStream turns a recorded Anthropic stream into chunks and those

@@ -52,11 +52,21 @@ func inputTokensBody(model string) string {
 		"tools":[{"type":"function","name":"get_weather","description":"Weather now","parameters":{"type":"object"}}]}`
 }
 
-func decodeCount(t *testing.T, body string) map[string]any {
+// countAnswer posts body to the counting endpoint path and decodes the
+// answer. A status other than 200 ends the test; an X-AI-Token-Count
+// other than how fails it.
+func countAnswer(t *testing.T, h *Handler, path, body, how string) map[string]any {
 	t.Helper()
+	w := pipeDo(t, h, "POST", path, body)
+	if w.Code != 200 {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if got := w.Header().Get("X-AI-Token-Count"); got != how {
+		t.Errorf("X-AI-Token-Count %q, want %q", got, how)
+	}
 	var v map[string]any
-	if err := json.Unmarshal([]byte(body), &v); err != nil {
-		t.Fatalf("answer is not JSON: %s", body)
+	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
+		t.Fatalf("answer is not JSON: %s", w.Body)
 	}
 	return v
 }
@@ -100,13 +110,9 @@ func TestCountTokensEndpoint(t *testing.T) {
 		{"sim", localCount(t, countBody("sim")), "estimate", nil},
 	} {
 		t.Run(c.model, func(t *testing.T) {
-			w := pipeDo(t, f.h, "POST", "/v1/messages/count_tokens", countBody(c.model))
-			if w.Code != 200 {
-				t.Fatalf("status %d: %s", w.Code, w.Body)
-			}
-			got := decodeCount(t, w.Body.String())
+			got := countAnswer(t, f.h, "/v1/messages/count_tokens", countBody(c.model), c.how)
 			if len(got) != 1 {
-				t.Errorf("answer has other members than input_tokens: %s", w.Body)
+				t.Errorf("answer has other members than input_tokens: %v", got)
 			}
 			n, _ := got["input_tokens"].(float64)
 			if c.rec != nil {
@@ -117,9 +123,6 @@ func TestCountTokensEndpoint(t *testing.T) {
 			}
 			if int(n) != c.want {
 				t.Errorf("input_tokens %v, want %d", n, c.want)
-			}
-			if h := w.Header().Get("X-AI-Token-Count"); h != c.how {
-				t.Errorf("X-AI-Token-Count %q, want %q", h, c.how)
 			}
 		})
 	}
@@ -142,17 +145,10 @@ func TestInputTokensEndpoint(t *testing.T) {
 		{"sim", -1, "estimate"},
 	} {
 		t.Run(c.model, func(t *testing.T) {
-			w := pipeDo(t, f.h, "POST", "/v1/responses/input_tokens", inputTokensBody(c.model))
-			if w.Code != 200 {
-				t.Fatalf("status %d: %s", w.Code, w.Body)
-			}
-			got := decodeCount(t, w.Body.String())
+			got := countAnswer(t, f.h, "/v1/responses/input_tokens", inputTokensBody(c.model), c.how)
 			n, _ := got["input_tokens"].(float64)
 			if got["object"] != "response.input_tokens" || n <= 0 || (c.want >= 0 && int(n) != c.want) {
-				t.Errorf("answer %s, want %d input tokens", w.Body, c.want)
-			}
-			if h := w.Header().Get("X-AI-Token-Count"); h != c.how {
-				t.Errorf("X-AI-Token-Count %q, want %q", h, c.how)
+				t.Errorf("answer %v, want %d input tokens", got, c.want)
 			}
 		})
 	}
@@ -251,11 +247,7 @@ func TestCountTokensChatOnlyServer(t *testing.T) {
 	t.Cleanup(srv.Close)
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[{"type":"openai_compatible","name":"vllm","base_url":%q,"models":["llama"]}]}`,
 		pipeFast, srv.URL+"/v1"))
-	w := pipeDo(t, h, "POST", "/v1/messages/count_tokens", countBody("llama"))
-	if w.Code != 200 || w.Header().Get("X-AI-Token-Count") != "estimate" {
-		t.Fatalf("%d %q %s", w.Code, w.Header().Get("X-AI-Token-Count"), w.Body)
-	}
-	if n := decodeCount(t, w.Body.String())["input_tokens"]; n != float64(localCount(t, countBody("llama"))) {
+	if n := countAnswer(t, h, "/v1/messages/count_tokens", countBody("llama"), "estimate")["input_tokens"]; n != float64(localCount(t, countBody("llama"))) {
 		t.Errorf("input_tokens %v, want the local count %d", n, localCount(t, countBody("llama")))
 	}
 	if rec.Count() != 0 {

@@ -27,6 +27,14 @@ func TestRouteRequest(t *testing.T) {
 		{"POST", "/v1/models", "", nil, []string{"GET"}},
 		{"GET", "/v1/nothing", "", nil, nil},
 		{"GET", "/v1/models/", "models", nil, nil},
+		// The Gemini paths do not collide with OpenAI's /models.
+		{"POST", "/v1beta/models/gemini-2.5-flash:generateContent", "gemini/generateContent", []string{"gemini-2.5-flash"}, nil},
+		{"POST", "/v1/models/gemini-2.5-flash:generateContent", "gemini/generateContent", []string{"gemini-2.5-flash"}, nil},
+		{"POST", "/ai/v1beta/models/openai/gpt-4o:streamGenerateContent", "gemini/streamGenerateContent", []string{"openai/gpt-4o"}, nil},
+		{"GET", "/v1beta/models", "gemini/models", nil, nil},
+		{"GET", "/v1beta/models/gemini-2.5-flash", "gemini/models/{model}", []string{"gemini-2.5-flash"}, nil},
+		{"GET", "/v1beta/models/m:generateContent", "", nil, []string{"POST"}},
+		{"POST", "/v1beta/models/m", "", nil, []string{"GET"}},
 	} {
 		spec, params, allow, d := routeRequest(c.method, c.path)
 		got := ""

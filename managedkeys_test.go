@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/certmagic"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
@@ -224,22 +223,18 @@ func (zeroRand) Read(p []byte) (int, error) {
 }
 
 func TestCaddyfileManagedKeys(t *testing.T) {
-	var h Handler
-	err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(`ai_backends {
+	h := caddyfileHandler(t, `ai_backends {
 		provider demo sim {
 			models sim-small
 		}
 		managed_keys
-	}`))
-	if err != nil || !h.ManagedKeys {
-		t.Fatalf("managed_keys: %v %v", h.ManagedKeys, err)
+	}`)
+	if !h.ManagedKeys {
+		t.Fatal("managed_keys not set")
 	}
-	var bad Handler
-	if err := bad.UnmarshalCaddyfile(caddyfile.NewTestDispenser(`ai_backends {
+	caddyfileRejects(t, map[string]string{"an argument": `ai_backends {
 		managed_keys yes
-	}`)); err == nil {
-		t.Fatal("managed_keys takes no argument")
-	}
+	}`})
 }
 
 func TestManagedKeyLimitsAndSpendLiveInRedis(t *testing.T) {

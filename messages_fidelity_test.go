@@ -84,6 +84,16 @@ func TestMessagesRelaysThinkingFromAnthropic(t *testing.T) {
 	}
 }
 
+// messageStart is what these tests read of a message_start event.
+type messageStart struct {
+	Message struct {
+		Model string `json:"model"`
+		Usage struct {
+			InputTokens int `json:"input_tokens"`
+		} `json:"usage"`
+	} `json:"message"`
+}
+
 // TestMessagesStreamRelaysThinkingFromAnthropic: the stream is the
 // upstream's events in order (thinking_delta, signature_delta and all), with
 // the public model in message_start and the upstream's exact input count.
@@ -101,14 +111,7 @@ func TestMessagesStreamRelaysThinkingFromAnthropic(t *testing.T) {
 	if !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "content_block_stop message_delta message_stop") {
 		t.Fatalf("events:\n%s\nbody:\n%s", got, w.Body)
 	}
-	var start struct {
-		Message struct {
-			Model string `json:"model"`
-			Usage struct {
-				InputTokens int `json:"input_tokens"`
-			} `json:"usage"`
-		} `json:"message"`
-	}
+	var start messageStart
 	if err := json.Unmarshal([]byte(data[0]), &start); err != nil || start.Message.Model != "claude" || start.Message.Usage.InputTokens != 12 {
 		t.Fatalf("message_start: %s (%v)", data[0], err)
 	}
@@ -150,14 +153,7 @@ func TestMessagesStreamTranslatedStartUsage(t *testing.T) {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
 	names, data := sseEvents(t, w.Body.String())
-	var start struct {
-		Message struct {
-			Model string `json:"model"`
-			Usage struct {
-				InputTokens int `json:"input_tokens"`
-			} `json:"usage"`
-		} `json:"message"`
-	}
+	var start messageStart
 	if err := json.Unmarshal([]byte(data[0]), &start); err != nil || names[0] != "message_start" || start.Message.Usage.InputTokens <= 0 {
 		t.Fatalf("message_start: %s", data[0])
 	}

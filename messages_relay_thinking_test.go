@@ -3,14 +3,13 @@ package aibackends
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // secretThinkingTurn is a tool-use answer whose thinking holds a credential.
@@ -44,9 +43,7 @@ func TestMessagesRelayRedactedThinkingToolLoop(t *testing.T) {
 	for _, stream := range []bool{false, true} {
 		t.Run(fmt.Sprintf("stream=%t", stream), func(t *testing.T) {
 			h, ant, _ := messagesHandler(t, secretThinkingTurn, `,"security":{"redact_responses":true}`)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-			t.Cleanup(srv.Close)
-			client := anthropicsdk.NewClient(anthropicopt.WithBaseURL(srv.URL), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
+			client := sdktest.AnthropicClient(pipeServe(t, h), "k")
 			msgs := []anthropicsdk.MessageParam{anthropicsdk.NewUserMessage(anthropicsdk.NewTextBlock("Weather in Paris?"))}
 			msg := messagesTurn(t, client, thinkingParams("claude", 1024, msgs), stream)
 			c := msg.Content

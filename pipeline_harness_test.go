@@ -22,6 +22,14 @@ import (
 // Provision (to set a test clock: Provision starts goroutines reading it).
 func pipeHandler(t testing.TB, config string, before ...func(*Handler)) *Handler {
 	t.Helper()
+	h, _ := pipeHandlerContext(t, config, before...)
+	return h
+}
+
+// pipeHandlerContext is pipeHandler that also returns the handler's Caddy
+// context, whose metrics registry holds its collectors.
+func pipeHandlerContext(t testing.TB, config string, before ...func(*Handler)) (*Handler, caddy.Context) {
+	t.Helper()
 	quietCaddy(t)
 	var h Handler
 	if err := json.Unmarshal([]byte(config), &h); err != nil {
@@ -40,7 +48,7 @@ func pipeHandler(t testing.TB, config string, before ...func(*Handler)) *Handler
 		t.Fatalf("validate: %v", err)
 	}
 	h.logger, h.auditLog = zap.NewNop(), zap.NewNop()
-	return &h
+	return &h, ctx
 }
 
 // pipeDo sends one request through the handler; header holds name, value

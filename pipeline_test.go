@@ -27,6 +27,12 @@ func TestPipeline(t *testing.T) {
 		sb, rb := fakeupstream.NewOpenAI(t, b)
 		return fakes{a: ra, b: rb, aURL: sa.URL + "/v1", bURL: sb.URL + "/v1"}
 	}
+	// aThenB: deployments a and b of model m, in that order.
+	aThenB := func(f fakes) string {
+		return fmt.Sprintf(`{%s,"providers":[
+			{"type":"openai_compatible","name":"a","base_url":%q,"models":["m"]},
+			{"type":"openai_compatible","name":"b","base_url":%q,"models":["m"]}]}`, pipeFast, f.aURL, f.bURL)
+	}
 	for _, c := range []struct {
 		name   string
 		a, b   fakeupstream.OpenAIConfig
@@ -75,15 +81,11 @@ func TestPipeline(t *testing.T) {
 			}
 		},
 	}, {
-		name: "a 429 from a one-key deployment cools it down; the next deployment serves",
-		a:    fakeupstream.OpenAIConfig{Fail: fakeupstream.OpenAIErrorFor(429)},
-		b:    fakeupstream.OpenAIConfig{Reply: "from b"},
-		config: func(f fakes) string {
-			return fmt.Sprintf(`{%s,"providers":[
-				{"type":"openai_compatible","name":"a","base_url":%q,"models":["m"]},
-				{"type":"openai_compatible","name":"b","base_url":%q,"models":["m"]}]}`, pipeFast, f.aURL, f.bURL)
-		},
-		body: pipeChat("m", false), status: 200,
+		name:   "a 429 from a one-key deployment cools it down; the next deployment serves",
+		a:      fakeupstream.OpenAIConfig{Fail: fakeupstream.OpenAIErrorFor(429)},
+		b:      fakeupstream.OpenAIConfig{Reply: "from b"},
+		config: aThenB,
+		body:   pipeChat("m", false), status: 200,
 		check: func(t *testing.T, f fakes, w *http.Response, body string) {
 			if w.Header.Get("X-AI-Provider") != "b" || f.a.Count() != 1 {
 				t.Errorf("provider %q, a saw %d", w.Header.Get("X-AI-Provider"), f.a.Count())
@@ -102,15 +104,11 @@ func TestPipeline(t *testing.T) {
 			}
 		},
 	}, {
-		name: "a stream that fails after its first byte is not retried",
-		a:    fakeupstream.OpenAIConfig{StreamError: fakeupstream.OpenAIErrorFor(500), StreamErrorAfter: 2},
-		b:    fakeupstream.OpenAIConfig{},
-		config: func(f fakes) string {
-			return fmt.Sprintf(`{%s,"providers":[
-				{"type":"openai_compatible","name":"a","base_url":%q,"models":["m"]},
-				{"type":"openai_compatible","name":"b","base_url":%q,"models":["m"]}]}`, pipeFast, f.aURL, f.bURL)
-		},
-		body: pipeChat("m", true), status: 200,
+		name:   "a stream that fails after its first byte is not retried",
+		a:      fakeupstream.OpenAIConfig{StreamError: fakeupstream.OpenAIErrorFor(500), StreamErrorAfter: 2},
+		b:      fakeupstream.OpenAIConfig{},
+		config: aThenB,
+		body:   pipeChat("m", true), status: 200,
 		check: func(t *testing.T, f fakes, w *http.Response, body string) {
 			if f.a.Count() != 1 || f.b.Count() != 0 {
 				t.Errorf("a saw %d, b saw %d: a committed stream went elsewhere", f.a.Count(), f.b.Count())

@@ -10,36 +10,29 @@ import (
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"go.uber.org/goleak"
 
 	"github.com/sira-ai/caddy-ai-backends/catalog"
 )
 
 func TestUnmarshalCaddyfileCatalog(t *testing.T) {
-	var h Handler
-	err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(`ai_backends {
+	h := caddyfileHandler(t, `ai_backends {
 		catalog {
 			url https://prices.example/model_prices.json
 			refresh 15m
 			max_size 8MiB
 			timeout 5s
 		}
-	}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	}`)
 	c := h.Catalog
 	if c == nil || c.URL != "https://prices.example/model_prices.json" || c.File != "" ||
 		time.Duration(c.Refresh) != 15*time.Minute || c.MaxSize != 8<<20 || time.Duration(c.Timeout) != 5*time.Second {
 		t.Fatalf("parsed %+v", c)
 	}
-	var short Handler
-	if err := short.UnmarshalCaddyfile(caddyfile.NewTestDispenser("ai_backends {\ncatalog /etc/caddy/prices.json\n}")); err != nil ||
-		short.Catalog.File != "/etc/caddy/prices.json" {
-		t.Fatalf("shorthand: %v %+v", err, short.Catalog)
+	if short := caddyfileHandler(t, "ai_backends {\ncatalog /etc/caddy/prices.json\n}"); short.Catalog.File != "/etc/caddy/prices.json" {
+		t.Fatalf("shorthand: %+v", short.Catalog)
 	}
-	for name, src := range map[string]string{
+	caddyfileRejects(t, map[string]string{
 		"neither":    `ai_backends { catalog { refresh 1m } }`,
 		"both":       `ai_backends { catalog a.json { url https://x/y } }`,
 		"twice":      "ai_backends {\ncatalog a.json\ncatalog b.json\n}",
@@ -47,12 +40,7 @@ func TestUnmarshalCaddyfileCatalog(t *testing.T) {
 		"bad size":   `ai_backends { catalog a.json { max_size lots } }`,
 		"bad time":   `ai_backends { catalog a.json { refresh soon } }`,
 		"two args":   `ai_backends { catalog a.json b.json }`,
-	} {
-		var h Handler
-		if err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(src)); err == nil {
-			t.Errorf("%s: accepted %s", name, src)
-		}
-	}
+	})
 }
 
 // provisionWithCatalog provisions a sim handler whose catalog file prices

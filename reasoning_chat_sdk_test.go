@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -29,13 +27,14 @@ func reasoningLoopServer(t *testing.T) (url string, rec *fakeupstream.Recorder) 
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
 		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k"}],"models":["claude-sonnet-4-5"],"max_retries":0}]}`,
 		pipeFast, ant.URL))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h.ServeHTTP(w, r, nil); err != nil {
-			t.Error(err)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/v1", rec
+	return pipeServe(t, h) + "/v1", rec
+}
+
+// reasoningClient is the OpenAI SDK on url (the gateway's /v1) as a client
+// that asks for the reasoning fields (X-Include-Reasoning).
+func reasoningClient(url string) openaisdk.Client {
+	return openaisdk.NewClient(openaiopt.WithBaseURL(url), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0),
+		openaiopt.WithHeader("X-Include-Reasoning", "true"))
 }
 
 func reasoningLoopParams(msgs []openaisdk.ChatCompletionMessageParamUnion) openaisdk.ChatCompletionNewParams {
@@ -111,8 +110,7 @@ func TestReasoningToolLoopChatSDK(t *testing.T) {
 	for _, stream := range []bool{false, true} {
 		t.Run(fmt.Sprintf("stream=%t", stream), func(t *testing.T) {
 			url, rec := reasoningLoopServer(t)
-			client := openaisdk.NewClient(openaiopt.WithBaseURL(url), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0),
-				openaiopt.WithHeader("X-Include-Reasoning", "true"))
+			client := reasoningClient(url)
 			msgs := []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Weather in Paris, twice?")}
 			for turn := 1; turn <= 3; turn++ {
 				msg, reasoning, blocks, _ := reasoningTurn(t, client, reasoningLoopParams(msgs), stream)
@@ -201,7 +199,7 @@ func reasoningTurn(t *testing.T, client openaisdk.Client, params openaisdk.ChatC
 // off instead of failing with Anthropic's "Expected `thinking`" 400.
 func TestReasoningToolLoopWithoutThinkingBlocks(t *testing.T) {
 	url, rec := reasoningLoopServer(t)
-	client := openaisdk.NewClient(openaiopt.WithBaseURL(url), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0))
+	client := sdkClient(url, "k")
 	msgs := []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Weather in Paris?")}
 	resp, err := client.Chat.Completions.New(context.Background(), reasoningLoopParams(msgs))
 	if err != nil {
@@ -234,10 +232,7 @@ func TestReasoningToolLoopGeminiChatSDK(t *testing.T) {
 	h := pipeHandler(t, fmt.Sprintf(`{%s,"providers":[
 		{"type":"google","name":"gem","base_url":%q,"api_keys":[{"value":"k"}],"models":["gemini-3-pro-preview"],"max_retries":0}]}`,
 		pipeFast, gem.URL+"/v1beta"))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	t.Cleanup(srv.Close)
-	client := openaisdk.NewClient(openaiopt.WithBaseURL(srv.URL+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0),
-		openaiopt.WithHeader("X-Include-Reasoning", "true"))
+	client := reasoningClient(pipeServe(t, h) + "/v1")
 	msgs := []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Weather in Paris?")}
 	for turn := 1; turn <= 3; turn++ {
 		params := reasoningLoopParams(msgs)

@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	openaisdk "github.com/openai/openai-go/v3"
-	openaiopt "github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
@@ -87,10 +85,7 @@ func TestEmptyThinkingRoundTripOpenAIChatSDK(t *testing.T) {
 	for _, stream := range []bool{false, true} {
 		t.Run(fmt.Sprintf("stream=%t", stream), func(t *testing.T) {
 			h, rec := omittedThinkingServer(t)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-			t.Cleanup(srv.Close)
-			client := openaisdk.NewClient(openaiopt.WithBaseURL(srv.URL+"/v1"), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0),
-				openaiopt.WithHeader("X-Include-Reasoning", "true"))
+			client := reasoningClient(pipeServe(t, h) + "/v1")
 			msgs := []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Weather in Paris?")}
 			msg, reasoning, blocks, _ := reasoningTurn(t, client, reasoningLoopParams(msgs), stream)
 			if reasoning != "" || blocks != emptyThinkingBlocks || len(msg.ToolCalls) != 1 {
@@ -116,9 +111,7 @@ func TestEmptyThinkingRoundTripOpenAIChatSDK(t *testing.T) {
 // Anthropic exactly, streamed or not.
 func TestEmptyThinkingRoundTripResponsesSDK(t *testing.T) {
 	h, rec := omittedThinkingServer(t)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	t.Cleanup(srv.Close)
-	client := sdkClient(srv.URL+"/v1", "k")
+	client := sdkClient(pipeServe(t, h)+"/v1", "k")
 	for _, stream := range []bool{false, true} {
 		input := responses.ResponseInputParam{responses.ResponseInputItemParamOfMessage("Weather?", responses.EasyInputMessageRoleUser)}
 		resp, _ := responsesTurn(t, client, reasoningResponsesParams(input), stream)

@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
@@ -42,9 +40,7 @@ func translatedThinkingServer(t *testing.T) (client anthropicsdk.Client, gem, co
 		{"type":"openai_compatible","name":"ds","base_url":%q,"models":["deepseek-reasoner"],"max_retries":0},
 		{"type":"anthropic","name":"ant","base_url":%q,"api_keys":[{"value":"k"}],"models":["claude-sonnet-4-5"],"max_retries":0}]}`,
 		pipeFast, g.URL+"/v1beta", c.URL+"/v1", a.URL))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _ = h.ServeHTTP(w, r, nil) }))
-	t.Cleanup(srv.Close)
-	client = anthropicsdk.NewClient(anthropicopt.WithBaseURL(srv.URL), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
+	client = sdktest.AnthropicClient(pipeServe(t, h), "k")
 	return client, gem, compat, ant
 }
 

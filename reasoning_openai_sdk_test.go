@@ -12,9 +12,7 @@ import (
 	"testing"
 
 	anthropicsdk "github.com/anthropics/anthropic-sdk-go"
-	anthropicopt "github.com/anthropics/anthropic-sdk-go/option"
 	openaisdk "github.com/openai/openai-go/v3"
-	openaiopt "github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
 	"github.com/openai/openai-go/v3/shared"
 	"go.uber.org/zap"
@@ -22,6 +20,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -102,7 +101,7 @@ func TestReasoningToolLoopOpenAIChatSDK(t *testing.T) {
 	for _, stream := range []bool{false, true} {
 		t.Run(fmt.Sprintf("stream=%t", stream), func(t *testing.T) {
 			url, rec, audit := oaiReasoningServer(t, "openai")
-			client := openaisdk.NewClient(openaiopt.WithBaseURL(url), openaiopt.WithAPIKey("k"), openaiopt.WithMaxRetries(0))
+			client := sdkClient(url, "k")
 			spent := map[shared.ReasoningEffort]int64{}
 			for _, effort := range []shared.ReasoningEffort{shared.ReasoningEffortLow, shared.ReasoningEffortHigh} {
 				msgs := []openaisdk.ChatCompletionMessageParamUnion{openaisdk.UserMessage("Weather in Paris, twice?")}
@@ -185,18 +184,7 @@ func TestReasoningToolLoopOpenAIResponsesSDK(t *testing.T) {
 							len(resp.Output[0].AsReasoning().Summary) != 1) {
 							t.Fatalf("%s turn %d: output %s, want OpenAI's reasoning item first", effort, turn, resp.RawJSON())
 						}
-						var call *responses.ResponseFunctionToolCall
-						input, call = passBack(input, resp)
-						if turn == 3 {
-							if call != nil || resp.OutputText() != "Echo: Weather in Paris, twice?" {
-								t.Fatalf("turn 3: %s, want the answer", resp.RawJSON())
-							}
-							break
-						}
-						if call == nil {
-							t.Fatalf("%s turn %d: no function call in %s", effort, turn, resp.RawJSON())
-						}
-						input = append(input, toolOutput(call.CallID))
+						input = toolLoopTurn(t, input, resp, turn, "Echo: Weather in Paris, twice?")
 					}
 				}
 				if spent[shared.ReasoningEffortLow] >= spent[shared.ReasoningEffortHigh] {
@@ -287,7 +275,7 @@ func TestReasoningToolLoopOpenAIMessagesSDK(t *testing.T) {
 	for _, stream := range []bool{false, true} {
 		t.Run(fmt.Sprintf("stream=%t", stream), func(t *testing.T) {
 			url, rec, audit := oaiReasoningServer(t, "openai")
-			client := anthropicsdk.NewClient(anthropicopt.WithBaseURL(strings.TrimSuffix(url, "/v1")), anthropicopt.WithAPIKey("k"), anthropicopt.WithMaxRetries(0))
+			client := sdktest.AnthropicClient(strings.TrimSuffix(url, "/v1"), "k")
 			for _, budget := range []int64{2048, 16384} {
 				effort := providers.EffortForBudget(int(budget))
 				msgs := []anthropicsdk.MessageParam{anthropicsdk.NewUserMessage(anthropicsdk.NewTextBlock("Weather in Paris, twice?"))}

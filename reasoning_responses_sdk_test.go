@@ -55,18 +55,7 @@ func TestReasoningToolLoopResponsesSDK(t *testing.T) {
 					}
 				}
 				assertSignedTurns(t, rec.Last().Body, turn)
-				var call *responses.ResponseFunctionToolCall
-				input, call = passBack(input, resp)
-				if turn == 3 {
-					if call != nil || resp.OutputText() != "Checking." {
-						t.Fatalf("turn 3: %s, want the answer", resp.RawJSON())
-					}
-					break
-				}
-				if call == nil {
-					t.Fatalf("turn %d: no function call in %s", turn, resp.RawJSON())
-				}
-				input = append(input, toolOutput(call.CallID))
+				input = toolLoopTurn(t, input, resp, turn, "Checking.")
 			}
 			if rec.Count() != 3 {
 				t.Errorf("upstream requests %d, want 3", rec.Count())
@@ -96,6 +85,24 @@ func passBack(input responses.ResponseInputParam, resp *responses.Response) (res
 		}
 	}
 	return input, call
+}
+
+// toolLoopTurn ends turn (of 3) of a tool loop: it passes resp back
+// (passBack) and answers its function call, which every turn but the last
+// must make; the last must be the answer want, with no call.
+func toolLoopTurn(t *testing.T, input responses.ResponseInputParam, resp *responses.Response, turn int, want string) responses.ResponseInputParam {
+	t.Helper()
+	input, call := passBack(input, resp)
+	if turn == 3 {
+		if call != nil || resp.OutputText() != want {
+			t.Fatalf("turn 3: %s, want the answer", resp.RawJSON())
+		}
+		return input
+	}
+	if call == nil {
+		t.Fatalf("turn %d: no function call in %s", turn, resp.RawJSON())
+	}
+	return append(input, toolOutput(call.CallID))
 }
 
 // toolOutput is the function_call_output item answering callID.

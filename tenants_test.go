@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	dto "github.com/prometheus/client_model/go"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -32,44 +31,14 @@ type tenantHandler struct {
 	audit *observer.ObservedLogs
 }
 
-// newTenantHandler provisions a handler from JSON, as Caddy would.
+// newTenantHandler provisions a handler from JSON, as Caddy would, with
+// an observed audit log.
 func newTenantHandler(t *testing.T, cfg string) *tenantHandler {
 	t.Helper()
-	quietCaddy(t)
-	var h Handler
-	if err := json.Unmarshal([]byte(cfg), &h); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := caddy.NewContext(caddy.ActiveContext())
-	t.Cleanup(cancel)
-	if err := h.Provision(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = h.Cleanup() })
+	h, ctx := pipeHandlerContext(t, cfg)
 	core, logs := observer.New(zapcore.InfoLevel)
-	h.logger = zap.NewNop()
 	h.auditLog = zap.New(core)
-	return &tenantHandler{Handler: &h, ctx: ctx, audit: logs}
-}
-
-// serve runs one request through ServeHTTP; headers come in name, value pairs.
-func (th *tenantHandler) serve(t *testing.T, method, path, body string, headers ...string) *httptest.ResponseRecorder {
-	t.Helper()
-	r := httptest.NewRequest(method, path, strings.NewReader(body))
-	if body != "" {
-		r.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		r.Header.Set(headers[i], headers[i+1])
-	}
-	w := httptest.NewRecorder()
-	if err := th.ServeHTTP(w, r, nil); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return &tenantHandler{Handler: h, ctx: ctx, audit: logs}
 }
 
 func chatBody(model string) string {
@@ -115,7 +84,7 @@ func TestAllowListMatchesResolvedModel(t *testing.T) {
 		{"key-all", "simp/anything", 200},
 		{"key-all", "private", 200},
 	} {
-		w := th.serve(t, http.MethodPost, "/v1/chat/completions", chatBody(tc.model), "Authorization", "Bearer "+tc.key)
+		w := pipeDo(t, th.Handler, http.MethodPost, "/v1/chat/completions", chatBody(tc.model), "Authorization", "Bearer "+tc.key)
 		if w.Code != tc.want {
 			t.Errorf("%s asking for %s: %d, want %d: %s", tc.key, tc.model, w.Code, tc.want, w.Body)
 		}
@@ -125,7 +94,7 @@ func TestAllowListMatchesResolvedModel(t *testing.T) {
 func TestModelListFilteredByKey(t *testing.T) {
 	th := newTenantHandler(t, tenantConfig)
 	list := func(key string) []string {
-		w := th.serve(t, http.MethodGet, "/v1/models", "", "Authorization", "Bearer "+key)
+		w := pipeDo(t, th.Handler, http.MethodGet, "/v1/models", "", "Authorization", "Bearer "+key)
 		var out struct{ Data []struct{ ID string } }
 		if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &out) != nil {
 			t.Fatalf("GET /v1/models with %s: %d %s", key, w.Code, w.Body)
@@ -159,7 +128,7 @@ func TestModelListFilteredByKey(t *testing.T) {
 		{"key-addr", "sim-fast", 404},
 		{"key-all", "simp/anything", 200},
 	} {
-		w := th.serve(t, http.MethodGet, "/v1/models/"+tc.id, "", "Authorization", "Bearer "+tc.key)
+		w := pipeDo(t, th.Handler, http.MethodGet, "/v1/models/"+tc.id, "", "Authorization", "Bearer "+tc.key)
 		if w.Code != tc.want {
 			t.Errorf("%s GET /v1/models/%s: %d, want %d: %s", tc.key, tc.id, w.Code, tc.want, w.Body)
 		}
@@ -167,7 +136,7 @@ func TestModelListFilteredByKey(t *testing.T) {
 			t.Errorf("%s GET /v1/models/%s: not answered like an unknown model: %s", tc.key, tc.id, w.Body)
 		}
 	}
-	if w := th.serve(t, http.MethodGet, "/v1/models", ""); w.Code != 401 {
+	if w := pipeDo(t, th.Handler, http.MethodGet, "/v1/models", ""); w.Code != 401 {
 		t.Errorf("GET /v1/models without a key: %d", w.Code)
 	}
 }
@@ -212,7 +181,7 @@ func TestDenialsCountedByReason(t *testing.T) {
 	}`)
 	before := securityEvents(t, th.ctx)
 	post := func(key, body string) int {
-		return th.serve(t, http.MethodPost, "/v1/chat/completions", body, "Authorization", "Bearer "+key).Code
+		return pipeDo(t, th.Handler, http.MethodPost, "/v1/chat/completions", body, "Authorization", "Bearer "+key).Code
 	}
 	steps := []struct {
 		key, body string
@@ -273,7 +242,7 @@ func TestDenialEventForEveryDenial(t *testing.T) {
 func TestRequestIDIsTheGatewaysOwn(t *testing.T) {
 	th := newTenantHandler(t, `{"providers":[{"type":"sim","name":"sim","models":["sim-fast"],"max_output":5}]}`)
 	const chosen = "audit-entry-of-someone-else"
-	w := th.serve(t, http.MethodPost, "/v1/chat/completions", chatBody("sim-fast"), "X-Request-Id", chosen)
+	w := pipeDo(t, th.Handler, http.MethodPost, "/v1/chat/completions", chatBody("sim-fast"), "X-Request-Id", chosen)
 	id := w.Header().Get("X-Request-Id")
 	if w.Code != 200 || id == "" || id == chosen {
 		t.Fatalf("status %d, X-Request-Id %q: the client chose the gateway's id", w.Code, id)
@@ -289,7 +258,7 @@ func TestRequestIDIsTheGatewaysOwn(t *testing.T) {
 	}
 
 	// Two requests with the same client id still get distinct ids.
-	w2 := th.serve(t, http.MethodPost, "/v1/chat/completions", chatBody("sim-fast"), "X-Request-Id", chosen)
+	w2 := pipeDo(t, th.Handler, http.MethodPost, "/v1/chat/completions", chatBody("sim-fast"), "X-Request-Id", chosen)
 	if w2.Header().Get("X-Request-Id") == id {
 		t.Fatal("two requests share the gateway's request id")
 	}
@@ -342,21 +311,16 @@ func TestCredentialHeadersMaskedAfterAuthentication(t *testing.T) {
 }
 
 func TestUnmarshalCaddyfileBodyReadTimeout(t *testing.T) {
-	var h Handler
-	if err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(`ai_backends {
+	h := caddyfileHandler(t, `ai_backends {
 		body_read_timeout 7s
-	}`)); err != nil {
-		t.Fatal(err)
-	}
+	}`)
 	if h.BodyReadTimeout != caddy.Duration(7e9) {
 		t.Fatalf("body_read_timeout: %v", h.BodyReadTimeout)
 	}
-	for _, bad := range []string{`ai_backends { body_read_timeout }`, `ai_backends { body_read_timeout soon }`} {
-		var h Handler
-		if err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(bad)); err == nil {
-			t.Errorf("accepted %s", bad)
-		}
-	}
+	caddyfileRejects(t, map[string]string{
+		"no duration":  `ai_backends { body_read_timeout }`,
+		"bad duration": `ai_backends { body_read_timeout soon }`,
+	})
 	var buf bytes.Buffer
 	_ = json.NewEncoder(&buf).Encode(&Handler{BodyReadTimeout: caddy.Duration(7e9)})
 	if !strings.Contains(buf.String(), `"body_read_timeout":7000000000`) {

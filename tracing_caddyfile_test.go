@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 )
 
 // TestTracingCaddyfile: tracing_content takes a size, a provider's
@@ -13,8 +12,7 @@ import (
 // ai_backends without an order or route block, so its server span is in
 // the request's context when the gateway runs.
 func TestTracingCaddyfile(t *testing.T) {
-	var h Handler
-	err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(`ai_backends {
+	h := caddyfileHandler(t, `ai_backends {
 		tracing_content 4KiB
 		provider a openai {
 			api_key k
@@ -26,10 +24,7 @@ func TestTracingCaddyfile(t *testing.T) {
 			models m
 			trace_context on
 		}
-	}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	}`)
 	if h.TracingContent != 4096 {
 		t.Errorf("tracing_content = %d, want 4096", h.TracingContent)
 	}
@@ -38,16 +33,11 @@ func TestTracingCaddyfile(t *testing.T) {
 		t.Errorf("providers: %s", h.ProvidersRaw)
 	}
 
-	for name, src := range map[string]string{
+	caddyfileRejects(t, map[string]string{
 		"size":          `ai_backends { tracing_content lots }`,
 		"no size":       `ai_backends { tracing_content }`,
 		"trace_context": `ai_backends { provider a openai { trace_context maybe } }`,
-	} {
-		var h Handler
-		if err := h.UnmarshalCaddyfile(caddyfile.NewTestDispenser(src)); err == nil {
-			t.Errorf("%s: accepted %s", name, src)
-		}
-	}
+	})
 
 	out, _, err := caddyconfig.GetAdapter("caddyfile").Adapt([]byte(`:8080 {
 		ai_backends {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 	"time"
-
-	"github.com/sira-ai/caddy-ai-backends/internal/testclock"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -58,12 +56,7 @@ func TestEntryOfUnknownModelIsCapableUnpricedAndUnknown(t *testing.T) {
 // A reload changes what an existing Entry returns: deployments need no
 // config reload to see new prices.
 func TestEntrySeesReloadedPrices(t *testing.T) {
-	clock := testclock.New()
-	path := writeFile(t, priced("new-model", 1e-06))
-	l, err := NewLoader(Config{File: path, Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, clock, path := clockedLoader(t, priced("new-model", 1e-06), 0)
 	e := l.Entry("openai", &Override{Output: ptr(99.0)}, "new-model")
 	if _, known := e.Get(); known != true {
 		t.Fatal("with an override the model is known even before a load")

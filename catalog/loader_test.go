@@ -18,13 +18,21 @@ func inputPrice(l *Loader, model string) float64 {
 	return s.Prices.Input
 }
 
-func TestLoaderFilePicksUpChangesAndSkipsUnchangedFile(t *testing.T) {
-	clock := testclock.New()
-	path := writeFile(t, priced("m", 1e-06))
-	l, err := NewLoader(Config{File: path, Now: clock.Now})
+// clockedLoader is a loader, on a test clock and not loaded yet, of a new
+// catalog file holding doc; maxSize 0 is the default.
+func clockedLoader(t *testing.T, doc string, maxSize int64) (l *Loader, clock *testclock.Clock, path string) {
+	t.Helper()
+	clock = testclock.New()
+	path = writeFile(t, doc)
+	l, err := NewLoader(Config{File: path, Now: clock.Now, MaxSize: maxSize})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return l, clock, path
+}
+
+func TestLoaderFilePicksUpChangesAndSkipsUnchangedFile(t *testing.T) {
+	l, clock, path := clockedLoader(t, priced("m", 1e-06), 0)
 	ctx := context.Background()
 	if err := l.Poll(ctx); err != nil { // the first poll loads
 		t.Fatal(err)
@@ -66,12 +74,7 @@ func TestLoaderFilePicksUpChangesAndSkipsUnchangedFile(t *testing.T) {
 }
 
 func TestLoaderKeepsLastGoodTableOnBadFile(t *testing.T) {
-	clock := testclock.New()
-	path := writeFile(t, priced("m", 1e-06))
-	l, err := NewLoader(Config{File: path, Now: clock.Now, MaxSize: 1 << 10})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, clock, path := clockedLoader(t, priced("m", 1e-06), 1<<10)
 	ctx := context.Background()
 	if err := l.Reload(ctx); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -20,26 +19,37 @@ func catalogDoc(model string, inputPerM, outputPerM float64) string {
 		model, inputPerM/1e6, outputPerM/1e6)
 }
 
-// costOf returns the X-AI-Cost-USD of a chat answer and the cost its usage
-// has at the given prices.
-func costOf(t *testing.T, g *gateway, model string, inputPerM, outputPerM float64) (got, want float64) {
+// chatUsage is the usage of a chat completion.
+type chatUsage struct {
+	Prompt     int `json:"prompt_tokens"`
+	Completion int `json:"completion_tokens"`
+	Details    struct {
+		Cached int `json:"cached_tokens"`
+	} `json:"prompt_tokens_details"`
+}
+
+// pricedChat sends one chat message to model and returns the answer's
+// usage and its X-AI-Cost-USD header.
+func pricedChat(t *testing.T, g *gateway, model, message string) (chatUsage, float64) {
 	t.Helper()
-	resp, body := g.post("/v1/chat/completions", `{"model":"`+model+`","messages":[{"role":"user","content":"price me"}]}`)
+	resp, body := g.post("/v1/chat/completions", `{"model":"`+model+`","messages":[{"role":"user","content":"`+message+`"}]}`)
 	if resp.StatusCode != 200 {
 		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
 	var answer struct {
-		Usage struct {
-			PromptTokens     int `json:"prompt_tokens"`
-			CompletionTokens int `json:"completion_tokens"`
-		} `json:"usage"`
+		Usage chatUsage `json:"usage"`
 	}
-	if err := json.Unmarshal(body, &answer); err != nil {
-		t.Fatal(err)
-	}
-	got, _ = strconv.ParseFloat(resp.Header.Get("X-AI-Cost-USD"), 64)
-	u := answer.Usage
-	return got, (float64(u.PromptTokens)*inputPerM + float64(u.CompletionTokens)*outputPerM) / 1e6
+	mustJSON(t, body, &answer)
+	cost, _ := strconv.ParseFloat(resp.Header.Get("X-AI-Cost-USD"), 64)
+	return answer.Usage, cost
+}
+
+// costOf returns the X-AI-Cost-USD of a chat answer and the cost its usage
+// has at the given prices.
+func costOf(t *testing.T, g *gateway, model string, inputPerM, outputPerM float64) (got, want float64) {
+	t.Helper()
+	u, got := pricedChat(t, g, model, "price me")
+	return got, (float64(u.Prompt)*inputPerM + float64(u.Completion)*outputPerM) / 1e6
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }

@@ -9,11 +9,7 @@ import (
 // The console and its routes on Caddy's admin endpoint, with Caddy's own
 // origin checks on; and on a site only when the directive mounts them.
 func TestConsoleOnAdminEndpoint(t *testing.T) {
-	g := startGateway(t, `	ai_backends {
-		provider demo sim {
-			models sim-large
-		}
-	}`)
+	g := startSimGateway(t, "sim-large")
 	admin := func(method, path string, header ...string) (*http.Response, string) {
 		t.Helper()
 		req, err := http.NewRequest(method, "http://localhost:2999"+path, nil)

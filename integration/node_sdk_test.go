@@ -54,15 +54,10 @@ func nodeSDKSite(openaiURL, toolsURL, anthropicURL string) string {
 // and `@anthropic-ai/sdk` packages, unchanged except for the base URL,
 // against a real Caddy in front of the simulator and provider fakes.
 func TestNodeSDKs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: installs npm packages and runs Node")
+	node, npm := nodeTools(t, "")
+	if err := npmInstall(nodeDir, npm); err != nil {
+		t.Fatalf("npm ci: %v", err)
 	}
-	node, errNode := exec.LookPath("node")
-	npm, errNpm := exec.LookPath("npm")
-	if errNode != nil || errNpm != nil {
-		t.Skip("node and npm are needed on PATH")
-	}
-	installNodeModules(t, npm)
 	files, err := filepath.Glob(filepath.Join(nodeDir, "*.test.mjs"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no Node test files in %s (%v)", nodeDir, err)
@@ -76,47 +71,79 @@ func TestNodeSDKs(t *testing.T) {
 	claude, _ := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{APIKey: "claude-key"})
 	defer claude.Close()
 	g := startGateway(t, nodeSDKSite(oai.URL, tools.URL, claude.URL))
-
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	args := append([]string{"--test", "--test-reporter=spec"}, files...)
-	cmd := exec.CommandContext(ctx, node, args...)
-	cmd.Dir = nodeDir
-	cmd.Env = append(nodeEnv(), "GATEWAY_URL="+g.url(""))
-	cmd.WaitDelay = 5 * time.Second
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("node --test against %s: %v (context: %v)\n%s", g.url(""), err, ctx.Err(), out)
-	}
-	t.Logf("node --test:\n%s", out)
+	runNodeTests(t, node, nodeDir, "GATEWAY_URL="+g.url(""), files...)
 }
 
-// installNodeModules runs npm ci unless node_modules was already installed
-// from the current package-lock.json.
-func installNodeModules(t *testing.T, npm string) {
+// nodeTools returns the paths of node and npm, or skips the test in -short
+// mode or when either is not on PATH (why says what they were needed for).
+func nodeTools(t *testing.T, why string) (node, npm string) {
 	t.Helper()
-	lock, err := os.ReadFile(filepath.Join(nodeDir, "package-lock.json"))
+	if testing.Short() {
+		t.Skip("integration test: installs npm packages and runs Node")
+	}
+	node, errNode := exec.LookPath("node")
+	npm, errNpm := exec.LookPath("npm")
+	if errNode != nil || errNpm != nil {
+		t.Skip("node and npm are needed on PATH" + why)
+	}
+	return node, npm
+}
+
+// npmInstall runs npm ci in dir unless its node_modules was already
+// installed from the current package-lock.json.
+func npmInstall(dir, npm string) error {
+	lock, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	sum := sha256.Sum256(lock)
 	want := []byte(hex.EncodeToString(sum[:]))
-	stamp := filepath.Join(nodeDir, "node_modules", nodeStamp)
+	stamp := filepath.Join(dir, "node_modules", nodeStamp)
 	if got, err := os.ReadFile(stamp); err == nil && bytes.Equal(bytes.TrimSpace(got), want) {
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
-	cmd.Dir = nodeDir
+	cmd.Dir = dir
 	cmd.Env = nodeEnv()
 	cmd.WaitDelay = 5 * time.Second
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci: %v (context: %v)\n%s", err, ctx.Err(), out)
+		return &npmError{err: err, ctxErr: ctx.Err(), out: out}
 	}
-	if err := os.WriteFile(stamp, append(want, '\n'), 0o644); err != nil {
-		t.Fatal(err)
+	return os.WriteFile(stamp, append(want, '\n'), 0o644)
+}
+
+// npmError is a failed npm ci with the end of its output.
+type npmError struct {
+	err, ctxErr error
+	out         []byte
+}
+
+func (e *npmError) Error() string {
+	out := e.out
+	if len(out) > 2000 {
+		out = out[len(out)-2000:]
 	}
+	return fmt.Sprintf("%v (context: %v)\n%s", e.err, e.ctxErr, out)
+}
+
+// runNodeTests runs node --test on files in dir with the variable env
+// (NAME=value) set, and fails the test with node's output if any fails.
+func runNodeTests(t *testing.T, node, dir, env string, files ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	args := append([]string{"--test", "--test-reporter=spec"}, files...)
+	cmd := exec.CommandContext(ctx, node, args...)
+	cmd.Dir = dir
+	cmd.Env = append(nodeEnv(), env)
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test with %s: %v (context: %v)\n%s", env, err, ctx.Err(), out)
+	}
+	t.Logf("node --test:\n%s", out)
 }
 
 // nodeEnv is the test process's environment without the variables the SDKs

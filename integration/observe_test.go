@@ -54,23 +54,8 @@ func TestMetricsCostStatusAndAudit(t *testing.T) {
 
 	var wantCost float64
 	for i := 0; i < 3; i++ {
-		resp, body := g.post("/v1/chat/completions", `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"count my tokens"}]}`)
-		if resp.StatusCode != 200 {
-			t.Fatalf("%d %s", resp.StatusCode, body)
-		}
-		var out struct {
-			Usage struct {
-				Prompt     int `json:"prompt_tokens"`
-				Completion int `json:"completion_tokens"`
-				Details    struct {
-					Cached int `json:"cached_tokens"`
-				} `json:"prompt_tokens_details"`
-			} `json:"usage"`
-		}
-		mustJSON(t, body, &out)
-		u := out.Usage
+		u, got := pricedChat(t, g, "gpt-4o-mini", "count my tokens")
 		want := (float64(u.Prompt-u.Details.Cached)*1 + float64(u.Details.Cached)*0.5 + float64(u.Completion)*2) / 1e6
-		got, _ := strconv.ParseFloat(resp.Header.Get("X-AI-Cost-USD"), 64)
 		if diff := got - want; diff > 1e-9 || diff < -1e-9 {
 			t.Fatalf("cost header %v, want %v (usage %+v)", got, want, u)
 		}

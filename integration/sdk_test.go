@@ -10,14 +10,20 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
+// startSimGateway starts a gateway whose only provider is the simulator,
+// serving models (space-separated).
+func startSimGateway(t *testing.T, models string) *gateway {
+	return startGateway(t, `	ai_backends {
+		provider demo sim {
+			models `+models+`
+		}
+	}`)
+}
+
 // TestOpenAIGoSDK uses the official OpenAI Go SDK as a user would, with
 // only the base URL switched to the gateway.
 func TestOpenAIGoSDK(t *testing.T) {
-	g := startGateway(t, `	ai_backends {
-		provider demo sim {
-			models sim-small sim-embed sim-image
-		}
-	}`)
+	g := startSimGateway(t, "sim-small sim-embed sim-image")
 	client := g.openAIClient("unused")
 	ctx := context.Background()
 

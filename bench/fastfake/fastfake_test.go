@@ -15,10 +15,22 @@ import (
 // The official SDKs must read everything the fake sends: a benchmark
 // against a fake that real clients would reject would measure nothing.
 
+// serveFake serves the fake with the default knobs k until the test ends
+// and returns its URL.
+func serveFake(t *testing.T, k Knobs) string {
+	srv := httptest.NewServer(New(k))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// openAIClient is the OpenAI SDK's client of a fake whose answers have 7
+// words, or 5 chunks when streamed (knobs in the path).
+func openAIClient(t *testing.T) openai.Client {
+	return sdktest.OpenAIClient(serveFake(t, Knobs{})+"/k/chunks=5,words=7/v1/", "k")
+}
+
 func TestOpenAISDKReadsJSONAndStream(t *testing.T) {
-	srv := httptest.NewServer(New(Knobs{}))
-	defer srv.Close()
-	client := sdktest.OpenAIClient(srv.URL+"/k/chunks=5,words=7/v1/", "k")
+	client := openAIClient(t)
 	params := openai.ChatCompletionNewParams{
 		Model:    `m"1`,
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")},
@@ -41,9 +53,7 @@ func TestOpenAISDKReadsJSONAndStream(t *testing.T) {
 }
 
 func TestAnthropicSDKReadsJSONAndStream(t *testing.T) {
-	srv := httptest.NewServer(New(Knobs{Chunks: 4, Words: 3}))
-	defer srv.Close()
-	client := sdktest.AnthropicClient(srv.URL, "k")
+	client := sdktest.AnthropicClient(serveFake(t, Knobs{Chunks: 4, Words: 3}), "k")
 	params := anthropic.MessageNewParams{
 		Model: "claude-bench", MaxTokens: 100,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hi"))},

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -17,9 +16,7 @@ import (
 )
 
 func TestOpenAISDKReadsResponsesJSONAndStream(t *testing.T) {
-	srv := httptest.NewServer(New(Knobs{}))
-	defer srv.Close()
-	client := sdktest.OpenAIClient(srv.URL+"/k/chunks=5,words=7/v1/", "k")
+	client := openAIClient(t)
 	params := responses.ResponseNewParams{Model: `m"1`, Input: responses.ResponseNewParamsInputUnion{OfString: openai.String("hi")}}
 	resp, err := client.Responses.New(context.Background(), params)
 	if err != nil {
@@ -37,11 +34,9 @@ func TestOpenAISDKReadsResponsesJSONAndStream(t *testing.T) {
 }
 
 func TestGenAISDKReadsGenerateContentAndStream(t *testing.T) {
-	srv := httptest.NewServer(New(Knobs{}))
-	defer srv.Close()
 	ctx := context.Background()
 	c, err := genai.NewClient(ctx, &genai.ClientConfig{APIKey: "k", Backend: genai.BackendGeminiAPI,
-		HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL + "/k/chunks=4,words=6/", APIVersion: "v1beta"}})
+		HTTPOptions: genai.HTTPOptions{BaseURL: serveFake(t, Knobs{}) + "/k/chunks=4,words=6/", APIVersion: "v1beta"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,9 +68,7 @@ func TestGenAISDKReadsGenerateContentAndStream(t *testing.T) {
 // TestGeminiStreamWithoutSSE: without alt=sse the stream is the JSON
 // array Google sends.
 func TestGeminiStreamWithoutSSE(t *testing.T) {
-	srv := httptest.NewServer(New(Knobs{Chunks: 3}))
-	defer srv.Close()
-	resp, err := http.Post(srv.URL+"/v1beta/models/g:streamGenerateContent", "application/json", strings.NewReader(`{"contents":[]}`))
+	resp, err := http.Post(serveFake(t, Knobs{Chunks: 3})+"/v1beta/models/g:streamGenerateContent", "application/json", strings.NewReader(`{"contents":[]}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,9 @@ import (
 	"testing"
 
 	"github.com/anthropics/anthropic-sdk-go"
-	"github.com/anthropics/anthropic-sdk-go/option"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
@@ -73,7 +73,7 @@ func (g *sdkGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func sdkClient(t *testing.T, g *sdkGateway) anthropic.Client {
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
-	return anthropic.NewClient(option.WithBaseURL(srv.URL), option.WithAPIKey("client-key"), option.WithMaxRetries(0))
+	return sdktest.AnthropicClient(srv.URL, "client-key")
 }
 
 func sdkParams() anthropic.MessageNewParams {
@@ -212,7 +212,7 @@ func TestSDKAgainstFakeUpstream(t *testing.T) {
 		ToolUses: []fakeupstream.AnthropicToolUse{{ID: "toolu_X", Name: "f", Input: `{"a":[1,"é"]}`}},
 	})
 	defer srv.Close()
-	client := anthropic.NewClient(option.WithBaseURL(srv.URL), option.WithAPIKey("k"), option.WithMaxRetries(0))
+	client := sdktest.AnthropicClient(srv.URL, "k")
 	params := anthropic.MessageNewParams{Model: "claude-sonnet-4-5", MaxTokens: 100,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("hi"))}}
 
@@ -228,17 +228,7 @@ func TestSDKAgainstFakeUpstream(t *testing.T) {
 		t.Error("the SDK sent no anthropic-version")
 	}
 
-	stream := client.Messages.NewStreaming(context.Background(), params)
-	defer stream.Close()
-	var acc anthropic.Message
-	for stream.Next() {
-		if err := acc.Accumulate(stream.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateMessage(t, client.Messages.NewStreaming(context.Background(), params))
 	if len(acc.Content) != 3 || acc.Content[0].Thinking != "think" || acc.Content[1].Text != "Hi there" ||
 		string(acc.Content[2].Input) != `{"a":[1,"é"]}` || acc.Usage.OutputTokens != 9 || acc.Usage.InputTokens != 12 {
 		t.Errorf("accumulated %s", acc.RawJSON())
@@ -246,7 +236,7 @@ func TestSDKAgainstFakeUpstream(t *testing.T) {
 
 	bad, _ := fakeupstream.NewAnthropic(fakeupstream.AnthropicOptions{Status: 529})
 	defer bad.Close()
-	client = anthropic.NewClient(option.WithBaseURL(bad.URL), option.WithAPIKey("k"), option.WithMaxRetries(0))
+	client = sdktest.AnthropicClient(bad.URL, "k")
 	_, err = client.Messages.New(context.Background(), params)
 	var apiErr *anthropic.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 529 || apiErr.Type() != "overloaded_error" {

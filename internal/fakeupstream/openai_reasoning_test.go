@@ -11,6 +11,8 @@ import (
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/responses"
 	"github.com/openai/openai-go/v3/shared"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // TestOpenAIReasoningChat: a reasoning model spends reasoning tokens by
@@ -37,14 +39,7 @@ func TestOpenAIReasoningChat(t *testing.T) {
 		spent[effort] = u.CompletionTokensDetails.ReasoningTokens
 
 		p.StreamOptions = openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
-		s := client.Chat.Completions.NewStreaming(ctx, p)
-		var acc openai.ChatCompletionAccumulator
-		for s.Next() {
-			acc.AddChunk(s.Current())
-		}
-		if err := s.Err(); err != nil {
-			t.Fatal(err)
-		}
+		acc, _ := sdktest.AccumulateChat(t, client.Chat.Completions.NewStreaming(ctx, p))
 		if acc.Usage.CompletionTokensDetails.ReasoningTokens != spent[effort] || acc.Usage.CompletionTokens != u.CompletionTokens {
 			t.Fatalf("%s streamed usage %+v, want %+v", effort, acc.Usage, u)
 		}
@@ -129,26 +124,15 @@ func TestOpenAIReasoningResponses(t *testing.T) {
 		t.Fatalf("response %s", got.RawJSON())
 	}
 
-	s := client.Responses.NewStreaming(context.Background(), p)
-	var events []string
-	var final responses.Response
-	for s.Next() {
-		ev := s.Current()
-		events = append(events, ev.Type)
-		if ev.Type == "response.completed" {
-			final = ev.Response
-		}
-	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
+	stream := sdktest.ReadResponses(t, client.Responses.NewStreaming(context.Background(), p))
 	want := "response.created response.in_progress response.output_item.added response.reasoning_summary_part.added " +
 		"response.reasoning_summary_text.delta response.reasoning_summary_text.done response.reasoning_summary_part.done " +
 		"response.output_item.done response.output_item.added response.content_part.added"
-	if got := strings.Join(events, " "); !strings.HasPrefix(got, want) {
+	if got := strings.Join(stream.Types, " "); !strings.HasPrefix(got, want) {
 		t.Fatalf("events %s", got)
 	}
-	if len(final.Output) != 2 || final.Output[0].AsReasoning().EncryptedContent == "" || final.Usage.OutputTokensDetails.ReasoningTokens != 192 {
+	final := stream.Final
+	if final == nil || len(final.Output) != 2 || final.Output[0].AsReasoning().EncryptedContent == "" || final.Usage.OutputTokensDetails.ReasoningTokens != 192 {
 		t.Fatalf("final %s", final.RawJSON())
 	}
 

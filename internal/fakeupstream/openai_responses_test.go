@@ -10,6 +10,8 @@ import (
 
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/responses"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 func responsesParams(text string) responses.ResponseNewParams {
@@ -73,52 +75,19 @@ func TestOpenAIResponsesFunctionCallAndStream(t *testing.T) {
 		t.Fatalf("function call = %+v", got.Output[0])
 	}
 
-	stream := client.Responses.NewStreaming(context.Background(), params)
-	defer stream.Close()
-	var args strings.Builder
-	var types []string
-	for stream.Next() {
-		ev := stream.Current()
-		types = append(types, ev.Type)
-		if ev.Type == "response.function_call_arguments.delta" {
-			args.WriteString(ev.Delta)
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	stream := sdktest.ReadResponses(t, client.Responses.NewStreaming(context.Background(), params))
 	want := "response.created response.in_progress response.output_item.added response.function_call_arguments.delta response.function_call_arguments.delta " +
 		"response.function_call_arguments.delta response.function_call_arguments.delta response.function_call_arguments.done response.output_item.done response.completed"
-	if strings.Join(types, " ") != want || args.String() != `{"input":"Paris"}` {
-		t.Fatalf("events %v args %q", types, args.String())
+	if strings.Join(stream.Types, " ") != want || stream.Args != `{"input":"Paris"}` {
+		t.Fatalf("events %v args %q", stream.Types, stream.Args)
 	}
 }
 
 func TestOpenAIResponsesTextStream(t *testing.T) {
 	srv, _ := NewOpenAI(t, OpenAIConfig{Reply: "one two three"})
-	stream := sdkClient(srv, "k").Responses.NewStreaming(context.Background(), responsesParams("x"))
-	defer stream.Close()
-	var text strings.Builder
-	var final responses.Response
-	seq := int64(-1)
-	for stream.Next() {
-		ev := stream.Current()
-		if ev.SequenceNumber != seq+1 {
-			t.Fatalf("sequence %d after %d", ev.SequenceNumber, seq)
-		}
-		seq = ev.SequenceNumber
-		switch ev.Type {
-		case "response.output_text.delta":
-			text.WriteString(ev.Delta)
-		case "response.completed":
-			final = ev.AsResponseCompleted().Response
-		}
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if text.String() != "one two three" || final.OutputText() != "one two three" || final.Status != "completed" {
-		t.Fatalf("text %q final %+v", text.String(), final)
+	got := sdktest.ReadResponses(t, sdkClient(srv, "k").Responses.NewStreaming(context.Background(), responsesParams("x")))
+	if got.Text != "one two three" || got.Final == nil || got.Final.OutputText() != "one two three" || got.Final.Status != "completed" {
+		t.Fatalf("text %q final %+v", got.Text, got.Final)
 	}
 }
 

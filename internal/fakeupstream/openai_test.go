@@ -15,12 +15,13 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
+
+	"github.com/sira-ai/caddy-ai-backends/internal/sdktest"
 )
 
 // sdkClient is the official Go SDK pointed at the fake, without retries.
 func sdkClient(srv *httptest.Server, key string) *openai.Client {
-	c := openai.NewClient(option.WithBaseURL(srv.URL+"/v1"), option.WithAPIKey(key), option.WithMaxRetries(0))
+	c := sdktest.OpenAIClient(srv.URL+"/v1", key)
 	return &c
 }
 
@@ -64,14 +65,7 @@ func TestOpenAIStreamWithSDK(t *testing.T) {
 	srv, _ := NewOpenAI(t, OpenAIConfig{})
 	params := userParams("gpt-4o-mini", "one two three")
 	params.StreamOptions = openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
-	stream := sdkClient(srv, "k").Chat.Completions.NewStreaming(context.Background(), params)
-	var acc openai.ChatCompletionAccumulator
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, _ := sdktest.AccumulateChat(t, sdkClient(srv, "k").Chat.Completions.NewStreaming(context.Background(), params))
 	if acc.Choices[0].Message.Content != "Echo: one two three" || acc.Choices[0].FinishReason != "stop" {
 		t.Errorf("accumulated %+v", acc.Choices[0])
 	}
@@ -145,16 +139,7 @@ func TestOpenAIToolCalls(t *testing.T) {
 		t.Errorf("tool call = %+v, finish %q", call, got.Choices[0].FinishReason)
 	}
 
-	stream := client.Chat.Completions.NewStreaming(context.Background(), params)
-	var acc openai.ChatCompletionAccumulator
-	chunks := 0
-	for stream.Next() {
-		acc.AddChunk(stream.Current())
-		chunks++
-	}
-	if err := stream.Err(); err != nil {
-		t.Fatal(err)
-	}
+	acc, chunks := sdktest.AccumulateChat(t, client.Chat.Completions.NewStreaming(context.Background(), params))
 	streamed := acc.Choices[0].Message.ToolCalls
 	if len(streamed) != 1 || streamed[0].Function.Arguments != wantArgs || streamed[0].Function.Name != "get_weather" || chunks < 4 {
 		t.Errorf("streamed tool calls = %+v in %d chunks", streamed, chunks)

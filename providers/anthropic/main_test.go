@@ -3,15 +3,9 @@ package anthropic
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/sira-ai/caddy-ai-backends/internal/leakcheck"
 )
 
 // TestMain fails the package if a test leaves goroutines behind (an unclosed
-// stream, a stuck reader). Idle keep-alive connections of clients the tests
-// do not own (the SDK's) are not leaks.
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-	)
-}
+// stream, a stuck reader).
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
