@@ -108,11 +108,5 @@ func (p *Provider) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 	return true, nil
 }
 
-// Interface guards
-var (
-	_ caddy.Module          = (*Provider)(nil)
-	_ caddy.Provisioner     = (*Provider)(nil)
-	_ caddy.CleanerUpper    = (*Provider)(nil)
-	_ caddyfile.Unmarshaler = (*Provider)(nil)
-	_ providers.Provider    = (*Provider)(nil)
-)
+// Interface guards.
+var _ providers.Module = (*Provider)(nil)

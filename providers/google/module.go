@@ -82,10 +82,6 @@ func (p *Provider) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 
 // Interface guards.
 var (
-	_ caddy.Module          = (*Provider)(nil)
-	_ caddy.Provisioner     = (*Provider)(nil)
-	_ caddy.CleanerUpper    = (*Provider)(nil)
-	_ caddyfile.Unmarshaler = (*Provider)(nil)
-	_ providers.Provider    = (*Provider)(nil)
-	_ providers.Embedder    = (*Provider)(nil)
+	_ providers.Module   = (*Provider)(nil)
+	_ providers.Embedder = (*Provider)(nil)
 )
