@@ -44,18 +44,19 @@ func TestFieldReadersAccept(t *testing.T) {
 	}
 }
 
-func TestFieldReadersReject(t *testing.T) {
-	for input, want := range map[string]string{
-		"block {\n name\n}":           "wrong argument count",
-		"block {\n name a b\n}":       "wrong argument count",
-		"block {\n models\n}":         "wrong argument count",
-		"block {\n header X-A\n}":     "usage: header <name> <value>",
-		"block {\n header X-A 1 2\n}": "usage: header <name> <value>",
-		"block {\n other x\n}":        `unrecognized test option "other"`,
+// The field readers refuse a wrong number of arguments, MapEntry with the
+// option's usage; StringField leaves a name it does not list to the block.
+func TestFieldReadersRefuse(t *testing.T) {
+	for want, inputs := range map[string][]string{
+		"wrong argument count":             {"name", "name a b", "models"},
+		"usage: header <name> <value>":     {"header X-A", "header X-A 1 2"},
+		`unrecognized test option "other"`: {"other x"},
 	} {
-		var f fields
-		if err := f.parse(input); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%q: %v, want %q", input, err, want)
+		for _, input := range inputs {
+			var f fields
+			if err := f.parse("block {\n " + input + "\n}"); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%q: error %v, want it to contain %q", input, err, want)
+			}
 		}
 	}
 }
