@@ -62,26 +62,8 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 			return true, d.ArgErr()
 		}
 		c.Versions = args // Provision checks the values, as for JSON configs
-	case "api_key":
-		args := d.RemainingArgs()
-		switch {
-		case len(args) == 1:
-			c.APIKeys = append(c.APIKeys, APIKey{Value: args[0]})
-		case len(args) == 3 && args[1] == "not_after":
-			c.APIKeys = append(c.APIKeys, APIKey{Value: args[0], NotAfter: args[2]})
-		default:
-			return true, d.Errf("usage: api_key <value> [not_after <time>]")
-		}
-	case "api_key_encrypted":
-		args := d.RemainingArgs()
-		switch {
-		case len(args) == 1:
-			c.APIKeys = append(c.APIKeys, APIKey{Encrypted: args[0]})
-		case len(args) == 3 && args[1] == "not_after":
-			c.APIKeys = append(c.APIKeys, APIKey{Encrypted: args[0], NotAfter: args[2]})
-		default:
-			return true, d.Errf("usage: api_key_encrypted <ciphertext> [not_after <time>]")
-		}
+	case "api_key", "api_key_encrypted":
+		return true, c.parseAPIKey(d)
 	case "models":
 		return true, caddyargs.Append(d, &c.Models)
 	case "model_map":
@@ -112,6 +94,27 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 		return false, nil
 	}
 	return true, nil
+}
+
+// parseAPIKey reads `api_key <value> [not_after <time>]` or its encrypted
+// twin, `api_key_encrypted <ciphertext> [not_after <time>]`.
+func (c *Config) parseAPIKey(d *caddyfile.Dispenser) error {
+	name := d.Val()
+	var k APIKey
+	secret, what := &k.Value, "<value>"
+	if name == "api_key_encrypted" {
+		secret, what = &k.Encrypted, "<ciphertext>"
+	}
+	args := d.RemainingArgs()
+	switch {
+	case len(args) == 3 && args[1] == "not_after":
+		k.NotAfter = args[2]
+	case len(args) != 1:
+		return d.Errf("usage: %s %s [not_after <time>]", name, what)
+	}
+	*secret = args[0]
+	c.APIKeys = append(c.APIKeys, k)
+	return nil
 }
 
 func (c *Config) parseOverride(d *caddyfile.Dispenser) error {
