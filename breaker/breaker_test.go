@@ -18,12 +18,26 @@ var base = Config{
 
 const trip3 = "+ fail + fail + fail =open"
 
+// scriptCase is a script run on a new breaker with cfg, as a subtest.
+type scriptCase struct {
+	name   string
+	cfg    Config
+	script string
+}
+
+// runScripts runs each case on a breaker of its own, under a test clock.
+func runScripts(t *testing.T, cases []scriptCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			clock := testclock.New()
+			runScript(t, New(c.cfg, clock.Now), clock, c.script)
+		})
+	}
+}
+
 func TestStateMachine(t *testing.T) {
-	tests := []struct {
-		name   string
-		cfg    Config
-		script string
-	}{
+	runScripts(t, []scriptCase{
 		{"starts closed and admits", base, "=closed + ok + ok =closed"},
 		{"failures below threshold keep it closed", base, "+ fail + fail =closed + ok"},
 		{"a success ends the run of failures", base, "+ fail + fail + ok + fail + fail =closed +"},
@@ -38,13 +52,7 @@ func TestStateMachine(t *testing.T) {
 		{"release in closed changes nothing", base, "+ fail + fail + rel =closed + fail =open"},
 		{"success threshold 1 closes on first probe", Config{FailureThreshold: 1, SuccessThreshold: 1, RecoveryTimeout: time.Second}, "+ fail =open wait:1s + ok =closed"},
 		{"zero config uses defaults", Config{}, "+ fail + fail + fail + fail =closed + fail =open wait:59s - wait:1s + ok + ok =half_open + ok =closed"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			clock := testclock.New()
-			runScript(t, New(tt.cfg, clock.Now), clock, tt.script)
-		})
-	}
+	})
 }
 
 func withProbes(n int) Config {
@@ -57,42 +65,24 @@ func withProbes(n int) Config {
 // it: a long stream that started while closed and ends after the recovery
 // timeout is no evidence about the backend's recovery.
 func TestStaleOutcomesAreIgnored(t *testing.T) {
-	tests := []struct {
-		name   string
-		script string
-	}{
-		{"stale failure while open does not restart the timer", "+ + + + fail fail fail =open wait:5s fail wait:5s =half_open"},
-		{"stale success while open does not close it", "+ + + + fail fail fail =open ok =open"},
-		{"stale success in half-open is not a probe success", "+ + + + fail fail fail wait:10s ok ok =half_open"},
-		{"stale failure in half-open does not reopen", "+ + + + fail fail fail wait:10s fail =half_open + ok + ok =closed"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			clock := testclock.New()
-			runScript(t, New(base, clock.Now), clock, tt.script)
-		})
-	}
+	runScripts(t, []scriptCase{
+		{"stale failure while open does not restart the timer", base, "+ + + + fail fail fail =open wait:5s fail wait:5s =half_open"},
+		{"stale success while open does not close it", base, "+ + + + fail fail fail =open ok =open"},
+		{"stale success in half-open is not a probe success", base, "+ + + + fail fail fail wait:10s ok ok =half_open"},
+		{"stale failure in half-open does not reopen", base, "+ + + + fail fail fail wait:10s fail =half_open + ok + ok =closed"},
+	})
 }
 
 func TestCoolDown(t *testing.T) {
-	tests := []struct {
-		name   string
-		script string
-	}{
-		{"refuses without changing state", "cool:5s - =closed wait:4s - wait:1s + ok =closed"},
-		{"is not a failure", "cool:1s cool:1s cool:1s =closed wait:1s + fail + fail =closed"},
-		{"a longer cooldown in force is kept", "cool:10s cool:2s wait:5s - wait:5s +"},
-		{"a longer new cooldown extends it", "cool:2s cool:10s wait:5s - wait:5s +"},
-		{"zero or negative does nothing", "cool:0s + cool:-1s +"},
-		{"applies in half-open too", trip3 + " wait:10s cool:3s - =half_open wait:3s + ok"},
-		{"outlasts the recovery timeout", trip3 + " cool:20s wait:10s - =half_open wait:10s +"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			clock := testclock.New()
-			runScript(t, New(base, clock.Now), clock, tt.script)
-		})
-	}
+	runScripts(t, []scriptCase{
+		{"refuses without changing state", base, "cool:5s - =closed wait:4s - wait:1s + ok =closed"},
+		{"is not a failure", base, "cool:1s cool:1s cool:1s =closed wait:1s + fail + fail =closed"},
+		{"a longer cooldown in force is kept", base, "cool:10s cool:2s wait:5s - wait:5s +"},
+		{"a longer new cooldown extends it", base, "cool:2s cool:10s wait:5s - wait:5s +"},
+		{"zero or negative does nothing", base, "cool:0s + cool:-1s +"},
+		{"applies in half-open too", base, trip3 + " wait:10s cool:3s - =half_open wait:3s + ok"},
+		{"outlasts the recovery timeout", base, trip3 + " cool:20s wait:10s - =half_open wait:10s +"},
+	})
 }
 
 func TestReadyDoesNotReserveProbes(t *testing.T) {

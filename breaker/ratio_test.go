@@ -18,11 +18,7 @@ var ratioCfg = Config{
 }
 
 func TestFailureRatio(t *testing.T) {
-	tests := []struct {
-		name   string
-		cfg    Config
-		script string
-	}{
+	runScripts(t, []scriptCase{
 		{"no trip below min requests", ratioCfg, "+ fail + fail + fail + fail + fail =closed"},
 		{"trips at the ratio once min requests is reached", ratioCfg, "+ ok + ok + fail + ok + fail =closed + fail =open"},
 		{"stays closed under the ratio", ratioCfg, "+ ok + ok + ok + ok + fail + fail + ok + fail =closed"},
@@ -34,13 +30,7 @@ func TestFailureRatio(t *testing.T) {
 			"+ fail + fail + fail + fail =closed"},
 		{"closing clears the window", Config{FailureThreshold: 1000, FailureRatio: 0.5, MinRequests: 2, RecoveryTimeout: time.Second, SuccessThreshold: 1},
 			"+ ok + fail =open wait:1s + ok =closed + fail =closed + fail =open"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			clock := testclock.New()
-			runScript(t, New(tt.cfg, clock.Now), clock, tt.script)
-		})
-	}
+	})
 }
 
 func TestWindowCountsOnlyClosedTraffic(t *testing.T) {

@@ -48,54 +48,28 @@ func (c *Config) UnmarshalBlock(d *caddyfile.Dispenser, extra func(*caddyfile.Di
 }
 
 func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
+	if known, err := caddyargs.StringField(d, map[string]*string{
+		"base_url":     &c.BaseURL,
+		"organization": &c.Organization,
+		"region":       &c.Region,
+	}); known {
+		return true, err
+	}
 	switch d.Val() {
-	case "base_url":
-		return true, caddyargs.String(d, &c.BaseURL)
-	case "organization":
-		return true, caddyargs.String(d, &c.Organization)
-	case "region":
-		return true, caddyargs.String(d, &c.Region)
 	case "versions":
 		args := d.RemainingArgs()
 		if len(args) == 0 {
 			return true, d.ArgErr()
 		}
 		c.Versions = args // Provision checks the values, as for JSON configs
-	case "api_key":
-		args := d.RemainingArgs()
-		switch {
-		case len(args) == 1:
-			c.APIKeys = append(c.APIKeys, APIKey{Value: args[0]})
-		case len(args) == 3 && args[1] == "not_after":
-			c.APIKeys = append(c.APIKeys, APIKey{Value: args[0], NotAfter: args[2]})
-		default:
-			return true, d.Errf("usage: api_key <value> [not_after <time>]")
-		}
-	case "api_key_encrypted":
-		args := d.RemainingArgs()
-		switch {
-		case len(args) == 1:
-			c.APIKeys = append(c.APIKeys, APIKey{Encrypted: args[0]})
-		case len(args) == 3 && args[1] == "not_after":
-			c.APIKeys = append(c.APIKeys, APIKey{Encrypted: args[0], NotAfter: args[2]})
-		default:
-			return true, d.Errf("usage: api_key_encrypted <ciphertext> [not_after <time>]")
-		}
+	case "api_key", "api_key_encrypted":
+		return true, c.parseAPIKey(d)
 	case "models":
-		args := d.RemainingArgs()
-		if len(args) == 0 {
-			return true, d.ArgErr()
-		}
-		c.Models = append(c.Models, args...)
+		return true, caddyargs.Append(d, &c.Models)
 	case "model_map":
-		args := d.RemainingArgs()
-		if len(args) != 2 {
-			return true, d.Errf("usage: model_map <public> <upstream>")
-		}
-		if c.ModelMap == nil {
-			c.ModelMap = map[string]string{}
-		}
-		c.ModelMap[args[0]] = args[1]
+		return true, caddyargs.MapEntry(d, &c.ModelMap, "<public> <upstream>")
+	case "header":
+		return true, caddyargs.MapEntry(d, &c.Headers, "<name> <value>")
 	case "timeout":
 		return true, caddyargs.Duration(d, &c.Timeout)
 	case "max_retries":
@@ -112,15 +86,6 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 			return true, err
 		}
 		c.Weight = n
-	case "header":
-		args := d.RemainingArgs()
-		if len(args) != 2 {
-			return true, d.Errf("usage: header <name> <value>")
-		}
-		if c.Headers == nil {
-			c.Headers = map[string]string{}
-		}
-		c.Headers[args[0]] = args[1]
 	case "model_override":
 		return true, c.parseOverride(d)
 	case "reasoning_budgets":
@@ -131,19 +96,45 @@ func (c *Config) parseOption(d *caddyfile.Dispenser) (bool, error) {
 	return true, nil
 }
 
+// parseAPIKey reads `api_key <value> [not_after <time>]` or its encrypted
+// twin, `api_key_encrypted <ciphertext> [not_after <time>]`.
+func (c *Config) parseAPIKey(d *caddyfile.Dispenser) error {
+	name := d.Val()
+	var k APIKey
+	secret, what := &k.Value, "<value>"
+	if name == "api_key_encrypted" {
+		secret, what = &k.Encrypted, "<ciphertext>"
+	}
+	args := d.RemainingArgs()
+	switch {
+	case len(args) == 3 && args[1] == "not_after":
+		k.NotAfter = args[2]
+	case len(args) != 1:
+		return d.Errf("usage: %s %s [not_after <time>]", name, what)
+	}
+	*secret = args[0]
+	c.APIKeys = append(c.APIKeys, k)
+	return nil
+}
+
 func (c *Config) parseOverride(d *caddyfile.Dispenser) error {
 	var model string
 	if err := caddyargs.String(d, &model); err != nil {
 		return err
 	}
 	var o catalog.Override
+	ints := map[string]**int{"context_window": &o.ContextWindow, "max_output": &o.MaxOutput}
+	bools := map[string]**bool{"vision": &o.Vision, "tools": &o.Tools, "json_mode": &o.JSONMode,
+		"streaming": &o.Streaming, "reasoning": &o.Reasoning}
+	floats := map[string]**float64{"input": &o.Input, "cached_input": &o.CachedInput, "cache_write": &o.CacheWrite,
+		"output": &o.Output, "reasoning_rate": &o.ReasoningRate, "per_image": &o.PerImage, "per_second": &o.PerSecond}
 	err := caddyargs.EachOption(d, func(name string) error {
-		if p := overrideInt(&o, name); p != nil {
+		if p := ints[name]; p != nil {
 			n, err := caddyargs.Int(d)
 			*p = &n
 			return err
 		}
-		if p := overrideBool(&o, name); p != nil {
+		if p := bools[name]; p != nil {
 			v := true
 			if d.NextArg() {
 				b, err := strconv.ParseBool(d.Val())
@@ -155,7 +146,7 @@ func (c *Config) parseOverride(d *caddyfile.Dispenser) error {
 			*p = &v
 			return nil
 		}
-		if p := overrideFloat(&o, name); p != nil {
+		if p := floats[name]; p != nil {
 			f, err := caddyargs.Float(d) // USD
 			*p = &f
 			return err
@@ -169,52 +160,6 @@ func (c *Config) parseOverride(d *caddyfile.Dispenser) error {
 		c.ModelOverrides = map[string]catalog.Override{}
 	}
 	c.ModelOverrides[model] = o
-	return nil
-}
-
-func overrideInt(o *catalog.Override, name string) **int {
-	switch name {
-	case "context_window":
-		return &o.ContextWindow
-	case "max_output":
-		return &o.MaxOutput
-	}
-	return nil
-}
-
-func overrideBool(o *catalog.Override, name string) **bool {
-	switch name {
-	case "vision":
-		return &o.Vision
-	case "tools":
-		return &o.Tools
-	case "json_mode":
-		return &o.JSONMode
-	case "streaming":
-		return &o.Streaming
-	case "reasoning":
-		return &o.Reasoning
-	}
-	return nil
-}
-
-func overrideFloat(o *catalog.Override, name string) **float64 {
-	switch name {
-	case "input":
-		return &o.Input
-	case "cached_input":
-		return &o.CachedInput
-	case "cache_write":
-		return &o.CacheWrite
-	case "output":
-		return &o.Output
-	case "reasoning_rate":
-		return &o.ReasoningRate
-	case "per_image":
-		return &o.PerImage
-	case "per_second":
-		return &o.PerSecond
-	}
 	return nil
 }
 

@@ -93,26 +93,14 @@ func (p *Provider) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 	case "version":
 		return true, caddyargs.String(d, &p.Version)
 	case "beta":
-		args := d.RemainingArgs()
-		if len(args) == 0 {
-			return true, d.ArgErr()
-		}
-		p.Beta = append(p.Beta, args...)
+		return true, caddyargs.Append(d, &p.Beta)
 	case "default_max_tokens":
 		var err error
 		p.DefaultMaxTokens, err = caddyargs.PositiveInt(d)
 		return true, err
-	default:
-		return false, nil
 	}
-	return true, nil
+	return false, nil
 }
 
-// Interface guards
-var (
-	_ caddy.Module          = (*Provider)(nil)
-	_ caddy.Provisioner     = (*Provider)(nil)
-	_ caddy.CleanerUpper    = (*Provider)(nil)
-	_ caddyfile.Unmarshaler = (*Provider)(nil)
-	_ providers.Provider    = (*Provider)(nil)
-)
+// Interface guards.
+var _ providers.Module = (*Provider)(nil)

@@ -8,25 +8,14 @@ import (
 	"testing"
 
 	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-func TestModuleInfo(t *testing.T) {
-	info := Provider{}.CaddyModule()
-	if info.ID != "http.ai_backends.providers.anthropic" {
-		t.Errorf("ID %s", info.ID)
-	}
-	if _, ok := info.New().(*Provider); !ok {
-		t.Error("New does not return *Provider")
-	}
-}
-
 func TestCaddyfile(t *testing.T) {
-	d := caddyfile.NewTestDispenser(`provider claude anthropic {
+	p := providertest.UnmarshalCaddyfile[Provider](t, `provider claude anthropic {
 		api_key sk-ant-1
 		version 2024-10-22
 		beta prompt-caching-2024-07-31 token-efficient-tools-2025-02-19
@@ -35,10 +24,6 @@ func TestCaddyfile(t *testing.T) {
 		models claude-sonnet-4-5
 		timeout 30s
 	}`)
-	var p Provider
-	if err := p.UnmarshalCaddyfile(d); err != nil {
-		t.Fatal(err)
-	}
 	if p.Version != "2024-10-22" || p.DefaultMaxTokens != 2048 || len(p.Models) != 1 ||
 		strings.Join(p.Beta, ",") != "prompt-caching-2024-07-31,token-efficient-tools-2025-02-19,output-128k-2025-02-19" {
 		t.Errorf("parsed %+v", p)

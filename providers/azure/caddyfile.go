@@ -34,14 +34,7 @@ func (a *Azure) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 			return true, d.Err(err.Error())
 		}
 	case "deployment":
-		var model, dep string
-		if !d.AllArgs(&model, &dep) {
-			return true, d.Errf("usage: deployment <model> <deployment>")
-		}
-		if a.Deployments == nil {
-			a.Deployments = map[string]string{}
-		}
-		a.Deployments[model] = dep
+		return true, caddyargs.MapEntry(d, &a.Deployments, "<model> <deployment>")
 	case "responses_api":
 		a.ResponsesAPI = true
 		return true, caddyargs.None(d)
@@ -63,25 +56,22 @@ func (a *Azure) unmarshalEntra(d *caddyfile.Dispenser) error {
 	default:
 		return d.Errf("entra: unknown credential %q (want client_secret, workload_identity, managed_identity or default)", e.Credential)
 	}
-	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		var dst *string
-		switch d.Val() {
-		case "tenant_id":
-			dst = &e.TenantID
-		case "client_id":
-			dst = &e.ClientID
-		case "client_secret":
-			dst = &e.ClientSecret
-		case "token_file":
-			dst = &e.TokenFile
-		case "authority_host":
-			dst = &e.AuthorityHost
-		default:
-			return d.Errf("entra: unknown option %q", d.Val())
+	fields := map[string]*string{
+		"tenant_id":      &e.TenantID,
+		"client_id":      &e.ClientID,
+		"client_secret":  &e.ClientSecret,
+		"token_file":     &e.TokenFile,
+		"authority_host": &e.AuthorityHost,
+	}
+	err := caddyargs.EachOption(d, func(name string) error {
+		known, err := caddyargs.StringField(d, fields)
+		if !known {
+			return d.Errf("entra: unknown option %q", name)
 		}
-		if err := caddyargs.String(d, dst); err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	a.Entra = e
 	return nil

@@ -188,10 +188,7 @@ func (a *Azure) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 
 // Interface guards.
 var (
-	_ caddy.Provisioner              = (*Azure)(nil)
-	_ caddy.CleanerUpper             = (*Azure)(nil)
-	_ caddyfile.Unmarshaler          = (*Azure)(nil)
-	_ providers.Provider             = (*Azure)(nil)
+	_ providers.Module               = (*Azure)(nil)
 	_ providers.Embedder             = (*Azure)(nil)
 	_ providers.ImageGenerator       = (*Azure)(nil)
 	_ providers.ResponsesPassthrough = (*Azure)(nil)

@@ -6,25 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
-
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
 const hello = `{"model":"gpt-4o","messages":[{"role":"user","content":"hello"}]}`
-
-func TestModuleRegistered(t *testing.T) {
-	info, err := caddy.GetModule("http.ai_backends.providers.azure")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := info.New().(*Azure); !ok {
-		t.Fatalf("New returned %T", info.New())
-	}
-}
 
 // TestURLs checks every operation's URL in both API styles, with the
 // deployment mapped from the model and the api-key header.
@@ -205,7 +192,7 @@ func TestProvisionErrors(t *testing.T) {
 }
 
 func TestCaddyfile(t *testing.T) {
-	d := caddyfile.NewTestDispenser(`provider az azure {
+	a := providertest.UnmarshalCaddyfile[Azure](t, `provider az azure {
 		resource my-res
 		api_version 2025-04-01-preview
 		deployment gpt-4o prod-gpt4o
@@ -218,10 +205,6 @@ func TestCaddyfile(t *testing.T) {
 			authority_host https://login.example.com/
 		}
 	}`)
-	var a Azure
-	if err := a.UnmarshalCaddyfile(d); err != nil {
-		t.Fatal(err)
-	}
 	e := a.Entra
 	if a.Resource != "my-res" || a.APIVersion != "2025-04-01-preview" || a.Deployments["gpt-4o"] != "prod-gpt4o" ||
 		a.Deployments["text-embedding-3-small"] != "embed" || !a.ResponsesAPI || e == nil || e.Credential != ClientSecret ||

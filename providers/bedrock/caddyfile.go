@@ -18,22 +18,15 @@ import (
 //	    default_max_tokens <n>
 //	}
 func (b *Bedrock) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
-	var dst *string
-	switch d.Val() {
-	case "access_key_id":
-		dst = &b.AccessKeyID
-	case "secret_access_key":
-		dst = &b.SecretAccessKey
-	case "session_token":
-		dst = &b.SessionToken
-	case "profile":
-		dst = &b.Profile
-	case "default_max_tokens":
+	if d.Val() == "default_max_tokens" {
 		var err error
 		b.DefaultMaxTokens, err = caddyargs.PositiveInt(d)
 		return true, err
-	default:
-		return false, nil
 	}
-	return true, caddyargs.String(d, dst)
+	return caddyargs.StringField(d, map[string]*string{
+		"access_key_id":     &b.AccessKeyID,
+		"secret_access_key": &b.SecretAccessKey,
+		"session_token":     &b.SessionToken,
+		"profile":           &b.Profile,
+	})
 }

@@ -119,10 +119,7 @@ func (b *Bedrock) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 
 // Interface guards.
 var (
-	_ caddy.Provisioner         = (*Bedrock)(nil)
-	_ caddy.CleanerUpper        = (*Bedrock)(nil)
-	_ caddyfile.Unmarshaler     = (*Bedrock)(nil)
-	_ providers.Provider        = (*Bedrock)(nil)
+	_ providers.Module          = (*Bedrock)(nil)
 	_ providers.Embedder        = (*Bedrock)(nil)
 	_ providers.HealthChecker   = (*Bedrock)(nil)
 	_ providers.OriginalRelayer = (*Bedrock)(nil)

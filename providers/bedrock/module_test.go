@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -14,7 +13,7 @@ import (
 
 func TestCaddyfile(t *testing.T) {
 	t.Setenv("TEST_BEDROCK_SECRET", testSecret)
-	d := caddyfile.NewTestDispenser(`provider aws bedrock {
+	b := providertest.UnmarshalCaddyfile[Bedrock](t, `provider aws bedrock {
 		region eu-central-1
 		access_key_id AKIDEXAMPLE0000
 		secret_access_key {env.TEST_BEDROCK_SECRET}
@@ -22,10 +21,6 @@ func TestCaddyfile(t *testing.T) {
 		default_max_tokens 2048
 		models anthropic.claude-sonnet-4-5-20250929-v1:0
 	}`)
-	b := new(Bedrock)
-	if err := b.UnmarshalCaddyfile(d); err != nil {
-		t.Fatal(err)
-	}
 	if b.Region != "eu-central-1" || b.AccessKeyID != "AKIDEXAMPLE0000" || b.SecretAccessKey != "{env.TEST_BEDROCK_SECRET}" ||
 		b.SessionToken != "tok" || b.DefaultMaxTokens != 2048 || len(b.Models) != 1 {
 		t.Errorf("parsed %+v", b)

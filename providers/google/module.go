@@ -71,21 +71,23 @@ func (p *Provider) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		if d.Val() != "safety" {
 			return false, nil
 		}
-		args := d.RemainingArgs()
-		if len(args) != 2 {
-			return true, d.Errf("usage: safety <category> <threshold>")
-		}
-		p.SafetySettings = append(p.SafetySettings, SafetySetting{Category: args[0], Threshold: args[1]})
-		return true, nil
+		return true, AppendSafety(d, &p.SafetySettings)
 	})
+}
+
+// AppendSafety reads `safety <category> <threshold>` and appends it to
+// *settings; vertex's block takes the option too, for its Gemini models.
+func AppendSafety(d *caddyfile.Dispenser, settings *[]SafetySetting) error {
+	var s SafetySetting
+	if !d.AllArgs(&s.Category, &s.Threshold) {
+		return d.Errf("usage: safety <category> <threshold>")
+	}
+	*settings = append(*settings, s)
+	return nil
 }
 
 // Interface guards.
 var (
-	_ caddy.Module          = (*Provider)(nil)
-	_ caddy.Provisioner     = (*Provider)(nil)
-	_ caddy.CleanerUpper    = (*Provider)(nil)
-	_ caddyfile.Unmarshaler = (*Provider)(nil)
-	_ providers.Provider    = (*Provider)(nil)
-	_ providers.Embedder    = (*Provider)(nil)
+	_ providers.Module   = (*Provider)(nil)
+	_ providers.Embedder = (*Provider)(nil)
 )

@@ -6,34 +6,19 @@ import (
 	"testing"
 
 	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-func TestModuleRegistered(t *testing.T) {
-	info, err := caddy.GetModule("http.ai_backends.providers.google")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := info.New().(*Provider); !ok {
-		t.Errorf("New() = %T", info.New())
-	}
-}
-
 func TestUnmarshalCaddyfile(t *testing.T) {
-	d := caddyfile.NewTestDispenser(`provider gemini google {
+	p := providertest.UnmarshalCaddyfile[Provider](t, `provider gemini google {
 		api_key {env.GEMINI_API_KEY}
 		models gemini-2.5-flash gemini-embedding-001
 		safety HARM_CATEGORY_HARASSMENT BLOCK_ONLY_HIGH
 		safety HARM_CATEGORY_DANGEROUS_CONTENT BLOCK_NONE
 		timeout 30s
 	}`)
-	var p Provider
-	if err := p.UnmarshalCaddyfile(d); err != nil {
-		t.Fatal(err)
-	}
 	want := []SafetySetting{{"HARM_CATEGORY_HARASSMENT", "BLOCK_ONLY_HIGH"}, {"HARM_CATEGORY_DANGEROUS_CONTENT", "BLOCK_NONE"}}
 	if len(p.SafetySettings) != 2 || p.SafetySettings[0] != want[0] || p.SafetySettings[1] != want[1] {
 		t.Errorf("safety = %+v", p.SafetySettings)
@@ -42,7 +27,7 @@ func TestUnmarshalCaddyfile(t *testing.T) {
 		t.Errorf("common options not parsed: %+v", p.Config)
 	}
 	// The JSON config is the same structure.
-	b, _ := json.Marshal(&p)
+	b, _ := json.Marshal(p)
 	if !strings.Contains(string(b), `"safety_settings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_ONLY_HIGH"}`) {
 		t.Errorf("JSON = %s", b)
 	}

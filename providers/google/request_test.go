@@ -7,32 +7,50 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
+// translationCase is a JSON input and the JSON its translation must equal.
+type translationCase struct {
+	name string
+	in   string
+	want string
+}
+
+// checkTranslations runs translate on each case's input as a subtest.
+func checkTranslations[T any](t *testing.T, cases []translationCase, translate func(t *testing.T, in string) (T, error)) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := translate(t, tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertJSONEq(t, mustMarshal(t, got), []byte(tc.want))
+		})
+	}
+}
+
+// TestToGemini: an OpenAI request in, the Gemini body it becomes.
 func TestToGemini(t *testing.T) {
-	tests := []struct {
-		name string
-		req  string // OpenAI request
-		want string // Gemini body
-	}{
+	checkTranslations(t, []translationCase{
 		{
 			name: "user text",
-			req:  `{"model":"m","messages":[{"role":"user","content":"Hi"}]}`,
+			in:   `{"model":"m","messages":[{"role":"user","content":"Hi"}]}`,
 			want: `{"contents":[{"role":"user","parts":[{"text":"Hi"}]}]}`,
 		},
 		{
 			name: "system and developer joined in order",
-			req: `{"model":"m","messages":[{"role":"system","content":"A"},{"role":"user","content":"Hi"},
+			in: `{"model":"m","messages":[{"role":"system","content":"A"},{"role":"user","content":"Hi"},
 				{"role":"developer","content":[{"type":"text","text":"B"}]},{"role":"system","content":""}]}`,
 			want: `{"systemInstruction":{"parts":[{"text":"A\n\nB"}]},"contents":[{"role":"user","parts":[{"text":"Hi"}]}]}`,
 		},
 		{
 			name: "same-role turns merged, empty ones dropped",
-			req: `{"model":"m","messages":[{"role":"user","content":"a"},{"role":"user","content":[{"type":"text","text":""},{"type":"text","text":"b"}]},
+			in: `{"model":"m","messages":[{"role":"user","content":"a"},{"role":"user","content":[{"type":"text","text":""},{"type":"text","text":"b"}]},
 				{"role":"assistant","content":""},{"role":"assistant","content":"c"},{"role":"assistant","content":[{"type":"text","text":"d"}]},{"role":"user","content":""}]}`,
 			want: `{"contents":[{"role":"user","parts":[{"text":"a"},{"text":"b"}]},{"role":"model","parts":[{"text":"c"},{"text":"d"}]}]}`,
 		},
 		{
 			name: "images",
-			req: `{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"what?"},
+			in: `{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"what?"},
 				{"type":"image_url","image_url":{"url":"data:image/PNG;base64,iVBORw0KGgo="}},
 				{"type":"image_url","image_url":{"url":"gs://bucket/cat.jpg"}},
 				{"type":"image_url","image_url":{"url":"https://generativelanguage.googleapis.com/v1beta/files/abc"}}]}]}`,
@@ -42,38 +60,38 @@ func TestToGemini(t *testing.T) {
 		},
 		{
 			name: "sampling options",
-			req: `{"model":"m","messages":[{"role":"user","content":"x"}],"temperature":0.2,"top_p":0.9,"top_k":40,"max_tokens":50,
+			in: `{"model":"m","messages":[{"role":"user","content":"x"}],"temperature":0.2,"top_p":0.9,"top_k":40,"max_tokens":50,
 				"max_completion_tokens":100,"stop":"END","n":2,"seed":42,"presence_penalty":0.5,"frequency_penalty":-0.5}`,
 			want: `{"contents":[{"role":"user","parts":[{"text":"x"}]}],"generationConfig":{"stopSequences":["END"],"candidateCount":2,
 				"maxOutputTokens":100,"temperature":0.2,"topP":0.9,"topK":40,"seed":42,"presencePenalty":0.5,"frequencyPenalty":-0.5}}`,
 		},
 		{
 			name: "max_tokens alone, stop list, 64-bit seed truncated",
-			req:  `{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":7,"stop":["a","b"],"seed":4294967297}`,
+			in:   `{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":7,"stop":["a","b"],"seed":4294967297}`,
 			want: `{"contents":[{"role":"user","parts":[{"text":"x"}]}],"generationConfig":{"stopSequences":["a","b"],"maxOutputTokens":7,"seed":1}}`,
 		},
 		{
 			name: "json_object",
-			req:  `{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_object"}}`,
+			in:   `{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_object"}}`,
 			want: `{"contents":[{"role":"user","parts":[{"text":"x"}]}],"generationConfig":{"responseMimeType":"application/json"}}`,
 		},
 		{
 			name: "json_schema in the subset goes as responseSchema with property order",
-			req: `{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"p","strict":true,
+			in: `{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"p","strict":true,
 				"schema":{"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"],"additionalProperties":false}}}}`,
 			want: `{"contents":[{"role":"user","parts":[{"text":"x"}]}],"generationConfig":{"responseMimeType":"application/json",
 				"responseSchema":{"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"],"propertyOrdering":["name","age"]}}}`,
 		},
 		{
 			name: "json_schema beyond the subset goes as responseJsonSchema",
-			req: `{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"p",
+			in: `{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"p",
 				"schema":{"type":"object","properties":{"a":{"$ref":"#/$defs/A"}},"$defs":{"A":{"type":"string"}}}}}}`,
 			want: `{"contents":[{"role":"user","parts":[{"text":"x"}]}],"generationConfig":{"responseMimeType":"application/json",
 				"responseJsonSchema":{"type":"object","properties":{"a":{"$ref":"#/$defs/A"}},"$defs":{"A":{"type":"string"}}}}}`,
 		},
 		{
 			name: "tools and tool_choice auto",
-			req: `{"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":"auto","tools":[
+			in: `{"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":"auto","tools":[
 				{"type":"function","function":{"name":"get_weather","description":"Weather","parameters":{"$schema":"http://json-schema.org/draft-07/schema#","type":"object",
 					"properties":{"city":{"type":"string","description":"City"},"unit":{"type":"string","enum":["c","f"]}},"required":["city"],"additionalProperties":false},"strict":true}},
 				{"type":"function","function":{"name":"now","parameters":{"type":"object","properties":{}}}},
@@ -87,14 +105,14 @@ func TestToGemini(t *testing.T) {
 		},
 		{
 			name: "tool_choice named",
-			req: `{"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function","function":{"name":"f"}},
+			in: `{"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function","function":{"name":"f"}},
 				"tools":[{"type":"function","function":{"name":"f"}}]}`,
 			want: `{"contents":[{"role":"user","parts":[{"text":"x"}]}],"tools":[{"functionDeclarations":[{"name":"f"}]}],
 				"toolConfig":{"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":["f"]}}}`,
 		},
 		{
 			name: "tool round trip: signature restored, results in one user turn with the next text",
-			req: `{"model":"m","messages":[{"role":"user","content":"weather?"},
+			in: `{"model":"m","messages":[{"role":"user","content":"weather?"},
 				{"role":"assistant","content":"Checking.","tool_calls":[
 					{"id":"call_0123456789abcdef01234567__ts__c2lnbmF0dXJl","type":"function","function":{"name":"get_weather","arguments":"{\"city\": \"Paris\"}"}},
 					{"id":"call_89abcdef0123456789abcdef","type":"function","function":{"name":"get_time","arguments":""}}]},
@@ -110,7 +128,7 @@ func TestToGemini(t *testing.T) {
 		},
 		{
 			name: "Gemini's own call ids are sent back",
-			req: `{"model":"m","messages":[{"role":"user","content":"x"},
+			in: `{"model":"m","messages":[{"role":"user","content":"x"},
 				{"role":"assistant","tool_calls":[{"id":"abc123__tsr__c2lnLTE","type":"function","function":{"name":"f","arguments":"{}"}}]},
 				{"role":"tool","tool_call_id":"abc123__tsr__c2lnLTE","content":"ok"}]}`,
 			want: `{"contents":[{"role":"user","parts":[{"text":"x"}]},
@@ -119,7 +137,7 @@ func TestToGemini(t *testing.T) {
 		},
 		{
 			name: "calls written by another model get the documented skip signature",
-			req: `{"model":"m","messages":[{"role":"user","content":"x"},
+			in: `{"model":"m","messages":[{"role":"user","content":"x"},
 				{"role":"assistant","tool_calls":[{"id":"call_abc","type":"function","function":{"name":"f","arguments":"{}"}},
 					{"id":"call_def","type":"function","function":{"name":"g","arguments":"{}"}}]},
 				{"role":"tool","tool_call_id":"call_abc","content":"1"},{"role":"tool","tool_call_id":"call_def","content":"2"}]}`,
@@ -131,19 +149,12 @@ func TestToGemini(t *testing.T) {
 		},
 		{
 			name: "legacy function role",
-			req:  `{"model":"m","messages":[{"role":"user","content":"x"},{"role":"function","name":"f","content":"[1,2]"}]}`,
+			in:   `{"model":"m","messages":[{"role":"user","content":"x"},{"role":"function","name":"f","content":"[1,2]"}]}`,
 			want: `{"contents":[{"role":"user","parts":[{"text":"x"},{"functionResponse":{"name":"f","response":{"result":"[1,2]"}}}]}]}`,
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := toGemini(chatRequest(t, tt.req), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			assertJSONEq(t, mustMarshal(t, got), []byte(tt.want))
-		})
-	}
+	}, func(t *testing.T, in string) (*generateRequest, error) {
+		return toGemini(chatRequest(t, in), nil)
+	})
 }
 
 func TestToGeminiSafetySettings(t *testing.T) {

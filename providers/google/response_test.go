@@ -6,15 +6,12 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
+// TestFromGemini: a Gemini answer in, the OpenAI completion it becomes.
 func TestFromGemini(t *testing.T) {
-	tests := []struct {
-		name string
-		body string // Gemini answer
-		want string // OpenAI completion
-	}{
+	checkTranslations(t, []translationCase{
 		{
 			name: "text, thoughts as reasoning_content, usage mapped",
-			body: `{"candidates":[{"content":{"role":"model","parts":[{"text":"Let me think","thought":true},{"text":"Hello"},{"text":" world","thoughtSignature":"c2ln"}]},"finishReason":"STOP","index":0}],
+			in: `{"candidates":[{"content":{"role":"model","parts":[{"text":"Let me think","thought":true},{"text":"Hello"},{"text":" world","thoughtSignature":"c2ln"}]},"finishReason":"STOP","index":0}],
 				"usageMetadata":{"promptTokenCount":12,"cachedContentTokenCount":4,"candidatesTokenCount":3,"thoughtsTokenCount":7,"totalTokenCount":22},
 				"modelVersion":"gemini-2.5-flash","responseId":"r1"}`,
 			want: `{"id":"r1","object":"chat.completion","created":1700000000,"model":"gemini-2.5-flash","choices":[
@@ -23,7 +20,7 @@ func TestFromGemini(t *testing.T) {
 		},
 		{
 			name: "function calls with STOP finish as tool_calls",
-			body: `{"candidates":[{"content":{"role":"model","parts":[{"text":"Sure."},
+			in: `{"candidates":[{"content":{"role":"model","parts":[{"text":"Sure."},
 				{"functionCall":{"name":"get_weather","args":{"city":"Paris"}},"thoughtSignature":"c2lnbmF0dXJl"},
 				{"functionCall":{"id":"g-7","name":"get_time"}}]},"finishReason":"STOP"}],"responseId":"r2"}`,
 			want: `{"id":"r2","object":"chat.completion","created":1700000000,"model":"fallback-model","choices":[
@@ -34,7 +31,7 @@ func TestFromGemini(t *testing.T) {
 		},
 		{
 			name: "several candidates",
-			body: `{"candidates":[{"content":{"parts":[{"text":"A"}]},"finishReason":"MAX_TOKENS","index":0},
+			in: `{"candidates":[{"content":{"parts":[{"text":"A"}]},"finishReason":"MAX_TOKENS","index":0},
 				{"content":{"parts":[{"text":"B"}]},"finishReason":"SAFETY","index":1}],"responseId":"r3","modelVersion":"m"}`,
 			want: `{"id":"r3","object":"chat.completion","created":1700000000,"model":"m","choices":[
 				{"index":0,"message":{"role":"assistant","content":"A"},"finish_reason":"length","logprobs":null},
@@ -42,27 +39,20 @@ func TestFromGemini(t *testing.T) {
 		},
 		{
 			name: "blocked prompt",
-			body: `{"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":5,"totalTokenCount":5},"responseId":"r4","modelVersion":"m"}`,
+			in:   `{"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":5,"totalTokenCount":5},"responseId":"r4","modelVersion":"m"}`,
 			want: `{"id":"r4","object":"chat.completion","created":1700000000,"model":"m","choices":[
 				{"index":0,"message":{"role":"assistant","content":null},"finish_reason":"content_filter","logprobs":null}],
 				"usage":{"prompt_tokens":5,"completion_tokens":0,"total_tokens":5,"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}}`,
 		},
 		{
 			name: "candidate without content",
-			body: `{"candidates":[{"finishReason":"RECITATION","index":0}],"responseId":"r5","modelVersion":"m"}`,
+			in:   `{"candidates":[{"finishReason":"RECITATION","index":0}],"responseId":"r5","modelVersion":"m"}`,
 			want: `{"id":"r5","object":"chat.completion","created":1700000000,"model":"m","choices":[
 				{"index":0,"message":{"role":"assistant","content":null},"finish_reason":"content_filter","logprobs":null}]}`,
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := fromGemini([]byte(tt.body), "fallback-model", 1700000000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			assertJSONEq(t, mustMarshal(t, got), []byte(tt.want))
-		})
-	}
+	}, func(t *testing.T, in string) (*providers.ChatResponse, error) {
+		return fromGemini([]byte(in), "fallback-model", 1700000000)
+	})
 }
 
 func TestFromGeminiStableIDs(t *testing.T) {

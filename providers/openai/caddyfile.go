@@ -30,14 +30,7 @@ func (p *Provider) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 			return true, d.Errf("auth_header %q is not a valid header name", p.AuthHeader)
 		}
 	case "query":
-		var key, value string
-		if !d.AllArgs(&key, &value) {
-			return true, d.Errf("usage: query <key> <value>")
-		}
-		if p.Query == nil {
-			p.Query = map[string]string{}
-		}
-		p.Query[key] = value
+		return true, caddyargs.MapEntry(d, &p.Query, "<key> <value>")
 	case "responses_api":
 		p.ResponsesAPI = true
 		return true, caddyargs.None(d)

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -149,15 +148,9 @@ func validHeaderName(s string) bool {
 
 // Interface guards.
 var (
-	_ caddy.Provisioner        = (*OpenAI)(nil)
-	_ caddy.CleanerUpper       = (*OpenAI)(nil)
-	_ caddyfile.Unmarshaler    = (*OpenAI)(nil)
-	_ providers.Provider       = (*OpenAI)(nil)
+	_ providers.Module         = (*OpenAI)(nil)
 	_ providers.Embedder       = (*OpenAI)(nil)
 	_ providers.ImageGenerator = (*OpenAI)(nil)
 
-	_ caddy.Provisioner     = (*Compatible)(nil)
-	_ caddy.CleanerUpper    = (*Compatible)(nil)
-	_ caddyfile.Unmarshaler = (*Compatible)(nil)
-	_ providers.Provider    = (*Compatible)(nil)
+	_ providers.Module = (*Compatible)(nil)
 )

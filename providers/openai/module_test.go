@@ -3,38 +3,17 @@ package openai
 import (
 	"bytes"
 	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-func TestModulesRegistered(t *testing.T) {
-	for id, want := range map[string]any{
-		"http.ai_backends.providers.openai":            &OpenAI{},
-		"http.ai_backends.providers.openai_compatible": &Compatible{},
-	} {
-		info, err := caddy.GetModule(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := info.New()
-		if _, ok := got.(providers.Provider); !ok {
-			t.Errorf("%s: %T is not a providers.Provider", id, got)
-		}
-		if reflect.TypeOf(got) != reflect.TypeOf(want) || caddy.GetModuleID(got) != id {
-			t.Errorf("%s: New returned %T (want %T)", id, got, want)
-		}
-	}
-}
-
 func TestCaddyfile(t *testing.T) {
-	d := caddyfile.NewTestDispenser(`provider azure openai_compatible {
+	m := providertest.UnmarshalCaddyfile[Compatible](t, `provider azure openai_compatible {
 		base_url https://example.openai.azure.com/openai/deployments/gpt4o
 		api_key {env.AZURE_KEY}
 		auth_header api-key
@@ -44,10 +23,6 @@ func TestCaddyfile(t *testing.T) {
 		models gpt-4o
 		header X-Team blue
 	}`)
-	var m Compatible
-	if err := m.UnmarshalCaddyfile(d); err != nil {
-		t.Fatal(err)
-	}
 	if m.AuthHeader != "api-key" || m.Query["api-version"] != "2024-10-21" || m.Query["foo"] != "bar" ||
 		m.BaseURL != "https://example.openai.azure.com/openai/deployments/gpt4o" || m.Organization != "org-1" ||
 		len(m.APIKeys) != 1 || m.Headers["X-Team"] != "blue" || len(m.Models) != 1 {

@@ -131,10 +131,7 @@ func dropFields(body []byte, fields []string) ([]byte, error) {
 
 // Interface guards.
 var (
-	_ caddy.Provisioner              = (*Preset)(nil)
-	_ caddy.CleanerUpper             = (*Preset)(nil)
-	_ caddyfile.Unmarshaler          = (*Preset)(nil)
-	_ providers.Provider             = (*Preset)(nil)
+	_ providers.Module               = (*Preset)(nil)
 	_ providers.Embedder             = (*Preset)(nil)
 	_ providers.ResponsesPassthrough = (*Preset)(nil)
 )

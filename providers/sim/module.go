@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -149,12 +148,9 @@ func (p *Provider) check() error {
 	return nil
 }
 
-// Interface guards
+// Interface guards.
 var (
-	_ providers.Provider       = (*Provider)(nil)
+	_ providers.Module         = (*Provider)(nil)
 	_ providers.Embedder       = (*Provider)(nil)
 	_ providers.ImageGenerator = (*Provider)(nil)
-	_ caddy.Provisioner        = (*Provider)(nil)
-	_ caddy.CleanerUpper       = (*Provider)(nil)
-	_ caddyfile.Unmarshaler    = (*Provider)(nil)
 )

@@ -11,16 +11,6 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-func TestModuleRegistered(t *testing.T) {
-	info, err := caddy.GetModule("http.ai_backends.providers.sim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := info.New().(*Provider); !ok {
-		t.Fatalf("New() = %T, want *Provider", info.New())
-	}
-}
-
 func TestProvisionDefaults(t *testing.T) {
 	p, _ := newSim(t, nil)
 	if p.Name != "sim" || p.Type() != "sim" {

@@ -21,15 +21,15 @@ import (
 //	    default_max_tokens <n>                    # Claude requests without a limit
 //	}
 func (v *Vertex) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
+	if known, err := caddyargs.StringField(d, map[string]*string{
+		"project":          &v.Project,
+		"location":         &v.Location,
+		"credentials_file": &v.CredentialsFile,
+		"credentials_json": &v.CredentialsJSON,
+	}); known {
+		return true, err
+	}
 	switch d.Val() {
-	case "project":
-		return true, caddyargs.String(d, &v.Project)
-	case "location":
-		return true, caddyargs.String(d, &v.Location)
-	case "credentials_file":
-		return true, caddyargs.String(d, &v.CredentialsFile)
-	case "credentials_json":
-		return true, caddyargs.String(d, &v.CredentialsJSON)
 	case "publisher":
 		var model, pub string
 		if !d.AllArgs(&model, &pub) {
@@ -43,11 +43,7 @@ func (v *Vertex) unmarshalOption(d *caddyfile.Dispenser) (bool, error) {
 		}
 		v.Publishers[model] = pub
 	case "safety":
-		args := d.RemainingArgs()
-		if len(args) != 2 {
-			return true, d.Errf("usage: safety <category> <threshold>")
-		}
-		v.SafetySettings = append(v.SafetySettings, google.SafetySetting{Category: args[0], Threshold: args[1]})
+		return true, google.AppendSafety(d, &v.SafetySettings)
 	case "default_max_tokens":
 		var err error
 		v.DefaultMaxTokens, err = caddyargs.PositiveInt(d)

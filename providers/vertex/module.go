@@ -183,11 +183,7 @@ func (v *Vertex) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 
 // Interface guards.
 var (
-	_ caddy.Module              = (*Vertex)(nil)
-	_ caddy.Provisioner         = (*Vertex)(nil)
-	_ caddy.CleanerUpper        = (*Vertex)(nil)
-	_ caddyfile.Unmarshaler     = (*Vertex)(nil)
-	_ providers.Provider        = (*Vertex)(nil)
+	_ providers.Module          = (*Vertex)(nil)
 	_ providers.Embedder        = (*Vertex)(nil)
 	_ providers.TokenCounter    = (*Vertex)(nil)
 	_ providers.HealthChecker   = (*Vertex)(nil)

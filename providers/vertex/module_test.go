@@ -7,9 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
-
 	"github.com/sira-ai/caddy-ai-backends/internal/fakeupstream"
 	"github.com/sira-ai/caddy-ai-backends/internal/providertest"
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -275,7 +272,7 @@ func TestHostsAndProvision(t *testing.T) {
 }
 
 func TestCaddyfile(t *testing.T) {
-	d := caddyfile.NewTestDispenser(`provider vx vertex {
+	v := providertest.UnmarshalCaddyfile[Vertex](t, `provider vx vertex {
 		project my-proj
 		location global
 		credentials_json {env.VERTEX_SA_JSON}
@@ -284,10 +281,6 @@ func TestCaddyfile(t *testing.T) {
 		default_max_tokens 2048
 		models gemini-2.5-flash claude-sonnet-4-5@20250929
 	}`)
-	var v Vertex
-	if err := v.UnmarshalCaddyfile(d); err != nil {
-		t.Fatal(err)
-	}
 	if v.Project != "my-proj" || v.Location != "global" || v.CredentialsJSON != "{env.VERTEX_SA_JSON}" ||
 		v.Publishers["my-claude"] != PublisherAnthropic || len(v.SafetySettings) != 1 || v.DefaultMaxTokens != 2048 || len(v.Models) != 2 {
 		t.Errorf("parsed %+v", v)
@@ -299,7 +292,6 @@ func TestCaddyfile(t *testing.T) {
 		"provider a vertex {\n default_max_tokens 0\n}",
 		"provider a vertex {\n safety only-one\n}",
 	)
-	_ = caddy.Context{}
 }
 
 // An upstream that echoes the access token in an error never gets it to
