@@ -15,23 +15,12 @@ import (
 //	    stale_if_error <duration>
 //	}
 func (h *Handler) parseCache(d *caddyfile.Dispenser) error {
-	c, err := caddyargs.Once(d, &h.Cache)
-	if err != nil {
-		return err
-	}
-	return caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "ttl":
-			err = caddyargs.Duration(d, &c.TTL)
-		case "stale_if_error":
-			err = caddyargs.Duration(d, &c.StaleIfError)
-		case "max_size":
-			c.MaxSize, err = caddyargs.Size(d)
-		case "all_requests":
-			c.AllRequests = true
-		default:
-			err = caddyargs.Unrecognized(d, "cache", name)
+	return onceBlock(d, &h.Cache, func(c *CacheConfig) options {
+		return options{
+			"ttl":            fill(&c.TTL, caddyargs.Duration),
+			"max_size":       set(&c.MaxSize, caddyargs.Size),
+			"all_requests":   flag(&c.AllRequests),
+			"stale_if_error": fill(&c.StaleIfError, caddyargs.Duration),
 		}
-		return err
 	})
 }

@@ -14,23 +14,15 @@ import (
 //	    max_bytes <size>
 //	}
 func (h *Handler) parseResponses(d *caddyfile.Dispenser) error {
-	c, err := caddyargs.Once(d, &h.Responses)
-	if err != nil {
-		return err
-	}
-	return caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "ttl":
-			err = caddyargs.Duration(d, &c.TTL)
-		case "max_entries":
-			c.MaxEntries, err = caddyargs.Int(d)
-		case "max_bytes":
-			var size int64
-			size, err = caddyargs.Size(d)
-			c.MaxBytes = int(size)
-		default:
-			err = caddyargs.Unrecognized(d, "responses", name)
+	return onceBlock(d, &h.Responses, func(c *ResponsesConfig) options {
+		return options{
+			"ttl":         fill(&c.TTL, caddyargs.Duration),
+			"max_entries": set(&c.MaxEntries, caddyargs.Int),
+			"max_bytes": func(d *caddyfile.Dispenser) error {
+				size, err := caddyargs.Size(d)
+				c.MaxBytes = int(size)
+				return err
+			},
 		}
-		return err
 	})
 }
