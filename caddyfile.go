@@ -73,14 +73,14 @@ func (h *Handler) subdirectives() options {
 		"alias":                   h.parseAlias,
 		"routing":                 h.parseRouting,
 		"load_balancing":          h.parseBalancing,
-		"circuit_breaker":         h.parseBreaker,
-		"retry":                   h.parseRetry,
+		"circuit_breaker":         once(&h.CircuitBreaker, (*BreakerConfig).blockOptions),
+		"retry":                   once(&h.Retry, (*RetryConfig).blockOptions),
 		"client_key":              h.parseClientKey,
-		"cache":                   h.parseCache,
-		"security":                h.parseSecurity,
+		"cache":                   once(&h.Cache, (*CacheConfig).blockOptions),
+		"security":                once(&h.Security, (*SecurityConfig).blockOptions),
 		"storage":                 h.parseStorage,
 		"catalog":                 h.parseCatalog,
-		"responses":               h.parseResponses,
+		"responses":               once(&h.Responses, (*ResponsesConfig).blockOptions),
 		"mcp":                     h.parseMCP,
 		"tracing_content":         h.parseTracingContent,
 		"degrade_to":              fill(&h.DegradeTo, caddyargs.String),
@@ -262,28 +262,26 @@ func (h *Handler) parseBalancing(d *caddyfile.Dispenser) error {
 	})
 }
 
-func (h *Handler) parseBreaker(d *caddyfile.Dispenser) error {
-	return onceBlock(d, &h.CircuitBreaker, func(b *BreakerConfig) options {
-		return options{
-			"failure_threshold": set(&b.FailureThreshold, caddyargs.Int),
-			"failure_ratio":     set(&b.FailureRatio, caddyargs.Float),
-			"min_requests":      set(&b.MinRequests, caddyargs.Int),
-			"window":            fill(&b.Window, caddyargs.Duration),
-			"recovery_timeout":  fill(&b.RecoveryTimeout, caddyargs.Duration),
-			"success_threshold": set(&b.SuccessThreshold, caddyargs.Int),
-			"half_open_probes":  set(&b.HalfOpenProbes, caddyargs.Int),
-		}
-	})
+// blockOptions are the circuit_breaker block's.
+func (b *BreakerConfig) blockOptions() options {
+	return options{
+		"failure_threshold": set(&b.FailureThreshold, caddyargs.Int),
+		"failure_ratio":     set(&b.FailureRatio, caddyargs.Float),
+		"min_requests":      set(&b.MinRequests, caddyargs.Int),
+		"window":            fill(&b.Window, caddyargs.Duration),
+		"recovery_timeout":  fill(&b.RecoveryTimeout, caddyargs.Duration),
+		"success_threshold": set(&b.SuccessThreshold, caddyargs.Int),
+		"half_open_probes":  set(&b.HalfOpenProbes, caddyargs.Int),
+	}
 }
 
-func (h *Handler) parseRetry(d *caddyfile.Dispenser) error {
-	return onceBlock(d, &h.Retry, func(rc *RetryConfig) options {
-		return options{
-			"base_backoff": fill(&rc.BaseBackoff, caddyargs.Duration),
-			"max_backoff":  fill(&rc.MaxBackoff, caddyargs.Duration),
-			"deadline":     fill(&rc.Deadline, caddyargs.Duration),
-		}
-	})
+// blockOptions are the retry block's.
+func (rc *RetryConfig) blockOptions() options {
+	return options{
+		"base_backoff": fill(&rc.BaseBackoff, caddyargs.Duration),
+		"max_backoff":  fill(&rc.MaxBackoff, caddyargs.Duration),
+		"deadline":     fill(&rc.Deadline, caddyargs.Duration),
+	}
 }
 
 // parseClientKey reads:

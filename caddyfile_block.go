@@ -35,16 +35,19 @@ func (o options) read(d *caddyfile.Dispenser, unknown func(name string) error) e
 	})
 }
 
-// onceBlock reads a block that may appear once and takes no arguments,
-// such as `cache { ... }`, into a new *dst with the options opts gives for
-// it; an unknown subdirective is refused under the block's name.
-func onceBlock[T any](d *caddyfile.Dispenser, dst **T, opts func(*T) options) error {
-	block := d.Val()
-	c, err := caddyargs.Once(d, dst)
-	if err != nil {
-		return err
+// once is the reader of a block that may appear once and takes no
+// arguments, such as `cache { ... }`: it reads the block into a new *dst
+// with the options opts gives for it, and refuses an unknown subdirective
+// under the block's name.
+func once[T any](dst **T, opts func(*T) options) optionReader {
+	return func(d *caddyfile.Dispenser) error {
+		block := d.Val()
+		c, err := caddyargs.Once(d, dst)
+		if err != nil {
+			return err
+		}
+		return readBlock(d, block, opts(c))
 	}
-	return readBlock(d, block, opts(c))
 }
 
 // set is the option whose value read (caddyargs.Int, Float, Size, ...)

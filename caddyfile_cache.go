@@ -1,12 +1,8 @@
 package aibackends
 
-import (
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+import "github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 
-	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
-)
-
-// parseCache reads:
+// blockOptions are the cache block's:
 //
 //	cache {
 //	    ttl <duration>
@@ -14,13 +10,11 @@ import (
 //	    all_requests
 //	    stale_if_error <duration>
 //	}
-func (h *Handler) parseCache(d *caddyfile.Dispenser) error {
-	return onceBlock(d, &h.Cache, func(c *CacheConfig) options {
-		return options{
-			"ttl":            fill(&c.TTL, caddyargs.Duration),
-			"max_size":       set(&c.MaxSize, caddyargs.Size),
-			"all_requests":   flag(&c.AllRequests),
-			"stale_if_error": fill(&c.StaleIfError, caddyargs.Duration),
-		}
-	})
+func (c *CacheConfig) blockOptions() options {
+	return options{
+		"ttl":            fill(&c.TTL, caddyargs.Duration),
+		"max_size":       set(&c.MaxSize, caddyargs.Size),
+		"all_requests":   flag(&c.AllRequests),
+		"stale_if_error": fill(&c.StaleIfError, caddyargs.Duration),
+	}
 }

@@ -6,23 +6,21 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
-// parseResponses reads:
+// blockOptions are the responses block's:
 //
 //	responses {
 //	    ttl <duration>
 //	    max_entries <n>
 //	    max_bytes <size>
 //	}
-func (h *Handler) parseResponses(d *caddyfile.Dispenser) error {
-	return onceBlock(d, &h.Responses, func(c *ResponsesConfig) options {
-		return options{
-			"ttl":         fill(&c.TTL, caddyargs.Duration),
-			"max_entries": set(&c.MaxEntries, caddyargs.Int),
-			"max_bytes": func(d *caddyfile.Dispenser) error {
-				size, err := caddyargs.Size(d)
-				c.MaxBytes = int(size)
-				return err
-			},
-		}
-	})
+func (c *ResponsesConfig) blockOptions() options {
+	return options{
+		"ttl":         fill(&c.TTL, caddyargs.Duration),
+		"max_entries": set(&c.MaxEntries, caddyargs.Int),
+		"max_bytes": func(d *caddyfile.Dispenser) error {
+			size, err := caddyargs.Size(d)
+			c.MaxBytes = int(size)
+			return err
+		},
+	}
 }

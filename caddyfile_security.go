@@ -6,7 +6,7 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
-// parseSecurity reads:
+// blockOptions are the security block's:
 //
 //	security {
 //	    max_depth <n>
@@ -19,15 +19,13 @@ import (
 //	        cool_down <duration>
 //	    }
 //	}
-func (h *Handler) parseSecurity(d *caddyfile.Dispenser) error {
-	return onceBlock(d, &h.Security, func(s *SecurityConfig) options {
-		return options{
-			"max_depth":        set(&s.MaxDepth, caddyargs.Int),
-			"filter":           s.parseFilter,
-			"redact_responses": flag(&s.RedactResponses),
-			"anomaly":          s.parseAnomaly,
-		}
-	})
+func (s *SecurityConfig) blockOptions() options {
+	return options{
+		"max_depth":        set(&s.MaxDepth, caddyargs.Int),
+		"filter":           s.parseFilter,
+		"redact_responses": flag(&s.RedactResponses),
+		"anomaly":          s.parseAnomaly,
+	}
 }
 
 // parseFilter reads `filter redact|block [<detector>...]`.
