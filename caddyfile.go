@@ -168,10 +168,10 @@ func unmarshalGuest(seg *caddyfile.Dispenser, id string) (caddyfile.Unmarshaler,
 }
 
 func (h *Handler) parseRouting(d *caddyfile.Dispenser) error {
-	if h.Routing != nil {
-		return d.Err("routing is configured twice")
+	rc, err := caddyargs.First(d, &h.Routing)
+	if err != nil {
+		return err
 	}
-	h.Routing = &RoutingConfig{}
 	tokens := d.NextSegment()
 	d = caddyfile.NewDispenser(tokens)
 	d.Next()
@@ -185,14 +185,13 @@ func (h *Handler) parseRouting(d *caddyfile.Dispenser) error {
 		if err != nil {
 			return err
 		}
-		h.Routing.RouterRaw = caddyconfig.JSONModuleObject(unm, "name", strategy, nil)
+		rc.RouterRaw = caddyconfig.JSONModuleObject(unm, "name", strategy, nil)
 		return nil
 	}
-	h.Routing.Strategy = strategy
+	rc.Strategy = strategy
 	if d.NextArg() {
 		return d.ArgErr()
 	}
-	rc := h.Routing
 	return readBlock(d, "routing", options{
 		"cache_ttl": fill(&rc.CacheTTL, caddyargs.Duration),
 		"fallback": func(d *caddyfile.Dispenser) error {
@@ -243,11 +242,10 @@ func isBuiltinStrategy(name string) bool {
 }
 
 func (h *Handler) parseBalancing(d *caddyfile.Dispenser) error {
-	if h.LoadBalancing != nil {
-		return d.Err("load_balancing is configured twice")
+	lb, err := caddyargs.First(d, &h.LoadBalancing)
+	if err != nil {
+		return err
 	}
-	lb := &BalancingConfig{}
-	h.LoadBalancing = lb
 	if d.NextArg() {
 		lb.Policy = d.Val()
 	}

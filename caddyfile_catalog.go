@@ -16,11 +16,10 @@ import (
 //	    timeout  <duration>
 //	}
 func (h *Handler) parseCatalog(d *caddyfile.Dispenser) error {
-	if h.Catalog != nil {
-		return d.Err("catalog is configured twice")
+	c, err := caddyargs.First(d, &h.Catalog)
+	if err != nil {
+		return err
 	}
-	c := &CatalogConfig{}
-	h.Catalog = c
 	switch args := d.RemainingArgs(); len(args) {
 	case 0:
 	case 1:

@@ -17,14 +17,15 @@ import (
 //	    fail_closed
 //	}
 func (h *Handler) parseStorage(d *caddyfile.Dispenser) error {
-	if h.Storage != nil {
-		return d.Err("storage is configured twice")
+	s, err := caddyargs.First(d, &h.Storage)
+	if err != nil {
+		return err
 	}
 	if !d.NextArg() || d.Val() != "redis" {
 		return d.Errf("usage: storage redis { address <host:port> ... }")
 	}
 	rc := &RedisConfig{}
-	h.Storage = &StorageConfig{Redis: rc}
+	s.Redis = rc
 	if err := readBlock(d, "storage", options{
 		"address":     fill(&rc.Address, caddyargs.String),
 		"password":    fill(&rc.Password, caddyargs.String),
