@@ -73,28 +73,52 @@ func (h *Handler) registerForAdmin() error {
 	return err
 }
 
-func (a Admin) status(w http.ResponseWriter, r *http.Request) error {
-	if r.Method != http.MethodGet {
-		return caddy.APIError{HTTPStatus: http.StatusMethodNotAllowed, Err: fmt.Errorf("method not allowed")}
+// serveHandlers answers GET with view of every running handler, oldest
+// first: {"handlers": [...]}.
+func serveHandlers[T any](w http.ResponseWriter, r *http.Request, view func(*Handler) T) error {
+	if err := onlyMethod(r, http.MethodGet); err != nil {
+		return err
 	}
-	var out struct {
-		Handlers []handlerStatus `json:"handlers"`
-	}
-	out.Handlers = []handlerStatus{}
-	states.Range(func(key, value any) bool {
-		if hs, ok := value.(*handlerState); ok {
-			out.Handlers = append(out.Handlers, hs.h.status())
+	var hs []*Handler
+	states.Range(func(_, value any) bool {
+		if s, ok := value.(*handlerState); ok {
+			hs = append(hs, s.h)
 		}
 		return true
 	})
-	sort.Slice(out.Handlers, func(i, j int) bool { return out.Handlers[i].Started.Before(out.Handlers[j].Started) })
+	sort.Slice(hs, func(i, j int) bool { return hs[i].started.Before(hs[j].started) })
+	out := struct {
+		Handlers []T `json:"handlers"`
+	}{Handlers: make([]T, 0, len(hs))}
+	for _, h := range hs {
+		out.Handlers = append(out.Handlers, view(h))
+	}
+	return writeAdminJSON(w, out)
+}
+
+// onlyMethod refuses a request to an admin route of another method.
+func onlyMethod(r *http.Request, method string) error {
+	if r.Method != method {
+		return caddy.APIError{HTTPStatus: http.StatusMethodNotAllowed, Err: fmt.Errorf("method not allowed: use %s", method)}
+	}
+	return nil
+}
+
+// writeAdminJSON answers an admin route with v; the answers are live
+// state, never to be cached.
+func writeAdminJSON(w http.ResponseWriter, v any) error {
 	w.Header().Set("Content-Type", "application/json")
-	return json.NewEncoder(w).Encode(out)
+	w.Header().Set("Cache-Control", "no-store")
+	return json.NewEncoder(w).Encode(v)
+}
+
+func (a Admin) status(w http.ResponseWriter, r *http.Request) error {
+	return serveHandlers(w, r, (*Handler).status)
 }
 
 func (a Admin) resetBreaker(w http.ResponseWriter, r *http.Request) error {
-	if r.Method != http.MethodPost {
-		return caddy.APIError{HTTPStatus: http.StatusMethodNotAllowed, Err: fmt.Errorf("method not allowed")}
+	if err := onlyMethod(r, http.MethodPost); err != nil {
+		return err
 	}
 	rest := strings.TrimPrefix(r.URL.Path, "/ai_backends/breakers/")
 	id, ok := strings.CutSuffix(rest, "/reset")
@@ -123,8 +147,7 @@ func (a Admin) resetBreaker(w http.ResponseWriter, r *http.Request) error {
 	if found == 0 {
 		return caddy.APIError{HTTPStatus: http.StatusNotFound, Err: fmt.Errorf("no deployment %q", id)}
 	}
-	w.Header().Set("Content-Type", "application/json")
-	return json.NewEncoder(w).Encode(map[string]any{"reset": id, "breaker": "closed"})
+	return writeAdminJSON(w, map[string]any{"reset": id, "breaker": "closed"})
 }
 
 type handlerStatus struct {

@@ -55,47 +55,69 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //	}
 //
 // This file parses the top level and the routing, balancing, breaker,
-// retry and client-key blocks; caddyfile_options.go dispatches the rest.
+// retry and client-key blocks; the other blocks have files of their own.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // directive name
 	if d.NextArg() {
 		return d.ArgErr()
 	}
-	return caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "provider":
-			err = h.parseProvider(d)
-		case "alias":
-			args := d.RemainingArgs()
-			if len(args) < 2 {
-				return d.Errf("usage: alias <name> <provider/model>...")
-			}
-			if h.Aliases == nil {
-				h.Aliases = map[string][]string{}
-			}
-			if _, dup := h.Aliases[args[0]]; dup {
-				return d.Errf("alias %q is defined twice", args[0])
-			}
-			h.Aliases[args[0]] = args[1:]
-		case "routing":
-			err = h.parseRouting(d)
-		case "load_balancing":
-			err = h.parseBalancing(d)
-		case "circuit_breaker":
-			err = h.parseBreaker(d)
-		case "retry":
-			err = h.parseRetry(d)
-		case "client_key":
-			err = h.parseClientKey(d)
-		case "max_body_size":
-			h.MaxBodySize, err = caddyargs.Size(d)
-		case "max_messages":
-			h.MaxMessages, err = caddyargs.Int(d)
-		default:
-			err = h.unmarshalMore(d)
-		}
-		return err
+	return h.subdirectives().read(d, func(name string) error {
+		return d.Errf("unrecognized ai_backends subdirective %q", name)
 	})
+}
+
+// subdirectives are the readers of the ai_backends block.
+func (h *Handler) subdirectives() options {
+	return options{
+		"provider":                h.parseProvider,
+		"alias":                   h.parseAlias,
+		"routing":                 h.parseRouting,
+		"load_balancing":          h.parseBalancing,
+		"circuit_breaker":         once(&h.CircuitBreaker, (*BreakerConfig).blockOptions),
+		"retry":                   once(&h.Retry, (*RetryConfig).blockOptions),
+		"client_key":              h.parseClientKey,
+		"cache":                   once(&h.Cache, (*CacheConfig).blockOptions),
+		"security":                once(&h.Security, (*SecurityConfig).blockOptions),
+		"storage":                 h.parseStorage,
+		"catalog":                 h.parseCatalog,
+		"responses":               once(&h.Responses, (*ResponsesConfig).blockOptions),
+		"mcp":                     h.parseMCP,
+		"tracing_content":         h.parseTracingContent,
+		"degrade_to":              fill(&h.DegradeTo, caddyargs.String),
+		"master_key":              h.parseMasterKey,
+		"key_expiry_warning_days": set(&h.KeyExpiryWarningDays, caddyargs.Int),
+		"audit_prompts":           flag(&h.AuditPrompts),
+		"managed_keys":            flag(&h.ManagedKeys),
+		"max_body_size":           set(&h.MaxBodySize, caddyargs.Size),
+		"body_read_timeout":       fill(&h.BodyReadTimeout, caddyargs.Duration),
+		"max_messages":            set(&h.MaxMessages, caddyargs.Int),
+	}
+}
+
+// parseAlias reads `alias <name> <provider/model>...`.
+func (h *Handler) parseAlias(d *caddyfile.Dispenser) error {
+	args := d.RemainingArgs()
+	if len(args) < 2 {
+		return d.Errf("usage: alias <name> <provider/model>...")
+	}
+	if h.Aliases == nil {
+		h.Aliases = map[string][]string{}
+	}
+	if _, dup := h.Aliases[args[0]]; dup {
+		return d.Errf("alias %q is defined twice", args[0])
+	}
+	h.Aliases[args[0]] = args[1:]
+	return nil
+}
+
+// parseMasterKey reads `master_key <placeholder>...`; it may repeat.
+func (h *Handler) parseMasterKey(d *caddyfile.Dispenser) error {
+	args := d.RemainingArgs()
+	if len(args) == 0 {
+		return d.ArgErr()
+	}
+	h.MasterKeys = append(h.MasterKeys, args...)
+	return nil
 }
 
 // parseProvider reads `provider <name> [<type>] { ... }` and hands the
@@ -146,10 +168,10 @@ func unmarshalGuest(seg *caddyfile.Dispenser, id string) (caddyfile.Unmarshaler,
 }
 
 func (h *Handler) parseRouting(d *caddyfile.Dispenser) error {
-	if h.Routing != nil {
-		return d.Err("routing is configured twice")
+	rc, err := caddyargs.First(d, &h.Routing)
+	if err != nil {
+		return err
 	}
-	h.Routing = &RoutingConfig{}
 	tokens := d.NextSegment()
 	d = caddyfile.NewDispenser(tokens)
 	d.Next()
@@ -163,53 +185,51 @@ func (h *Handler) parseRouting(d *caddyfile.Dispenser) error {
 		if err != nil {
 			return err
 		}
-		h.Routing.RouterRaw = caddyconfig.JSONModuleObject(unm, "name", strategy, nil)
+		rc.RouterRaw = caddyconfig.JSONModuleObject(unm, "name", strategy, nil)
 		return nil
 	}
-	h.Routing.Strategy = strategy
+	rc.Strategy = strategy
 	if d.NextArg() {
 		return d.ArgErr()
 	}
-	rc := h.Routing
-	return caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "cache_ttl":
-			err = caddyargs.Duration(d, &rc.CacheTTL)
-		case "fallback":
+	return readBlock(d, "routing", options{
+		"cache_ttl": fill(&rc.CacheTTL, caddyargs.Duration),
+		"fallback": func(d *caddyfile.Dispenser) error {
 			rc.Fallback = append(rc.Fallback, d.RemainingArgs()...)
 			if len(rc.Fallback) == 0 {
 				return d.ArgErr()
 			}
-		case "weights":
-			args := d.RemainingArgs()
-			if len(args) != 3 {
-				return d.Errf("usage: weights <cost> <latency> <reliability>")
-			}
-			w := &RoutingWeights{}
-			for i, dst := range []*float64{&w.Cost, &w.Latency, &w.Reliability} {
-				f, perr := strconv.ParseFloat(args[i], 64)
-				if perr != nil || f < 0 {
-					return d.Errf("weights: %q is not a non-negative number", args[i])
-				}
-				*dst = f
-			}
-			rc.Weights = w
-		case "regions":
-			rc.Regions = d.RemainingArgs()
-			if len(rc.Regions) == 0 {
+			return nil
+		},
+		"weights": rc.parseWeights,
+		"regions": func(d *caddyfile.Dispenser) error {
+			if rc.Regions = d.RemainingArgs(); len(rc.Regions) == 0 {
 				return d.ArgErr()
 			}
-		case "region_header":
-			err = caddyargs.String(d, &rc.RegionHeader)
-		case "allow_override":
-			rc.AllowOverride = true
-		case "expected_output_tokens":
-			rc.ExpectedOutputTokens, err = caddyargs.Int(d)
-		default:
-			err = caddyargs.Unrecognized(d, "routing", name)
-		}
-		return err
+			return nil
+		},
+		"region_header":          fill(&rc.RegionHeader, caddyargs.String),
+		"allow_override":         flag(&rc.AllowOverride),
+		"expected_output_tokens": set(&rc.ExpectedOutputTokens, caddyargs.Int),
 	})
+}
+
+// parseWeights reads `weights <cost> <latency> <reliability>`.
+func (rc *RoutingConfig) parseWeights(d *caddyfile.Dispenser) error {
+	args := d.RemainingArgs()
+	if len(args) != 3 {
+		return d.Errf("usage: weights <cost> <latency> <reliability>")
+	}
+	w := &RoutingWeights{}
+	for i, dst := range []*float64{&w.Cost, &w.Latency, &w.Reliability} {
+		f, err := strconv.ParseFloat(args[i], 64)
+		if err != nil || f < 0 {
+			return d.Errf("weights: %q is not a non-negative number", args[i])
+		}
+		*dst = f
+	}
+	rc.Weights = w
+	return nil
 }
 
 func isBuiltinStrategy(name string) bool {
@@ -222,80 +242,44 @@ func isBuiltinStrategy(name string) bool {
 }
 
 func (h *Handler) parseBalancing(d *caddyfile.Dispenser) error {
-	if h.LoadBalancing != nil {
-		return d.Err("load_balancing is configured twice")
+	lb, err := caddyargs.First(d, &h.LoadBalancing)
+	if err != nil {
+		return err
 	}
-	lb := &BalancingConfig{}
-	h.LoadBalancing = lb
 	if d.NextArg() {
 		lb.Policy = d.Val()
 	}
 	if d.NextArg() {
 		return d.ArgErr()
 	}
-	return caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "policy":
-			err = caddyargs.String(d, &lb.Policy)
-		case "health_check_interval":
-			err = caddyargs.Duration(d, &lb.HealthCheckInterval)
-		case "health_check_timeout":
-			err = caddyargs.Duration(d, &lb.HealthCheckTimeout)
-		case "health_check_model":
-			err = caddyargs.String(d, &lb.HealthCheckModel)
-		default:
-			err = caddyargs.Unrecognized(d, "load_balancing", name)
-		}
-		return err
+	return readBlock(d, "load_balancing", options{
+		"policy":                fill(&lb.Policy, caddyargs.String),
+		"health_check_interval": fill(&lb.HealthCheckInterval, caddyargs.Duration),
+		"health_check_timeout":  fill(&lb.HealthCheckTimeout, caddyargs.Duration),
+		"health_check_model":    fill(&lb.HealthCheckModel, caddyargs.String),
 	})
 }
 
-func (h *Handler) parseBreaker(d *caddyfile.Dispenser) error {
-	b, err := caddyargs.Once(d, &h.CircuitBreaker)
-	if err != nil {
-		return err
+// blockOptions are the circuit_breaker block's.
+func (b *BreakerConfig) blockOptions() options {
+	return options{
+		"failure_threshold": set(&b.FailureThreshold, caddyargs.Int),
+		"failure_ratio":     set(&b.FailureRatio, caddyargs.Float),
+		"min_requests":      set(&b.MinRequests, caddyargs.Int),
+		"window":            fill(&b.Window, caddyargs.Duration),
+		"recovery_timeout":  fill(&b.RecoveryTimeout, caddyargs.Duration),
+		"success_threshold": set(&b.SuccessThreshold, caddyargs.Int),
+		"half_open_probes":  set(&b.HalfOpenProbes, caddyargs.Int),
 	}
-	return caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "failure_threshold":
-			b.FailureThreshold, err = caddyargs.Int(d)
-		case "failure_ratio":
-			b.FailureRatio, err = caddyargs.Float(d)
-		case "min_requests":
-			b.MinRequests, err = caddyargs.Int(d)
-		case "window":
-			err = caddyargs.Duration(d, &b.Window)
-		case "recovery_timeout":
-			err = caddyargs.Duration(d, &b.RecoveryTimeout)
-		case "success_threshold":
-			b.SuccessThreshold, err = caddyargs.Int(d)
-		case "half_open_probes":
-			b.HalfOpenProbes, err = caddyargs.Int(d)
-		default:
-			err = caddyargs.Unrecognized(d, "circuit_breaker", name)
-		}
-		return err
-	})
 }
 
-func (h *Handler) parseRetry(d *caddyfile.Dispenser) error {
-	rc, err := caddyargs.Once(d, &h.Retry)
-	if err != nil {
-		return err
+// blockOptions are the retry block's.
+func (rc *RetryConfig) blockOptions() options {
+	return options{
+		"base_backoff": fill(&rc.BaseBackoff, caddyargs.Duration),
+		"max_backoff":  fill(&rc.MaxBackoff, caddyargs.Duration),
+		"deadline":     fill(&rc.Deadline, caddyargs.Duration),
 	}
-	return caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "base_backoff":
-			err = caddyargs.Duration(d, &rc.BaseBackoff)
-		case "max_backoff":
-			err = caddyargs.Duration(d, &rc.MaxBackoff)
-		case "deadline":
-			err = caddyargs.Duration(d, &rc.Deadline)
-		default:
-			err = caddyargs.Unrecognized(d, "retry", name)
-		}
-		return err
-	})
 }
 
 // parseClientKey reads:
@@ -319,47 +303,40 @@ func (h *Handler) parseClientKey(d *caddyfile.Dispenser) error {
 	if d.NextArg() {
 		return d.ArgErr()
 	}
-	if err := caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "label":
-			err = caddyargs.String(d, &k.Label)
-		case "models":
-			k.Models = append(k.Models, d.RemainingArgs()...)
-		case "requests_per_minute":
-			k.RequestsPerMinute, err = caddyargs.Int(d)
-		case "tokens_per_minute":
-			k.TokensPerMinute, err = caddyargs.Int(d)
-		case "max_tokens":
-			k.MaxTokens, err = caddyargs.Int(d)
-		case "mcp_tools":
-			k.MCPTools = append(k.MCPTools, d.RemainingArgs()...)
-		case "mcp_calls_per_minute":
-			k.MCPCallsPerMinute, err = caddyargs.Int(d)
-		case "budget":
-			args := d.RemainingArgs()
-			if len(args) != 1 && !(len(args) == 3 && args[1] == "per") {
-				return d.Errf("usage: budget <usd> [per <duration>]")
-			}
-			f, perr := strconv.ParseFloat(args[0], 64)
-			if perr != nil || f < 0 {
-				return d.Errf("budget: %q is not a non-negative amount of USD", args[0])
-			}
-			k.BudgetUSD = f
-			if len(args) == 3 {
-				dur, derr := caddy.ParseDuration(args[2])
-				if derr != nil {
-					return d.WrapErr(derr)
-				}
-				k.BudgetPeriod = caddy.Duration(dur)
-			}
-		default:
-			err = caddyargs.Unrecognized(d, "client_key", name)
-		}
-		return err
+	if err := readBlock(d, "client_key", options{
+		"label":                fill(&k.Label, caddyargs.String),
+		"models":               appendArgs(&k.Models),
+		"requests_per_minute":  set(&k.RequestsPerMinute, caddyargs.Int),
+		"tokens_per_minute":    set(&k.TokensPerMinute, caddyargs.Int),
+		"max_tokens":           set(&k.MaxTokens, caddyargs.Int),
+		"mcp_tools":            appendArgs(&k.MCPTools),
+		"mcp_calls_per_minute": set(&k.MCPCallsPerMinute, caddyargs.Int),
+		"budget":               k.parseBudget,
 	}); err != nil {
 		return err
 	}
 	h.ClientKeys = append(h.ClientKeys, k)
+	return nil
+}
+
+// parseBudget reads `budget <usd> [per <duration>]`.
+func (k *ClientKey) parseBudget(d *caddyfile.Dispenser) error {
+	args := d.RemainingArgs()
+	if len(args) != 1 && !(len(args) == 3 && args[1] == "per") {
+		return d.Errf("usage: budget <usd> [per <duration>]")
+	}
+	f, err := strconv.ParseFloat(args[0], 64)
+	if err != nil || f < 0 {
+		return d.Errf("budget: %q is not a non-negative amount of USD", args[0])
+	}
+	k.BudgetUSD = f
+	if len(args) == 3 {
+		dur, err := caddy.ParseDuration(args[2])
+		if err != nil {
+			return d.WrapErr(err)
+		}
+		k.BudgetPeriod = caddy.Duration(dur)
+	}
 	return nil
 }
 

@@ -1,12 +1,8 @@
 package aibackends
 
-import (
-	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+import "github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 
-	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
-)
-
-// parseCache reads:
+// blockOptions are the cache block's:
 //
 //	cache {
 //	    ttl <duration>
@@ -14,24 +10,11 @@ import (
 //	    all_requests
 //	    stale_if_error <duration>
 //	}
-func (h *Handler) parseCache(d *caddyfile.Dispenser) error {
-	c, err := caddyargs.Once(d, &h.Cache)
-	if err != nil {
-		return err
+func (c *CacheConfig) blockOptions() options {
+	return options{
+		"ttl":            fill(&c.TTL, caddyargs.Duration),
+		"max_size":       set(&c.MaxSize, caddyargs.Size),
+		"all_requests":   flag(&c.AllRequests),
+		"stale_if_error": fill(&c.StaleIfError, caddyargs.Duration),
 	}
-	return caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "ttl":
-			err = caddyargs.Duration(d, &c.TTL)
-		case "stale_if_error":
-			err = caddyargs.Duration(d, &c.StaleIfError)
-		case "max_size":
-			c.MaxSize, err = caddyargs.Size(d)
-		case "all_requests":
-			c.AllRequests = true
-		default:
-			err = caddyargs.Unrecognized(d, "cache", name)
-		}
-		return err
-	})
 }

@@ -16,11 +16,10 @@ import (
 //	    timeout  <duration>
 //	}
 func (h *Handler) parseCatalog(d *caddyfile.Dispenser) error {
-	if h.Catalog != nil {
-		return d.Err("catalog is configured twice")
+	c, err := caddyargs.First(d, &h.Catalog)
+	if err != nil {
+		return err
 	}
-	c := &CatalogConfig{}
-	h.Catalog = c
 	switch args := d.RemainingArgs(); len(args) {
 	case 0:
 	case 1:
@@ -28,22 +27,12 @@ func (h *Handler) parseCatalog(d *caddyfile.Dispenser) error {
 	default:
 		return d.ArgErr()
 	}
-	if err := caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "file":
-			err = caddyargs.String(d, &c.File)
-		case "url":
-			err = caddyargs.String(d, &c.URL)
-		case "refresh":
-			err = caddyargs.Duration(d, &c.Refresh)
-		case "timeout":
-			err = caddyargs.Duration(d, &c.Timeout)
-		case "max_size":
-			c.MaxSize, err = caddyargs.Size(d)
-		default:
-			err = caddyargs.Unrecognized(d, "catalog", name)
-		}
-		return err
+	if err := readBlock(d, "catalog", options{
+		"file":     fill(&c.File, caddyargs.String),
+		"url":      fill(&c.URL, caddyargs.String),
+		"refresh":  fill(&c.Refresh, caddyargs.Duration),
+		"max_size": set(&c.MaxSize, caddyargs.Size),
+		"timeout":  fill(&c.Timeout, caddyargs.Duration),
 	}); err != nil {
 		return err
 	}

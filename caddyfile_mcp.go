@@ -33,25 +33,21 @@ func (h *Handler) parseMCP(d *caddyfile.Dispenser) error {
 		}
 	}
 	seen := map[string]bool{}
-	if err := caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "max_message_size":
-			c.MaxMessageSize, err = caddyargs.Size(d)
-		case "session_idle_timeout":
-			err = caddyargs.Duration(d, &c.SessionIdleTimeout)
-		case "server":
-			var s MCPServer
-			if s, err = parseMCPServer(d); err == nil {
-				if seen[s.Name] {
-					return d.Errf("mcp server %q is declared twice", s.Name)
-				}
-				seen[s.Name] = true
-				c.Servers = append(c.Servers, s)
+	if err := readBlock(d, "mcp", options{
+		"max_message_size":     set(&c.MaxMessageSize, caddyargs.Size),
+		"session_idle_timeout": fill(&c.SessionIdleTimeout, caddyargs.Duration),
+		"server": func(d *caddyfile.Dispenser) error {
+			s, err := parseMCPServer(d)
+			if err != nil {
+				return err
 			}
-		default:
-			err = caddyargs.Unrecognized(d, "mcp", name)
-		}
-		return err
+			if seen[s.Name] {
+				return d.Errf("mcp server %q is declared twice", s.Name)
+			}
+			seen[s.Name] = true
+			c.Servers = append(c.Servers, s)
+			return nil
+		},
 	}); err != nil {
 		return err
 	}
@@ -70,13 +66,17 @@ func parseMCPServer(d *caddyfile.Dispenser) (MCPServer, error) {
 	if d.NextArg() {
 		return s, d.ArgErr()
 	}
-	err := caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "transport":
-			if err = caddyargs.String(d, &s.Transport); err == nil && s.Transport != "streamable" && s.Transport != "sse" {
-				err = d.Errf("mcp server %s: transport %q is not streamable or sse", s.Name, s.Transport)
+	err := readBlock(d, "mcp server", options{
+		"transport": func(d *caddyfile.Dispenser) error {
+			if err := caddyargs.String(d, &s.Transport); err != nil {
+				return err
 			}
-		case "header":
+			if s.Transport != "streamable" && s.Transport != "sse" {
+				return d.Errf("mcp server %s: transport %q is not streamable or sse", s.Name, s.Transport)
+			}
+			return nil
+		},
+		"header": func(d *caddyfile.Dispenser) error {
 			var field, value string
 			if !d.AllArgs(&field, &value) {
 				return d.Errf("usage: header <name> <value>")
@@ -85,21 +85,13 @@ func parseMCPServer(d *caddyfile.Dispenser) (MCPServer, error) {
 				s.Headers = map[string]string{}
 			}
 			s.Headers[field] = value
-		case "pass_client_token":
-			s.PassClientToken = true
-			err = caddyargs.None(d)
-		case "timeout":
-			err = caddyargs.Duration(d, &s.Timeout)
-		case "tools":
-			s.Tools = append(s.Tools, d.RemainingArgs()...)
-		case "prompts":
-			s.Prompts = append(s.Prompts, d.RemainingArgs()...)
-		case "resources":
-			s.Resources = append(s.Resources, d.RemainingArgs()...)
-		default:
-			err = caddyargs.Unrecognized(d, "mcp server", name)
-		}
-		return err
+			return nil
+		},
+		"pass_client_token": flag(&s.PassClientToken),
+		"timeout":           fill(&s.Timeout, caddyargs.Duration),
+		"tools":             appendArgs(&s.Tools),
+		"prompts":           appendArgs(&s.Prompts),
+		"resources":         appendArgs(&s.Resources),
 	})
 	return s, err
 }

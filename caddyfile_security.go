@@ -6,7 +6,7 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/internal/caddyargs"
 )
 
-// parseSecurity reads:
+// blockOptions are the security block's:
 //
 //	security {
 //	    max_depth <n>
@@ -19,48 +19,32 @@ import (
 //	        cool_down <duration>
 //	    }
 //	}
-func (h *Handler) parseSecurity(d *caddyfile.Dispenser) error {
-	s, err := caddyargs.Once(d, &h.Security)
-	if err != nil {
-		return err
+func (s *SecurityConfig) blockOptions() options {
+	return options{
+		"max_depth":        set(&s.MaxDepth, caddyargs.Int),
+		"filter":           s.parseFilter,
+		"redact_responses": flag(&s.RedactResponses),
+		"anomaly":          s.parseAnomaly,
 	}
-	return caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "max_depth":
-			s.MaxDepth, err = caddyargs.Int(d)
-		case "filter":
-			args := d.RemainingArgs()
-			if len(args) == 0 || (args[0] != "redact" && args[0] != "block") {
-				return d.Errf("usage: filter redact|block [email|phone|card|secret...]")
-			}
-			s.FilterAction, s.Detectors = args[0], args[1:]
-		case "redact_responses":
-			s.RedactResponses = true
-		case "anomaly":
-			err = parseAnomaly(d, s)
-		default:
-			err = caddyargs.Unrecognized(d, "security", name)
-		}
-		return err
-	})
 }
 
-func parseAnomaly(d *caddyfile.Dispenser, s *SecurityConfig) error {
+// parseFilter reads `filter redact|block [<detector>...]`.
+func (s *SecurityConfig) parseFilter(d *caddyfile.Dispenser) error {
+	args := d.RemainingArgs()
+	if len(args) == 0 || (args[0] != "redact" && args[0] != "block") {
+		return d.Errf("usage: filter redact|block [email|phone|card|secret...]")
+	}
+	s.FilterAction, s.Detectors = args[0], args[1:]
+	return nil
+}
+
+func (s *SecurityConfig) parseAnomaly(d *caddyfile.Dispenser) error {
 	a := &AnomalyConfig{}
 	s.Anomaly = a
-	return caddyargs.EachOption(d, func(name string) (err error) {
-		switch name {
-		case "factor":
-			a.Factor, err = caddyargs.Float(d)
-		case "min_rate":
-			a.MinRate, err = caddyargs.Float(d)
-		case "baseline":
-			err = caddyargs.Duration(d, &a.Baseline)
-		case "cool_down":
-			err = caddyargs.Duration(d, &a.CoolDown)
-		default:
-			err = caddyargs.Unrecognized(d, "anomaly", name)
-		}
-		return err
+	return readBlock(d, "anomaly", options{
+		"factor":    set(&a.Factor, caddyargs.Float),
+		"min_rate":  set(&a.MinRate, caddyargs.Float),
+		"baseline":  fill(&a.Baseline, caddyargs.Duration),
+		"cool_down": fill(&a.CoolDown, caddyargs.Duration),
 	})
 }

@@ -1,10 +1,8 @@
 package aibackends
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"time"
 
@@ -16,14 +14,14 @@ import (
 // Each answers GET only; none carries a secret.
 
 func (a Admin) overview(w http.ResponseWriter, r *http.Request) error {
-	if err := onlyGET(r); err != nil {
+	if err := onlyMethod(r, http.MethodGet); err != nil {
 		return err
 	}
 	return writeAdminJSON(w, processActivity.overview(time.Now()))
 }
 
 func (a Admin) requests(w http.ResponseWriter, r *http.Request) error {
-	if err := onlyGET(r); err != nil {
+	if err := onlyMethod(r, http.MethodGet); err != nil {
 		return err
 	}
 	limit := recentCapacity
@@ -39,24 +37,7 @@ func (a Admin) requests(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a Admin) config(w http.ResponseWriter, r *http.Request) error {
-	if err := onlyGET(r); err != nil {
-		return err
-	}
-	out := struct {
-		Handlers []handlerConfigView `json:"handlers"`
-	}{Handlers: []handlerConfigView{}}
-	var hs []*Handler
-	states.Range(func(_, value any) bool {
-		if s, ok := value.(*handlerState); ok {
-			hs = append(hs, s.h)
-		}
-		return true
-	})
-	sort.Slice(hs, func(i, j int) bool { return hs[i].started.Before(hs[j].started) })
-	for _, h := range hs {
-		out.Handlers = append(out.Handlers, h.configView())
-	}
-	return writeAdminJSON(w, out)
+	return serveHandlers(w, r, (*Handler).configView)
 }
 
 // handlerConfigView is one handler's resolved configuration as the console
@@ -124,17 +105,4 @@ func (h *Handler) configView() handlerConfigView {
 		})
 	}
 	return v
-}
-
-func onlyGET(r *http.Request) error {
-	if r.Method != http.MethodGet {
-		return caddy.APIError{HTTPStatus: http.StatusMethodNotAllowed, Err: fmt.Errorf("method not allowed: use GET")}
-	}
-	return nil
-}
-
-func writeAdminJSON(w http.ResponseWriter, v any) error {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	return json.NewEncoder(w).Encode(v)
 }

@@ -17,14 +17,20 @@ func (h *Handler) healthLoop(ctx context.Context, every time.Duration) {
 			h.logger.Error("health checks stopped by a panic", zap.Any("panic", r))
 		}
 	}()
-	t := time.NewTicker(every)
+	runEvery(ctx, every, func() { h.checkAll(ctx) })
+}
+
+// runEvery calls fn every interval until ctx ends (the config is
+// unloaded); the gateway's background loops are built on it.
+func runEvery(ctx context.Context, interval time.Duration, fn func()) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			h.checkAll(ctx)
+			fn()
 		}
 	}
 }

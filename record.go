@@ -221,7 +221,8 @@ func (h *Handler) finish(rec *record) {
 	if rec.errKind != "" {
 		metrics.IncError(rec.errKind)
 	}
-	if rec.cache != "hit" && rec.cache != "stale" {
+	cached := rec.cache == "hit" || rec.cache == "stale" // nothing was spent upstream
+	if !cached {
 		if rec.usage != nil {
 			metrics.AddTokens(labels, rec.usage.Tokens())
 		}
@@ -232,25 +233,19 @@ func (h *Handler) finish(rec *record) {
 			metrics.ObserveTTFT(labels, rec.ttft)
 		}
 	}
+	tokens, cost := 0, rec.cost
+	if rec.usage != nil {
+		tokens = sat.AddCounts(rec.usage.PromptTokens, rec.usage.CompletionTokens)
+	}
+	if cached {
+		cost = 0
+	}
 	if rec.charge != nil {
-		tokens := 0
-		if rec.usage != nil {
-			tokens = sat.AddCounts(rec.usage.PromptTokens, rec.usage.CompletionTokens)
-		}
-		cost := rec.cost
-		if rec.cache == "hit" || rec.cache == "stale" {
-			cost = 0
-		}
 		rec.charge(tokens, cost)
 	}
 	if h.activity != nil {
-		tokens := 0
-		if rec.usage != nil {
-			tokens = sat.AddCounts(rec.usage.PromptTokens, rec.usage.CompletionTokens)
-		}
-		cost := rec.cost
-		if rec.cache == "hit" || rec.cache == "stale" {
-			tokens, cost = 0, 0 // not spent: as in the metrics and the key's spend
+		if cached {
+			tokens = 0 // not spent: as in the metrics and the key's spend
 		}
 		h.activity.observe(rec.start.Add(dur), rec.status, dur, tokens, cost)
 	}

@@ -221,17 +221,10 @@ func (st *stores) sharedCooldown(d *deployment, rest time.Duration) {
 // syncShared pulls other instances' cooldowns into the local breakers and
 // publishes this instance's open breakers, until the config is unloaded.
 func (h *Handler) syncShared(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	runEvery(ctx, time.Second, func() {
 		s := h.shared.store
 		if !s.Healthy() {
-			continue
+			return
 		}
 		if cds, err := s.Cooldowns(ctx); err == nil {
 			for id, rest := range cds {
@@ -245,7 +238,7 @@ func (h *Handler) syncShared(ctx context.Context) {
 				_ = s.PublishBreaker(ctx, h.shared.instance, id, st.String(), 5*time.Second)
 			}
 		}
-	}
+	})
 }
 
 // sharedStatus is the status API's view of the shared state.

@@ -37,17 +37,10 @@ func (h *Handler) tracePrompt(rec *record, req *providers.ChatRequest) {
 	if !h.tracesContent(rec) {
 		return
 	}
-	budget := h.TracingContent
-	msgs := make([]traceMessage, 0, len(req.Messages))
-	for _, m := range req.Messages {
-		if budget <= 0 {
-			break
-		}
-		text := cutUTF8(h.redactForAudit(m.Content.String()), budget)
-		budget -= len(text)
-		msgs = append(msgs, traceMessage{Role: m.Role, Parts: []tracePart{{Type: "text", Content: text}}})
-	}
-	rec.trace.traceIn = encodeTraceMessages(msgs)
+	rec.trace.traceIn = h.traceContent(len(req.Messages), func(i int) (traceMessage, string) {
+		m := &req.Messages[i]
+		return traceMessage{Role: m.Role}, m.Content.String()
+	})
 }
 
 // traceAnswer keeps the answer's choices for gen_ai.output.messages.
@@ -55,22 +48,31 @@ func (h *Handler) traceAnswer(rec *record, resp *providers.ChatResponse) {
 	if !h.tracesContent(rec) || resp == nil {
 		return
 	}
-	budget := h.TracingContent
-	msgs := make([]traceMessage, 0, len(resp.Choices))
-	for _, c := range resp.Choices {
-		if budget <= 0 {
-			break
-		}
-		text := cutUTF8(h.redactForAudit(c.Message.Content.String()), budget)
-		budget -= len(text)
+	rec.trace.traceOut = h.traceContent(len(resp.Choices), func(i int) (traceMessage, string) {
+		c := &resp.Choices[i]
 		role := c.Message.Role
 		if role == "" {
 			role = "assistant"
 		}
-		msgs = append(msgs, traceMessage{Role: role, FinishReason: c.FinishReason,
-			Parts: []tracePart{{Type: "text", Content: text}}})
+		return traceMessage{Role: role, FinishReason: c.FinishReason}, c.Message.Content.String()
+	})
+}
+
+// traceContent encodes n messages, message(i) giving each one and its
+// text. The texts are redacted and share the tracing_content budget: each
+// is cut to what is left of it, and the messages after it is spent are
+// left out.
+func (h *Handler) traceContent(n int, message func(i int) (traceMessage, string)) string {
+	budget := h.TracingContent
+	msgs := make([]traceMessage, 0, n)
+	for i := 0; i < n && budget > 0; i++ {
+		m, text := message(i)
+		text = cutUTF8(h.redactForAudit(text), budget)
+		budget -= len(text)
+		m.Parts = []tracePart{{Type: "text", Content: text}}
+		msgs = append(msgs, m)
 	}
-	rec.trace.traceOut = encodeTraceMessages(msgs)
+	return encodeTraceMessages(msgs)
 }
 
 func encodeTraceMessages(msgs []traceMessage) string {

@@ -195,26 +195,30 @@ var (
 )
 
 func answerText(n int) string {
-	if v, ok := wordCache.Load(n); ok {
-		return v.(string)
-	}
-	s := strings.Join(words(n), " ")
-	wordCache.Store(n, s)
-	return s
+	return memo(&wordCache, n, func(n int) string { return strings.Join(words(n), " ") })
 }
 
 // pieces returns n stream pieces, each a word with its leading space, JSON
 // string-escaped already (the words need no escaping).
 func pieces(n int) []string {
-	if v, ok := pieceCache.Load(n); ok {
-		return v.([]string)
+	return memo(&pieceCache, n, func(n int) []string {
+		ws := words(n)
+		for i := 1; i < len(ws); i++ {
+			ws[i] = " " + ws[i]
+		}
+		return ws
+	})
+}
+
+// memo returns build(n), built once per n and kept in cache: the fake
+// says the same few texts again and again.
+func memo[T any](cache *sync.Map, n int, build func(n int) T) T {
+	if v, ok := cache.Load(n); ok {
+		return v.(T)
 	}
-	ws := words(n)
-	for i := 1; i < len(ws); i++ {
-		ws[i] = " " + ws[i]
-	}
-	pieceCache.Store(n, ws)
-	return ws
+	v := build(n)
+	cache.Store(n, v)
+	return v
 }
 
 // flusher flushes after every event, as real providers do.

@@ -96,10 +96,5 @@ var joinedCache sync.Map // int → string: the pieces of a stream, joined
 
 // joined is the whole text of a stream of n pieces.
 func joined(n int) string {
-	if v, ok := joinedCache.Load(n); ok {
-		return v.(string)
-	}
-	s := strings.Join(pieces(n), "")
-	joinedCache.Store(n, s)
-	return s
+	return memo(&joinedCache, n, func(n int) string { return strings.Join(pieces(n), "") })
 }
