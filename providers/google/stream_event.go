@@ -244,13 +244,8 @@ func (p *eventParser) functionCall(dst **functionCall) bool {
 }
 
 func (p *eventParser) usageMetadata(dst **usageMetadata) bool {
-	if p.r.Null() {
-		*dst = nil
-		return true
-	}
 	u := &p.usage
-	*u = usageMetadata{}
-	ok := p.r.Members(func(key []byte) (int, bool) {
+	return reused(p, dst, u, func(key []byte) (int, bool) {
 		switch string(key) {
 		case "promptTokenCount":
 			return 1, p.count(&u.PromptTokenCount)
@@ -268,24 +263,30 @@ func (p *eventParser) usageMetadata(dst **usageMetadata) bool {
 		return 0, p.skip(key, "promptTokenCount", "cachedContentTokenCount", "candidatesTokenCount",
 			"toolUsePromptTokenCount", "thoughtsTokenCount", "totalTokenCount")
 	})
-	*dst = u
-	return ok
 }
 
 func (p *eventParser) promptFeedback(dst **promptFeedback) bool {
-	if p.r.Null() {
-		*dst = nil
-		return true
-	}
 	f := &p.feedback
-	*f = promptFeedback{}
-	ok := p.r.Members(func(key []byte) (int, bool) {
+	return reused(p, dst, f, func(key []byte) (int, bool) {
 		if string(key) != "blockReason" {
 			return 0, p.skip(key, "blockReason")
 		}
 		return 1, p.str(&f.BlockReason)
 	})
-	*dst = f
+}
+
+// reused reads an object member into the parser's own buffer buf, cleared
+// first, and points *dst at it; null stores nil. member reads each of its
+// members, as for Reader.Members.
+func reused[T any](p *eventParser, dst **T, buf *T, member func(key []byte) (int, bool)) bool {
+	if p.r.Null() {
+		*dst = nil
+		return true
+	}
+	var zero T
+	*buf = zero
+	ok := p.r.Members(member)
+	*dst = buf
 	return ok
 }
 
