@@ -31,7 +31,7 @@ func encodeRequest(w *wireRequest) (_ []byte, ok bool) {
 		}
 	}
 	b = append(b, `,"messages":`...)
-	if b, ok = appendMessages(b, w.Messages); !ok {
+	if b, ok = appendArray(b, w.Messages, appendMessage); !ok {
 		return nil, false
 	}
 	if w.Metadata != nil {
@@ -70,7 +70,7 @@ func encodeRequest(w *wireRequest) (_ []byte, ok bool) {
 	}
 	if len(w.Tools) > 0 {
 		b = append(b, `,"tools":`...)
-		if b, ok = appendTools(b, w.Tools); !ok {
+		if b, ok = appendArray(b, w.Tools, appendTool); !ok {
 			return nil, false
 		}
 	}
@@ -100,46 +100,41 @@ func encodeRequest(w *wireRequest) (_ []byte, ok bool) {
 	return append(b, '}'), true
 }
 
-// appendMessages writes the turns as wireMessage.MarshalJSON does: a turn
-// that is one text block uses the API's string shorthand.
-func appendMessages(b []byte, turns []wireMessage) (_ []byte, ok bool) {
-	if turns == nil {
+// appendArray writes items as encoding/json writes a slice (null when
+// nil), each with appendItem; an item it cannot write fails the whole.
+func appendArray[T any](b []byte, items []T, appendItem func([]byte, *T) ([]byte, bool)) (_ []byte, ok bool) {
+	if items == nil {
 		return append(b, "null"...), true
 	}
 	b = append(b, '[')
-	for i := range turns {
+	for i := range items {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		m := &turns[i]
-		b = append(b, `{"role":`...)
-		b = appendString(b, m.Role)
-		b = append(b, `,"content":`...)
-		if len(m.Content) == 1 && m.Content[0].Type == "text" {
-			b = appendString(b, m.Content[0].Text)
-		} else if b, ok = appendBlocks(b, m.Content); !ok {
+		if b, ok = appendItem(b, &items[i]); !ok {
 			return nil, false
 		}
-		b = append(b, '}')
 	}
 	return append(b, ']'), true
 }
 
+// appendMessage writes a turn as wireMessage.MarshalJSON does: a turn that
+// is one text block uses the API's string shorthand.
+func appendMessage(b []byte, m *wireMessage) (_ []byte, ok bool) {
+	b = append(b, `{"role":`...)
+	b = appendString(b, m.Role)
+	b = append(b, `,"content":`...)
+	if len(m.Content) == 1 && m.Content[0].Type == "text" {
+		b = appendString(b, m.Content[0].Text)
+	} else if b, ok = appendBlocks(b, m.Content); !ok {
+		return nil, false
+	}
+	return append(b, '}'), true
+}
+
 // appendBlocks writes content blocks (null for a nil slice, as encoding/json).
-func appendBlocks(b []byte, blocks []Block) (_ []byte, ok bool) {
-	if blocks == nil {
-		return append(b, "null"...), true
-	}
-	b = append(b, '[')
-	for i := range blocks {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if b, ok = appendBlock(b, &blocks[i]); !ok {
-			return nil, false
-		}
-	}
-	return append(b, ']'), true
+func appendBlocks(b []byte, blocks []Block) ([]byte, bool) {
+	return appendArray(b, blocks, appendBlock)
 }
 
 // appendBlock writes one block with Block's field order and omitempty
@@ -198,31 +193,23 @@ func appendThinkingBlock(b []byte, x *Block) []byte {
 	return append(b, '}')
 }
 
-func appendTools(b []byte, tools []Tool) (_ []byte, ok bool) {
-	b = append(b, '[')
-	for i := range tools {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		t := &tools[i]
-		b = append(b, '{')
-		if t.Type != "" {
-			b = append(b, `"type":`...)
-			b = appendString(b, t.Type)
-			b = append(b, ',')
-		}
-		b = append(b, `"name":`...)
-		b = appendString(b, t.Name)
-		b = appendStringMember(b, `,"description":`, t.Description)
-		if len(t.InputSchema) > 0 {
-			b = append(b, `,"input_schema":`...)
-			if b, ok = appendCompact(b, t.InputSchema); !ok {
-				return nil, false
-			}
-		}
-		b = append(b, '}')
+func appendTool(b []byte, t *Tool) (_ []byte, ok bool) {
+	b = append(b, '{')
+	if t.Type != "" {
+		b = append(b, `"type":`...)
+		b = appendString(b, t.Type)
+		b = append(b, ',')
 	}
-	return append(b, ']'), true
+	b = append(b, `"name":`...)
+	b = appendString(b, t.Name)
+	b = appendStringMember(b, `,"description":`, t.Description)
+	if len(t.InputSchema) > 0 {
+		b = append(b, `,"input_schema":`...)
+		if b, ok = appendCompact(b, t.InputSchema); !ok {
+			return nil, false
+		}
+	}
+	return append(b, '}'), true
 }
 
 // appendRaw writes raw JSON: as is when it is known to be compact and
