@@ -243,25 +243,22 @@ func (p *eventParser) functionCall(dst **functionCall) bool {
 	return ok
 }
 
+// usageFields are the counts of usageMetadata, in the order usageMetadata
+// lists their fields.
+var usageFields = [...]string{"promptTokenCount", "cachedContentTokenCount", "candidatesTokenCount",
+	"toolUsePromptTokenCount", "thoughtsTokenCount", "totalTokenCount"}
+
 func (p *eventParser) usageMetadata(dst **usageMetadata) bool {
 	u := &p.usage
+	counts := [len(usageFields)]*int{&u.PromptTokenCount, &u.CachedContentTokenCount, &u.CandidatesTokenCount,
+		&u.ToolUsePromptTokenCount, &u.ThoughtsTokenCount, &u.TotalTokenCount}
 	return reused(p, dst, u, func(key []byte) (int, bool) {
-		switch string(key) {
-		case "promptTokenCount":
-			return 1, p.count(&u.PromptTokenCount)
-		case "cachedContentTokenCount":
-			return 2, p.count(&u.CachedContentTokenCount)
-		case "candidatesTokenCount":
-			return 4, p.count(&u.CandidatesTokenCount)
-		case "toolUsePromptTokenCount":
-			return 8, p.count(&u.ToolUsePromptTokenCount)
-		case "thoughtsTokenCount":
-			return 16, p.count(&u.ThoughtsTokenCount)
-		case "totalTokenCount":
-			return 32, p.count(&u.TotalTokenCount)
+		for i, name := range usageFields {
+			if string(key) == name {
+				return 1 << i, p.count(counts[i])
+			}
 		}
-		return 0, p.skip(key, "promptTokenCount", "cachedContentTokenCount", "candidatesTokenCount",
-			"toolUsePromptTokenCount", "thoughtsTokenCount", "totalTokenCount")
+		return 0, p.skip(key, usageFields[:]...)
 	})
 }
 
