@@ -72,15 +72,7 @@ func parseEnvelope(s string) (envelope, error) {
 	return envelope{keyID: id, sealed: sealed}, nil
 }
 
+// validKeyID reports whether id is a key id in lowercase hex.
 func validKeyID(id string) bool {
-	if len(id) != 2*keyIDSize {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
+	return len(id) == 2*keyIDSize && strings.Trim(id, "0123456789abcdef") == ""
 }

@@ -13,12 +13,19 @@ const (
 	toolCallSizeHint = 64  // index, id, type, function, name, arguments names
 )
 
-func responseSizeHint(r *ChatResponse) int {
-	n := headSizeHint + choiceSizeHint*len(r.Choices)
-	if r.Usage != nil {
+// headHint starts the hint of an answer or a chunk: the room for member
+// names and numbers of the head, its choices and its usage (n), and the
+// head's string bytes (s).
+func headHint(id, object, model, fingerprint string, choices int, usage *Usage) (n, s int) {
+	n = headSizeHint + choiceSizeHint*choices
+	if usage != nil {
 		n += usageSizeHint
 	}
-	s := len(r.ID) + len(r.Object) + len(r.Model) + len(r.SystemFingerprint)
+	return n, len(id) + len(object) + len(model) + len(fingerprint)
+}
+
+func responseSizeHint(r *ChatResponse) int {
+	n, s := headHint(r.ID, r.Object, r.Model, r.SystemFingerprint, len(r.Choices), r.Usage)
 	for i := range r.Choices {
 		ch := &r.Choices[i]
 		m := &ch.Message
@@ -30,11 +37,7 @@ func responseSizeHint(r *ChatResponse) int {
 }
 
 func chunkSizeHint(c *ChatChunk) int {
-	n := headSizeHint + choiceSizeHint*len(c.Choices)
-	if c.Usage != nil {
-		n += usageSizeHint
-	}
-	s := len(c.ID) + len(c.Object) + len(c.Model) + len(c.SystemFingerprint)
+	n, s := headHint(c.ID, c.Object, c.Model, c.SystemFingerprint, len(c.Choices), c.Usage)
 	for i := range c.Choices {
 		d := &c.Choices[i].Delta
 		n += toolCallSizeHint * len(d.ToolCalls)

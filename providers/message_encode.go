@@ -19,26 +19,14 @@ func appendMessage(dst []byte, m *Message) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	if m.Name != "" {
-		dst = append(dst, `,"name":`...)
-		dst = appendJSONString(dst, m.Name)
-	}
+	dst = appendStringMember(dst, `,"name":`, m.Name)
 	if len(m.ToolCalls) > 0 {
 		dst = append(dst, `,"tool_calls":`...)
 		dst = appendToolCalls(dst, m.ToolCalls)
 	}
-	if m.ToolCallID != "" {
-		dst = append(dst, `,"tool_call_id":`...)
-		dst = appendJSONString(dst, m.ToolCallID)
-	}
-	if m.Refusal != "" {
-		dst = append(dst, `,"refusal":`...)
-		dst = appendJSONString(dst, m.Refusal)
-	}
-	if m.ReasoningContent != "" {
-		dst = append(dst, `,"reasoning_content":`...)
-		dst = appendJSONString(dst, m.ReasoningContent)
-	}
+	dst = appendStringMember(dst, `,"tool_call_id":`, m.ToolCallID)
+	dst = appendStringMember(dst, `,"refusal":`, m.Refusal)
+	dst = appendStringMember(dst, `,"reasoning_content":`, m.ReasoningContent)
 	if len(m.ThinkingBlocks) > 0 {
 		dst = append(dst, `,"thinking_blocks":`...)
 		dst = appendThinkingBlocks(dst, m.ThinkingBlocks)
@@ -68,10 +56,7 @@ func appendContent(dst []byte, c *Content) ([]byte, error) {
 // each is written after a comma and the first comma becomes the '{'.
 func appendDelta(dst []byte, d *Delta) []byte {
 	open := len(dst)
-	if d.Role != "" {
-		dst = append(dst, `,"role":`...)
-		dst = appendJSONString(dst, d.Role)
-	}
+	dst = appendStringMember(dst, `,"role":`, d.Role)
 	if d.Content != nil {
 		dst = append(dst, `,"content":`...)
 		dst = appendJSONString(dst, *d.Content)
@@ -114,10 +99,7 @@ func appendThinkingBlocks(dst []byte, blocks []ThinkingBlock) []byte {
 			dst = append(dst, `,"signature":`...)
 			dst = appendJSONString(dst, b.Signature)
 		}
-		if b.Data != "" {
-			dst = append(dst, `,"data":`...)
-			dst = appendJSONString(dst, b.Data)
-		}
+		dst = appendStringMember(dst, `,"data":`, b.Data)
 		dst = append(dst, '}')
 	}
 	return append(dst, ']')
@@ -154,14 +136,8 @@ func appendToolCall(dst []byte, t *ToolCall) []byte {
 		dst = append(dst, `,"index":`...)
 		dst = strconv.AppendInt(dst, int64(*t.Index), 10)
 	}
-	if t.ID != "" {
-		dst = append(dst, `,"id":`...)
-		dst = appendJSONString(dst, t.ID)
-	}
-	if t.Type != "" {
-		dst = append(dst, `,"type":`...)
-		dst = appendJSONString(dst, t.Type)
-	}
+	dst = appendStringMember(dst, `,"id":`, t.ID)
+	dst = appendStringMember(dst, `,"type":`, t.Type)
 	dst = append(dst, `,"function":{`...)
 	if t.Function.Name != "" {
 		dst = append(dst, `"name":`...)
@@ -172,4 +148,14 @@ func appendToolCall(dst []byte, t *ToolCall) []byte {
 	dst = appendJSONString(dst, t.Function.Arguments)
 	dst = append(dst, '}')
 	return closeObject(dst, open)
+}
+
+// appendStringMember appends a string member that omitempty leaves out
+// when empty; member is its name with the colon, and the comma before it
+// if one is due (`,"name":`).
+func appendStringMember(dst []byte, member, value string) []byte {
+	if value == "" {
+		return dst
+	}
+	return appendJSONString(append(dst, member...), value)
 }

@@ -86,10 +86,7 @@ func appendHead(dst []byte, id, object string, created int64, model, fingerprint
 	dst = strconv.AppendInt(dst, created, 10)
 	dst = append(dst, `,"model":`...)
 	dst = appendJSONString(dst, model)
-	if fingerprint != "" {
-		dst = append(dst, `,"system_fingerprint":`...)
-		dst = appendJSONString(dst, fingerprint)
-	}
+	dst = appendStringMember(dst, `,"system_fingerprint":`, fingerprint)
 	return append(dst, `,"choices":`...)
 }
 

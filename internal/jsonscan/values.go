@@ -81,3 +81,20 @@ func (r *Reader) SkipUnmatched(key []byte, fields ...string) bool {
 	}
 	return r.Skip(0)
 }
+
+// Members reads an object as Object does, for a decoder that takes each
+// member once (encoding/json merges a repeated one in ways a fast decoder
+// does not follow): member reads the value after key and returns a bit
+// naming the member (0 for one that may repeat, such as a skipped one) and
+// whether it read the value. A bit seen before declines.
+func (r *Reader) Members(member func(key []byte) (bit int, ok bool)) bool {
+	seen := 0
+	return r.Object(func(key []byte) bool {
+		bit, ok := member(key)
+		if !ok || seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		return true
+	})
+}

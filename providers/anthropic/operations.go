@@ -3,6 +3,7 @@ package anthropic
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -54,17 +55,11 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 	if err != nil {
 		return nil, p.tag(err)
 	}
-	ctx, cancel := context.WithCancel(ctx) // lets Close bound its drain
-	resp, err := p.postMessages(ctx, t, body, clientBeta(req))
+	resp, events, cancel, err := p.PostEventStream(ctx, func(ctx context.Context) (*http.Response, error) {
+		return p.postMessages(ctx, t, body, clientBeta(req))
+	})
 	if err != nil {
-		cancel()
 		return nil, err
-	}
-	events, e := p.OpenEventStream(resp)
-	if e != nil {
-		resp.Body.Close()
-		cancel()
-		return nil, e
 	}
 	return &chatStream{p: p, cancel: cancel, body: resp.Body, sse: events,
 		tr: NewStreamTranslator(time.Now().Unix()), relay: relaying(req)}, nil

@@ -31,15 +31,12 @@ func encodeRequest(w *wireRequest) (_ []byte, ok bool) {
 		}
 	}
 	b = append(b, `,"messages":`...)
-	if b, ok = appendMessages(b, w.Messages); !ok {
+	if b, ok = appendArray(b, w.Messages, appendMessage); !ok {
 		return nil, false
 	}
 	if w.Metadata != nil {
 		b = append(b, `,"metadata":{`...)
-		if w.Metadata.UserID != "" {
-			b = append(b, `"user_id":`...)
-			b = appendString(b, w.Metadata.UserID)
-		}
+		b = appendStringMember(b, `"user_id":`, w.Metadata.UserID)
 		b = append(b, '}')
 	}
 	if len(w.StopSequences) > 0 {
@@ -73,17 +70,14 @@ func encodeRequest(w *wireRequest) (_ []byte, ok bool) {
 	}
 	if len(w.Tools) > 0 {
 		b = append(b, `,"tools":`...)
-		if b, ok = appendTools(b, w.Tools); !ok {
+		if b, ok = appendArray(b, w.Tools, appendTool); !ok {
 			return nil, false
 		}
 	}
 	if tc := w.ToolChoice; tc != nil {
 		b = append(b, `,"tool_choice":{"type":`...)
 		b = appendString(b, tc.Type)
-		if tc.Name != "" {
-			b = append(b, `,"name":`...)
-			b = appendString(b, tc.Name)
-		}
+		b = appendStringMember(b, `,"name":`, tc.Name)
 		if tc.DisableParallelToolUse {
 			b = append(b, `,"disable_parallel_tool_use":true`...)
 		}
@@ -100,55 +94,47 @@ func encodeRequest(w *wireRequest) (_ []byte, ok bool) {
 	}
 	if oc := w.OutputConfig; oc != nil {
 		b = append(b, `,"output_config":{`...)
-		if oc.Effort != "" {
-			b = append(b, `"effort":`...)
-			b = appendString(b, oc.Effort)
-		}
+		b = appendStringMember(b, `"effort":`, oc.Effort)
 		b = append(b, '}')
 	}
 	return append(b, '}'), true
 }
 
-// appendMessages writes the turns as wireMessage.MarshalJSON does: a turn
-// that is one text block uses the API's string shorthand.
-func appendMessages(b []byte, turns []wireMessage) (_ []byte, ok bool) {
-	if turns == nil {
+// appendArray writes items as encoding/json writes a slice (null when
+// nil), each with appendItem; an item it cannot write fails the whole.
+func appendArray[T any](b []byte, items []T, appendItem func([]byte, *T) ([]byte, bool)) (_ []byte, ok bool) {
+	if items == nil {
 		return append(b, "null"...), true
 	}
 	b = append(b, '[')
-	for i := range turns {
+	for i := range items {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		m := &turns[i]
-		b = append(b, `{"role":`...)
-		b = appendString(b, m.Role)
-		b = append(b, `,"content":`...)
-		if len(m.Content) == 1 && m.Content[0].Type == "text" {
-			b = appendString(b, m.Content[0].Text)
-		} else if b, ok = appendBlocks(b, m.Content); !ok {
+		if b, ok = appendItem(b, &items[i]); !ok {
 			return nil, false
 		}
-		b = append(b, '}')
 	}
 	return append(b, ']'), true
 }
 
+// appendMessage writes a turn as wireMessage.MarshalJSON does: a turn that
+// is one text block uses the API's string shorthand.
+func appendMessage(b []byte, m *wireMessage) (_ []byte, ok bool) {
+	b = append(b, `{"role":`...)
+	b = appendString(b, m.Role)
+	b = append(b, `,"content":`...)
+	if len(m.Content) == 1 && m.Content[0].Type == "text" {
+		b = appendString(b, m.Content[0].Text)
+	} else if b, ok = appendBlocks(b, m.Content); !ok {
+		return nil, false
+	}
+	return append(b, '}'), true
+}
+
 // appendBlocks writes content blocks (null for a nil slice, as encoding/json).
-func appendBlocks(b []byte, blocks []Block) (_ []byte, ok bool) {
-	if blocks == nil {
-		return append(b, "null"...), true
-	}
-	b = append(b, '[')
-	for i := range blocks {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if b, ok = appendBlock(b, &blocks[i]); !ok {
-			return nil, false
-		}
-	}
-	return append(b, ']'), true
+func appendBlocks(b []byte, blocks []Block) ([]byte, bool) {
+	return appendArray(b, blocks, appendBlock)
 }
 
 // appendBlock writes one block with Block's field order and omitempty
@@ -161,45 +147,24 @@ func appendBlock(b []byte, x *Block) (_ []byte, ok bool) {
 	}
 	b = append(b, `{"type":`...)
 	b = appendString(b, x.Type)
-	if x.Text != "" {
-		b = append(b, `,"text":`...)
-		b = appendString(b, x.Text)
-	}
+	b = appendStringMember(b, `,"text":`, x.Text)
 	if s := x.Source; s != nil {
 		b = append(b, `,"source":{"type":`...)
 		b = appendString(b, s.Type)
-		if s.MediaType != "" {
-			b = append(b, `,"media_type":`...)
-			b = appendString(b, s.MediaType)
-		}
-		if s.Data != "" {
-			b = append(b, `,"data":`...)
-			b = appendString(b, s.Data)
-		}
-		if s.URL != "" {
-			b = append(b, `,"url":`...)
-			b = appendString(b, s.URL)
-		}
+		b = appendStringMember(b, `,"media_type":`, s.MediaType)
+		b = appendStringMember(b, `,"data":`, s.Data)
+		b = appendStringMember(b, `,"url":`, s.URL)
 		b = append(b, '}')
 	}
-	if x.ID != "" {
-		b = append(b, `,"id":`...)
-		b = appendString(b, x.ID)
-	}
-	if x.Name != "" {
-		b = append(b, `,"name":`...)
-		b = appendString(b, x.Name)
-	}
+	b = appendStringMember(b, `,"id":`, x.ID)
+	b = appendStringMember(b, `,"name":`, x.Name)
 	if len(x.Input) > 0 {
 		b = append(b, `,"input":`...)
 		if b, ok = appendRaw(b, x.Input, x.compact); !ok {
 			return nil, false
 		}
 	}
-	if x.ToolUseID != "" {
-		b = append(b, `,"tool_use_id":`...)
-		b = appendString(b, x.ToolUseID)
-	}
+	b = appendStringMember(b, `,"tool_use_id":`, x.ToolUseID)
 	if len(x.Content) > 0 {
 		b = append(b, `,"content":`...)
 		if b, ok = appendRaw(b, x.Content, x.compact); !ok {
@@ -209,18 +174,9 @@ func appendBlock(b []byte, x *Block) (_ []byte, ok bool) {
 	if x.IsError {
 		b = append(b, `,"is_error":true`...)
 	}
-	if x.Thinking != "" {
-		b = append(b, `,"thinking":`...)
-		b = appendString(b, x.Thinking)
-	}
-	if x.Signature != "" {
-		b = append(b, `,"signature":`...)
-		b = appendString(b, x.Signature)
-	}
-	if x.Data != "" {
-		b = append(b, `,"data":`...)
-		b = appendString(b, x.Data)
-	}
+	b = appendStringMember(b, `,"thinking":`, x.Thinking)
+	b = appendStringMember(b, `,"signature":`, x.Signature)
+	b = appendStringMember(b, `,"data":`, x.Data)
 	return append(b, '}'), true
 }
 
@@ -233,41 +189,27 @@ func appendThinkingBlock(b []byte, x *Block) []byte {
 	b = appendString(b, x.Thinking)
 	b = append(b, `,"signature":`...)
 	b = appendString(b, x.Signature)
-	if x.Data != "" {
-		b = append(b, `,"data":`...)
-		b = appendString(b, x.Data)
-	}
+	b = appendStringMember(b, `,"data":`, x.Data)
 	return append(b, '}')
 }
 
-func appendTools(b []byte, tools []Tool) (_ []byte, ok bool) {
-	b = append(b, '[')
-	for i := range tools {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		t := &tools[i]
-		b = append(b, '{')
-		if t.Type != "" {
-			b = append(b, `"type":`...)
-			b = appendString(b, t.Type)
-			b = append(b, ',')
-		}
-		b = append(b, `"name":`...)
-		b = appendString(b, t.Name)
-		if t.Description != "" {
-			b = append(b, `,"description":`...)
-			b = appendString(b, t.Description)
-		}
-		if len(t.InputSchema) > 0 {
-			b = append(b, `,"input_schema":`...)
-			if b, ok = appendCompact(b, t.InputSchema); !ok {
-				return nil, false
-			}
-		}
-		b = append(b, '}')
+func appendTool(b []byte, t *Tool) (_ []byte, ok bool) {
+	b = append(b, '{')
+	if t.Type != "" {
+		b = append(b, `"type":`...)
+		b = appendString(b, t.Type)
+		b = append(b, ',')
 	}
-	return append(b, ']'), true
+	b = append(b, `"name":`...)
+	b = appendString(b, t.Name)
+	b = appendStringMember(b, `,"description":`, t.Description)
+	if len(t.InputSchema) > 0 {
+		b = append(b, `,"input_schema":`...)
+		if b, ok = appendCompact(b, t.InputSchema); !ok {
+			return nil, false
+		}
+	}
+	return append(b, '}'), true
 }
 
 // appendRaw writes raw JSON: as is when it is known to be compact and
@@ -309,4 +251,14 @@ func blockSizeHint(x *Block) int {
 		n += 64 + len(s.Data) + len(s.URL)
 	}
 	return n
+}
+
+// appendStringMember appends a string member that omitempty leaves out
+// when empty; member is its name with the colon, and the comma before it
+// if one is due (`,"name":`).
+func appendStringMember(b []byte, member, value string) []byte {
+	if value == "" {
+		return b
+	}
+	return appendString(append(b, member...), value)
 }

@@ -90,36 +90,36 @@ func applyThinking(w *wireRequest, req *providers.ChatRequest, o Options) error 
 	return nil
 }
 
-// toolTurnWithoutThinking reports whether the last assistant turn calls
-// tools without starting with a thinking block: the client did not give
-// back the thinking_blocks of its previous answer (it did not ask for them,
-// or dropped them, or that answer came from another provider). Anthropic
-// refuses such a continuation with thinking on ("a final assistant message
-// must start with a thinking block"), so thinking stays off for it; the
-// next user turn starts a new loop and thinks again.
+// toolTurnWithoutThinking is ToolTurnLacksThinking for a Messages request.
 func toolTurnWithoutThinking(turns []wireMessage) bool {
-	for i := len(turns) - 1; i >= 0; i-- {
-		if turns[i].Role != "assistant" {
-			continue
-		}
-		blocks := turns[i].Content
-		return ToolTurnLacksThinking(len(blocks), func(j int) string { return blocks[j].Type })
-	}
-	return false
+	return ToolTurnLacksThinking(turns, func(m *wireMessage) (string, []Block) { return m.Role, m.Content },
+		func(b *Block) string { return b.Type })
 }
 
 // ToolTurnLacksThinking is Claude's rule for the last assistant turn of a
 // request with thinking on, wherever Claude is served (the Messages API,
-// Bedrock's Converse): a turn of n blocks, whose j-th block has the
-// Messages API type kind(j), that calls tools must start with a thinking
-// or redacted_thinking block. It reports whether the turn breaks the rule,
-// in which case thinking stays off for the request.
-func ToolTurnLacksThinking(n int, kind func(j int) string) bool {
-	for j := 0; j < n; j++ {
-		if kind(j) == "tool_use" {
-			first := kind(0)
-			return first != "thinking" && first != "redacted_thinking"
+// Bedrock's Converse): a turn that calls tools must start with a thinking
+// or redacted_thinking block. It reports whether the last assistant turn
+// of turns breaks the rule, because the client did not give back the
+// thinking_blocks of its previous answer (it did not ask for them, or
+// dropped them, or that answer came from another provider). Claude refuses
+// such a continuation with thinking on ("a final assistant message must
+// start with a thinking block"), so thinking stays off for it; the next
+// user turn starts a new loop and thinks again. turn gives a turn's role
+// and blocks, kind a block's Messages API type.
+func ToolTurnLacksThinking[T, B any](turns []T, turn func(*T) (role string, blocks []B), kind func(*B) string) bool {
+	for i := len(turns) - 1; i >= 0; i-- {
+		role, blocks := turn(&turns[i])
+		if role != "assistant" {
+			continue
 		}
+		for j := range blocks {
+			if kind(&blocks[j]) == "tool_use" {
+				first := kind(&blocks[0])
+				return first != "thinking" && first != "redacted_thinking"
+			}
+		}
+		return false
 	}
 	return false
 }

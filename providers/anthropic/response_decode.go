@@ -84,76 +84,14 @@ var (
 // matches those too) or holding non-ASCII bytes (which Unicode case
 // folding might match to a field) is refused.
 func (d *responseDecoder) object(fields []string, member func(i int) bool) bool {
-	if !d.r.Consume('{') {
-		return false
-	}
-	if d.r.Consume('}') {
-		return true
-	}
-	var seen uint32
-	for {
-		key, ok := d.r.Key()
-		if !ok {
-			return false
-		}
-		i := fieldIndex(fields, key)
-		switch {
-		case i >= 0:
-			if seen&(1<<i) != 0 || !member(i) {
-				return false
+	return d.r.Members(func(key []byte) (int, bool) {
+		for i, f := range fields {
+			if string(key) == f {
+				return 1 << i, member(i)
 			}
-			seen |= 1 << i
-		case i == -1:
-			if !d.r.Skip(0) {
-				return false
-			}
-		default:
-			return false
 		}
-		if more, ok := d.r.Next('}'); !ok || !more {
-			return ok
-		}
-	}
-}
-
-// fieldIndex returns the index of key in fields, -1 for a key
-// encoding/json ignores, -2 for one it might match case-insensitively.
-func fieldIndex(fields []string, key []byte) int {
-	for i, f := range fields {
-		if string(key) == f {
-			return i
-		}
-	}
-	for _, c := range key {
-		if c >= 0x80 {
-			return -2
-		}
-	}
-	for _, f := range fields {
-		if asciiEqualFold(key, f) {
-			return -2
-		}
-	}
-	return -1
-}
-
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range len(b) {
-		x, y := b[i], s[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
+		return 0, d.r.SkipUnmatched(key, fields...)
+	})
 }
 
 // content reads the blocks array; null leaves it nil and [] makes it

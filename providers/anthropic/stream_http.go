@@ -20,7 +20,7 @@ type chatStream struct {
 	sse    *providers.SSEReader
 	tr     *StreamTranslator
 	queue  providers.ChunkQueue // the last event's chunks
-	err    error                // sticky: once set, every Next returns it
+	err    error                // sticky (ChunkQueue.Next)
 	once   sync.Once
 	ended  atomic.Bool // message_stop arrived: Close drains the body to keep the connection
 	relay  bool        // the client speaks Anthropic's format: chunks carry their event
@@ -30,38 +30,29 @@ type chatStream struct {
 // error: a mid-stream error event, a body that ends before message_stop
 // (KindNetwork), a timeout between events, or the client going away.
 func (s *chatStream) Next() (*providers.ChatChunk, error) {
-	for {
-		if c, ok := s.queue.Pop(); ok {
-			return c, nil
-		}
-		if s.err != nil {
-			return nil, s.err
-		}
-		if s.tr.Done() {
-			s.err = io.EOF
-			s.ended.Store(true)
-			s.Close()
-			return nil, io.EOF
-		}
-		ev, err := s.sse.Next()
-		if err != nil {
-			s.err = s.readError(err)
-			s.Close()
-			return nil, s.err
-		}
-		var chunks []*providers.ChatChunk
-		if s.relay {
-			chunks, err = s.tr.TranslateRelayed(ev.Name, ev.Data)
-		} else {
-			chunks, err = s.tr.Translate(ev.Name, ev.Data)
-		}
-		if err != nil {
-			s.err = s.p.tag(err)
-			s.Close()
-			return nil, s.err
-		}
-		s.queue.Refill(chunks)
+	return s.queue.Next(&s.err, s.step, s.Close)
+}
+
+// step reads and translates one upstream event.
+func (s *chatStream) step() ([]*providers.ChatChunk, error) {
+	if s.tr.Done() {
+		s.ended.Store(true)
+		return nil, io.EOF
 	}
+	ev, err := s.sse.Next()
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	var chunks []*providers.ChatChunk
+	if s.relay {
+		chunks, err = s.tr.TranslateRelayed(ev.Name, ev.Data)
+	} else {
+		chunks, err = s.tr.Translate(ev.Name, ev.Data)
+	}
+	if err != nil {
+		return nil, s.p.tag(err)
+	}
+	return chunks, nil
 }
 
 func (s *chatStream) readError(err error) error {

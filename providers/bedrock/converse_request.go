@@ -115,22 +115,11 @@ func applyThinking(w *converseRequest, req *providers.ChatRequest, o converseOpt
 	return nil
 }
 
-// toolTurnWithoutThinking reports whether the last assistant turn calls
-// tools without starting with its reasoning block: the client did not give
-// back the thinking_blocks of its previous answer (it did not ask for
-// them, or dropped them, or that answer came from another provider).
-// Claude refuses such a continuation with thinking on, so thinking stays
-// off for it, by the same rule as provider type anthropic; the next user
-// turn starts a new loop and thinks again.
+// toolTurnWithoutThinking is anthropic.ToolTurnLacksThinking for a Converse
+// request to Claude.
 func toolTurnWithoutThinking(turns []message) bool {
-	for i := len(turns) - 1; i >= 0; i-- {
-		if turns[i].Role != "assistant" {
-			continue
-		}
-		blocks := turns[i].Content
-		return anthropic.ToolTurnLacksThinking(len(blocks), func(j int) string { return blocks[j].kind() })
-	}
-	return false
+	return anthropic.ToolTurnLacksThinking(turns, func(m *message) (string, []block) { return m.Role, m.Content },
+		(*block).kind)
 }
 
 // kind is a block's Messages API type, as far as Claude's thinking rule

@@ -22,7 +22,7 @@ type chatStream struct {
 	converse *streamTranslator           // Converse, or
 	claude   *anthropic.StreamTranslator // InvokeModel (relay)
 	queue    providers.ChunkQueue
-	err      error // sticky
+	err      error // sticky (ChunkQueue.Next)
 	once     sync.Once
 }
 
@@ -30,41 +30,28 @@ type chatStream struct {
 // error: an exception frame, a failed checksum, a body cut short, a timeout
 // between frames, the client going away.
 func (s *chatStream) Next() (*providers.ChatChunk, error) {
-	for {
-		if c, ok := s.queue.Pop(); ok {
-			return c, nil
-		}
-		if s.err != nil {
-			return nil, s.err
-		}
-		if s.ended() {
-			s.err = io.EOF
-			s.Close()
-			return nil, io.EOF
-		}
-		s.a.resume()
-		fr, err := s.frames.next()
-		s.a.pause()
-		if err != nil {
-			s.fail(s.readError(err))
-			continue
-		}
-		if ferr := fr.failure(); ferr != nil {
-			s.fail(s.b.Scrub(ferr))
-			continue
-		}
-		chunks, err := s.translate(&fr)
-		if err != nil {
-			s.fail(s.b.Scrub(err))
-			continue
-		}
-		s.queue.Refill(chunks)
-	}
+	return s.queue.Next(&s.err, s.step, s.Close)
 }
 
-func (s *chatStream) fail(err error) {
-	s.err = err
-	s.Close()
+// step reads and translates one frame.
+func (s *chatStream) step() ([]*providers.ChatChunk, error) {
+	if s.ended() {
+		return nil, io.EOF
+	}
+	s.a.resume()
+	fr, err := s.frames.next()
+	s.a.pause()
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	if ferr := fr.failure(); ferr != nil {
+		return nil, s.b.Scrub(ferr)
+	}
+	chunks, err := s.translate(&fr)
+	if err != nil {
+		return nil, s.b.Scrub(err)
+	}
+	return chunks, nil
 }
 
 // ended reports whether the translator saw the stream's last event.

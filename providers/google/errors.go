@@ -95,11 +95,11 @@ func statusError(provider string, httpStatus int, h http.Header, st *rpcStatus) 
 		}
 	}
 	e := providers.FromUpstream(provider, httpStatus, h, message, code)
-	kind := kindForStatus(code, details)
-	if kind == nil {
+	kind, known := kindForStatus(code, details)
+	if !known {
 		return e // no (known) status: the HTTP code decided
 	}
-	e.Kind = *kind
+	e.Kind = kind
 	if reason := errorReason(details); reason != "" {
 		e.Code = reason
 	}
@@ -113,37 +113,38 @@ func statusError(provider string, httpStatus int, h http.Header, st *rpcStatus) 
 	return e
 }
 
-// kindForStatus maps a google.rpc code name; nil when unknown or absent.
-func kindForStatus(status string, details []errorDetail) *providers.Kind {
-	k := func(kind providers.Kind) *providers.Kind { return &kind }
-	switch status {
-	case "INVALID_ARGUMENT", "OUT_OF_RANGE":
-		switch errorReason(details) {
-		case "API_KEY_INVALID", "API_KEY_EXPIRED":
-			return k(providers.KindAuth)
+// statusKinds maps the google.rpc code names (see the table above).
+var statusKinds = map[string]providers.Kind{
+	"INVALID_ARGUMENT":    providers.KindInvalidRequest,
+	"OUT_OF_RANGE":        providers.KindInvalidRequest,
+	"FAILED_PRECONDITION": providers.KindPermission,
+	"PERMISSION_DENIED":   providers.KindPermission,
+	"UNAUTHENTICATED":     providers.KindAuth,
+	"NOT_FOUND":           providers.KindNotFound,
+	"RESOURCE_EXHAUSTED":  providers.KindRateLimited,
+	"UNAVAILABLE":         providers.KindOverloaded,
+	"DEADLINE_EXCEEDED":   providers.KindTimeout,
+	"UNIMPLEMENTED":       providers.KindUnsupported,
+	"INTERNAL":            providers.KindUpstream,
+	"UNKNOWN":             providers.KindUpstream,
+	"DATA_LOSS":           providers.KindUpstream,
+	"ABORTED":             providers.KindUpstream,
+	"CANCELLED":           providers.KindUpstream,
+}
+
+// kindForStatus maps a google.rpc code name, refined by its details; false
+// when the name is unknown or absent.
+func kindForStatus(status string, details []errorDetail) (providers.Kind, bool) {
+	kind, ok := statusKinds[status]
+	switch {
+	case kind == providers.KindInvalidRequest:
+		if reason := errorReason(details); reason == "API_KEY_INVALID" || reason == "API_KEY_EXPIRED" {
+			return providers.KindAuth, true
 		}
-		return k(providers.KindInvalidRequest)
-	case "FAILED_PRECONDITION", "PERMISSION_DENIED":
-		return k(providers.KindPermission)
-	case "UNAUTHENTICATED":
-		return k(providers.KindAuth)
-	case "NOT_FOUND":
-		return k(providers.KindNotFound)
-	case "RESOURCE_EXHAUSTED":
-		if dailyQuota(details) {
-			return k(providers.KindQuota)
-		}
-		return k(providers.KindRateLimited)
-	case "UNAVAILABLE":
-		return k(providers.KindOverloaded)
-	case "DEADLINE_EXCEEDED":
-		return k(providers.KindTimeout)
-	case "UNIMPLEMENTED":
-		return k(providers.KindUnsupported)
-	case "INTERNAL", "UNKNOWN", "DATA_LOSS", "ABORTED", "CANCELLED":
-		return k(providers.KindUpstream)
+	case kind == providers.KindRateLimited && dailyQuota(details):
+		return providers.KindQuota, true
 	}
-	return nil
+	return kind, ok
 }
 
 // errorReason is the ErrorInfo reason, e.g. API_KEY_INVALID.

@@ -10,11 +10,7 @@ import (
 
 // Chat sends one generateContent request.
 func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.ChatRequest) (*providers.ChatResponse, error) {
-	body, err := p.requestBody(req, t.Model)
-	if err != nil {
-		return nil, p.withProvider(err)
-	}
-	u, err := p.methodURL(t.Model, "generateContent")
+	body, u, err := p.chatRequest(req, t.Model, "generateContent")
 	if err != nil {
 		return nil, err
 	}
@@ -44,11 +40,7 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 // with a usage chunk (no choices); the handler hides it from clients that
 // did not ask for it.
 func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
-	body, err := p.requestBody(req, t.Model)
-	if err != nil {
-		return nil, p.withProvider(err)
-	}
-	u, err := p.methodURL(t.Model, "streamGenerateContent")
+	body, u, err := p.chatRequest(req, t.Model, "streamGenerateContent")
 	if err != nil {
 		return nil, err
 	}
@@ -69,4 +61,13 @@ func (p *Provider) ChatStream(ctx context.Context, t providers.Target, req *prov
 		provider: p.Name,
 		cfg:      &p.Config,
 	}, nil
+}
+
+// chatRequest is the body and URL of a chat request to method.
+func (p *Provider) chatRequest(req *providers.ChatRequest, model, method string) (body any, u string, err error) {
+	if body, err = p.requestBody(req, model); err != nil {
+		return nil, "", p.withProvider(err)
+	}
+	u, err = p.methodURL(model, method)
+	return body, u, err
 }

@@ -123,13 +123,18 @@ func (s schemaConverter) convert(out *bytes.Buffer, raw []byte, depth int) bool 
 	hasAnyOf, hasOrdering, hasEnum := false, false, false
 	var propKeys []string
 	out.WriteByte('{')
+	// Members are written as they are read: a node that does not fit
+	// fails the whole conversion, and the caller drops out.
 	n := 0
-	write := func(key string, value []byte) {
+	key := func(k string) {
 		if n > 0 {
 			out.WriteByte(',')
 		}
 		n++
-		writeKey(out, key)
+		writeKey(out, k)
+	}
+	write := func(k string, value []byte) {
+		key(k)
 		out.Write(value)
 	}
 	for _, m := range members {
@@ -178,48 +183,33 @@ func (s schemaConverter) convert(out *bytes.Buffer, raw []byte, depth int) bool 
 			}
 			write(m.key, compactJSON(m.value))
 		case "items":
-			var sub bytes.Buffer
-			if !s.convert(&sub, m.value, depth+1) {
+			key(m.key)
+			if !s.convert(out, m.value, depth+1) {
 				return false
 			}
-			write(m.key, sub.Bytes())
 		case "anyOf":
 			var alts []json.RawMessage
 			if json.Unmarshal(m.value, &alts) != nil || len(alts) == 0 {
 				return false
 			}
-			var sub bytes.Buffer
-			sub.WriteByte('[')
-			for i, alt := range alts {
-				if i > 0 {
-					sub.WriteByte(',')
-				}
-				if !s.convert(&sub, alt, depth+1) {
-					return false
-				}
-			}
-			sub.WriteByte(']')
 			hasAnyOf = true
-			write(m.key, sub.Bytes())
+			key(m.key)
+			if !writeList(out, '[', ']', len(alts), func(i int) bool { return s.convert(out, alts[i], depth+1) }) {
+				return false
+			}
 		case "properties":
 			props, err := objectMembers(m.value)
 			if err != nil {
 				return false
 			}
-			var sub bytes.Buffer
-			sub.WriteByte('{')
-			for i, p := range props {
-				if i > 0 {
-					sub.WriteByte(',')
-				}
-				writeKey(&sub, p.key)
-				if !s.convert(&sub, p.value, depth+1) {
-					return false
-				}
-				propKeys = append(propKeys, p.key)
+			key(m.key)
+			if !writeList(out, '{', '}', len(props), func(i int) bool {
+				writeKey(out, props[i].key)
+				propKeys = append(propKeys, props[i].key)
+				return s.convert(out, props[i].value, depth+1)
+			}) {
+				return false
 			}
-			sub.WriteByte('}')
-			write(m.key, sub.Bytes())
 		default:
 			if !droppedKeywords[m.key] {
 				return false
@@ -280,6 +270,22 @@ func objectMembers(raw []byte) ([]member, error) {
 		return nil, errSchemaNotObject
 	}
 	return members, nil
+}
+
+// writeList writes n elements between open and close, comma-separated;
+// elem writes the i-th and reports whether it fits the subset.
+func writeList(out *bytes.Buffer, open, close byte, n int, elem func(i int) bool) bool {
+	out.WriteByte(open)
+	for i := range n {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		if !elem(i) {
+			return false
+		}
+	}
+	out.WriteByte(close)
+	return true
 }
 
 func writeKey(out *bytes.Buffer, key string) {

@@ -65,36 +65,28 @@ func (p *eventParser) parse(data []byte) (*generateResponse, bool) {
 	p.resp = generateResponse{}
 	p.modelAt = [2]int{}
 	g := &p.resp
-	seen := 0
-	ok := p.r.Object(func(key []byte) bool {
-		bit, handled := 0, false
+	ok := p.r.Members(func(key []byte) (int, bool) {
 		switch string(key) {
 		case "candidates":
 			if p.headOnly {
-				bit, handled = seenCandidates, p.r.Skip(0)
-				break
+				return seenCandidates, p.r.Skip(0)
 			}
-			bit, handled = seenCandidates, p.candidates(&g.Candidates)
+			return seenCandidates, p.candidates(&g.Candidates)
 		case "usageMetadata":
-			bit, handled = seenUsage, p.usageMetadata(&g.UsageMetadata)
+			return seenUsage, p.usageMetadata(&g.UsageMetadata)
 		case "modelVersion":
 			quoted, start := p.r.Peek() == '"', p.r.Pos
-			bit, handled = seenModelVersion, p.r.Interned(&g.ModelVersion, &p.last[0], &p.scratch)
-			if handled && quoted {
+			ok := p.r.Interned(&g.ModelVersion, &p.last[0], &p.scratch)
+			if ok && quoted {
 				p.modelAt = [2]int{start, p.r.Pos}
 			}
+			return seenModelVersion, ok
 		case "responseId":
-			bit, handled = seenResponseID, p.r.Interned(&g.ResponseID, &p.last[1], &p.scratch)
+			return seenResponseID, p.r.Interned(&g.ResponseID, &p.last[1], &p.scratch)
 		case "promptFeedback":
-			bit, handled = seenFeedback, p.promptFeedback(&g.PromptFeedback)
-		default:
-			return p.skip(key, "error", "candidates", "usageMetadata", "modelVersion", "responseId", "promptFeedback")
+			return seenFeedback, p.promptFeedback(&g.PromptFeedback)
 		}
-		if !handled || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+		return 0, p.skip(key, "error", "candidates", "usageMetadata", "modelVersion", "responseId", "promptFeedback")
 	})
 	return g, ok && p.r.AtEnd()
 }
@@ -150,58 +142,42 @@ var (
 )
 
 func (p *eventParser) candidate(c *candidate, i int) bool {
-	seen := 0
-	return p.r.Object(func(key []byte) bool {
-		var bit int
-		var ok bool
+	return p.r.Members(func(key []byte) (int, bool) {
 		switch string(key) {
 		case "content":
-			bit = 1
+			var ok bool
 			if ok = p.r.Null(); ok {
 				c.Content = nil
 			} else if ok = p.content(&p.contents[i], i); ok {
 				c.Content = &placeholderContent
 			}
+			return 1, ok
 		case "finishReason":
-			bit, ok = 2, p.known(&c.FinishReason, "STOP", "MAX_TOKENS")
+			return 2, p.known(&c.FinishReason, "STOP", "MAX_TOKENS")
 		case "index":
-			bit = 4
+			var ok bool
 			if ok = p.r.Null(); ok {
 				c.Index = nil
 			} else {
 				p.indexes[i], ok = p.r.Int()
 				c.Index = &placeholderIndex
 			}
-		default:
-			return p.skip(key, "content", "finishReason", "index")
+			return 4, ok
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+		return 0, p.skip(key, "content", "finishReason", "index")
 	})
 }
 
 func (p *eventParser) content(c *content, i int) bool {
 	*c = content{}
-	seen := 0
-	return p.r.Object(func(key []byte) bool {
-		var bit int
-		var ok bool
+	return p.r.Members(func(key []byte) (int, bool) {
 		switch string(key) {
 		case "role":
-			bit, ok = 1, p.known(&c.Role, "model")
+			return 1, p.known(&c.Role, "model")
 		case "parts":
-			bit, ok = 2, p.partList(&c.Parts, i)
-		default:
-			return p.skip(key, "role", "parts")
+			return 2, p.partList(&c.Parts, i)
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+		return 0, p.skip(key, "role", "parts")
 	})
 }
 
@@ -224,30 +200,21 @@ func (p *eventParser) partList(dst *[]part, i int) bool {
 }
 
 func (p *eventParser) part(pt *part) bool {
-	seen := 0
-	return p.r.Object(func(key []byte) bool {
-		var bit int
-		var ok bool
+	return p.r.Members(func(key []byte) (int, bool) {
 		switch string(key) {
 		case "text":
-			bit, ok = 1, p.str(&pt.Text)
+			return 1, p.str(&pt.Text)
 		case "thought":
-			bit, ok = 2, p.boolean(&pt.Thought)
+			return 2, p.boolean(&pt.Thought)
 		case "thoughtSignature":
-			bit, ok = 4, p.str(&pt.ThoughtSignature)
+			return 4, p.str(&pt.ThoughtSignature)
 		case "functionCall":
-			bit, ok = 8, p.functionCall(&pt.FunctionCall)
-		default:
-			// inlineData, fileData and functionResponse are decoded by
-			// encoding/json; a model's stream seldom holds them.
-			return p.skip(key, "text", "thought", "thoughtSignature", "functionCall",
-				"inlineData", "fileData", "functionResponse")
+			return 8, p.functionCall(&pt.FunctionCall)
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+		// inlineData, fileData and functionResponse are decoded by
+		// encoding/json; a model's stream seldom holds them.
+		return 0, p.skip(key, "text", "thought", "thoughtSignature", "functionCall",
+			"inlineData", "fileData", "functionResponse")
 	})
 }
 
@@ -257,96 +224,66 @@ func (p *eventParser) functionCall(dst **functionCall) bool {
 		return true
 	}
 	fc := &functionCall{}
-	seen := 0
-	ok := p.r.Object(func(key []byte) bool {
-		var bit int
-		var ok bool
+	ok := p.r.Members(func(key []byte) (int, bool) {
 		switch string(key) {
 		case "id":
-			bit, ok = 1, p.str(&fc.ID)
+			return 1, p.str(&fc.ID)
 		case "name":
-			bit, ok = 2, p.str(&fc.Name)
+			return 2, p.str(&fc.Name)
 		case "args":
-			bit = 4
-			var v []byte
-			if v, ok = p.r.Value(); ok {
+			v, ok := p.r.Value()
+			if ok {
 				fc.Args = append([]byte(nil), v...) // the event's bytes are the reader's
 			}
-		default:
-			return p.skip(key, "id", "name", "args")
+			return 4, ok
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+		return 0, p.skip(key, "id", "name", "args")
 	})
 	*dst = fc
 	return ok
 }
 
+// usageFields are the counts of usageMetadata, in the order usageMetadata
+// lists their fields.
+var usageFields = [...]string{"promptTokenCount", "cachedContentTokenCount", "candidatesTokenCount",
+	"toolUsePromptTokenCount", "thoughtsTokenCount", "totalTokenCount"}
+
 func (p *eventParser) usageMetadata(dst **usageMetadata) bool {
-	if p.r.Null() {
-		*dst = nil
-		return true
-	}
 	u := &p.usage
-	*u = usageMetadata{}
-	seen := 0
-	ok := p.r.Object(func(key []byte) bool {
-		var bit int
-		var field *int
-		switch string(key) {
-		case "promptTokenCount":
-			bit, field = 1, &u.PromptTokenCount
-		case "cachedContentTokenCount":
-			bit, field = 2, &u.CachedContentTokenCount
-		case "candidatesTokenCount":
-			bit, field = 4, &u.CandidatesTokenCount
-		case "toolUsePromptTokenCount":
-			bit, field = 8, &u.ToolUsePromptTokenCount
-		case "thoughtsTokenCount":
-			bit, field = 16, &u.ThoughtsTokenCount
-		case "totalTokenCount":
-			bit, field = 32, &u.TotalTokenCount
-		default:
-			return p.skip(key, "promptTokenCount", "cachedContentTokenCount", "candidatesTokenCount",
-				"toolUsePromptTokenCount", "thoughtsTokenCount", "totalTokenCount")
+	counts := [len(usageFields)]*int{&u.PromptTokenCount, &u.CachedContentTokenCount, &u.CandidatesTokenCount,
+		&u.ToolUsePromptTokenCount, &u.ThoughtsTokenCount, &u.TotalTokenCount}
+	return reused(p, dst, u, func(key []byte) (int, bool) {
+		for i, name := range usageFields {
+			if string(key) == name {
+				return 1 << i, p.count(counts[i])
+			}
 		}
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		if p.r.Null() {
-			return true
-		}
-		n, ok := p.r.Int()
-		*field = n
-		return ok
+		return 0, p.skip(key, usageFields[:]...)
 	})
-	*dst = u
-	return ok
 }
 
 func (p *eventParser) promptFeedback(dst **promptFeedback) bool {
+	f := &p.feedback
+	return reused(p, dst, f, func(key []byte) (int, bool) {
+		if string(key) != "blockReason" {
+			return 0, p.skip(key, "blockReason")
+		}
+		return 1, p.str(&f.BlockReason)
+	})
+}
+
+// reused reads an object member into the parser's own buffer buf, cleared
+// first, and points *dst at it; null stores nil. member reads each of its
+// members, as for Reader.Members.
+func reused[T any](p *eventParser, dst **T, buf *T, member func(key []byte) (int, bool)) bool {
 	if p.r.Null() {
 		*dst = nil
 		return true
 	}
-	f := &p.feedback
-	*f = promptFeedback{}
-	seen := false
-	ok := p.r.Object(func(key []byte) bool {
-		if string(key) != "blockReason" {
-			return p.skip(key, "blockReason")
-		}
-		if seen {
-			return false
-		}
-		seen = true
-		return p.str(&f.BlockReason)
-	})
-	*dst = f
+	var zero T
+	*buf = zero
+	ok := p.r.Members(member)
+	*dst = buf
 	return ok
 }
 
@@ -360,3 +297,14 @@ func (p *eventParser) known(dst *string, values ...string) bool {
 }
 
 func (p *eventParser) boolean(dst *bool) bool { return p.r.Bool(dst) }
+
+// count stores a token count; null leaves dst alone, as encoding/json
+// leaves an int.
+func (p *eventParser) count(dst *int) bool {
+	if p.r.Null() {
+		return true
+	}
+	n, ok := p.r.Int()
+	*dst = n
+	return ok
+}

@@ -98,16 +98,7 @@ func syntheticCallID(responseID string, candidate, ordinal int, name string, arg
 // isSyntheticID reports whether base has the form syntheticCallID makes.
 func isSyntheticID(base string) bool {
 	rest, ok := strings.CutPrefix(base, "call_")
-	if !ok || len(rest) != 24 {
-		return false
-	}
-	for i := 0; i < len(rest); i++ {
-		c := rest[i]
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
+	return ok && len(rest) == 24 && strings.Trim(rest, "0123456789abcdef") == ""
 }
 
 // geminiCallID returns the id to send back to Gemini for a tool-call id

@@ -52,36 +52,30 @@ func (p *chunkParser) parse(data []byte) (c *providers.ChatChunk, ok bool) {
 	p.r = jsonscan.Reader{Data: data}
 	p.chunk = providers.ChatChunk{}
 	c = &p.chunk
-	seen := 0
-	ok = p.r.Object(func(key []byte) bool {
-		bit, handled := 0, false
+	ok = p.r.Members(func(key []byte) (int, bool) {
 		switch string(key) {
 		case "id":
-			bit, handled = seenID, p.r.Interned(&c.ID, &p.last[0], &p.scratch)
+			return seenID, p.r.Interned(&c.ID, &p.last[0], &p.scratch)
 		case "object":
-			bit, handled = seenObject, p.r.Interned(&c.Object, &p.last[1], &p.scratch)
+			return seenObject, p.r.Interned(&c.Object, &p.last[1], &p.scratch)
 		case "created":
-			var n int
-			n, handled = p.r.Int()
-			bit, c.Created = seenCreated, int64(n)
+			n, ok := p.r.Int()
+			c.Created = int64(n)
+			return seenCreated, ok
 		case "model":
-			bit, handled = seenModel, p.r.Interned(&c.Model, &p.last[2], &p.scratch)
+			return seenModel, p.r.Interned(&c.Model, &p.last[2], &p.scratch)
 		case "system_fingerprint":
-			bit, handled = seenFingerprint, p.r.Interned(&c.SystemFingerprint, &p.last[3], &p.scratch)
+			return seenFingerprint, p.r.Interned(&c.SystemFingerprint, &p.last[3], &p.scratch)
 		case "choices":
-			bit, handled = seenChoices, p.choices(&c.Choices)
+			return seenChoices, p.choices(&c.Choices)
 		case "usage":
-			bit, handled = seenUsage, p.usage(&c.Usage)
+			return seenUsage, p.usage(&c.Usage)
 		case "service_tier":
-			bit, handled = seenTier, p.skipString()
+			return seenTier, p.skipString()
 		case "obfuscation":
-			bit, handled = seenObfuscation, p.skipString()
+			return seenObfuscation, p.skipString()
 		}
-		if !handled || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+		return 0, false
 	})
 	return c, ok && p.r.AtEnd()
 }
@@ -118,48 +112,35 @@ func (p *chunkParser) choices(dst *[]providers.ChunkChoice) bool {
 }
 
 func (p *chunkParser) choice(ch *providers.ChunkChoice, slots *choiceStrings) bool {
-	seen := 0
-	return p.r.Object(func(key []byte) bool {
-		var bit int
-		var ok bool
+	return p.r.Members(func(key []byte) (int, bool) {
 		switch string(key) {
 		case "index":
-			bit = 1
+			var ok bool
 			ch.Index, ok = p.r.Int()
+			return 1, ok
 		case "delta":
-			bit, ok = 2, p.delta(&ch.Delta, slots)
+			return 2, p.delta(&ch.Delta, slots)
 		case "finish_reason":
-			bit, ok = 4, p.optionalString(&ch.FinishReason, &slots.finish)
+			return 4, p.optionalString(&ch.FinishReason, &slots.finish)
 		case "logprobs":
-			bit, ok = 8, p.r.Null()
 			ch.Logprobs = jsonNull
+			return 8, p.r.Null()
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+		return 0, false
 	})
 }
 
 func (p *chunkParser) delta(d *providers.Delta, slots *choiceStrings) bool {
-	seen := 0
-	return p.r.Object(func(key []byte) bool {
-		var bit int
-		var ok bool
+	return p.r.Members(func(key []byte) (int, bool) {
 		switch string(key) {
 		case "role":
-			bit, ok = 1, p.r.KnownString(&d.Role, &p.scratch, "assistant")
+			return 1, p.r.KnownString(&d.Role, &p.scratch, "assistant")
 		case "content":
-			bit, ok = 2, p.optionalString(&d.Content, &slots.content)
+			return 2, p.optionalString(&d.Content, &slots.content)
 		case "refusal":
-			bit, ok = 4, p.optionalString(&d.Refusal, &slots.refusal)
+			return 4, p.optionalString(&d.Refusal, &slots.refusal)
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
+		return 0, false
 	})
 }
 

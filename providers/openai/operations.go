@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
@@ -36,37 +37,30 @@ func (p *Provider) Chat(ctx context.Context, t providers.Target, req *providers.
 // the official Python SDK asks for base64 by default and decodes it itself.
 func (p *Provider) Embeddings(ctx context.Context, t providers.Target, req *providers.EmbeddingRequest) (*providers.EmbeddingResponse, error) {
 	typed := *req
-	if t.Model != "" {
-		typed.Model = t.Model
-	}
-	body, err := passThroughBody(req.Raw, &typed, t.Model)
-	if err != nil {
-		return nil, p.requestError(err)
-	}
-	resp := new(providers.EmbeddingResponse)
-	raw, err := p.call(ctx, t, "/embeddings", body, resp)
-	if err != nil {
-		return nil, err
-	}
-	resp.Raw = raw
-	return resp, nil
+	typed.Model = cmp.Or(t.Model, typed.Model)
+	return passThrough(ctx, p, t, "/embeddings", req.Raw, &typed, func(r *providers.EmbeddingResponse) *[]byte { return &r.Raw })
 }
 
 // Images generates images.
 func (p *Provider) Images(ctx context.Context, t providers.Target, req *providers.ImageRequest) (*providers.ImageResponse, error) {
 	typed := *req
-	if t.Model != "" {
-		typed.Model = t.Model
-	}
-	body, err := passThroughBody(req.Raw, &typed, t.Model)
+	typed.Model = cmp.Or(t.Model, typed.Model)
+	return passThrough(ctx, p, t, "/images/generations", req.Raw, &typed, func(r *providers.ImageResponse) *[]byte { return &r.Raw })
+}
+
+// passThrough posts the client's body raw with the deployment's model (or,
+// without a body, typed, which has that model) and decodes the answer into
+// a new R, whose Raw (rawOf) keeps the answer's bytes for an OpenAI client.
+func passThrough[R any](ctx context.Context, p *Provider, t providers.Target, path string, raw []byte, typed any, rawOf func(*R) *[]byte) (*R, error) {
+	body, err := passThroughBody(raw, typed, t.Model)
 	if err != nil {
 		return nil, p.requestError(err)
 	}
-	resp := new(providers.ImageResponse)
-	raw, err := p.call(ctx, t, "/images/generations", body, resp)
+	resp := new(R)
+	answer, err := p.call(ctx, t, path, body, resp)
 	if err != nil {
 		return nil, err
 	}
-	resp.Raw = raw
+	*rawOf(resp) = answer
 	return resp, nil
 }

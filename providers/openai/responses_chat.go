@@ -2,6 +2,7 @@ package openai
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -40,17 +41,11 @@ func (p *Provider) chatViaResponses(ctx context.Context, t providers.Target, req
 // streamViaResponses passes a streamed Responses request through; its
 // events are relayed (see responsesStream).
 func (p *Provider) streamViaResponses(ctx context.Context, t providers.Target, req *providers.ChatRequest) (providers.ChatStream, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	resp, err := p.Responses(ctx, t, req.Original.Body, true)
+	resp, events, cancel, err := p.PostEventStream(ctx, func(ctx context.Context) (*http.Response, error) {
+		return p.Responses(ctx, t, req.Original.Body, true)
+	})
 	if err != nil {
-		cancel()
 		return nil, err
-	}
-	events, e := p.OpenEventStream(resp)
-	if e != nil {
-		resp.Body.Close()
-		cancel()
-		return nil, e
 	}
 	return newResponsesStream(resp, events, &p.Config, cancel), nil
 }

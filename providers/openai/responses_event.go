@@ -44,35 +44,24 @@ type eventDecoder struct {
 func (d *eventDecoder) decode(data []byte, e *responsesEvent) bool {
 	d.r = jsonscan.Reader{Data: data}
 	*e = responsesEvent{}
-	var seen [5]bool
-	once := func(i int) bool {
-		if seen[i] {
-			return false
-		}
-		seen[i] = true
-		return true
-	}
-	ok := d.r.Object(func(key []byte) bool {
+	ok := d.r.Members(func(key []byte) (int, bool) {
 		switch string(key) {
 		case "type":
-			return once(0) && d.str(&d.r, responsesEventTypes, &e.Type)
+			return 1, d.str(&d.r, responsesEventTypes, &e.Type)
 		case "delta":
-			return once(1) && d.str(&d.r, nil, &e.Delta)
+			return 2, d.str(&d.r, nil, &e.Delta)
 		case "output_index":
-			if !once(2) {
-				return false
-			}
 			n, ok := d.r.Int()
 			e.OutputIndex = n
-			return ok
+			return 4, ok
 		case "item":
-			return once(3) && d.raw(&e.Item)
+			return 8, d.raw(&e.Item)
 		case "response":
-			return once(4) && d.raw(&e.Response)
+			return 16, d.raw(&e.Response)
 		}
 		// Members the event struct does not have are skipped, as
 		// encoding/json skips them, if no field could match them.
-		return plainMemberName(key) && d.r.Skip(0)
+		return 0, plainMemberName(key) && d.r.Skip(0)
 	})
 	return ok && d.r.AtEnd()
 }
@@ -84,23 +73,11 @@ func (d *eventDecoder) raw(dst *json.RawMessage) bool {
 	return ok
 }
 
-// str reads a string from r, as a constant when it is one of known (the
-// event and item types: no new string per event for them).
+// str reads a string from r (null leaves dst alone, as encoding/json
+// does), as a constant when it is one of known (the event and item types:
+// no new string per event for them).
 func (d *eventDecoder) str(r *jsonscan.Reader, known []string, dst *string) bool {
-	raw, escaped, ok := r.Quoted()
-	if !ok {
-		return false
-	}
-	if !escaped {
-		for _, k := range known {
-			if string(raw) == k {
-				*dst = k
-				return true
-			}
-		}
-	}
-	*dst = jsonscan.Unquote(raw, escaped, &d.scratch)
-	return true
+	return r.KnownString(dst, &d.scratch, known...)
 }
 
 // plainMemberName reports whether a member name is lower-case ASCII
