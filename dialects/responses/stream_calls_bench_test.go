@@ -14,25 +14,25 @@ func BenchmarkStreamEncodeToolCalls(b *testing.B) {
 	text, frag := "word ", `"x",`
 	stop := providers.FinishToolCalls
 	delta := &providers.ChatChunk{Choices: []providers.ChunkChoice{{Delta: providers.Delta{Content: &text}}}}
-	var calls []*providers.ChatChunk
-	for i, id := range []string{"call_1", "call_2"} {
-		calls = append(calls, callChunk(i, id, "run", `{"cmd":[`))
-		for range 10 {
-			calls = append(calls, callChunk(i, "", "", frag))
-		}
-		calls = append(calls, callChunk(i, "", "", `""]}`))
+	var turn []*providers.ChatChunk
+	for range 10 {
+		turn = append(turn, delta)
 	}
-	last := &providers.ChatChunk{Choices: []providers.ChunkChoice{{FinishReason: &stop}}, Usage: &providers.Usage{PromptTokens: 100, CompletionTokens: 50, TotalTokens: 150}}
+	for i, id := range []string{"call_1", "call_2"} {
+		turn = append(turn, callChunk(i, id, "run", `{"cmd":[`))
+		for range 10 {
+			turn = append(turn, callChunk(i, "", "", frag))
+		}
+		turn = append(turn, callChunk(i, "", "", `""]}`))
+	}
+	turn = append(turn, &providers.ChatChunk{Choices: []providers.ChunkChoice{{FinishReason: &stop}},
+		Usage: &providers.Usage{PromptTokens: 100, CompletionTokens: 50, TotalTokens: 150}})
 	b.ReportAllocs()
 	for b.Loop() {
 		enc := NewStreamEncoder(r, Meta{})
-		for range 10 {
-			_ = enc.Encode(delta, io.Discard)
-		}
-		for _, c := range calls {
+		for _, c := range turn {
 			_ = enc.Encode(c, io.Discard)
 		}
-		_ = enc.Encode(last, io.Discard)
 		_ = enc.Finish(io.Discard, nil)
 	}
 }

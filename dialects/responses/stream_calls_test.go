@@ -96,16 +96,7 @@ func ptr[T any](v T) *T { return &v }
 func checkCallStream(t *testing.T, chunks []*providers.ChatChunk) {
 	t.Helper()
 	enc := NewStreamEncoder(mustDecode(t, callsRequest), fixedMeta())
-	var buf bytes.Buffer
-	for _, c := range chunks {
-		if err := enc.Encode(c, &buf); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := enc.Finish(&buf, nil); err != nil {
-		t.Fatal(err)
-	}
-	checkEvents(t, buf.String(), enc.Response(), chunks)
+	checkEvents(t, encodeAll(t, enc, chunks, nil), enc.Response(), chunks)
 }
 
 // wantCall is what the chunks said of one upstream call.
