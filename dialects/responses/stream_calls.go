@@ -37,11 +37,17 @@ func (e *StreamEncoder) toolCall(tc providers.ToolCall) {
 		idx = *tc.Index
 	}
 	var c *streamCall
-	for _, x := range e.calls {
-		if x.index == idx {
-			c = x
+	for i := len(e.calls) - 1; i >= 0; i-- { // the newest call at idx
+		if e.calls[i].index == idx {
+			c = e.calls[i]
 			break
 		}
+	}
+	if c != nil && tc.ID != "" && c.id != "" && tc.ID != c.id {
+		// A new id at the same index (servers that number every call 0,
+		// or none): a new call, so the one before it is whole.
+		e.endHeldOrOpen(c)
+		c = nil
 	}
 	if c == nil {
 		c = &streamCall{index: idx, out: -1}
@@ -121,12 +127,23 @@ func (e *StreamEncoder) closeEveryCall() {
 	}
 	for i := 0; i < len(e.calls); {
 		if c := e.calls[i]; c.out < 0 {
-			e.openCall(c) // moves it to the end: e.calls[i] is the next one
-			e.endCall(c)
+			e.endHeldOrOpen(c) // moves it to the end: e.calls[i] is the next one
 		} else {
 			i++
 		}
 	}
+}
+
+// endHeldOrOpen ends a call that is not closed, adding its item first when
+// it is still held.
+func (e *StreamEncoder) endHeldOrOpen(c *streamCall) {
+	if c.closed {
+		return
+	}
+	if c.out < 0 {
+		e.openCall(c)
+	}
+	e.endCall(c)
 }
 
 // endCall writes the call's done events with its whole arguments.

@@ -76,6 +76,9 @@ func TestStreamCallInterleavings(t *testing.T) {
 		{"fragments after finish", []*providers.ChatChunk{
 			callChunk(0, "a", "f", `{"a"`), callChunk(1, "b", "g", `{"b":2}`), finishChunk("tool_calls"), callChunk(0, "", "", `:1}`),
 			{Usage: &providers.Usage{PromptTokens: 1, CompletionTokens: 2, TotalTokens: 3}}}},
+		{"one index, a new id for each call", []*providers.ChatChunk{
+			callChunk(0, "a", "f", `{"a":1}`), callChunk(0, "b", "g", `{"b"`), callChunk(0, "", "", `:2}`), textChunk("x"),
+			callChunk(0, "c", "h", `{}`), finishChunk("tool_calls")}},
 		{"two calls in one chunk", []*providers.ChatChunk{
 			{Choices: []providers.ChunkChoice{{Delta: providers.Delta{ToolCalls: []providers.ToolCall{
 				{Index: ptr(0), ID: "a", Function: providers.FunctionCall{Name: "f", Arguments: `{"a"`}},
@@ -102,7 +105,7 @@ func checkCallStream(t *testing.T, chunks []*providers.ChatChunk) {
 // wantCall is what the chunks said of one upstream call.
 type wantCall struct{ id, name, args string }
 
-// wanted gathers the calls (by upstream index, in order of appearance),
+// wanted gathers the calls (by upstream index and id, in order of appearance),
 // the text and the reasoning the chunks carried.
 func wanted(chunks []*providers.ChatChunk) (calls []*wantCall, text, reasoning string) {
 	byIndex := map[int]*wantCall{}
@@ -120,7 +123,7 @@ func wanted(chunks []*providers.ChatChunk) (calls []*wantCall, text, reasoning s
 			}
 			for _, tc := range d.ToolCalls {
 				w := byIndex[*tc.Index]
-				if w == nil {
+				if w == nil || tc.ID != "" && w.id != "" && tc.ID != w.id { // a new call at that index
 					w = &wantCall{}
 					byIndex[*tc.Index] = w
 					calls = append(calls, w)
