@@ -15,7 +15,7 @@ import (
 // arguments. So a call is held until its id and name are known, and an open
 // call ends only when nothing more can come for it: at Finish, or earlier
 // (when text, reasoning or the finish reason comes) once its arguments are
-// a whole JSON value, which no further fragment can extend. Text amid an
+// a whole JSON object or array, which no fragment can extend. Text amid an
 // unfinished call goes to a message item after it while the call stays
 // open; every event names its item, and items are added in output order.
 
