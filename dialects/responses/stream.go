@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -29,8 +28,10 @@ import (
 //	response.completed or response.incomplete (the full response with usage)
 //
 // A message item closes when a tool call starts; function_call items stay
-// open until the finish reason (or text after them), so an upstream that
-// interleaves the fragments of parallel calls still yields whole arguments.
+// open until their arguments are whole and text, reasoning or the finish
+// reason comes, or else until Finish (see stream_calls.go), so an upstream
+// that interleaves the fragments of parallel calls, or sends text amid
+// them, still yields whole arguments in one item per call.
 // The terminal event waits for Finish, so the usage chunk that follows the
 // finish chunk is folded into it. Not safe for concurrent use.
 type StreamEncoder struct {
@@ -45,8 +46,7 @@ type StreamEncoder struct {
 	partType string
 	text     strings.Builder
 
-	calls map[int]int // upstream tool-call index → output index of the open item
-	args  map[int]*strings.Builder
+	calls []*streamCall // the upstream's tool calls (see stream_calls.go)
 
 	// reasoning: what the client asked for, the output index of the open
 	// reasoning item (-1 when none), and its summary text so far.
@@ -70,7 +70,7 @@ func NewStreamEncoder(req *Request, m Meta) *StreamEncoder {
 		m.ID = m.newID("resp")
 	}
 	return &StreamEncoder{resp: NewResponse(req, m), meta: m, msg: -1, part: -1, rs: -1,
-		calls: map[int]int{}, args: map[int]*strings.Builder{}, summary: req.wantsSummary(), encrypted: req.wantsEncrypted()}
+		summary: req.wantsSummary(), encrypted: req.wantsEncrypted()}
 }
 
 // Start writes response.created and response.in_progress unless written
@@ -122,7 +122,9 @@ func (e *StreamEncoder) Encode(c *providers.ChatChunk, w io.Writer) error {
 		}
 		if ch.FinishReason != nil && *ch.FinishReason != "" {
 			e.finish = *ch.FinishReason
-			e.closeAll()
+			e.closeReasoning()
+			e.closeMessage()
+			e.closeCalls() // an unfinished call may still get fragments: Finish ends it
 		}
 	}
 	return e.flush(w)
@@ -224,54 +226,10 @@ func (e *StreamEncoder) closeMessage() {
 	e.msg = -1
 }
 
-// toolCall opens a function_call item for a new upstream tool index and
-// streams its argument fragments.
-func (e *StreamEncoder) toolCall(tc providers.ToolCall) {
-	idx := 0
-	if tc.Index != nil {
-		idx = *tc.Index
-	}
-	out, ok := e.calls[idx]
-	if !ok {
-		e.closeReasoning()
-		e.closeMessage()
-		out = len(e.resp.Output)
-		e.calls[idx] = out
-		e.args[out] = new(strings.Builder)
-		e.resp.Output = append(e.resp.Output, OutputItem{Type: "function_call", ID: e.meta.newID("fc"), Status: "in_progress",
-			CallID: tc.ID, Name: tc.Function.Name})
-		e.write(itemEvent{Type: "response.output_item.added", OutputIndex: out, Item: e.resp.Output[out]})
-	}
-	if a := tc.Function.Arguments; a != "" {
-		e.args[out].WriteString(a)
-		e.write(argsEvent{Type: "response.function_call_arguments.delta", ItemID: e.resp.Output[out].ID, OutputIndex: out, Delta: &a})
-	}
-}
-
-// closeCalls ends the open function_call items in output order.
-func (e *StreamEncoder) closeCalls() {
-	if len(e.calls) == 0 {
-		return
-	}
-	outs := make([]int, 0, len(e.calls))
-	for _, out := range e.calls {
-		outs = append(outs, out)
-	}
-	sort.Ints(outs)
-	for _, out := range outs {
-		item := &e.resp.Output[out]
-		item.Arguments, item.Status = e.args[out].String(), "completed"
-		e.write(argsEvent{Type: "response.function_call_arguments.done", ItemID: item.ID, OutputIndex: out, Name: item.Name, Arguments: &item.Arguments})
-		e.write(itemEvent{Type: "response.output_item.done", OutputIndex: out, Item: *item})
-		delete(e.args, out)
-	}
-	clear(e.calls)
-}
-
 func (e *StreamEncoder) closeAll() {
 	e.closeReasoning()
 	e.closeMessage()
-	e.closeCalls()
+	e.closeEveryCall()
 }
 
 var noLogprobs = []struct{}{}
