@@ -179,11 +179,22 @@ func (g *Gateway) unregister(id string) {
 	g.mu.Unlock()
 }
 
-// Sessions is the number of client sessions open now.
+// Sessions is the number of client sessions open now: those that
+// initialized. An id the SDK handed out for a request that never
+// initialized stays registered until that request returns (settle), and is
+// not a session a client holds.
 func (g *Gateway) Sessions() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return len(g.sessions)
+	n := 0
+	for _, cs := range g.sessions {
+		cs.mu.Lock()
+		if cs.ss != nil {
+			n++
+		}
+		cs.mu.Unlock()
+	}
+	return n
 }
 
 func (g *Gateway) observe(ev *Event) {
