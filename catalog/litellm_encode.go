@@ -3,6 +3,7 @@ package catalog
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strconv"
 )
@@ -41,11 +42,7 @@ func hasKey(m map[string]Spec, k string) bool {
 // reads back into the same specs. Numbers are written with 12 significant
 // digits, the precision the decoder keeps.
 func encodeLiteLLM(specs map[string]Spec, provider func(string) string) []byte {
-	names := make([]string, 0, len(specs))
-	for n := range specs {
-		names = append(names, n)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(maps.Keys(specs))
 	var b bytes.Buffer
 	b.WriteString("{\n")
 	for i, n := range names {

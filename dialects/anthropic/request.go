@@ -205,13 +205,7 @@ func textParts(blocks []wire.Block) providers.Content {
 			parts = append(parts, providers.ContentPart{Type: "text", Text: b.Text})
 		}
 	}
-	switch len(parts) {
-	case 0:
-		return providers.Content{}
-	case 1:
-		return providers.TextContent(parts[0].Text)
-	}
-	return providers.Content{Parts: parts}
+	return partsContent(parts)
 }
 
 // parseContent reads a message's content: a string or an array of blocks.

@@ -50,16 +50,11 @@ func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable 
 			msgs = append(msgs, providers.Message{Role: "user", Content: c})
 		}
 	case "assistant":
-		var parts []providers.ContentPart
 		var calls []providers.ToolCall
 		var thoughts []providers.ThinkingBlock
 		var reasoning string
 		for _, b := range blocks {
 			switch b.Type {
-			case "text":
-				if b.Text != "" {
-					parts = append(parts, providers.ContentPart{Type: "text", Text: b.Text})
-				}
 			case "tool_use":
 				calls = append(calls, providers.ToolCall{ID: b.ID, Type: "function",
 					Function: providers.FunctionCall{Name: b.Name, Arguments: wire.ArgumentsJSON(b.Input)}})
@@ -79,8 +74,8 @@ func appendInbound(msgs []providers.Message, m inMessage, i int, untranslatable 
 				thoughts = append(thoughts, providers.ThinkingBlock{Type: b.Type, Thinking: b.Thinking, Signature: b.Signature, Data: b.Data})
 			}
 		}
-		if len(parts) > 0 || len(calls) > 0 {
-			msgs = append(msgs, providers.Message{Role: "assistant", Content: partsContent(parts), ToolCalls: calls,
+		if text := textParts(blocks); !text.IsEmpty() || len(calls) > 0 {
+			msgs = append(msgs, providers.Message{Role: "assistant", Content: text, ToolCalls: calls,
 				ThinkingBlocks: thoughts, ReasoningContent: reasoning})
 		}
 	default:

@@ -3,7 +3,8 @@ package anthropic
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -102,14 +103,9 @@ func thinkingOn(body []byte) bool {
 // objectJSON is a JSON object of the members, names sorted, values as
 // they are.
 func objectJSON(members map[string]json.RawMessage) []byte {
-	names := make([]string, 0, len(members))
-	for k := range members {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	var b bytes.Buffer
 	b.WriteByte('{')
-	for i, k := range names {
+	for i, k := range slices.Sorted(maps.Keys(members)) {
 		if i > 0 {
 			b.WriteByte(',')
 		}

@@ -176,11 +176,7 @@ func (r *Request) field(key string, v json.RawMessage) error {
 	case "reasoning":
 		return r.decodeReasoning(v)
 	case "store":
-		b, err := decodeBool(v, key)
-		if err != nil {
-			return err
-		}
-		r.Store = b
+		return decodeBoolTo(v, key, &r.Store)
 	case "previous_response_id":
 		return decodeString(v, key, &r.PreviousResponseID)
 	case "metadata":
@@ -201,17 +197,11 @@ func (r *Request) field(key string, v json.RawMessage) error {
 			return invalid(key, codeInvalidValue, "Invalid value: '%s'. Supported values are: 'auto' and 'disabled'.", r.Truncation)
 		}
 	case "stream":
-		b, err := decodeBool(v, key)
-		if err != nil {
-			return err
-		}
-		r.Stream = b
+		return decodeBoolTo(v, key, &r.Stream)
 	case "background":
-		b, err := decodeBool(v, key)
-		if err != nil {
+		if err := decodeBoolTo(v, key, &r.Background); err != nil {
 			return err
 		}
-		r.Background = b
 		if r.Background {
 			r.openAIOnly("background mode", key)
 		}

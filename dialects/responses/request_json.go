@@ -12,6 +12,7 @@ import (
 
 	"github.com/sira-ai/caddy-ai-backends/internal/jsonscan"
 	"github.com/sira-ai/caddy-ai-backends/providers"
+	"github.com/sira-ai/caddy-ai-backends/security"
 )
 
 // member is one object member as scanned.
@@ -162,6 +163,15 @@ func decodeString(v []byte, param string, out *string) error {
 	return nil
 }
 
+// decodeBoolTo is decodeBool into a field, as decodeString is.
+func decodeBoolTo(v []byte, param string, out *bool) error {
+	b, err := decodeBool(v, param)
+	if err == nil {
+		*out = b
+	}
+	return err
+}
+
 func decodeBoolPtr(v []byte, param string, out **bool) error {
 	b, err := decodeBool(v, param)
 	if err != nil {
@@ -206,29 +216,11 @@ func decodeRange(v []byte, param string, lo, hi float64, out **float64) error {
 	return nil
 }
 
-// checkDepth refuses JSON nested deeper than maxDepth before any decoding.
+// checkDepth refuses JSON nested deeper than maxDepth before any decoding,
+// in the words of OpenAI's error.
 func checkDepth(body []byte) error {
-	depth, inString, escaped := 0, false, false
-	for _, c := range body {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			if depth++; depth > maxDepth {
-				return invalid("", codeInvalidValue, "The request body is nested more than %d levels deep.", maxDepth)
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
+	if security.CheckJSONDepth(body, maxDepth) != nil {
+		return invalid("", codeInvalidValue, "The request body is nested more than %d levels deep.", maxDepth)
 	}
 	return nil
 }

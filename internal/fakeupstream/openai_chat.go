@@ -140,7 +140,7 @@ func (f *fakeOpenAI) answer(req *oaiChatRequest, plan oaiReasoningPlan) *oaiAnsw
 	if req.N != nil && *req.N > 1 {
 		a.choices = *req.N
 	}
-	last := oaiLastUserText(req.Messages)
+	last := oaiLastUserText(req.Messages, "text")
 	limit := req.MaxCompletionTokens
 	if limit == nil {
 		limit = req.MaxTokens
@@ -163,7 +163,7 @@ func (f *fakeOpenAI) answer(req *oaiChatRequest, plan oaiReasoningPlan) *oaiAnsw
 	}
 	prompt := 0
 	for _, m := range req.Messages {
-		prompt += 4 + len(strings.Fields(oaiText(m.Content)))
+		prompt += 4 + len(strings.Fields(oaiText(m.Content, "text")))
 	}
 	u := &a.usage
 	u.PromptTokens = prompt
@@ -210,19 +210,20 @@ func oaiCountRole(msgs []oaiMessage, role string) int {
 	return n
 }
 
-// oaiLastUserText is the text of the last user message.
-func oaiLastUserText(msgs []oaiMessage) string {
+// oaiLastUserText is the text of the last user message, whose text parts
+// are of type partType ("text" in chat, "input_text" in Responses input).
+func oaiLastUserText(msgs []oaiMessage, partType string) string {
 	for i := len(msgs) - 1; i >= 0; i-- {
 		if msgs[i].Role == "user" {
-			return oaiText(msgs[i].Content)
+			return oaiText(msgs[i].Content, partType)
 		}
 	}
 	return ""
 }
 
-// oaiText is a message content's text: the string, or its text parts
-// joined by spaces.
-func oaiText(content json.RawMessage) string {
+// oaiText is a message content's text: the string, or its parts of type
+// partType joined by spaces.
+func oaiText(content json.RawMessage, partType string) string {
 	var s string
 	if json.Unmarshal(content, &s) == nil {
 		return s
@@ -234,7 +235,7 @@ func oaiText(content json.RawMessage) string {
 	_ = json.Unmarshal(content, &parts)
 	texts := make([]string, 0, len(parts))
 	for _, p := range parts {
-		if p.Type == "text" {
+		if p.Type == partType {
 			texts = append(texts, p.Text)
 		}
 	}

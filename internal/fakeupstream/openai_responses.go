@@ -159,32 +159,9 @@ func oaiInputText(input json.RawMessage) string {
 	if json.Unmarshal(input, &s) == nil {
 		return s
 	}
-	var items []struct {
-		Role    string          `json:"role"`
-		Content json.RawMessage `json:"content"`
-	}
+	var items []oaiMessage
 	_ = json.Unmarshal(input, &items)
-	for i := len(items) - 1; i >= 0; i-- {
-		if items[i].Role != "user" {
-			continue
-		}
-		if json.Unmarshal(items[i].Content, &s) == nil {
-			return s
-		}
-		var parts []struct {
-			Type string `json:"type"`
-			Text string `json:"text"`
-		}
-		_ = json.Unmarshal(items[i].Content, &parts)
-		texts := make([]string, 0, len(parts))
-		for _, p := range parts {
-			if p.Type == "input_text" {
-				texts = append(texts, p.Text)
-			}
-		}
-		return strings.Join(texts, " ")
-	}
-	return ""
+	return oaiLastUserText(items, "input_text")
 }
 
 // oaiResponse is the Response object, fields in OpenAI's order.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
@@ -150,21 +149,6 @@ func fromGeminiEmbeddings(body []byte, model string, req *providers.EmbeddingReq
 	if g.UsageMetadata != nil {
 		tokens = g.UsageMetadata.PromptTokenCount
 	}
-	if tokens == 0 {
-		tokens = estimateTokens(req.Input.Texts)
-	}
-	resp.Usage = providers.EmbeddingUsage{PromptTokens: tokens, TotalTokens: tokens}
+	resp.Usage = providers.EmbeddingUsageOf(tokens, req.Input.Texts)
 	return resp, nil
-}
-
-// estimateTokens counts about one token per four characters, at least one
-// per non-empty input.
-func estimateTokens(texts []string) int {
-	n := 0
-	for _, t := range texts {
-		if c := utf8.RuneCountInString(t); c > 0 {
-			n += (c + 3) / 4
-		}
-	}
-	return n
 }

@@ -8,7 +8,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"unicode/utf8"
 
 	"github.com/sira-ai/caddy-ai-backends/providers"
 	"github.com/sira-ai/caddy-ai-backends/providers/google"
@@ -138,10 +137,7 @@ func fromPredict(raw []byte, model string, req *providers.EmbeddingRequest) (*pr
 			Embedding: providers.EncodeVector(pr.Embeddings.Values, req.EncodingFormat)}
 		tokens = addTokens(tokens, pr.Embeddings.Statistics.TokenCount)
 	}
-	if tokens == 0 {
-		tokens = estimateTokens(req.Input.Texts)
-	}
-	out.Usage = providers.EmbeddingUsage{PromptTokens: tokens, TotalTokens: tokens}
+	out.Usage = providers.EmbeddingUsageOf(tokens, req.Input.Texts)
 	return out, nil
 }
 
@@ -155,16 +151,4 @@ func addTokens(sum int, n float64) int {
 		return math.MaxInt
 	}
 	return sum + int(n)
-}
-
-// estimateTokens counts about one token per four characters when Vertex
-// reports none.
-func estimateTokens(texts []string) int {
-	n := 0
-	for _, t := range texts {
-		if c := utf8.RuneCountInString(t); c > 0 {
-			n += (c + 3) / 4
-		}
-	}
-	return n
 }
