@@ -139,10 +139,16 @@ func decodeRequest(body []byte, needMaxTokens bool) (*providers.ChatRequest, boo
 		req.Messages = append(req.Messages, providers.Message{Role: "system", Content: system})
 	}
 	marked := false
+	head := len(req.Messages)
 	for i, m := range *in.Messages {
 		if req.Messages, err = appendInbound(req.Messages, m, i, &req.Untranslatable, &marked); err != nil {
 			return nil, false, err
 		}
+	}
+	if len(req.Messages) == head {
+		// Every turn was empty: Anthropic refuses that with this message,
+		// and no upstream can answer a conversation with nothing in it.
+		return nil, false, invalid("messages", "messages: all messages must have non-empty content except for the optional final assistant message")
 	}
 	if req.ResponseFormat, err = outputFormat(in.OutputConfig, in.OutputFormat); err != nil {
 		return nil, false, err
