@@ -50,17 +50,9 @@ func (h *Handler) decryptProviderKeys() error {
 // watchKeyExpiry keeps the days-left gauge of every upstream key current
 // and warns, once a day per key, when a key nears its not_after.
 func (h *Handler) watchKeyExpiry(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
 	warned := map[string]time.Time{}
-	for {
-		h.checkKeyExpiry(warned)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	h.checkKeyExpiry(warned)
+	runEvery(ctx, time.Hour, func() { h.checkKeyExpiry(warned) })
 }
 
 func (h *Handler) checkKeyExpiry(warned map[string]time.Time) {

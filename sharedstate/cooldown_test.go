@@ -8,8 +8,7 @@ import (
 // A cooldown learned by one instance is honoured by the other, with the
 // time remaining; a shorter one never cuts it short.
 func TestCooldownAcrossInstances(t *testing.T) {
-	a := newTestStore(t, shared, nil)
-	b := newTestStore(t, shared, nil)
+	a, b := twoInstances(t, nil)
 
 	if err := a.SetCooldown(bg(), "openai/gpt-4o:0", 30*time.Second); err != nil {
 		t.Fatal(err)

@@ -27,8 +27,8 @@ func storedResponse() *responses.Stored {
 // owner only, and is gone for both once deleted.
 func TestResponseStoreAcrossInstances(t *testing.T) {
 	needRedis(t)
-	a := newTestStore(t, shared, nil).Responses(0)
-	b := newTestStore(t, shared, nil).Responses(0)
+	sa, sb := twoInstances(t, nil)
+	a, b := sa.Responses(0), sb.Responses(0)
 	want := storedResponse()
 	if err := a.Put(bg(), "key:1", "resp_1", want); err != nil {
 		t.Fatal(err)

@@ -86,8 +86,7 @@ var oaiInputTokensFields = map[string]bool{"model": true, "input": true, "instru
 // instructions and tools.
 func (f *fakeOpenAI) serveInputTokens(w http.ResponseWriter, body []byte) {
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		oaiWriteError(w, oaiInvalidRequest("", "", "We could not parse the JSON body of your request."))
+	if !oaiDecode(w, body, &top) {
 		return
 	}
 	for k := range top {

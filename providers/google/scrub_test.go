@@ -13,11 +13,7 @@ import (
 	"github.com/sira-ai/caddy-ai-backends/providers"
 )
 
-const (
-	echoKey        = "AIzaEchoKey0123456789abcdef"
-	echoProxyToken = "proxy-token-8f3a9c2d"
-	echoBearer     = "gateway-secret-77aa66bb"
-)
+const echoKey = "AIzaEchoKey0123456789abcdef"
 
 // echoProvider provisions a provider against srv with a key and two
 // credential headers.
@@ -26,7 +22,7 @@ func echoProvider(t *testing.T, baseURL string) *Provider {
 	p := &Provider{Config: providers.Config{
 		BaseURL: baseURL + "/v1beta",
 		APIKeys: []providers.APIKey{{Value: echoKey}},
-		Headers: map[string]string{"X-Proxy-Token": echoProxyToken, "Authorization": "Bearer " + echoBearer},
+		Headers: scrubtest.ProxyHeaders(),
 	}}
 	if err := p.Provision(caddy.Context{}); err != nil {
 		t.Fatal(err)
@@ -42,7 +38,7 @@ func TestEchoedCredentialsScrubbed(t *testing.T) {
 	srv, rec := fakeupstream.NewEcho(fakeupstream.EchoGemini)
 	defer srv.Close()
 	p := echoProvider(t, srv.URL)
-	secrets := []string{echoKey, echoProxyToken, echoBearer}
+	secrets := scrubtest.Secrets(echoKey)
 	tgt := providers.Target{Model: "gemini-2.5-flash", APIKey: echoKey}
 
 	_, err := p.Chat(context.Background(), tgt, chatRequest(t, `{"model":"g","messages":[{"role":"user","content":"x"}]}`))
@@ -96,5 +92,5 @@ func TestStreamAnsweredWithHTML(t *testing.T) {
 	defer srv.Close()
 	p := echoProvider(t, srv.URL)
 	_, err := p.ChatStream(context.Background(), providers.Target{Model: "gemini-2.5-flash", APIKey: echoKey}, chatRequest(t, simpleRequest))
-	scrubtest.AssertHTMLForStream(t, err, "<html>", echoKey, echoProxyToken, echoBearer)
+	scrubtest.AssertHTMLForStream(t, err, "<html>", scrubtest.Secrets(echoKey)...)
 }
